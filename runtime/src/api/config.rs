@@ -1,0 +1,107 @@
+//! [`RuntimeConfig`]: the engine, the core feature set and the limits of a [`Runtime`](crate::Runtime).
+
+/// Which engine runs the modules of a runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EngineKind {
+    /// The Interpreter: translates each function once into a register-based IR and executes it.
+    /// Runs on every target Rust builds for.
+    Interpreter,
+}
+
+/// The WebAssembly core specification version whose features validation accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CoreFeatures {
+    /// [WebAssembly Core 1.0](https://www.w3.org/TR/wasm-core-1/) (MVP plus mutable globals).
+    V1_0,
+    /// [WebAssembly Core 2.0](https://www.w3.org/TR/wasm-core-2/): adds multi-value, reference
+    /// types, bulk memory, non-trapping float-to-int, sign extension and SIMD.
+    V2_0,
+}
+
+impl CoreFeatures {
+    pub(crate) fn wasm_features(self) -> wasmparser::WasmFeatures {
+        match self {
+            CoreFeatures::V1_0 => wasmparser::WasmFeatures::WASM1,
+            CoreFeatures::V2_0 => wasmparser::WasmFeatures::WASM2,
+        }
+    }
+}
+
+/// Configuration of a [`Runtime`](crate::Runtime): engine, core features and limits.
+///
+/// ```
+/// use zerowasm::{RuntimeConfig, CoreFeatures};
+/// let config = RuntimeConfig::interpreter()
+///     .with_core_features(CoreFeatures::V1_0)
+///     .with_memory_limit_pages(16); // 1 MiB
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeConfig {
+    pub(crate) engine: EngineKind,
+    pub(crate) features: CoreFeatures,
+    pub(crate) memory_limit_pages: u32,
+    pub(crate) max_call_depth: u32,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            engine: EngineKind::Interpreter,
+            features: CoreFeatures::V1_0,
+            memory_limit_pages: 65536,
+            max_call_depth: 20_000,
+        }
+    }
+}
+
+impl RuntimeConfig {
+    /// The default configuration: the best engine for this host (today the Interpreter),
+    /// Core 1.0 features, no memory limit beyond 4 GiB (65536 pages), call depth 20 000.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The default configuration with the Interpreter engine.
+    pub fn interpreter() -> Self {
+        Self::default().with_engine(EngineKind::Interpreter)
+    }
+    /// Chooses the engine.
+    pub fn with_engine(mut self, engine: EngineKind) -> Self {
+        self.engine = engine;
+        self
+    }
+    /// Chooses the core feature set validation accepts; modules using later features fail to
+    /// compile with a [`CompileError`](crate::CompileError).
+    pub fn with_core_features(mut self, features: CoreFeatures) -> Self {
+        self.features = features;
+        self
+    }
+    /// Caps every linear memory of the runtime at `pages` pages of 64 KiB (at most 65536).
+    /// A module whose initial memory exceeds it fails to instantiate; `memory.grow` beyond it
+    /// returns -1.
+    pub fn with_memory_limit_pages(mut self, pages: u32) -> Self {
+        self.memory_limit_pages = pages.min(65536);
+        self
+    }
+    /// Caps the number of nested wasm calls; a call beyond it traps with
+    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted). At least 1.
+    pub fn with_max_call_depth(mut self, depth: u32) -> Self {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+    /// The engine chosen.
+    pub fn engine(&self) -> EngineKind {
+        self.engine
+    }
+    /// The core feature set chosen.
+    pub fn core_features(&self) -> CoreFeatures {
+        self.features
+    }
+    /// The memory limit, in pages.
+    pub fn memory_limit_pages(&self) -> u32 {
+        self.memory_limit_pages
+    }
+    /// The call depth limit.
+    pub fn max_call_depth(&self) -> u32 {
+        self.max_call_depth
+    }
+}

@@ -1,0 +1,176 @@
+//! Typed errors: [`CompileError`] (decoding/validation), [`LinkError`] (import resolution),
+//! [`InstantiationError`] (everything instantiation can fail on) and [`Trap`] (run time).
+
+use super::types::ExternType;
+use std::fmt;
+
+/// A module failed to decode ([malformed](https://webassembly.github.io/spec/core/binary/index.html))
+/// or to [validate](https://webassembly.github.io/spec/core/valid/index.html), or the text format
+/// failed to parse. Carries the validator's message and the byte offset it points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// The decoder's or validator's message.
+    pub message: String,
+    /// Byte offset into the binary module where the problem was found, if known.
+    pub offset: Option<usize>,
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(o) => write!(f, "{} (at offset 0x{o:x})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+impl std::error::Error for CompileError {}
+
+impl From<wasmparser::BinaryReaderError> for CompileError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        CompileError { message: e.message().to_string(), offset: Some(e.offset() as usize) }
+    }
+}
+
+/// An import could not be resolved
+/// ([§4.5.4 instantiation, step 4](https://webassembly.github.io/spec/core/exec/modules.html#instantiation)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// No instance is registered under the import's module name, or it has no such export.
+    UnknownImport {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+        /// The type the importer expects.
+        expected: ExternType,
+    },
+    /// The export exists but its type does not
+    /// [match](https://webassembly.github.io/spec/core/valid/types.html#import-subtyping) the import.
+    IncompatibleImportType {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+        /// The type the importer expects.
+        expected: ExternType,
+        /// The type the export actually has.
+        actual: ExternType,
+    },
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::UnknownImport { module, name, expected } => {
+                write!(f, "unknown import: {module}.{name} (expected {expected})")
+            }
+            LinkError::IncompatibleImportType { module, name, expected, actual } => write!(
+                f,
+                "incompatible import type for {module}.{name}: expected {expected}, got {actual}"
+            ),
+        }
+    }
+}
+impl std::error::Error for LinkError {}
+
+/// Instantiation failed; nothing of the failed instance is registered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InstantiationError {
+    /// An import could not be resolved.
+    Link(LinkError),
+    /// A resource limit was hit, for example a memory's initial size exceeds the runtime's
+    /// memory limit (in pages) or could not be allocated.
+    Resource(String),
+    /// Core 1.0 only: a data or element segment does not fit its memory or table
+    /// ("data segment does not fit", "elements segment does not fit"); nothing was written.
+    SegmentDoesNotFit(String),
+    /// A segment initialisation (Core 2.0 semantics) or the start function trapped.
+    Trap(Trap),
+    /// The module name given with [`ModuleConfig::with_name`](crate::ModuleConfig::with_name)
+    /// is already taken in this runtime.
+    DuplicateName(String),
+    /// The module was compiled by a different [`Runtime`](crate::Runtime).
+    ForeignModule,
+}
+
+impl fmt::Display for InstantiationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstantiationError::Link(e) => write!(f, "{e}"),
+            InstantiationError::Resource(m) => write!(f, "resource limit: {m}"),
+            InstantiationError::SegmentDoesNotFit(m) => f.write_str(m),
+            InstantiationError::Trap(t) => write!(f, "{t}"),
+            InstantiationError::DuplicateName(n) => write!(f, "module name {n:?} is already in use"),
+            InstantiationError::ForeignModule => f.write_str("module was compiled by another runtime"),
+        }
+    }
+}
+impl std::error::Error for InstantiationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InstantiationError::Link(e) => Some(e),
+            InstantiationError::Trap(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+impl From<LinkError> for InstantiationError {
+    fn from(e: LinkError) -> Self {
+        InstantiationError::Link(e)
+    }
+}
+impl From<Trap> for InstantiationError {
+    fn from(t: Trap) -> Self {
+        InstantiationError::Trap(t)
+    }
+}
+
+/// A [trap](https://webassembly.github.io/spec/core/intro/overview.html#trap): execution stopped
+/// abnormally. `Display` gives the spec's message for each kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trap {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Signed division overflow (`MIN / -1`) or a float-to-int truncation out of range.
+    IntegerOverflow,
+    /// Float-to-int truncation of a NaN.
+    InvalidConversionToInteger,
+    /// A load, store or bulk memory operation outside linear memory.
+    MemoryOutOfBounds,
+    /// A table access outside the table (Core 2.0 table instructions).
+    TableOutOfBounds,
+    /// `call_indirect` with an index outside the table.
+    UndefinedElement,
+    /// `call_indirect` through a null table entry.
+    UninitializedElement,
+    /// `call_indirect` whose callee has a different type than the instruction expects.
+    IndirectCallTypeMismatch,
+    /// The call depth or value stack limit was reached.
+    CallStackExhausted,
+    /// A host function failed with this message.
+    Host(String),
+    /// The host API was called with arguments that do not match the function's type; nothing ran.
+    InvalidArguments(String),
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Trap::Unreachable => "unreachable",
+            Trap::IntegerDivideByZero => "integer divide by zero",
+            Trap::IntegerOverflow => "integer overflow",
+            Trap::InvalidConversionToInteger => "invalid conversion to integer",
+            Trap::MemoryOutOfBounds => "out of bounds memory access",
+            Trap::TableOutOfBounds => "out of bounds table access",
+            Trap::UndefinedElement => "undefined element",
+            Trap::UninitializedElement => "uninitialized element",
+            Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
+            Trap::CallStackExhausted => "call stack exhausted",
+            Trap::Host(m) => return write!(f, "host function failed: {m}"),
+            Trap::InvalidArguments(m) => return write!(f, "invalid arguments: {m}"),
+        })
+    }
+}
+impl std::error::Error for Trap {}

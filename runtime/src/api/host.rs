@@ -1,0 +1,316 @@
+//! Host functions: [`HostModuleBuilder`] turns Rust closures (and globals, memories, tables)
+//! into a module instance that wasm modules import by name.
+
+use super::*;
+use crate::vm::{self, ExternAddr, FuncEntity, GlobalEntity, HostFn, InstanceEntity, Store};
+use std::sync::Arc;
+
+/// What a host function sees of its caller: the calling instance's exports and linear memory,
+/// and the store, for calling back into wasm.
+pub struct Caller<'a> {
+    store: &'a mut Store,
+    instance: Option<u32>,
+}
+
+impl<'a> Caller<'a> {
+    pub(crate) fn new(store: &'a mut Store, instance: Option<u32>) -> Self {
+        Caller { store, instance }
+    }
+
+    fn memory_addr(&self) -> Option<u32> {
+        let inst = &self.store.instances[self.instance? as usize];
+        inst.memories.first().copied()
+    }
+
+    /// The calling instance's linear memory (its memory 0), if it has one.
+    pub fn memory_data(&self) -> Option<&[u8]> {
+        let m = self.memory_addr()?;
+        Some(&self.store.memories[m as usize].data)
+    }
+
+    /// The calling instance's linear memory (its memory 0) for writing, if it has one.
+    pub fn memory_data_mut(&mut self) -> Option<&mut [u8]> {
+        let m = self.memory_addr()?;
+        Some(&mut self.store.memories[m as usize].data)
+    }
+
+    /// Copies bytes at `offset` of the caller's memory into `buf`.
+    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is outside the memory or there is none.
+    pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), Trap> {
+        let data = self.memory_data().ok_or(Trap::MemoryOutOfBounds)?;
+        let r = instance::byte_range(offset, buf.len(), data.len())?;
+        buf.copy_from_slice(&data[r]);
+        Ok(())
+    }
+
+    /// Copies `bytes` into the caller's memory at `offset`.
+    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is outside the memory or there is none.
+    pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
+        let data = self.memory_data_mut().ok_or(Trap::MemoryOutOfBounds)?;
+        let r = instance::byte_range(offset, bytes.len(), data.len())?;
+        data[r].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// The calling instance's export `name` (none when called directly from the host).
+    pub fn export(&self, name: &str) -> Option<Extern> {
+        let addr = self.store.instances[self.instance? as usize].export(name)?;
+        let rt = self.store.runtime.upgrade()?;
+        Some(Extern::from_addr(&rt, addr))
+    }
+
+    /// Calls `func` (of this runtime) from inside the host function.
+    /// Errors: as [`Func::call`].
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        if !func.belongs_to(self.store) {
+            return Err(Trap::InvalidArguments("function of another runtime".into()));
+        }
+        self.store.call(func.addr(), args)
+    }
+}
+
+/// Marks the closures whose first parameter is `&mut Caller`, for [`IntoHostFunc`].
+pub struct WithCaller;
+
+/// A Rust closure usable as a host function: `Fn(A1, …, An) -> R` or
+/// `Fn(&mut Caller, A1, …, An) -> R` with each `Ai` a [`WasmTy`] (up to 8) and `R` a
+/// [`HostFuncResult`].
+pub trait IntoHostFunc<Params, Results>: Send + Sync + 'static {
+    #[doc(hidden)]
+    fn into_host_func(self) -> (FuncType, Arc<HostFn>);
+}
+
+/// What a host closure may return: `()`, a [`WasmTy`], a tuple of them, or a `Result` of one
+/// of those with a [`Trap`], which stops the calling wasm code.
+pub trait HostFuncResult {
+    /// The wasm result types.
+    fn types() -> Vec<ValType>;
+    /// Writes the results (or the trap).
+    fn into_vals(self, out: &mut [Val]) -> Result<(), Trap>;
+}
+
+impl<T: WasmResultsVals> HostFuncResult for T {
+    fn types() -> Vec<ValType> {
+        <T as WasmResultsVals>::types()
+    }
+    fn into_vals(self, out: &mut [Val]) -> Result<(), Trap> {
+        self.write(out);
+        Ok(())
+    }
+}
+impl<T: WasmResultsVals> HostFuncResult for Result<T, Trap> {
+    fn types() -> Vec<ValType> {
+        <T as WasmResultsVals>::types()
+    }
+    fn into_vals(self, out: &mut [Val]) -> Result<(), Trap> {
+        self?.write(out);
+        Ok(())
+    }
+}
+
+#[doc(hidden)]
+pub trait WasmResultsVals {
+    fn types() -> Vec<ValType>;
+    fn write(self, out: &mut [Val]);
+}
+
+macro_rules! result_vals {
+    ($($t:ty),*) => {$(
+        impl WasmResultsVals for $t {
+            fn types() -> Vec<ValType> { vec![<$t as WasmTy>::TYPE] }
+            fn write(self, out: &mut [Val]) { out[0] = self.into_val(); }
+        }
+    )*};
+}
+result_vals!(i32, u32, i64, u64, f32, f64);
+
+macro_rules! host_funcs {
+    ($($a:ident $i:tt),*) => {
+        impl<$($a: WasmTy),*> WasmResultsVals for ($($a,)*) {
+            fn types() -> Vec<ValType> { vec![$($a::TYPE),*] }
+            #[allow(unused_variables)]
+            fn write(self, out: &mut [Val]) { $(out[$i] = self.$i.into_val();)* }
+        }
+
+        impl<F, R, $($a: WasmTy),*> IntoHostFunc<($($a,)*), R> for F
+        where
+            F: Fn($($a),*) -> R + Send + Sync + 'static,
+            R: HostFuncResult,
+        {
+            fn into_host_func(self) -> (FuncType, Arc<HostFn>) {
+                let ty = FuncType::new(vec![$($a::TYPE),*], R::types());
+                let f = move |_: &mut Caller<'_>, args: &[Val], results: &mut [Val]| {
+                    #[allow(unused_variables)]
+                    let args = args;
+                    (self)($($a::from_val(&args[$i]).expect("checked against the type")),*).into_vals(results)
+                };
+                (ty, Arc::new(f))
+            }
+        }
+
+        impl<F, R, $($a: WasmTy),*> IntoHostFunc<(WithCaller, $($a,)*), R> for F
+        where
+            F: Fn(&mut Caller<'_>, $($a),*) -> R + Send + Sync + 'static,
+            R: HostFuncResult,
+        {
+            fn into_host_func(self) -> (FuncType, Arc<HostFn>) {
+                let ty = FuncType::new(vec![$($a::TYPE),*], R::types());
+                let f = move |caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]| {
+                    #[allow(unused_variables)]
+                    let args = args;
+                    (self)(caller, $($a::from_val(&args[$i]).expect("checked against the type")),*).into_vals(results)
+                };
+                (ty, Arc::new(f))
+            }
+        }
+    };
+}
+host_funcs!();
+host_funcs!(A 0);
+host_funcs!(A 0, B 1);
+host_funcs!(A 0, B 1, C 2);
+host_funcs!(A 0, B 1, C 2, D 3);
+host_funcs!(A 0, B 1, C 2, D 3, E 4);
+host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5);
+host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6);
+host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
+
+enum HostItem {
+    Func(FuncType, Arc<HostFn>),
+    Global(GlobalType, Val),
+    Memory(MemoryType),
+    Table(TableType),
+}
+
+/// Builds a host module: named functions, globals, memories and tables defined in Rust, which
+/// wasm modules import as `(import "<module name>" "<name>" …)`.
+///
+/// ```
+/// use zerowasm::{HostModuleBuilder, Runtime, ModuleConfig};
+/// let runtime = Runtime::new();
+/// HostModuleBuilder::new("env")
+///     .func("double", |x: i32| x * 2)
+///     .instantiate(&runtime)
+///     .unwrap();
+/// let m = runtime.compile(r#"(module (import "env" "double" (func $d (param i32) (result i32)))
+///     (func (export "f") (result i32) (call $d (i32.const 21))))"#).unwrap();
+/// let i = runtime.instantiate(&m, ModuleConfig::new()).unwrap();
+/// assert_eq!(i.func("f").unwrap().typed::<(), i32>().unwrap().call(()).unwrap(), 42);
+/// ```
+pub struct HostModuleBuilder {
+    name: String,
+    items: Vec<(String, HostItem)>,
+}
+
+impl HostModuleBuilder {
+    /// A builder for a host module importable as `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        HostModuleBuilder { name: name.into(), items: Vec::new() }
+    }
+
+    /// Adds a function from a typed closure; its wasm type comes from the closure's signature.
+    pub fn func<P, R>(mut self, name: impl Into<String>, f: impl IntoHostFunc<P, R>) -> Self {
+        let (ty, f) = f.into_host_func();
+        self.items.push((name.into(), HostItem::Func(ty, f)));
+        self
+    }
+
+    /// Adds a function of type `ty` working on dynamic values. The closure fills `results`
+    /// (pre-set to zeros of the result types); a result of the wrong type traps.
+    pub fn func_dynamic(
+        mut self,
+        name: impl Into<String>,
+        ty: FuncType,
+        f: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
+    ) -> Self {
+        self.items.push((name.into(), HostItem::Func(ty, Arc::new(f))));
+        self
+    }
+
+    /// Adds a global holding `value`.
+    pub fn global(mut self, name: impl Into<String>, value: Val, mutable: bool) -> Self {
+        let ty = GlobalType { content: value.ty(), mutable };
+        self.items.push((name.into(), HostItem::Global(ty, value)));
+        self
+    }
+
+    /// Adds a zeroed linear memory of type `ty` (limits in pages).
+    pub fn memory(mut self, name: impl Into<String>, ty: MemoryType) -> Self {
+        self.items.push((name.into(), HostItem::Memory(ty)));
+        self
+    }
+
+    /// Adds a table of type `ty`, all elements null.
+    pub fn table(mut self, name: impl Into<String>, ty: TableType) -> Self {
+        self.items.push((name.into(), HostItem::Table(ty)));
+        self
+    }
+
+    /// Instantiates the host module in `runtime` and registers it under its name.
+    ///
+    /// Errors: [`InstantiationError::DuplicateName`] if the name is taken,
+    /// [`InstantiationError::Resource`] if a memory or table exceeds the runtime's limits,
+    /// [`InstantiationError::Link`] never.
+    pub fn instantiate(self, runtime: &Runtime) -> Result<Instance, InstantiationError> {
+        let mut store = runtime.inner.store();
+        if store.names.contains_key(&self.name) {
+            return Err(InstantiationError::DuplicateName(self.name));
+        }
+        let idx = store.instances.len() as u32;
+        let mut inst = InstanceEntity {
+            module: None,
+            code: None,
+            type_ids: Vec::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            exports: Vec::new(),
+            dropped_elems: Vec::new(),
+            dropped_datas: Vec::new(),
+        };
+        // Allocate fallible resources first so an error leaves the store unchanged.
+        let mut allocated = Vec::new();
+        for (_, item) in &self.items {
+            allocated.push(match item {
+                HostItem::Memory(ty) => Some(Ok(vm::instantiate_helpers::new_memory(&store, *ty)?)),
+                HostItem::Table(ty) => Some(Err(vm::instantiate_helpers::new_table(*ty)?)),
+                _ => None,
+            });
+        }
+        for ((name, item), alloc) in self.items.into_iter().zip(allocated) {
+            let addr = match (item, alloc) {
+                (HostItem::Func(ty, func), _) => {
+                    let type_id = store.intern_type(&ty);
+                    store.funcs.push(FuncEntity::Host { type_id, func });
+                    inst.funcs.push(store.funcs.len() as u32 - 1);
+                    ExternAddr::Func(store.funcs.len() as u32 - 1)
+                }
+                (HostItem::Global(ty, v), _) => {
+                    let bits = match v {
+                        Val::V128(x) => x,
+                        v => store.val_to_cell(&v).map_err(|t| InstantiationError::Resource(t.to_string()))? as u128,
+                    };
+                    store.globals.push(GlobalEntity { bits, ty });
+                    inst.globals.push(store.globals.len() as u32 - 1);
+                    ExternAddr::Global(store.globals.len() as u32 - 1)
+                }
+                (HostItem::Memory(_), Some(Ok(m))) => {
+                    store.memories.push(m);
+                    inst.memories.push(store.memories.len() as u32 - 1);
+                    ExternAddr::Memory(store.memories.len() as u32 - 1)
+                }
+                (HostItem::Table(_), Some(Err(t))) => {
+                    store.tables.push(t);
+                    inst.tables.push(store.tables.len() as u32 - 1);
+                    ExternAddr::Table(store.tables.len() as u32 - 1)
+                }
+                _ => unreachable!("allocated in the loop above"),
+            };
+            inst.exports.push((name, addr));
+        }
+        store.instances.push(inst);
+        store.names.insert(self.name, idx);
+        Ok(Instance::new(runtime.inner.clone(), idx))
+    }
+}

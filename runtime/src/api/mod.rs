@@ -1,0 +1,28 @@
+//! The public embedding API: [`Runtime`], [`RuntimeConfig`], [`CompiledModule`], [`ModuleConfig`],
+//! [`Instance`], [`Func`]/[`TypedFunc`], [`Memory`], [`Global`], [`Table`],
+//! [`HostModuleBuilder`] and the typed errors.
+
+mod config;
+mod error;
+mod func;
+mod host;
+mod instance;
+mod module;
+mod runtime;
+mod types;
+mod val;
+
+pub use config::{CoreFeatures, EngineKind, RuntimeConfig};
+pub use error::{CompileError, InstantiationError, LinkError, Trap};
+pub use func::{Func, TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use host::{Caller, HostFuncResult, HostModuleBuilder, IntoHostFunc};
+pub use instance::{Extern, Global, Instance, Memory, Table};
+pub use module::{CompiledModule, ModuleConfig};
+pub use runtime::Runtime;
+#[doc(hidden)]
+pub use runtime::RuntimeInner;
+pub use host::WithCaller;
+pub use types::{
+    ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, TableType, ValType,
+};
+pub use val::Val;

@@ -1,0 +1,109 @@
+//! Values passed between the host and WebAssembly.
+
+use super::func::Func;
+use super::types::ValType;
+
+/// A WebAssembly [value](https://webassembly.github.io/spec/core/exec/runtime.html#values).
+///
+/// Floats are carried as their raw IEEE 754 bits so that NaN payloads and the sign of zero
+/// cross the host boundary unchanged; use [`Val::f32`]/[`Val::f64`] to build them from floats.
+#[derive(Clone, Debug)]
+pub enum Val {
+    /// A 32-bit integer.
+    I32(i32),
+    /// A 64-bit integer.
+    I64(i64),
+    /// A 32-bit float, as its bits.
+    F32(u32),
+    /// A 64-bit float, as its bits.
+    F64(u64),
+    /// A 128-bit vector.
+    V128(u128),
+    /// A function reference; `None` is `ref.null func`.
+    FuncRef(Option<Func>),
+}
+
+impl Val {
+    /// A `Val::F32` holding `v`'s bits.
+    pub fn f32(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+    /// A `Val::F64` holding `v`'s bits.
+    pub fn f64(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+        }
+    }
+    /// The default (zero or null) value of a type.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef | ValType::ExternRef => Val::FuncRef(None),
+        }
+    }
+    /// The `i32`, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        if let Val::I32(v) = self { Some(*v) } else { None }
+    }
+    /// The `i64`, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        if let Val::I64(v) = self { Some(*v) } else { None }
+    }
+    /// The `f32` bits as a float, if this is one.
+    pub fn as_f32(&self) -> Option<f32> {
+        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+    }
+    /// The `f64` bits as a float, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+    }
+}
+
+impl PartialEq for Val {
+    /// Bitwise equality (NaNs with equal bits are equal); references compare by identity.
+    fn eq(&self, other: &Val) -> bool {
+        match (self, other) {
+            (Val::I32(a), Val::I32(b)) => a == b,
+            (Val::I64(a), Val::I64(b)) => a == b,
+            (Val::F32(a), Val::F32(b)) => a == b,
+            (Val::F64(a), Val::F64(b)) => a == b,
+            (Val::V128(a), Val::V128(b)) => a == b,
+            (Val::FuncRef(a), Val::FuncRef(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::f32(v)
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::f64(v)
+    }
+}

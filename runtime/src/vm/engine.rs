@@ -1,0 +1,19 @@
+//! The engine contract: compile a validated module once, then call functions of its instances.
+
+use super::Store;
+use crate::api::{CompileError, Trap};
+use crate::wasm::Module;
+use std::any::Any;
+use std::sync::Arc;
+
+/// An engine's compiled form of one module, shared by all its instances.
+pub(crate) type EngineCode = Arc<dyn Any + Send + Sync>;
+
+/// What the Interpreter and the Compiler implement; nothing outside them knows which one runs.
+pub(crate) trait Engine: Send + Sync {
+    /// Translates every function body of a validated module.
+    fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError>;
+    /// Calls the store's function `func` (wasm or host). `args` and `results` are cells laid out
+    /// as the function's type says.
+    fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap>;
+}

@@ -1,0 +1,63 @@
+//! Linear memory ([§4.2.8](https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances)).
+
+use crate::api::MemoryType;
+
+/// Bytes per page ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)).
+pub(crate) const PAGE_SIZE: usize = 65536;
+/// The most pages a 32-bit memory can have (4 GiB).
+pub(crate) const MAX_PAGES: u32 = 65536;
+
+/// One linear memory: its bytes and its limits in pages.
+#[derive(Debug)]
+pub(crate) struct MemoryEntity {
+    pub data: Vec<u8>,
+    /// The declared maximum, in pages, as the module gave it (for import matching).
+    pub declared_max: Option<u32>,
+    /// The effective maximum in pages: the declared one capped by the runtime's memory limit.
+    pub max_pages: u32,
+}
+
+impl MemoryEntity {
+    /// Allocates `ty.min` zeroed pages; fails when that exceeds `limit_pages` or the allocation fails.
+    pub fn new(ty: MemoryType, limit_pages: u32) -> Result<MemoryEntity, String> {
+        let max_pages = ty.max.unwrap_or(MAX_PAGES).min(limit_pages).min(MAX_PAGES);
+        if ty.min > max_pages {
+            return Err(format!(
+                "memory of {} pages exceeds the limit of {} pages",
+                ty.min, max_pages
+            ));
+        }
+        let bytes = ty.min as usize * PAGE_SIZE;
+        let mut data = Vec::new();
+        data.try_reserve_exact(bytes).map_err(|_| format!("cannot allocate {} pages", ty.min))?;
+        data.resize(bytes, 0);
+        Ok(MemoryEntity { data, declared_max: ty.max, max_pages })
+    }
+
+    /// The current size in pages.
+    pub fn pages(&self) -> u32 {
+        (self.data.len() / PAGE_SIZE) as u32
+    }
+
+    /// The type seen by import matching: current size as minimum, declared maximum.
+    pub fn ty(&self) -> MemoryType {
+        MemoryType { min: self.pages(), max: self.declared_max }
+    }
+
+    /// [`memory.grow`](https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-memory-mathsf-memory-grow):
+    /// returns the old size in pages, or `None` (the instruction's -1) when the new size would
+    /// exceed the maximum or cannot be allocated.
+    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        let bytes = new as usize * PAGE_SIZE;
+        if self.data.try_reserve_exact(bytes - self.data.len()).is_err() {
+            return None;
+        }
+        self.data.resize(bytes, 0);
+        Some(old)
+    }
+}

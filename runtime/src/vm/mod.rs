@@ -1,0 +1,21 @@
+//! The runtime layer shared by both engines
+//! ([§4.2 runtime structure](https://webassembly.github.io/spec/core/exec/runtime.html)):
+//! the store and its entities (functions, tables, linear memories, globals, module instances),
+//! instantiation, and the boundary to host functions.
+//!
+//! Values live as raw bits ("cells"): i32/f32 in the low 32 bits of a `u64`, i64/f64 in all 64,
+//! references as `addr + 1` with 0 for null. Engines never see [`crate::Val`].
+
+mod engine;
+mod instantiate;
+mod memory;
+mod store;
+
+pub(crate) use engine::{Engine, EngineCode};
+pub(crate) use instantiate::instantiate;
+/// Allocation helpers shared with host modules.
+pub(crate) mod instantiate_helpers {
+    pub(crate) use super::instantiate::{new_memory, new_table};
+}
+pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
+pub(crate) use store::*;

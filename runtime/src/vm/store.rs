@@ -1,0 +1,234 @@
+//! The [store](https://webassembly.github.io/spec/core/exec/runtime.html#store): every function,
+//! table, memory, global and instance of one runtime, addressed by index ("addr").
+
+use super::{Engine, EngineCode, MemoryEntity};
+use crate::api::{Caller, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
+use crate::wasm::Module;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A host function as the store keeps it: dynamic values in and out.
+pub(crate) type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
+
+pub(crate) enum FuncEntity {
+    /// A function defined by a module: the `index`-th body of `instance`'s module.
+    Wasm { instance: u32, index: u32, type_id: u32 },
+    Host { type_id: u32, func: Arc<HostFn> },
+}
+
+impl FuncEntity {
+    pub fn type_id(&self) -> u32 {
+        match self {
+            FuncEntity::Wasm { type_id, .. } | FuncEntity::Host { type_id, .. } => *type_id,
+        }
+    }
+}
+
+pub(crate) struct TableEntity {
+    /// Elements as reference cells (`addr + 1`, 0 = null).
+    pub elems: Vec<u64>,
+    pub ty: TableType,
+}
+
+impl TableEntity {
+    /// The type seen by import matching: current size as minimum.
+    pub fn ty(&self) -> TableType {
+        TableType { min: self.elems.len() as u32, ..self.ty }
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    /// The value's bits (v128 uses all 128; other types the low 64).
+    pub bits: u128,
+    pub ty: GlobalType,
+}
+
+/// The address of an external value in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ExternAddr {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// A module instance ([§4.2.5](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)).
+/// Host modules are instances without `module`.
+pub(crate) struct InstanceEntity {
+    pub module: Option<Arc<Module>>,
+    /// The engine's compiled code for `module`.
+    pub code: Option<EngineCode>,
+    /// Canonical type id of each of the module's types (for `call_indirect`).
+    pub type_ids: Vec<u32>,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    pub exports: Vec<(String, ExternAddr)>,
+    pub dropped_elems: Vec<bool>,
+    pub dropped_datas: Vec<bool>,
+}
+
+impl InstanceEntity {
+    pub fn export(&self, name: &str) -> Option<ExternAddr> {
+        self.exports.iter().find(|(n, _)| n == name).map(|(_, a)| *a)
+    }
+}
+
+/// Limits the store enforces, from [`crate::RuntimeConfig`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StoreLimits {
+    /// The most pages any one memory may have.
+    pub memory_pages: u32,
+    /// The most nested wasm calls.
+    pub max_call_depth: u32,
+}
+
+pub(crate) struct Store {
+    pub engine: Arc<dyn Engine>,
+    pub limits: StoreLimits,
+    pub funcs: Vec<FuncEntity>,
+    pub tables: Vec<TableEntity>,
+    pub memories: Vec<MemoryEntity>,
+    pub globals: Vec<GlobalEntity>,
+    pub instances: Vec<InstanceEntity>,
+    /// Interned function types; the index is the canonical type id.
+    pub types: Vec<FuncType>,
+    type_index: HashMap<FuncType, u32>,
+    /// Instances registered by module name, for import resolution.
+    pub names: HashMap<String, u32>,
+    /// The runtime this store belongs to, for building [`crate::Func`] handles.
+    pub runtime: std::sync::Weak<crate::api::RuntimeInner>,
+}
+
+impl Store {
+    pub fn new(
+        engine: Arc<dyn Engine>,
+        limits: StoreLimits,
+        runtime: std::sync::Weak<crate::api::RuntimeInner>,
+    ) -> Store {
+        Store {
+            engine,
+            limits,
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            instances: Vec::new(),
+            types: Vec::new(),
+            type_index: HashMap::new(),
+            names: HashMap::new(),
+            runtime,
+        }
+    }
+
+    /// The canonical id of a function type, interning it on first sight.
+    pub fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        if let Some(id) = self.type_index.get(ty) {
+            return *id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.type_index.insert(ty.clone(), id);
+        id
+    }
+
+    pub fn func_type(&self, func: u32) -> &FuncType {
+        &self.types[self.funcs[func as usize].type_id() as usize]
+    }
+
+    pub fn extern_type(&self, addr: ExternAddr) -> ExternType {
+        match addr {
+            ExternAddr::Func(f) => ExternType::Func(self.func_type(f).clone()),
+            ExternAddr::Table(t) => ExternType::Table(self.tables[t as usize].ty()),
+            ExternAddr::Memory(m) => ExternType::Memory(self.memories[m as usize].ty()),
+            ExternAddr::Global(g) => ExternType::Global(self.globals[g as usize].ty),
+        }
+    }
+
+    /// Calls a function with dynamic values, checking them against its type.
+    pub fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        let ty = self.func_type(func).clone();
+        if args.len() != ty.params().len() {
+            return Err(Trap::InvalidArguments(format!(
+                "expected {} arguments, got {}",
+                ty.params().len(),
+                args.len()
+            )));
+        }
+        let mut cells = Vec::with_capacity(args.len());
+        for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
+            if a.ty() != *t {
+                return Err(Trap::InvalidArguments(format!(
+                    "argument {i} has type {}, expected {t}",
+                    a.ty()
+                )));
+            }
+            cells.push(self.val_to_cell(a)?);
+        }
+        let mut results = vec![0u64; ty.results().len()];
+        let engine = self.engine.clone();
+        engine.call(self, func, &cells, &mut results)?;
+        Ok(results.iter().zip(ty.results()).map(|(c, t)| self.cell_to_val(*c, *t)).collect())
+    }
+
+    /// A value as a cell. Fails for values from another runtime.
+    pub fn val_to_cell(&self, v: &Val) -> Result<u64, Trap> {
+        Ok(match v {
+            Val::I32(x) => *x as u32 as u64,
+            Val::I64(x) => *x as u64,
+            Val::F32(x) => *x as u64,
+            Val::F64(x) => *x,
+            Val::V128(_) => return Err(Trap::InvalidArguments("v128 values are not supported yet".into())),
+            Val::FuncRef(None) => 0,
+            Val::FuncRef(Some(f)) => {
+                if !f.belongs_to(self) {
+                    return Err(Trap::InvalidArguments("funcref from another runtime".into()));
+                }
+                f.addr() as u64 + 1
+            }
+        })
+    }
+
+    pub fn cell_to_val(&self, c: u64, ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(c as u32 as i32),
+            ValType::I64 => Val::I64(c as i64),
+            ValType::F32 => Val::F32(c as u32),
+            ValType::F64 => Val::F64(c),
+            ValType::V128 => Val::V128(c as u128),
+            ValType::FuncRef | ValType::ExternRef => Val::FuncRef(
+                (c != 0).then(|| crate::api::Func::from_addr(self.runtime.upgrade(), (c - 1) as u32)),
+            ),
+        }
+    }
+
+    /// Runs host function `func` on cells: converts them to [`Val`]s, calls the closure with a
+    /// [`Caller`] for `caller_instance`, checks and converts the results back.
+    pub fn invoke_host(
+        &mut self,
+        func: u32,
+        caller_instance: Option<u32>,
+        args: &[u64],
+        results: &mut [u64],
+    ) -> Result<(), Trap> {
+        let FuncEntity::Host { type_id, func: f } = &self.funcs[func as usize] else {
+            unreachable!("invoke_host on a wasm function")
+        };
+        let f = f.clone();
+        let ty = self.types[*type_id as usize].clone();
+        let vargs: Vec<Val> = args.iter().zip(ty.params()).map(|(c, t)| self.cell_to_val(*c, *t)).collect();
+        let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        {
+            let mut caller = Caller::new(self, caller_instance);
+            f(&mut caller, &vargs, &mut vres)?;
+        }
+        for (i, (v, t)) in vres.iter().zip(ty.results()).enumerate() {
+            if v.ty() != *t {
+                return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
+            }
+            results[i] = self.val_to_cell(v)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+//! The module after decoding and validation: what both engines compile from and what
+//! instantiation reads. Built in one pass over the binary with wasmparser's parser and validator
+//! ([§5 binary format](https://webassembly.github.io/spec/core/binary/index.html),
+//! [§3 validation](https://webassembly.github.io/spec/core/valid/index.html)).
+
+mod parse;
+
+pub(crate) use parse::{body, parse};
+
+use crate::api::{FuncType, GlobalType, MemoryType, TableType, ValType};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A validated module.
+#[derive(Debug)]
+pub(crate) struct Module {
+    /// The binary the module was decoded from; function bodies are ranges into it.
+    pub bytes: Arc<[u8]>,
+    /// The type section.
+    pub types: Vec<FuncType>,
+    /// Imports in declaration order.
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    /// Every table, imported ones first.
+    pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
+    /// Every memory, imported ones first.
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    /// Every global, imported ones first.
+    pub globals: Vec<GlobalType>,
+    pub num_imported_globals: u32,
+    /// Initialisers of the module's own globals (index `num_imported_globals + i`).
+    pub global_inits: Vec<ConstExpr>,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    /// Bodies of the module's own functions (function index `num_imported_funcs + i`).
+    pub bodies: Vec<FuncBody>,
+    /// The feature set the module was validated with; instantiation follows its semantics.
+    pub features: wasmparser::WasmFeatures,
+}
+
+#[derive(Debug)]
+pub(crate) struct Import {
+    pub module: String,
+    pub name: String,
+    pub desc: ImportDesc,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ImportDesc {
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExternKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+#[derive(Debug)]
+pub(crate) struct Export {
+    pub name: String,
+    pub kind: ExternKind,
+    pub index: u32,
+}
+
+/// A [constant expression](https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ConstExpr {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    V128(u128),
+    RefNull(ValType),
+    RefFunc(u32),
+    GlobalGet(u32),
+}
+
+#[derive(Debug)]
+pub(crate) enum ElemMode {
+    Passive,
+    Active { table: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Debug)]
+pub(crate) struct ElemSegment {
+    pub mode: ElemMode,
+    pub ty: ValType,
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Debug)]
+pub(crate) enum DataMode {
+    Passive,
+    Active { memory: u32, offset: ConstExpr },
+}
+
+#[derive(Debug)]
+pub(crate) struct DataSegment {
+    pub mode: DataMode,
+    /// Range of the segment's bytes in [`Module::bytes`].
+    pub data: Range<usize>,
+}
+
+/// A function body: where its bytes are (locals and code) in [`Module::bytes`].
+#[derive(Debug)]
+pub(crate) struct FuncBody {
+    pub range: Range<usize>,
+}
+
+impl Module {
+    pub fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.funcs[func_index as usize] as usize]
+    }
+    pub fn data_bytes(&self, seg: &DataSegment) -> &[u8] {
+        &self.bytes[seg.data.clone()]
+    }
+}
