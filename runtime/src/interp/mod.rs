@@ -1,23 +1,52 @@
-//! The Interpreter (work in progress).
+//! The Interpreter engine: each function body is translated once, at compile time, into a
+//! register-style IR ([`ir`], [`translate`]) and run by a loop with an explicit frame stack
+//! ([`exec`]). Portable Rust only, so it runs on every target.
+
+mod exec;
+mod ir;
+mod num;
+mod translate;
+
 use crate::api::{CompileError, Trap};
 use crate::vm::{Engine, EngineCode, Store};
 use crate::wasm::Module;
 use std::sync::Arc;
 
+/// One translated function.
+pub(crate) struct InterpFunc {
+    pub code: Box<[ir::Op]>,
+    pub num_params: u32,
+    /// Parameters plus declared locals, in slots.
+    pub num_locals: u32,
+    /// Slots the function's frame needs: locals plus the deepest operand stack.
+    pub frame_size: u32,
+    #[allow(dead_code)]
+    pub num_results: u32,
+}
+
+/// A module's translated functions, indexed like its bodies.
+pub(crate) struct InterpModule {
+    pub funcs: Vec<InterpFunc>,
+}
+
+/// The Interpreter engine.
 pub(crate) struct Interpreter;
+
 impl Interpreter {
     pub fn new() -> Self {
         Interpreter
     }
 }
+
 impl Engine for Interpreter {
-    fn compile(&self, _module: &Arc<Module>) -> Result<EngineCode, CompileError> {
-        Ok(Arc::new(()))
+    fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError> {
+        let funcs = (0..module.bodies.len())
+            .map(|i| translate::translate(module, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Arc::new(InterpModule { funcs }))
     }
+
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
-        if let crate::vm::FuncEntity::Host { .. } = store.funcs[func as usize] {
-            return store.invoke_host(func, None, args, results);
-        }
-        Err(Trap::Unreachable)
+        exec::call(store, func, args, results)
     }
 }

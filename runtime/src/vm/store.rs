@@ -97,6 +97,8 @@ pub(crate) struct Store {
     type_index: HashMap<FuncType, u32>,
     /// Instances registered by module name, for import resolution.
     pub names: HashMap<String, u32>,
+    /// How many host → wasm calls are nested on this thread's native stack right now.
+    pub reentry: u32,
     /// The runtime this store belongs to, for building [`crate::Func`] handles.
     pub runtime: std::sync::Weak<crate::api::RuntimeInner>,
 }
@@ -118,6 +120,7 @@ impl Store {
             types: Vec::new(),
             type_index: HashMap::new(),
             names: HashMap::new(),
+            reentry: 0,
             runtime,
         }
     }

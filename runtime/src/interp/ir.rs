@@ -1,0 +1,316 @@
+//! The Interpreter's internal IR: a register-style instruction set where operands are slots of
+//! the current frame (locals first, then one slot per operand-stack height). Branch targets are
+//! absolute instruction indices within the function, resolved at translation time; no LEB128 is
+//! decoded at run time. Every instruction fits in 16 bytes.
+
+/// A slot index into the current frame's cells.
+pub(crate) type Slot = u32;
+
+/// One IR instruction. Naming: `dst` is written, other slots are read; `Imm` variants take their
+/// right operand as an immediate; `BrIf*` variants fuse a comparison with a conditional branch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[allow(missing_docs)]
+pub(crate) enum Op {
+    // Control.
+    Unreachable,
+    Br { target: u32 },
+    BrIfNez { cond: Slot, target: u32 },
+    BrIfEqz { cond: Slot, target: u32 },
+    BrIfI32Eq { a: Slot, b: Slot, target: u32 },
+    BrIfI32Ne { a: Slot, b: Slot, target: u32 },
+    BrIfI32LtS { a: Slot, b: Slot, target: u32 },
+    BrIfI32LtU { a: Slot, b: Slot, target: u32 },
+    BrIfI32GtS { a: Slot, b: Slot, target: u32 },
+    BrIfI32GtU { a: Slot, b: Slot, target: u32 },
+    BrIfI32LeS { a: Slot, b: Slot, target: u32 },
+    BrIfI32LeU { a: Slot, b: Slot, target: u32 },
+    BrIfI32GeS { a: Slot, b: Slot, target: u32 },
+    BrIfI32GeU { a: Slot, b: Slot, target: u32 },
+    BrIfI32EqImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32NeImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32LtSImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32LtUImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32GtSImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32GtUImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32LeSImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32LeUImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32GeSImm { a: Slot, imm: i32, target: u32 },
+    BrIfI32GeUImm { a: Slot, imm: i32, target: u32 },
+    /// Jumps to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
+    BrTable { index: Slot, len: u32 },
+    /// Returns; results are already in slots `0..n`.
+    Return,
+    /// Copies `src` to slot 0 and returns.
+    Return1 { src: Slot },
+    /// Calls function `func` of this module (a defined one, by its index among bodies); the
+    /// callee's frame starts at slot `base`, where the arguments are and the results will be.
+    Call { func: u32, base: Slot },
+    /// Calls imported function `func` (module function index).
+    CallImported { func: u32, base: Slot },
+    /// Calls through table `table` at the index in slot `index`, expecting type `ty`.
+    CallIndirect { ty: u32, index: Slot, base: Slot, table: u16 },
+
+    // Data movement.
+    Copy { dst: Slot, src: Slot },
+    Const32 { dst: Slot, value: u32 },
+    Const64 { dst: Slot, lo: u32, hi: u32 },
+    /// `dst = if cond != 0 { dst } else { b }` (the first operand was placed in `dst`).
+    Select { dst: Slot, b: Slot, cond: Slot },
+    GlobalGet { dst: Slot, global: u32 },
+    GlobalSet { src: Slot, global: u32 },
+
+    // Memory.
+    I32Load { dst: Slot, addr: Slot, offset: u32 },
+    I64Load { dst: Slot, addr: Slot, offset: u32 },
+    F32Load { dst: Slot, addr: Slot, offset: u32 },
+    F64Load { dst: Slot, addr: Slot, offset: u32 },
+    I32Load8S { dst: Slot, addr: Slot, offset: u32 },
+    I32Load8U { dst: Slot, addr: Slot, offset: u32 },
+    I32Load16S { dst: Slot, addr: Slot, offset: u32 },
+    I32Load16U { dst: Slot, addr: Slot, offset: u32 },
+    I64Load8S { dst: Slot, addr: Slot, offset: u32 },
+    I64Load8U { dst: Slot, addr: Slot, offset: u32 },
+    I64Load16S { dst: Slot, addr: Slot, offset: u32 },
+    I64Load16U { dst: Slot, addr: Slot, offset: u32 },
+    I64Load32S { dst: Slot, addr: Slot, offset: u32 },
+    I64Load32U { dst: Slot, addr: Slot, offset: u32 },
+    I32Store { addr: Slot, src: Slot, offset: u32 },
+    I64Store { addr: Slot, src: Slot, offset: u32 },
+    I32Store8 { addr: Slot, src: Slot, offset: u32 },
+    I32Store16 { addr: Slot, src: Slot, offset: u32 },
+    I64Store8 { addr: Slot, src: Slot, offset: u32 },
+    I64Store16 { addr: Slot, src: Slot, offset: u32 },
+    I64Store32 { addr: Slot, src: Slot, offset: u32 },
+    MemorySize { dst: Slot },
+    MemoryGrow { dst: Slot, delta: Slot },
+
+    // i32 arithmetic.
+    I32Eqz { dst: Slot, src: Slot },
+    I32Eq { dst: Slot, a: Slot, b: Slot },
+    I32Ne { dst: Slot, a: Slot, b: Slot },
+    I32LtS { dst: Slot, a: Slot, b: Slot },
+    I32LtU { dst: Slot, a: Slot, b: Slot },
+    I32GtS { dst: Slot, a: Slot, b: Slot },
+    I32GtU { dst: Slot, a: Slot, b: Slot },
+    I32LeS { dst: Slot, a: Slot, b: Slot },
+    I32LeU { dst: Slot, a: Slot, b: Slot },
+    I32GeS { dst: Slot, a: Slot, b: Slot },
+    I32GeU { dst: Slot, a: Slot, b: Slot },
+    I32EqImm { dst: Slot, a: Slot, imm: i32 },
+    I32NeImm { dst: Slot, a: Slot, imm: i32 },
+    I32LtSImm { dst: Slot, a: Slot, imm: i32 },
+    I32LtUImm { dst: Slot, a: Slot, imm: i32 },
+    I32GtSImm { dst: Slot, a: Slot, imm: i32 },
+    I32GtUImm { dst: Slot, a: Slot, imm: i32 },
+    I32LeSImm { dst: Slot, a: Slot, imm: i32 },
+    I32LeUImm { dst: Slot, a: Slot, imm: i32 },
+    I32GeSImm { dst: Slot, a: Slot, imm: i32 },
+    I32GeUImm { dst: Slot, a: Slot, imm: i32 },
+    I32Clz { dst: Slot, src: Slot },
+    I32Ctz { dst: Slot, src: Slot },
+    I32Popcnt { dst: Slot, src: Slot },
+    I32Add { dst: Slot, a: Slot, b: Slot },
+    I32Sub { dst: Slot, a: Slot, b: Slot },
+    I32Mul { dst: Slot, a: Slot, b: Slot },
+    I32DivS { dst: Slot, a: Slot, b: Slot },
+    I32DivU { dst: Slot, a: Slot, b: Slot },
+    I32RemS { dst: Slot, a: Slot, b: Slot },
+    I32RemU { dst: Slot, a: Slot, b: Slot },
+    I32And { dst: Slot, a: Slot, b: Slot },
+    I32Or { dst: Slot, a: Slot, b: Slot },
+    I32Xor { dst: Slot, a: Slot, b: Slot },
+    I32Shl { dst: Slot, a: Slot, b: Slot },
+    I32ShrS { dst: Slot, a: Slot, b: Slot },
+    I32ShrU { dst: Slot, a: Slot, b: Slot },
+    I32Rotl { dst: Slot, a: Slot, b: Slot },
+    I32Rotr { dst: Slot, a: Slot, b: Slot },
+    I32AddImm { dst: Slot, a: Slot, imm: i32 },
+    I32MulImm { dst: Slot, a: Slot, imm: i32 },
+    I32AndImm { dst: Slot, a: Slot, imm: i32 },
+    I32OrImm { dst: Slot, a: Slot, imm: i32 },
+    I32XorImm { dst: Slot, a: Slot, imm: i32 },
+    I32ShlImm { dst: Slot, a: Slot, imm: i32 },
+    I32ShrSImm { dst: Slot, a: Slot, imm: i32 },
+    I32ShrUImm { dst: Slot, a: Slot, imm: i32 },
+
+    // i64 arithmetic.
+    I64Eqz { dst: Slot, src: Slot },
+    I64Eq { dst: Slot, a: Slot, b: Slot },
+    I64Ne { dst: Slot, a: Slot, b: Slot },
+    I64LtS { dst: Slot, a: Slot, b: Slot },
+    I64LtU { dst: Slot, a: Slot, b: Slot },
+    I64GtS { dst: Slot, a: Slot, b: Slot },
+    I64GtU { dst: Slot, a: Slot, b: Slot },
+    I64LeS { dst: Slot, a: Slot, b: Slot },
+    I64LeU { dst: Slot, a: Slot, b: Slot },
+    I64GeS { dst: Slot, a: Slot, b: Slot },
+    I64GeU { dst: Slot, a: Slot, b: Slot },
+    I64Clz { dst: Slot, src: Slot },
+    I64Ctz { dst: Slot, src: Slot },
+    I64Popcnt { dst: Slot, src: Slot },
+    I64Add { dst: Slot, a: Slot, b: Slot },
+    I64Sub { dst: Slot, a: Slot, b: Slot },
+    I64Mul { dst: Slot, a: Slot, b: Slot },
+    I64DivS { dst: Slot, a: Slot, b: Slot },
+    I64DivU { dst: Slot, a: Slot, b: Slot },
+    I64RemS { dst: Slot, a: Slot, b: Slot },
+    I64RemU { dst: Slot, a: Slot, b: Slot },
+    I64And { dst: Slot, a: Slot, b: Slot },
+    I64Or { dst: Slot, a: Slot, b: Slot },
+    I64Xor { dst: Slot, a: Slot, b: Slot },
+    I64Shl { dst: Slot, a: Slot, b: Slot },
+    I64ShrS { dst: Slot, a: Slot, b: Slot },
+    I64ShrU { dst: Slot, a: Slot, b: Slot },
+    I64Rotl { dst: Slot, a: Slot, b: Slot },
+    I64Rotr { dst: Slot, a: Slot, b: Slot },
+    /// `imm` is sign-extended to 64 bits.
+    I64AddImm { dst: Slot, a: Slot, imm: i32 },
+    I64AndImm { dst: Slot, a: Slot, imm: i32 },
+    I64ShlImm { dst: Slot, a: Slot, imm: i32 },
+    I64ShrSImm { dst: Slot, a: Slot, imm: i32 },
+    I64ShrUImm { dst: Slot, a: Slot, imm: i32 },
+
+    // Floats.
+    F32Eq { dst: Slot, a: Slot, b: Slot },
+    F32Ne { dst: Slot, a: Slot, b: Slot },
+    F32Lt { dst: Slot, a: Slot, b: Slot },
+    F32Gt { dst: Slot, a: Slot, b: Slot },
+    F32Le { dst: Slot, a: Slot, b: Slot },
+    F32Ge { dst: Slot, a: Slot, b: Slot },
+    F64Eq { dst: Slot, a: Slot, b: Slot },
+    F64Ne { dst: Slot, a: Slot, b: Slot },
+    F64Lt { dst: Slot, a: Slot, b: Slot },
+    F64Gt { dst: Slot, a: Slot, b: Slot },
+    F64Le { dst: Slot, a: Slot, b: Slot },
+    F64Ge { dst: Slot, a: Slot, b: Slot },
+    F32Abs { dst: Slot, src: Slot },
+    F32Neg { dst: Slot, src: Slot },
+    F32Ceil { dst: Slot, src: Slot },
+    F32Floor { dst: Slot, src: Slot },
+    F32Trunc { dst: Slot, src: Slot },
+    F32Nearest { dst: Slot, src: Slot },
+    F32Sqrt { dst: Slot, src: Slot },
+    F32Add { dst: Slot, a: Slot, b: Slot },
+    F32Sub { dst: Slot, a: Slot, b: Slot },
+    F32Mul { dst: Slot, a: Slot, b: Slot },
+    F32Div { dst: Slot, a: Slot, b: Slot },
+    F32Min { dst: Slot, a: Slot, b: Slot },
+    F32Max { dst: Slot, a: Slot, b: Slot },
+    F32Copysign { dst: Slot, a: Slot, b: Slot },
+    F64Abs { dst: Slot, src: Slot },
+    F64Neg { dst: Slot, src: Slot },
+    F64Ceil { dst: Slot, src: Slot },
+    F64Floor { dst: Slot, src: Slot },
+    F64Trunc { dst: Slot, src: Slot },
+    F64Nearest { dst: Slot, src: Slot },
+    F64Sqrt { dst: Slot, src: Slot },
+    F64Add { dst: Slot, a: Slot, b: Slot },
+    F64Sub { dst: Slot, a: Slot, b: Slot },
+    F64Mul { dst: Slot, a: Slot, b: Slot },
+    F64Div { dst: Slot, a: Slot, b: Slot },
+    F64Min { dst: Slot, a: Slot, b: Slot },
+    F64Max { dst: Slot, a: Slot, b: Slot },
+    F64Copysign { dst: Slot, a: Slot, b: Slot },
+
+    // Conversions.
+    I32WrapI64 { dst: Slot, src: Slot },
+    I32TruncF32S { dst: Slot, src: Slot },
+    I32TruncF32U { dst: Slot, src: Slot },
+    I32TruncF64S { dst: Slot, src: Slot },
+    I32TruncF64U { dst: Slot, src: Slot },
+    I64ExtendI32S { dst: Slot, src: Slot },
+    I64ExtendI32U { dst: Slot, src: Slot },
+    I64TruncF32S { dst: Slot, src: Slot },
+    I64TruncF32U { dst: Slot, src: Slot },
+    I64TruncF64S { dst: Slot, src: Slot },
+    I64TruncF64U { dst: Slot, src: Slot },
+    F32ConvertI32S { dst: Slot, src: Slot },
+    F32ConvertI32U { dst: Slot, src: Slot },
+    F32ConvertI64S { dst: Slot, src: Slot },
+    F32ConvertI64U { dst: Slot, src: Slot },
+    F32DemoteF64 { dst: Slot, src: Slot },
+    F64ConvertI32S { dst: Slot, src: Slot },
+    F64ConvertI32U { dst: Slot, src: Slot },
+    F64ConvertI64S { dst: Slot, src: Slot },
+    F64ConvertI64U { dst: Slot, src: Slot },
+    F64PromoteF32 { dst: Slot, src: Slot },
+    I32Extend8S { dst: Slot, src: Slot },
+    I32Extend16S { dst: Slot, src: Slot },
+    I64Extend8S { dst: Slot, src: Slot },
+    I64Extend16S { dst: Slot, src: Slot },
+    I64Extend32S { dst: Slot, src: Slot },
+    I32TruncSatF32S { dst: Slot, src: Slot },
+    I32TruncSatF32U { dst: Slot, src: Slot },
+    I32TruncSatF64S { dst: Slot, src: Slot },
+    I32TruncSatF64U { dst: Slot, src: Slot },
+    I64TruncSatF32S { dst: Slot, src: Slot },
+    I64TruncSatF32U { dst: Slot, src: Slot },
+    I64TruncSatF64S { dst: Slot, src: Slot },
+    I64TruncSatF64U { dst: Slot, src: Slot },
+}
+
+const _: () = assert!(std::mem::size_of::<Op>() <= 16);
+
+impl Op {
+    /// The slot this instruction writes as its last action after reading all operands, if it
+    /// is safe to redirect that write elsewhere (used to fold `local.set` into the producer).
+    pub(crate) fn dst_mut(&mut self) -> Option<&mut Slot> {
+        use Op::*;
+        match self {
+            Copy { dst, .. } | Const32 { dst, .. } | Const64 { dst, .. } | GlobalGet { dst, .. }
+            | I32Load { dst, .. } | I64Load { dst, .. } | F32Load { dst, .. } | F64Load { dst, .. }
+            | I32Load8S { dst, .. } | I32Load8U { dst, .. } | I32Load16S { dst, .. }
+            | I32Load16U { dst, .. } | I64Load8S { dst, .. } | I64Load8U { dst, .. }
+            | I64Load16S { dst, .. } | I64Load16U { dst, .. } | I64Load32S { dst, .. }
+            | I64Load32U { dst, .. } | MemorySize { dst } | MemoryGrow { dst, .. }
+            | I32Eqz { dst, .. } | I32Eq { dst, .. } | I32Ne { dst, .. } | I32LtS { dst, .. }
+            | I32LtU { dst, .. } | I32GtS { dst, .. } | I32GtU { dst, .. } | I32LeS { dst, .. }
+            | I32LeU { dst, .. } | I32GeS { dst, .. } | I32GeU { dst, .. } | I32EqImm { dst, .. }
+            | I32NeImm { dst, .. } | I32LtSImm { dst, .. } | I32LtUImm { dst, .. }
+            | I32GtSImm { dst, .. } | I32GtUImm { dst, .. } | I32LeSImm { dst, .. }
+            | I32LeUImm { dst, .. } | I32GeSImm { dst, .. } | I32GeUImm { dst, .. }
+            | I32Clz { dst, .. } | I32Ctz { dst, .. } | I32Popcnt { dst, .. } | I32Add { dst, .. }
+            | I32Sub { dst, .. } | I32Mul { dst, .. } | I32DivS { dst, .. } | I32DivU { dst, .. }
+            | I32RemS { dst, .. } | I32RemU { dst, .. } | I32And { dst, .. } | I32Or { dst, .. }
+            | I32Xor { dst, .. } | I32Shl { dst, .. } | I32ShrS { dst, .. } | I32ShrU { dst, .. }
+            | I32Rotl { dst, .. } | I32Rotr { dst, .. } | I32AddImm { dst, .. }
+            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32OrImm { dst, .. }
+            | I32XorImm { dst, .. } | I32ShlImm { dst, .. } | I32ShrSImm { dst, .. }
+            | I32ShrUImm { dst, .. } | I64Eqz { dst, .. } | I64Eq { dst, .. } | I64Ne { dst, .. }
+            | I64LtS { dst, .. } | I64LtU { dst, .. } | I64GtS { dst, .. } | I64GtU { dst, .. }
+            | I64LeS { dst, .. } | I64LeU { dst, .. } | I64GeS { dst, .. } | I64GeU { dst, .. }
+            | I64Clz { dst, .. } | I64Ctz { dst, .. } | I64Popcnt { dst, .. } | I64Add { dst, .. }
+            | I64Sub { dst, .. } | I64Mul { dst, .. } | I64DivS { dst, .. } | I64DivU { dst, .. }
+            | I64RemS { dst, .. } | I64RemU { dst, .. } | I64And { dst, .. } | I64Or { dst, .. }
+            | I64Xor { dst, .. } | I64Shl { dst, .. } | I64ShrS { dst, .. } | I64ShrU { dst, .. }
+            | I64Rotl { dst, .. } | I64Rotr { dst, .. } | I64AddImm { dst, .. }
+            | I64AndImm { dst, .. } | I64ShlImm { dst, .. } | I64ShrSImm { dst, .. }
+            | I64ShrUImm { dst, .. } | F32Eq { dst, .. } | F32Ne { dst, .. } | F32Lt { dst, .. }
+            | F32Gt { dst, .. } | F32Le { dst, .. } | F32Ge { dst, .. } | F64Eq { dst, .. }
+            | F64Ne { dst, .. } | F64Lt { dst, .. } | F64Gt { dst, .. } | F64Le { dst, .. }
+            | F64Ge { dst, .. } | F32Abs { dst, .. } | F32Neg { dst, .. } | F32Ceil { dst, .. }
+            | F32Floor { dst, .. } | F32Trunc { dst, .. } | F32Nearest { dst, .. }
+            | F32Sqrt { dst, .. } | F32Add { dst, .. } | F32Sub { dst, .. } | F32Mul { dst, .. }
+            | F32Div { dst, .. } | F32Min { dst, .. } | F32Max { dst, .. }
+            | F32Copysign { dst, .. } | F64Abs { dst, .. } | F64Neg { dst, .. }
+            | F64Ceil { dst, .. } | F64Floor { dst, .. } | F64Trunc { dst, .. }
+            | F64Nearest { dst, .. } | F64Sqrt { dst, .. } | F64Add { dst, .. }
+            | F64Sub { dst, .. } | F64Mul { dst, .. } | F64Div { dst, .. } | F64Min { dst, .. }
+            | F64Max { dst, .. } | F64Copysign { dst, .. } | I32WrapI64 { dst, .. }
+            | I32TruncF32S { dst, .. } | I32TruncF32U { dst, .. } | I32TruncF64S { dst, .. }
+            | I32TruncF64U { dst, .. } | I64ExtendI32S { dst, .. } | I64ExtendI32U { dst, .. }
+            | I64TruncF32S { dst, .. } | I64TruncF32U { dst, .. } | I64TruncF64S { dst, .. }
+            | I64TruncF64U { dst, .. } | F32ConvertI32S { dst, .. } | F32ConvertI32U { dst, .. }
+            | F32ConvertI64S { dst, .. } | F32ConvertI64U { dst, .. } | F32DemoteF64 { dst, .. }
+            | F64ConvertI32S { dst, .. } | F64ConvertI32U { dst, .. } | F64ConvertI64S { dst, .. }
+            | F64ConvertI64U { dst, .. } | F64PromoteF32 { dst, .. } | I32Extend8S { dst, .. }
+            | I32Extend16S { dst, .. } | I64Extend8S { dst, .. } | I64Extend16S { dst, .. }
+            | I64Extend32S { dst, .. } | I32TruncSatF32S { dst, .. }
+            | I32TruncSatF32U { dst, .. } | I32TruncSatF64S { dst, .. }
+            | I32TruncSatF64U { dst, .. } | I64TruncSatF32S { dst, .. }
+            | I64TruncSatF32U { dst, .. } | I64TruncSatF64S { dst, .. }
+            | I64TruncSatF64U { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+}

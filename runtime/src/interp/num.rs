@@ -1,0 +1,71 @@
+//! Numeric semantics the spec defines differently from Rust's defaults
+//! ([§4.3 numerics](https://webassembly.github.io/spec/core/exec/numerics.html)).
+
+use crate::api::Trap;
+
+macro_rules! float_ops {
+    ($t:ty, $bits:ty, $min:ident, $max:ident, $nearest:ident) => {
+        /// [fmin](https://webassembly.github.io/spec/core/exec/numerics.html#op-fmin): NaN if
+        /// either operand is NaN, and -0 is less than +0.
+        #[inline]
+        pub(crate) fn $min(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                // Arithmetic on a NaN yields a quiet NaN, as the spec requires.
+                a + b
+            } else if a == b {
+                <$t>::from_bits(a.to_bits() | b.to_bits())
+            } else if a < b {
+                a
+            } else {
+                b
+            }
+        }
+        /// [fmax](https://webassembly.github.io/spec/core/exec/numerics.html#op-fmax).
+        #[inline]
+        pub(crate) fn $max(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                a + b
+            } else if a == b {
+                <$t>::from_bits(a.to_bits() & b.to_bits())
+            } else if a > b {
+                a
+            } else {
+                b
+            }
+        }
+        /// [fnearest](https://webassembly.github.io/spec/core/exec/numerics.html#op-fnearest):
+        /// round to nearest, ties to even.
+        #[inline]
+        pub(crate) fn $nearest(a: $t) -> $t {
+            a.round_ties_even()
+        }
+    };
+}
+float_ops!(f32, u32, f32_min, f32_max, f32_nearest);
+float_ops!(f64, u64, f64_min, f64_max, f64_nearest);
+
+/// [trunc](https://webassembly.github.io/spec/core/exec/numerics.html#op-trunc-s) of a float to an
+/// integer: traps on NaN ("invalid conversion to integer") and out of range ("integer overflow").
+/// `lo` and `hi` are the exclusive bounds in the float type.
+macro_rules! trunc {
+    ($name:ident, $f:ty, $i:ty, $lo:expr, $hi:expr) => {
+        #[inline]
+        pub(crate) fn $name(x: $f) -> Result<$i, Trap> {
+            if x.is_nan() {
+                return Err(Trap::InvalidConversionToInteger);
+            }
+            if !(x > $lo && x < $hi) {
+                return Err(Trap::IntegerOverflow);
+            }
+            Ok(x as $i)
+        }
+    };
+}
+trunc!(i32_trunc_f32_s, f32, i32, -2147483904.0f32, 2147483648.0f32);
+trunc!(i32_trunc_f32_u, f32, u32, -1.0f32, 4294967296.0f32);
+trunc!(i32_trunc_f64_s, f64, i32, -2147483649.0f64, 2147483648.0f64);
+trunc!(i32_trunc_f64_u, f64, u32, -1.0f64, 4294967296.0f64);
+trunc!(i64_trunc_f32_s, f32, i64, -9223373136366403584.0f32, 9223372036854775808.0f32);
+trunc!(i64_trunc_f32_u, f32, u64, -1.0f32, 18446744073709551616.0f32);
+trunc!(i64_trunc_f64_s, f64, i64, -9223372036854777856.0f64, 9223372036854775808.0f64);
+trunc!(i64_trunc_f64_u, f64, u64, -1.0f64, 18446744073709551616.0f64);

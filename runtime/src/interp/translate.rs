@@ -1,0 +1,950 @@
+//! Translation of one validated function body into the register IR ([`super::ir`]).
+//!
+//! Slots: `0..L` are the locals (parameters first); the operand at stack height `h` lives in slot
+//! `L + h`. The translator keeps a compile-time operand stack whose entries are either in their
+//! height slot (`Temp`), or deferred: a `local.get` (`Local`) or a constant (`Const`) that is only
+//! written to a slot ("materialized") when something needs it there (a call argument, a branch
+//! value, a block boundary). So `local.get a; local.get b; i32.add; local.set c` becomes one
+//! instruction `I32Add { dst: c, a, b }`.
+//!
+//! Deferred `Local` entries are materialized at every block boundary, so a `local.set` only ever
+//! has to preserve those pushed in the same straight-line region.
+
+use super::ir::{Op, Slot};
+use super::InterpFunc;
+use crate::api::CompileError;
+use crate::wasm::Module;
+use wasmparser::{BlockType, FunctionBody, Operator};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Operand {
+    Local(u32),
+    Temp,
+    Const(u64),
+}
+
+#[derive(Debug)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop { start: u32 },
+    If { else_fixup: Option<usize> },
+    Else,
+}
+
+#[derive(Debug)]
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand stack height below the block's parameters.
+    height: u32,
+    params: u32,
+    results: u32,
+    /// Branches to patch with the block's end.
+    fixups: Vec<usize>,
+}
+
+impl Ctrl {
+    /// The number of values a branch to this label carries.
+    fn label_arity(&self) -> u32 {
+        match self.kind {
+            CtrlKind::Loop { .. } => self.params,
+            _ => self.results,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Cmp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+impl Cmp {
+    fn invert(self) -> Cmp {
+        use Cmp::*;
+        match self {
+            Eq => Ne,
+            Ne => Eq,
+            LtS => GeS,
+            LtU => GeU,
+            GtS => LeS,
+            GtU => LeU,
+            LeS => GtS,
+            LeU => GtU,
+            GeS => LtS,
+            GeU => LtU,
+        }
+    }
+}
+
+/// A branch condition, possibly fused from the comparison that produced it.
+#[derive(Clone, Copy, Debug)]
+enum Cond {
+    Nez(Slot),
+    Eqz(Slot),
+    Cmp(Cmp, Slot, Slot),
+    CmpImm(Cmp, Slot, i32),
+}
+
+impl Cond {
+    fn invert(self) -> Cond {
+        match self {
+            Cond::Nez(s) => Cond::Eqz(s),
+            Cond::Eqz(s) => Cond::Nez(s),
+            Cond::Cmp(c, a, b) => Cond::Cmp(c.invert(), a, b),
+            Cond::CmpImm(c, a, i) => Cond::CmpImm(c.invert(), a, i),
+        }
+    }
+
+    /// The comparison `op` computes into `slot`, if it is one that can be fused.
+    fn from_op(op: &Op, slot: Slot) -> Option<Cond> {
+        use Op::*;
+        let (dst, cond) = match *op {
+            I32Eqz { dst, src } => (dst, Cond::Eqz(src)),
+            I32Eq { dst, a, b } => (dst, Cond::Cmp(Cmp::Eq, a, b)),
+            I32Ne { dst, a, b } => (dst, Cond::Cmp(Cmp::Ne, a, b)),
+            I32LtS { dst, a, b } => (dst, Cond::Cmp(Cmp::LtS, a, b)),
+            I32LtU { dst, a, b } => (dst, Cond::Cmp(Cmp::LtU, a, b)),
+            I32GtS { dst, a, b } => (dst, Cond::Cmp(Cmp::GtS, a, b)),
+            I32GtU { dst, a, b } => (dst, Cond::Cmp(Cmp::GtU, a, b)),
+            I32LeS { dst, a, b } => (dst, Cond::Cmp(Cmp::LeS, a, b)),
+            I32LeU { dst, a, b } => (dst, Cond::Cmp(Cmp::LeU, a, b)),
+            I32GeS { dst, a, b } => (dst, Cond::Cmp(Cmp::GeS, a, b)),
+            I32GeU { dst, a, b } => (dst, Cond::Cmp(Cmp::GeU, a, b)),
+            I32EqImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::Eq, a, imm)),
+            I32NeImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::Ne, a, imm)),
+            I32LtSImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::LtS, a, imm)),
+            I32LtUImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::LtU, a, imm)),
+            I32GtSImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::GtS, a, imm)),
+            I32GtUImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::GtU, a, imm)),
+            I32LeSImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::LeS, a, imm)),
+            I32LeUImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::LeU, a, imm)),
+            I32GeSImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::GeS, a, imm)),
+            I32GeUImm { dst, a, imm } => (dst, Cond::CmpImm(Cmp::GeU, a, imm)),
+            _ => return None,
+        };
+        (dst == slot).then_some(cond)
+    }
+
+    /// The branch instruction taken when the condition holds.
+    fn branch(self, target: u32) -> Op {
+        use Op::*;
+        match self {
+            Cond::Nez(cond) => BrIfNez { cond, target },
+            Cond::Eqz(cond) => BrIfEqz { cond, target },
+            Cond::Cmp(c, a, b) => match c {
+                Cmp::Eq => BrIfI32Eq { a, b, target },
+                Cmp::Ne => BrIfI32Ne { a, b, target },
+                Cmp::LtS => BrIfI32LtS { a, b, target },
+                Cmp::LtU => BrIfI32LtU { a, b, target },
+                Cmp::GtS => BrIfI32GtS { a, b, target },
+                Cmp::GtU => BrIfI32GtU { a, b, target },
+                Cmp::LeS => BrIfI32LeS { a, b, target },
+                Cmp::LeU => BrIfI32LeU { a, b, target },
+                Cmp::GeS => BrIfI32GeS { a, b, target },
+                Cmp::GeU => BrIfI32GeU { a, b, target },
+            },
+            Cond::CmpImm(c, a, imm) => match c {
+                Cmp::Eq => BrIfI32EqImm { a, imm, target },
+                Cmp::Ne => BrIfI32NeImm { a, imm, target },
+                Cmp::LtS => BrIfI32LtSImm { a, imm, target },
+                Cmp::LtU => BrIfI32LtUImm { a, imm, target },
+                Cmp::GtS => BrIfI32GtSImm { a, imm, target },
+                Cmp::GtU => BrIfI32GtUImm { a, imm, target },
+                Cmp::LeS => BrIfI32LeSImm { a, imm, target },
+                Cmp::LeU => BrIfI32LeUImm { a, imm, target },
+                Cmp::GeS => BrIfI32GeSImm { a, imm, target },
+                Cmp::GeU => BrIfI32GeUImm { a, imm, target },
+            },
+        }
+    }
+}
+
+/// Points the branch instruction `op` at `target`.
+fn set_target(op: &mut Op, to: u32) {
+    use Op::*;
+    match op {
+        Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } | BrIfI32Eq { target, .. }
+        | BrIfI32Ne { target, .. } | BrIfI32LtS { target, .. } | BrIfI32LtU { target, .. }
+        | BrIfI32GtS { target, .. } | BrIfI32GtU { target, .. } | BrIfI32LeS { target, .. }
+        | BrIfI32LeU { target, .. } | BrIfI32GeS { target, .. } | BrIfI32GeU { target, .. }
+        | BrIfI32EqImm { target, .. } | BrIfI32NeImm { target, .. }
+        | BrIfI32LtSImm { target, .. } | BrIfI32LtUImm { target, .. }
+        | BrIfI32GtSImm { target, .. } | BrIfI32GtUImm { target, .. }
+        | BrIfI32LeSImm { target, .. } | BrIfI32LeUImm { target, .. }
+        | BrIfI32GeSImm { target, .. } | BrIfI32GeUImm { target, .. } => *target = to,
+        _ => unreachable!("not a branch: {op:?}"),
+    }
+}
+
+type Bin = fn(Slot, Slot, Slot) -> Op;
+type BinImm = fn(Slot, Slot, i32) -> Op;
+type Un = fn(Slot, Slot) -> Op;
+
+struct Translator<'m> {
+    module: &'m Module,
+    code: Vec<Op>,
+    stack: Vec<Operand>,
+    ctrl: Vec<Ctrl>,
+    locals: u32,
+    max_height: u32,
+    reachable: bool,
+    /// Nesting depth of blocks inside unreachable code being skipped.
+    dead_depth: u32,
+    /// Index of the last instruction if it wrote the top `Temp` and its `dst` may be redirected.
+    last_producer: Option<usize>,
+}
+
+fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
+    CompileError {
+        message: format!("the Interpreter does not support {op:?} yet"),
+        offset: Some(offset),
+    }
+}
+
+/// Translates the `index`-th function body of `module`.
+pub(crate) fn translate(module: &Module, index: usize) -> Result<InterpFunc, CompileError> {
+    let body: FunctionBody<'_> = crate::wasm::body(module, index);
+    let ty = module.func_type(module.num_imported_funcs + index as u32);
+    let num_params = ty.params().len() as u32;
+    let num_results = ty.results().len() as u32;
+    let mut locals = num_params;
+    for l in body.get_locals_reader()? {
+        let (count, _) = l?;
+        locals += count;
+    }
+    let mut t = Translator {
+        module,
+        code: Vec::new(),
+        stack: Vec::new(),
+        ctrl: vec![Ctrl { kind: CtrlKind::Func, height: 0, params: 0, results: num_results, fixups: Vec::new() }],
+        locals,
+        max_height: 0,
+        reachable: true,
+        dead_depth: 0,
+        last_producer: None,
+    };
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let offset = reader.original_position() as usize;
+        let op = reader.read()?;
+        t.op(op, offset)?;
+    }
+    Ok(InterpFunc {
+        code: t.code.into_boxed_slice(),
+        num_params,
+        num_locals: locals,
+        frame_size: locals + t.max_height + 1,
+        num_results,
+    })
+}
+
+impl Translator<'_> {
+    fn slot_at(&self, h: usize) -> Slot {
+        self.locals + h as u32
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.code.push(op);
+        self.last_producer = None;
+        self.code.len() - 1
+    }
+
+    fn emit_producer(&mut self, op: Op) {
+        self.code.push(op);
+        self.last_producer = Some(self.code.len() - 1);
+    }
+
+    fn push(&mut self, v: Operand) {
+        self.stack.push(v);
+        self.max_height = self.max_height.max(self.stack.len() as u32);
+    }
+
+    fn pc(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    fn emit_const(&mut self, dst: Slot, c: u64) {
+        if c >> 32 == 0 {
+            self.emit(Op::Const32 { dst, value: c as u32 });
+        } else {
+            self.emit(Op::Const64 { dst, lo: c as u32, hi: (c >> 32) as u32 });
+        }
+    }
+
+    /// Writes the entry at height `h` into its own slot.
+    fn materialize(&mut self, h: usize) {
+        let dst = self.slot_at(h);
+        match self.stack[h] {
+            Operand::Temp => {}
+            Operand::Local(i) => {
+                self.emit(Op::Copy { dst, src: i });
+            }
+            Operand::Const(c) => self.emit_const(dst, c),
+        }
+        self.stack[h] = Operand::Temp;
+    }
+
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for h in len - n..len {
+            self.materialize(h);
+        }
+    }
+
+    /// The slot holding the entry at height `h` (constants get materialized).
+    fn operand_slot(&mut self, h: usize) -> Slot {
+        match self.stack[h] {
+            Operand::Local(i) => i,
+            Operand::Temp => self.slot_at(h),
+            Operand::Const(_) => {
+                self.materialize(h);
+                self.slot_at(h)
+            }
+        }
+    }
+
+    fn block_arity(&self, bt: BlockType) -> (u32, u32) {
+        match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => {
+                let t = &self.module.types[i as usize];
+                (t.params().len() as u32, t.results().len() as u32)
+            }
+        }
+    }
+
+    fn set_unreachable(&mut self) {
+        self.reachable = false;
+        let h = self.ctrl.last().expect("inside a function").height as usize;
+        self.stack.truncate(h);
+    }
+
+    /// Starts a block: deferred locals are materialized so that no `local.set` inside can
+    /// change a value pushed before the block.
+    fn enter(&mut self, kind: CtrlKind, bt: BlockType) {
+        let (params, results) = self.block_arity(bt);
+        for h in 0..self.stack.len() {
+            if matches!(self.stack[h], Operand::Local(_)) {
+                self.materialize(h);
+            }
+        }
+        self.materialize_top(params as usize);
+        let height = self.stack.len() as u32 - params;
+        let kind = match kind {
+            CtrlKind::Loop { .. } => {
+                self.last_producer = None;
+                CtrlKind::Loop { start: self.pc() }
+            }
+            k => k,
+        };
+        self.ctrl.push(Ctrl { kind, height, params, results, fixups: Vec::new() });
+    }
+
+    /// Emits the copies that move the top `arity` values to the label's slots.
+    fn emit_branch_copies(&mut self, target_height: u32, arity: u32) {
+        let len = self.stack.len();
+        let from = len - arity as usize;
+        for k in 0..arity as usize {
+            let dst = self.slot_at(target_height as usize + k);
+            match self.stack[from + k] {
+                Operand::Temp => {
+                    let src = self.slot_at(from + k);
+                    if src != dst {
+                        self.emit(Op::Copy { dst, src });
+                    }
+                }
+                Operand::Local(i) => {
+                    self.emit(Op::Copy { dst, src: i });
+                }
+                Operand::Const(c) => self.emit_const(dst, c),
+            }
+        }
+    }
+
+    /// Emits the return of the top `n` values (the function's results).
+    fn emit_return(&mut self) {
+        let n = self.ctrl[0].results as usize;
+        let len = self.stack.len();
+        match n {
+            0 => {
+                self.emit(Op::Return);
+            }
+            1 => {
+                let src = self.operand_slot(len - 1);
+                self.emit(Op::Return1 { src });
+            }
+            _ => {
+                self.materialize_top(n);
+                for k in 0..n {
+                    let src = self.slot_at(len - n + k);
+                    if src != k as Slot {
+                        self.emit(Op::Copy { dst: k as Slot, src });
+                    }
+                }
+                self.emit(Op::Return);
+            }
+        }
+    }
+
+    /// Emits an unconditional branch to the label `depth` levels out, carrying its values.
+    fn emit_br(&mut self, depth: u32) {
+        let idx = self.ctrl.len() - 1 - depth as usize;
+        if idx == 0 {
+            return self.emit_return();
+        }
+        let (height, arity) = (self.ctrl[idx].height, self.ctrl[idx].label_arity());
+        self.emit_branch_copies(height, arity);
+        self.emit_jump(idx, |target| Op::Br { target });
+    }
+
+    /// Emits `make(target)` towards label `idx`, recording a fixup for forward labels.
+    fn emit_jump(&mut self, idx: usize, make: impl FnOnce(u32) -> Op) {
+        match self.ctrl[idx].kind {
+            CtrlKind::Loop { start } => {
+                self.emit(make(start));
+            }
+            _ => {
+                let at = self.emit(make(0));
+                self.ctrl[idx].fixups.push(at);
+            }
+        }
+    }
+
+    /// Whether a branch to label `idx` needs no copies once the top values are materialized.
+    fn in_place(&self, idx: usize) -> bool {
+        let c = &self.ctrl[idx];
+        idx != 0 && (c.label_arity() == 0 || self.stack.len() as u32 - c.label_arity() == c.height)
+    }
+
+    /// Pops the top operand as a branch condition, fusing the comparison that produced it.
+    fn pop_cond(&mut self) -> Cond {
+        let h = self.stack.len() - 1;
+        if self.stack[h] == Operand::Temp && self.last_producer == Some(self.code.len() - 1) {
+            if let Some(c) = Cond::from_op(self.code.last().expect("a producer"), self.slot_at(h)) {
+                self.code.pop();
+                self.last_producer = None;
+                self.stack.pop();
+                return c;
+            }
+        }
+        let s = self.operand_slot(h);
+        self.stack.pop();
+        Cond::Nez(s)
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        set_target(&mut self.code[at], target);
+    }
+
+    fn bin(&mut self, make: Bin) {
+        let len = self.stack.len();
+        let a = self.operand_slot(len - 2);
+        let b = self.operand_slot(len - 1);
+        self.stack.truncate(len - 2);
+        let dst = self.slot_at(len - 2);
+        self.emit_producer(make(dst, a, b));
+        self.push(Operand::Temp);
+    }
+
+    /// A binary operator with an immediate form for a constant right operand (or left one when
+    /// `commutative`); `imm` maps the constant's bits to the immediate, if it fits.
+    fn bin_imm(&mut self, make: Bin, make_imm: BinImm, commutative: bool, imm: fn(u64) -> Option<i32>) {
+        let len = self.stack.len();
+        let (x, y) = (self.stack[len - 2], self.stack[len - 1]);
+        let pick = match (x, y) {
+            (_, Operand::Const(c)) => imm(c).map(|i| (len - 2, i)),
+            (Operand::Const(c), _) if commutative => imm(c).map(|i| (len - 1, i)),
+            _ => None,
+        };
+        let Some((h, i)) = pick else { return self.bin(make) };
+        let a = self.operand_slot(h);
+        self.stack.truncate(len - 2);
+        let dst = self.slot_at(len - 2);
+        self.emit_producer(make_imm(dst, a, i));
+        self.push(Operand::Temp);
+    }
+
+    fn un(&mut self, make: Un) {
+        let len = self.stack.len();
+        let src = self.operand_slot(len - 1);
+        self.stack.pop();
+        let dst = self.slot_at(len - 1);
+        self.emit_producer(make(dst, src));
+        self.push(Operand::Temp);
+    }
+
+    fn load(&mut self, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+        self.un_with(move |dst, addr| make(dst, addr, offset as u32));
+    }
+
+    fn un_with(&mut self, make: impl FnOnce(Slot, Slot) -> Op) {
+        let len = self.stack.len();
+        let src = self.operand_slot(len - 1);
+        self.stack.pop();
+        let dst = self.slot_at(len - 1);
+        self.emit_producer(make(dst, src));
+        self.push(Operand::Temp);
+    }
+
+    fn store(&mut self, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+        let len = self.stack.len();
+        let addr = self.operand_slot(len - 2);
+        let src = self.operand_slot(len - 1);
+        self.stack.truncate(len - 2);
+        self.emit(make(addr, src, offset as u32));
+    }
+
+    fn local_set(&mut self, i: u32, tee: bool) {
+        let len = self.stack.len();
+        let x = self.stack[len - 1];
+        let h = len - 1;
+        self.stack.pop();
+        let aliased = self.stack.iter().any(|e| *e == Operand::Local(i));
+        if aliased {
+            for k in 0..self.stack.len() {
+                if self.stack[k] == Operand::Local(i) {
+                    self.materialize(k);
+                }
+            }
+        }
+        let retarget = !aliased
+            && x == Operand::Temp
+            && self.last_producer == Some(self.code.len() - 1)
+            && matches!(self.code.last_mut().and_then(|o| o.dst_mut()), Some(d) if *d == self.locals + h as u32);
+        if retarget {
+            *self.code.last_mut().and_then(|o| o.dst_mut()).expect("checked") = i;
+            self.last_producer = None;
+            if tee {
+                self.push(Operand::Local(i));
+            }
+            return;
+        }
+        match x {
+            Operand::Temp => {
+                let src = self.slot_at(h);
+                self.emit(Op::Copy { dst: i, src });
+            }
+            Operand::Local(j) => {
+                if j != i {
+                    self.emit(Op::Copy { dst: i, src: j });
+                }
+            }
+            Operand::Const(c) => self.emit_const(i, c),
+        }
+        if tee {
+            self.push(x);
+        }
+    }
+
+    fn call(&mut self, func_index: u32) {
+        let ty = self.module.func_type(func_index);
+        let (n, m) = (ty.params().len(), ty.results().len());
+        self.materialize_top(n);
+        let len = self.stack.len();
+        let base = self.slot_at(len - n);
+        self.stack.truncate(len - n);
+        let op = if func_index < self.module.num_imported_funcs {
+            Op::CallImported { func: func_index, base }
+        } else {
+            Op::Call { func: func_index - self.module.num_imported_funcs, base }
+        };
+        self.emit(op);
+        for _ in 0..m {
+            self.push(Operand::Temp);
+        }
+    }
+
+    fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
+        use Operator as O;
+        if !self.reachable {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_depth += 1,
+                O::End if self.dead_depth > 0 => self.dead_depth -= 1,
+                O::Else if self.dead_depth == 0 => self.op_else(),
+                O::End => self.op_end(),
+                _ => {}
+            }
+            return Ok(());
+        }
+        match op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.emit(Op::Unreachable);
+                self.set_unreachable();
+            }
+            O::Block { blockty } => self.enter(CtrlKind::Block, blockty),
+            O::Loop { blockty } => self.enter(CtrlKind::Loop { start: 0 }, blockty),
+            O::If { blockty } => {
+                let cond = self.pop_cond();
+                self.enter(CtrlKind::If { else_fixup: None }, blockty);
+                let at = self.emit(cond.invert().branch(0));
+                self.ctrl.last_mut().expect("just pushed").kind = CtrlKind::If { else_fixup: Some(at) };
+                if self.ctrl.last().expect("just pushed").params > 0 {
+                    return Err(unsupported(&op, offset));
+                }
+            }
+            O::Else => self.op_else(),
+            O::End => self.op_end(),
+            O::Br { relative_depth } => {
+                self.emit_br(relative_depth);
+                self.set_unreachable();
+            }
+            O::BrIf { relative_depth } => self.op_br_if(relative_depth),
+            O::BrTable { targets } => {
+                let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>()?;
+                self.op_br_table(&depths, targets.default());
+            }
+            O::Return => {
+                self.emit_return();
+                self.set_unreachable();
+            }
+            O::Call { function_index } => self.call(function_index),
+            O::CallIndirect { type_index, table_index } => {
+                let ty = &self.module.types[type_index as usize];
+                let (n, m) = (ty.params().len(), ty.results().len());
+                let len = self.stack.len();
+                let index = self.operand_slot(len - 1);
+                // The index is read before the callee's frame (which may cover its slot) is set up.
+                self.stack.pop();
+                self.materialize_top(n);
+                let len = self.stack.len();
+                let base = self.slot_at(len - n);
+                self.stack.truncate(len - n);
+                self.emit(Op::CallIndirect { ty: type_index, index, base, table: table_index as u16 });
+                for _ in 0..m {
+                    self.push(Operand::Temp);
+                }
+            }
+            O::Drop => {
+                self.stack.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let len = self.stack.len();
+                let cond = self.operand_slot(len - 1);
+                let b = self.operand_slot(len - 2);
+                self.materialize(len - 3);
+                let dst = self.slot_at(len - 3);
+                self.stack.truncate(len - 2);
+                self.emit(Op::Select { dst, b, cond });
+            }
+            O::LocalGet { local_index } => self.push(Operand::Local(local_index)),
+            O::LocalSet { local_index } => self.local_set(local_index, false),
+            O::LocalTee { local_index } => self.local_set(local_index, true),
+            O::GlobalGet { global_index } => {
+                let dst = self.slot_at(self.stack.len());
+                self.emit_producer(Op::GlobalGet { dst, global: global_index });
+                self.push(Operand::Temp);
+            }
+            O::GlobalSet { global_index } => {
+                let len = self.stack.len();
+                let src = self.operand_slot(len - 1);
+                self.stack.pop();
+                self.emit(Op::GlobalSet { src, global: global_index });
+            }
+            O::I32Load { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I32Load { dst, addr, offset }),
+            O::I64Load { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load { dst, addr, offset }),
+            O::F32Load { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::F32Load { dst, addr, offset }),
+            O::F64Load { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::F64Load { dst, addr, offset }),
+            O::I32Load8S { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I32Load8S { dst, addr, offset }),
+            O::I32Load8U { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I32Load8U { dst, addr, offset }),
+            O::I32Load16S { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I32Load16S { dst, addr, offset }),
+            O::I32Load16U { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I32Load16U { dst, addr, offset }),
+            O::I64Load8S { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load8S { dst, addr, offset }),
+            O::I64Load8U { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load8U { dst, addr, offset }),
+            O::I64Load16S { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load16S { dst, addr, offset }),
+            O::I64Load16U { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load16U { dst, addr, offset }),
+            O::I64Load32S { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load32S { dst, addr, offset }),
+            O::I64Load32U { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load32U { dst, addr, offset }),
+            O::I32Store { memarg } | O::F32Store { memarg } => {
+                self.store(memarg.offset, |addr, src, offset| Op::I32Store { addr, src, offset })
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => {
+                self.store(memarg.offset, |addr, src, offset| Op::I64Store { addr, src, offset })
+            }
+            O::I32Store8 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I32Store8 { addr, src, offset }),
+            O::I32Store16 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I32Store16 { addr, src, offset }),
+            O::I64Store8 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I64Store8 { addr, src, offset }),
+            O::I64Store16 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I64Store16 { addr, src, offset }),
+            O::I64Store32 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I64Store32 { addr, src, offset }),
+            O::MemorySize { .. } => {
+                let dst = self.slot_at(self.stack.len());
+                self.emit_producer(Op::MemorySize { dst });
+                self.push(Operand::Temp);
+            }
+            O::MemoryGrow { .. } => self.un(|dst, delta| Op::MemoryGrow { dst, delta }),
+            O::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
+            O::I64Const { value } => self.push(Operand::Const(value as u64)),
+            O::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
+            O::F64Const { value } => self.push(Operand::Const(value.bits())),
+
+            O::I32Eqz => self.un(|dst, src| Op::I32Eqz { dst, src }),
+            O::I32Eq => self.bin_imm(|dst, a, b| Op::I32Eq { dst, a, b }, |dst, a, imm| Op::I32EqImm { dst, a, imm }, true, imm32),
+            O::I32Ne => self.bin_imm(|dst, a, b| Op::I32Ne { dst, a, b }, |dst, a, imm| Op::I32NeImm { dst, a, imm }, true, imm32),
+            O::I32LtS => self.bin_imm(|dst, a, b| Op::I32LtS { dst, a, b }, |dst, a, imm| Op::I32LtSImm { dst, a, imm }, false, imm32),
+            O::I32LtU => self.bin_imm(|dst, a, b| Op::I32LtU { dst, a, b }, |dst, a, imm| Op::I32LtUImm { dst, a, imm }, false, imm32),
+            O::I32GtS => self.bin_imm(|dst, a, b| Op::I32GtS { dst, a, b }, |dst, a, imm| Op::I32GtSImm { dst, a, imm }, false, imm32),
+            O::I32GtU => self.bin_imm(|dst, a, b| Op::I32GtU { dst, a, b }, |dst, a, imm| Op::I32GtUImm { dst, a, imm }, false, imm32),
+            O::I32LeS => self.bin_imm(|dst, a, b| Op::I32LeS { dst, a, b }, |dst, a, imm| Op::I32LeSImm { dst, a, imm }, false, imm32),
+            O::I32LeU => self.bin_imm(|dst, a, b| Op::I32LeU { dst, a, b }, |dst, a, imm| Op::I32LeUImm { dst, a, imm }, false, imm32),
+            O::I32GeS => self.bin_imm(|dst, a, b| Op::I32GeS { dst, a, b }, |dst, a, imm| Op::I32GeSImm { dst, a, imm }, false, imm32),
+            O::I32GeU => self.bin_imm(|dst, a, b| Op::I32GeU { dst, a, b }, |dst, a, imm| Op::I32GeUImm { dst, a, imm }, false, imm32),
+            O::I32Clz => self.un(|dst, src| Op::I32Clz { dst, src }),
+            O::I32Ctz => self.un(|dst, src| Op::I32Ctz { dst, src }),
+            O::I32Popcnt => self.un(|dst, src| Op::I32Popcnt { dst, src }),
+            O::I32Add => self.bin_imm(|dst, a, b| Op::I32Add { dst, a, b }, |dst, a, imm| Op::I32AddImm { dst, a, imm }, true, imm32),
+            O::I32Sub => self.bin_imm(|dst, a, b| Op::I32Sub { dst, a, b }, |dst, a, imm| Op::I32AddImm { dst, a, imm }, false, |c| Some((c as u32 as i32).wrapping_neg())),
+            O::I32Mul => self.bin_imm(|dst, a, b| Op::I32Mul { dst, a, b }, |dst, a, imm| Op::I32MulImm { dst, a, imm }, true, imm32),
+            O::I32DivS => self.bin(|dst, a, b| Op::I32DivS { dst, a, b }),
+            O::I32DivU => self.bin(|dst, a, b| Op::I32DivU { dst, a, b }),
+            O::I32RemS => self.bin(|dst, a, b| Op::I32RemS { dst, a, b }),
+            O::I32RemU => self.bin(|dst, a, b| Op::I32RemU { dst, a, b }),
+            O::I32And => self.bin_imm(|dst, a, b| Op::I32And { dst, a, b }, |dst, a, imm| Op::I32AndImm { dst, a, imm }, true, imm32),
+            O::I32Or => self.bin_imm(|dst, a, b| Op::I32Or { dst, a, b }, |dst, a, imm| Op::I32OrImm { dst, a, imm }, true, imm32),
+            O::I32Xor => self.bin_imm(|dst, a, b| Op::I32Xor { dst, a, b }, |dst, a, imm| Op::I32XorImm { dst, a, imm }, true, imm32),
+            O::I32Shl => self.bin_imm(|dst, a, b| Op::I32Shl { dst, a, b }, |dst, a, imm| Op::I32ShlImm { dst, a, imm }, false, imm32),
+            O::I32ShrS => self.bin_imm(|dst, a, b| Op::I32ShrS { dst, a, b }, |dst, a, imm| Op::I32ShrSImm { dst, a, imm }, false, imm32),
+            O::I32ShrU => self.bin_imm(|dst, a, b| Op::I32ShrU { dst, a, b }, |dst, a, imm| Op::I32ShrUImm { dst, a, imm }, false, imm32),
+            O::I32Rotl => self.bin(|dst, a, b| Op::I32Rotl { dst, a, b }),
+            O::I32Rotr => self.bin(|dst, a, b| Op::I32Rotr { dst, a, b }),
+
+            O::I64Eqz => self.un(|dst, src| Op::I64Eqz { dst, src }),
+            O::I64Eq => self.bin(|dst, a, b| Op::I64Eq { dst, a, b }),
+            O::I64Ne => self.bin(|dst, a, b| Op::I64Ne { dst, a, b }),
+            O::I64LtS => self.bin(|dst, a, b| Op::I64LtS { dst, a, b }),
+            O::I64LtU => self.bin(|dst, a, b| Op::I64LtU { dst, a, b }),
+            O::I64GtS => self.bin(|dst, a, b| Op::I64GtS { dst, a, b }),
+            O::I64GtU => self.bin(|dst, a, b| Op::I64GtU { dst, a, b }),
+            O::I64LeS => self.bin(|dst, a, b| Op::I64LeS { dst, a, b }),
+            O::I64LeU => self.bin(|dst, a, b| Op::I64LeU { dst, a, b }),
+            O::I64GeS => self.bin(|dst, a, b| Op::I64GeS { dst, a, b }),
+            O::I64GeU => self.bin(|dst, a, b| Op::I64GeU { dst, a, b }),
+            O::I64Clz => self.un(|dst, src| Op::I64Clz { dst, src }),
+            O::I64Ctz => self.un(|dst, src| Op::I64Ctz { dst, src }),
+            O::I64Popcnt => self.un(|dst, src| Op::I64Popcnt { dst, src }),
+            O::I64Add => self.bin_imm(|dst, a, b| Op::I64Add { dst, a, b }, |dst, a, imm| Op::I64AddImm { dst, a, imm }, true, imm64),
+            O::I64Sub => self.bin_imm(|dst, a, b| Op::I64Sub { dst, a, b }, |dst, a, imm| Op::I64AddImm { dst, a, imm }, false, |c| imm64((c as i64).wrapping_neg() as u64)),
+            O::I64Mul => self.bin(|dst, a, b| Op::I64Mul { dst, a, b }),
+            O::I64DivS => self.bin(|dst, a, b| Op::I64DivS { dst, a, b }),
+            O::I64DivU => self.bin(|dst, a, b| Op::I64DivU { dst, a, b }),
+            O::I64RemS => self.bin(|dst, a, b| Op::I64RemS { dst, a, b }),
+            O::I64RemU => self.bin(|dst, a, b| Op::I64RemU { dst, a, b }),
+            O::I64And => self.bin_imm(|dst, a, b| Op::I64And { dst, a, b }, |dst, a, imm| Op::I64AndImm { dst, a, imm }, true, imm64),
+            O::I64Or => self.bin(|dst, a, b| Op::I64Or { dst, a, b }),
+            O::I64Xor => self.bin(|dst, a, b| Op::I64Xor { dst, a, b }),
+            O::I64Shl => self.bin_imm(|dst, a, b| Op::I64Shl { dst, a, b }, |dst, a, imm| Op::I64ShlImm { dst, a, imm }, false, shift64),
+            O::I64ShrS => self.bin_imm(|dst, a, b| Op::I64ShrS { dst, a, b }, |dst, a, imm| Op::I64ShrSImm { dst, a, imm }, false, shift64),
+            O::I64ShrU => self.bin_imm(|dst, a, b| Op::I64ShrU { dst, a, b }, |dst, a, imm| Op::I64ShrUImm { dst, a, imm }, false, shift64),
+            O::I64Rotl => self.bin(|dst, a, b| Op::I64Rotl { dst, a, b }),
+            O::I64Rotr => self.bin(|dst, a, b| Op::I64Rotr { dst, a, b }),
+
+            O::F32Eq => self.bin(|dst, a, b| Op::F32Eq { dst, a, b }),
+            O::F32Ne => self.bin(|dst, a, b| Op::F32Ne { dst, a, b }),
+            O::F32Lt => self.bin(|dst, a, b| Op::F32Lt { dst, a, b }),
+            O::F32Gt => self.bin(|dst, a, b| Op::F32Gt { dst, a, b }),
+            O::F32Le => self.bin(|dst, a, b| Op::F32Le { dst, a, b }),
+            O::F32Ge => self.bin(|dst, a, b| Op::F32Ge { dst, a, b }),
+            O::F64Eq => self.bin(|dst, a, b| Op::F64Eq { dst, a, b }),
+            O::F64Ne => self.bin(|dst, a, b| Op::F64Ne { dst, a, b }),
+            O::F64Lt => self.bin(|dst, a, b| Op::F64Lt { dst, a, b }),
+            O::F64Gt => self.bin(|dst, a, b| Op::F64Gt { dst, a, b }),
+            O::F64Le => self.bin(|dst, a, b| Op::F64Le { dst, a, b }),
+            O::F64Ge => self.bin(|dst, a, b| Op::F64Ge { dst, a, b }),
+            O::F32Abs => self.un(|dst, src| Op::F32Abs { dst, src }),
+            O::F32Neg => self.un(|dst, src| Op::F32Neg { dst, src }),
+            O::F32Ceil => self.un(|dst, src| Op::F32Ceil { dst, src }),
+            O::F32Floor => self.un(|dst, src| Op::F32Floor { dst, src }),
+            O::F32Trunc => self.un(|dst, src| Op::F32Trunc { dst, src }),
+            O::F32Nearest => self.un(|dst, src| Op::F32Nearest { dst, src }),
+            O::F32Sqrt => self.un(|dst, src| Op::F32Sqrt { dst, src }),
+            O::F32Add => self.bin(|dst, a, b| Op::F32Add { dst, a, b }),
+            O::F32Sub => self.bin(|dst, a, b| Op::F32Sub { dst, a, b }),
+            O::F32Mul => self.bin(|dst, a, b| Op::F32Mul { dst, a, b }),
+            O::F32Div => self.bin(|dst, a, b| Op::F32Div { dst, a, b }),
+            O::F32Min => self.bin(|dst, a, b| Op::F32Min { dst, a, b }),
+            O::F32Max => self.bin(|dst, a, b| Op::F32Max { dst, a, b }),
+            O::F32Copysign => self.bin(|dst, a, b| Op::F32Copysign { dst, a, b }),
+            O::F64Abs => self.un(|dst, src| Op::F64Abs { dst, src }),
+            O::F64Neg => self.un(|dst, src| Op::F64Neg { dst, src }),
+            O::F64Ceil => self.un(|dst, src| Op::F64Ceil { dst, src }),
+            O::F64Floor => self.un(|dst, src| Op::F64Floor { dst, src }),
+            O::F64Trunc => self.un(|dst, src| Op::F64Trunc { dst, src }),
+            O::F64Nearest => self.un(|dst, src| Op::F64Nearest { dst, src }),
+            O::F64Sqrt => self.un(|dst, src| Op::F64Sqrt { dst, src }),
+            O::F64Add => self.bin(|dst, a, b| Op::F64Add { dst, a, b }),
+            O::F64Sub => self.bin(|dst, a, b| Op::F64Sub { dst, a, b }),
+            O::F64Mul => self.bin(|dst, a, b| Op::F64Mul { dst, a, b }),
+            O::F64Div => self.bin(|dst, a, b| Op::F64Div { dst, a, b }),
+            O::F64Min => self.bin(|dst, a, b| Op::F64Min { dst, a, b }),
+            O::F64Max => self.bin(|dst, a, b| Op::F64Max { dst, a, b }),
+            O::F64Copysign => self.bin(|dst, a, b| Op::F64Copysign { dst, a, b }),
+
+            O::I32WrapI64 => self.un(|dst, src| Op::I32WrapI64 { dst, src }),
+            O::I32TruncF32S => self.un(|dst, src| Op::I32TruncF32S { dst, src }),
+            O::I32TruncF32U => self.un(|dst, src| Op::I32TruncF32U { dst, src }),
+            O::I32TruncF64S => self.un(|dst, src| Op::I32TruncF64S { dst, src }),
+            O::I32TruncF64U => self.un(|dst, src| Op::I32TruncF64U { dst, src }),
+            O::I64ExtendI32S => self.un(|dst, src| Op::I64ExtendI32S { dst, src }),
+            O::I64ExtendI32U => self.un(|dst, src| Op::I64ExtendI32U { dst, src }),
+            O::I64TruncF32S => self.un(|dst, src| Op::I64TruncF32S { dst, src }),
+            O::I64TruncF32U => self.un(|dst, src| Op::I64TruncF32U { dst, src }),
+            O::I64TruncF64S => self.un(|dst, src| Op::I64TruncF64S { dst, src }),
+            O::I64TruncF64U => self.un(|dst, src| Op::I64TruncF64U { dst, src }),
+            O::F32ConvertI32S => self.un(|dst, src| Op::F32ConvertI32S { dst, src }),
+            O::F32ConvertI32U => self.un(|dst, src| Op::F32ConvertI32U { dst, src }),
+            O::F32ConvertI64S => self.un(|dst, src| Op::F32ConvertI64S { dst, src }),
+            O::F32ConvertI64U => self.un(|dst, src| Op::F32ConvertI64U { dst, src }),
+            O::F32DemoteF64 => self.un(|dst, src| Op::F32DemoteF64 { dst, src }),
+            O::F64ConvertI32S => self.un(|dst, src| Op::F64ConvertI32S { dst, src }),
+            O::F64ConvertI32U => self.un(|dst, src| Op::F64ConvertI32U { dst, src }),
+            O::F64ConvertI64S => self.un(|dst, src| Op::F64ConvertI64S { dst, src }),
+            O::F64ConvertI64U => self.un(|dst, src| Op::F64ConvertI64U { dst, src }),
+            O::F64PromoteF32 => self.un(|dst, src| Op::F64PromoteF32 { dst, src }),
+            // Reinterpretations keep the bits: nothing to do on untyped cells. The upper half of
+            // an i32/f32 cell is never read, so i32 <-> f32 needs no masking either.
+            O::I32ReinterpretF32 | O::F32ReinterpretI32 | O::I64ReinterpretF64 | O::F64ReinterpretI64 => {}
+            O::I32Extend8S => self.un(|dst, src| Op::I32Extend8S { dst, src }),
+            O::I32Extend16S => self.un(|dst, src| Op::I32Extend16S { dst, src }),
+            O::I64Extend8S => self.un(|dst, src| Op::I64Extend8S { dst, src }),
+            O::I64Extend16S => self.un(|dst, src| Op::I64Extend16S { dst, src }),
+            O::I64Extend32S => self.un(|dst, src| Op::I64Extend32S { dst, src }),
+            O::I32TruncSatF32S => self.un(|dst, src| Op::I32TruncSatF32S { dst, src }),
+            O::I32TruncSatF32U => self.un(|dst, src| Op::I32TruncSatF32U { dst, src }),
+            O::I32TruncSatF64S => self.un(|dst, src| Op::I32TruncSatF64S { dst, src }),
+            O::I32TruncSatF64U => self.un(|dst, src| Op::I32TruncSatF64U { dst, src }),
+            O::I64TruncSatF32S => self.un(|dst, src| Op::I64TruncSatF32S { dst, src }),
+            O::I64TruncSatF32U => self.un(|dst, src| Op::I64TruncSatF32U { dst, src }),
+            O::I64TruncSatF64S => self.un(|dst, src| Op::I64TruncSatF64S { dst, src }),
+            O::I64TruncSatF64U => self.un(|dst, src| Op::I64TruncSatF64U { dst, src }),
+            op => return Err(unsupported(&op, offset)),
+        }
+        Ok(())
+    }
+
+    fn op_br_if(&mut self, depth: u32) {
+        let cond = self.pop_cond();
+        let idx = self.ctrl.len() - 1 - depth as usize;
+        if self.in_place(idx) {
+            let arity = self.ctrl[idx].label_arity() as usize;
+            self.materialize_top(arity);
+            self.emit_jump(idx, |target| cond.branch(target));
+        } else {
+            // Skip over the copies (or return) when the condition does not hold.
+            let skip = self.emit(cond.invert().branch(0));
+            let saved = self.stack.clone();
+            self.emit_br(depth);
+            self.stack = saved;
+            let pc = self.pc();
+            self.patch(skip, pc);
+            self.last_producer = None;
+        }
+    }
+
+    fn op_br_table(&mut self, depths: &[u32], default: u32) {
+        let len = self.stack.len();
+        let index = self.operand_slot(len - 1);
+        self.stack.pop();
+        let arity = self.ctrl[self.ctrl.len() - 1 - default as usize].label_arity() as usize;
+        self.materialize_top(arity);
+        self.emit(Op::BrTable { index, len: depths.len() as u32 });
+        let mut stubs = Vec::new();
+        for &d in depths.iter().chain(std::iter::once(&default)) {
+            let idx = self.ctrl.len() - 1 - d as usize;
+            if self.in_place(idx) {
+                self.emit_jump(idx, |target| Op::Br { target });
+            } else {
+                let at = self.emit(Op::Br { target: 0 });
+                stubs.push((at, d));
+            }
+        }
+        for (at, d) in stubs {
+            let pc = self.pc();
+            self.patch(at, pc);
+            self.emit_br(d);
+        }
+        self.set_unreachable();
+    }
+
+    fn op_else(&mut self) {
+        let results = self.ctrl.last().expect("if").results as usize;
+        if self.reachable {
+            self.materialize_top(results);
+            let at = self.emit(Op::Br { target: 0 });
+            self.ctrl.last_mut().expect("if").fixups.push(at);
+        }
+        let pc = self.pc();
+        let c = self.ctrl.last_mut().expect("if");
+        let CtrlKind::If { else_fixup } = c.kind else { unreachable!("else without if") };
+        c.kind = CtrlKind::Else;
+        let (height, params) = (c.height as usize, c.params);
+        if let Some(at) = else_fixup {
+            self.patch(at, pc);
+        }
+        self.last_producer = None;
+        self.stack.truncate(height);
+        for _ in 0..params {
+            self.push(Operand::Temp);
+        }
+        self.reachable = true;
+    }
+
+    fn op_end(&mut self) {
+        let c = self.ctrl.last().expect("a block");
+        let results = c.results as usize;
+        if self.reachable && !matches!(c.kind, CtrlKind::Func) {
+            self.materialize_top(results);
+        }
+        let c = self.ctrl.pop().expect("a block");
+        let pc = self.pc();
+        for at in c.fixups {
+            self.patch(at, pc);
+        }
+        if let CtrlKind::If { else_fixup: Some(at) } = c.kind {
+            self.patch(at, pc);
+        }
+        self.last_producer = None;
+        if matches!(c.kind, CtrlKind::Func) {
+            // Branches to the function's label land here with the results at heights 0..n.
+            if !self.reachable {
+                self.stack.truncate(0);
+                for _ in 0..results {
+                    self.push(Operand::Temp);
+                }
+            }
+            self.ctrl.push(c_func(results as u32));
+            self.emit_return();
+            self.ctrl.pop();
+            return;
+        }
+        self.stack.truncate(c.height as usize);
+        for _ in 0..results {
+            self.push(Operand::Temp);
+        }
+        self.reachable = true;
+    }
+}
+
+fn c_func(results: u32) -> Ctrl {
+    Ctrl { kind: CtrlKind::Func, height: 0, params: 0, results, fixups: Vec::new() }
+}
+
+fn imm32(c: u64) -> Option<i32> {
+    Some(c as u32 as i32)
+}
+
+fn imm64(c: u64) -> Option<i32> {
+    i32::try_from(c as i64).ok()
+}
+
+fn shift64(c: u64) -> Option<i32> {
+    Some((c & 63) as i32)
+}
