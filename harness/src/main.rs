@@ -1,1 +1,117 @@
-fn main(){}
+//! `zerowasm-harness`: the spec test runner and the benchmarks.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use zerowasm_harness::spectest::{self, Engine, Suite};
+
+#[derive(Parser)]
+#[command(name = "zerowasm-harness", version, about = "Conformance and benchmark harness for zerowasm")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    Interpreter,
+    Compiler,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum SuiteArg {
+    #[value(name = "core-1.0")]
+    Core1,
+    #[value(name = "core-2.0")]
+    Core2,
+    All,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the official WebAssembly spec tests (.wast) through zerowasm's public API.
+    ///
+    /// Prints one line per file and ends with `spectest: N passed, M failed, K skipped`
+    /// (counting assertions). Exits 0 iff every failure is listed in
+    /// testsuite/known-failures.txt and every listed entry still fails. Writes
+    /// <report>/<os>-<arch>/spectest.json and spectest.md unless --file is given.
+    Spectest {
+        /// Engine(s) to run; engines this zerowasm does not have are reported as "not built".
+        #[arg(long, value_enum, default_value = "all")]
+        engine: EngineArg,
+        /// Suite(s) to run.
+        #[arg(long, value_enum, default_value = "all")]
+        suite: SuiteArg,
+        /// The testsuite root holding core-1.0/ and core-2.0/ (default: $ZEROWASM_TESTSUITE,
+        /// then ../shared/testsuite beside the workspace, then testsuite/official).
+        #[arg(long, value_name = "DIR")]
+        testsuite: Option<PathBuf>,
+        /// The reports root; the reports go to DIR/<os>-<arch>/ (default: the workspace's reports/).
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Only the files whose `<suite>/<path>` contains PATTERN (or matches it as a glob with
+        /// `*`); repeatable. Reports are not written then.
+        #[arg(long = "file", value_name = "PATTERN")]
+        files: Vec<String>,
+        /// Rewrites testsuite/known-failures.txt to match this run: strikes entries that pass,
+        /// adds unlisted failures (Core 2.0 only; Core 1.0 must pass) with --reason, or else
+        /// with a reason derived from each failure (the unsupported construct, the API gap, or
+        /// the failure's message).
+        #[arg(long)]
+        update_known_failures: bool,
+        /// The reason recorded for every failure added by --update-known-failures (combine with
+        /// --file to give per-file reasons): say what is missing or wrong, e.g.
+        /// "the interpreter does not implement SIMD (v128) yet".
+        #[arg(long, requires = "update_known_failures")]
+        reason: Option<String>,
+        /// Prints every unlisted failure, not just the first 3 per file.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Files run in parallel (default: the number of CPUs).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+    },
+    /// Runs the benchmarks.
+    Bench {
+        /// Only the benchmark called NAME.
+        #[arg(long, value_name = "NAME")]
+        only: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Spectest { engine, suite, testsuite, report, files, update_known_failures, reason, verbose, jobs } => {
+            let engines = match engine {
+                EngineArg::Interpreter => vec![Engine::Interpreter],
+                EngineArg::Compiler => vec![Engine::Compiler],
+                EngineArg::All => Engine::ALL.to_vec(),
+            };
+            let suites = match suite {
+                SuiteArg::Core1 => vec![Suite::Core1],
+                SuiteArg::Core2 => vec![Suite::Core2],
+                SuiteArg::All => Suite::ALL.to_vec(),
+            };
+            let opts = spectest::Options {
+                engines,
+                suites,
+                testsuite,
+                report,
+                files,
+                update_known_failures,
+                reason,
+                verbose,
+                jobs,
+            };
+            ExitCode::from(spectest::command(&opts) as u8)
+        }
+        Command::Bench { only } => match zerowasm_harness::bench::run(only) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bench: error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
