@@ -4,7 +4,7 @@
 use crate::api::Trap;
 
 macro_rules! float_ops {
-    ($t:ty, $bits:ty, $min:ident, $max:ident, $nearest:ident) => {
+    ($t:ty, $qbit:expr, $min:ident, $max:ident, $nearest:ident, $quiet:ident) => {
         /// [fmin](https://webassembly.github.io/spec/core/exec/numerics.html#op-fmin): NaN if
         /// either operand is NaN, and -0 is less than +0.
         #[inline]
@@ -33,6 +33,16 @@ macro_rules! float_ops {
                 b
             }
         }
+        /// Sets the quiet bit of a NaN result: software rounding (without SSE4.1) may return a
+        /// signalling NaN input unchanged, but the spec requires an arithmetic NaN.
+        #[inline]
+        pub(crate) fn $quiet(a: $t) -> $t {
+            if a.is_nan() {
+                <$t>::from_bits(a.to_bits() | $qbit)
+            } else {
+                a
+            }
+        }
         /// [fnearest](https://webassembly.github.io/spec/core/exec/numerics.html#op-fnearest):
         /// round to nearest, ties to even.
         #[inline]
@@ -41,8 +51,8 @@ macro_rules! float_ops {
         }
     };
 }
-float_ops!(f32, u32, f32_min, f32_max, f32_nearest);
-float_ops!(f64, u64, f64_min, f64_max, f64_nearest);
+float_ops!(f32, 0x0040_0000, f32_min, f32_max, f32_nearest, f32_quiet);
+float_ops!(f64, 0x0008_0000_0000_0000, f64_min, f64_max, f64_nearest, f64_quiet);
 
 /// [trunc](https://webassembly.github.io/spec/core/exec/numerics.html#op-trunc-s) of a float to an
 /// integer: traps on NaN ("invalid conversion to integer") and out of range ("integer overflow").

@@ -87,7 +87,10 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
         features,
     };
     let mut func_validator_allocs = wasmparser::FuncValidatorAllocations::default();
-    for payload in Parser::new(0).parse_all(&bytes) {
+    // The parser too must know the feature set: it decides, for example, the width of limits.
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    for payload in parser.parse_all(&bytes) {
         let payload = payload?;
         let valid = validator.payload(&payload)?;
         match payload {
@@ -223,6 +226,10 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                     let mut fv = func.into_validator(func_validator_allocs);
                     fv.validate(&body)?;
                     func_validator_allocs = fv.into_allocations();
+                    if !features.contains(WasmFeatures::REFERENCE_TYPES) {
+                        let ty = m.func_type(m.num_imported_funcs + m.bodies.len() as u32);
+                        check_core1_br_table(&m.types, ty.results(), &body)?;
+                    }
                 }
                 m.bodies.push(FuncBody { range: range.start as usize..range.end as usize });
             }
@@ -231,6 +238,44 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
         }
     }
     Ok(m)
+}
+
+/// Core 1.0 requires every label of a `br_table` to have the same type, also in unreachable code
+/// where the operand stack is polymorphic ([1.0 §3.3.5](https://www.w3.org/TR/wasm-core-1/#valid-br-table)).
+/// Core 2.0 relaxed this (the 2.0 suite dropped those assertions) and wasmparser implements the
+/// relaxed rule, so for 1.0 this extra pass runs over bodies wasmparser already accepted.
+fn check_core1_br_table(types: &[FuncType], results: &[ValType], body: &FunctionBody<'_>) -> Result<(), CompileError> {
+    let mut labels: Vec<Vec<ValType>> = vec![results.to_vec()];
+    let block_results = |bt: wasmparser::BlockType| -> Vec<ValType> {
+        match bt {
+            wasmparser::BlockType::Empty => vec![],
+            wasmparser::BlockType::Type(t) => vec![val_type(t)],
+            wasmparser::BlockType::FuncType(i) => types[i as usize].results().to_vec(),
+        }
+    };
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let offset = reader.original_position() as usize;
+        match reader.read()? {
+            Operator::Block { blockty } | Operator::If { blockty } => labels.push(block_results(blockty)),
+            // A loop's label carries its parameters, which Core 1.0 loops do not have.
+            Operator::Loop { .. } => labels.push(vec![]),
+            Operator::End => {
+                labels.pop();
+            }
+            Operator::BrTable { targets } => {
+                let label = |d: u32| &labels[labels.len() - 1 - d as usize];
+                let default = label(targets.default());
+                for d in targets.targets() {
+                    if label(d?) != default {
+                        return Err(err("type mismatch: br_table labels have different types", offset));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Reopens a function body of a validated module.
