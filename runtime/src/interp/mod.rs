@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// One translated function.
 pub(crate) struct InterpFunc {
-    pub code: Box<[ir::Op]>,
+    pub code: Box<[exec::Instr]>,
     pub num_params: u32,
     /// Parameters plus declared locals, in slots.
     pub num_locals: u32,

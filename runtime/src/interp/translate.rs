@@ -168,8 +168,8 @@ impl Cond {
     }
 }
 
-/// Points the branch instruction `op` at `target`.
-fn set_target(op: &mut Op, to: u32) {
+/// The branch target of `op`, if it is a branch.
+pub(crate) fn target_mut(op: &mut Op) -> Option<&mut u32> {
     use Op::*;
     match op {
         Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } | BrIfI32Eq { target, .. }
@@ -180,8 +180,8 @@ fn set_target(op: &mut Op, to: u32) {
         | BrIfI32LtSImm { target, .. } | BrIfI32LtUImm { target, .. }
         | BrIfI32GtSImm { target, .. } | BrIfI32GtUImm { target, .. }
         | BrIfI32LeSImm { target, .. } | BrIfI32LeUImm { target, .. }
-        | BrIfI32GeSImm { target, .. } | BrIfI32GeUImm { target, .. } => *target = to,
-        _ => unreachable!("not a branch: {op:?}"),
+        | BrIfI32GeSImm { target, .. } | BrIfI32GeUImm { target, .. } => Some(target),
+        _ => None,
     }
 }
 
@@ -239,7 +239,7 @@ pub(crate) fn translate(module: &Module, index: usize) -> Result<InterpFunc, Com
         t.op(op, offset)?;
     }
     Ok(InterpFunc {
-        code: t.code.into_boxed_slice(),
+        code: super::exec::link(t.code),
         num_params,
         num_locals: locals,
         frame_size: locals + t.max_height + 1,
@@ -443,7 +443,7 @@ impl Translator<'_> {
     }
 
     fn patch(&mut self, at: usize, target: u32) {
-        set_target(&mut self.code[at], target);
+        *target_mut(&mut self.code[at]).expect("fixups are branches") = target;
     }
 
     fn bin(&mut self, make: Bin) {
