@@ -80,7 +80,7 @@ impl Check<'_> {
 /// does not support, the API gap, or else the failure's own message and values.
 pub fn derived_reason(f: &Failure) -> String {
     let m = f.message.as_str();
-    let prefix = if m.contains("module is unavailable") || f.directive == "module" {
+    let prefix = if m.contains(" is unavailable: ") || matches!(f.directive, "module" | "register") {
         "its module does not compile: "
     } else {
         ""

@@ -139,7 +139,7 @@ fn cell(r: Option<&RunReport>) -> String {
             let mut s = format!("❌ {}/{}", r.passed, total);
             let mut notes = Vec::new();
             if r.failed > 0 {
-                notes.push(format!("{} failed", r.failed));
+                notes.push(format!("{} failed, {} of them known", r.failed, r.known_failures));
             }
             if r.skipped > 0 {
                 notes.push(format!("{} skipped", r.skipped));
