@@ -557,3 +557,56 @@ fn spectest_module(runtime: &Runtime) {
         .instantiate(runtime)
         .expect("the spectest host module instantiates in a fresh runtime");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_render_expected_actual_and_diffs() {
+        let short = Failure {
+            line: 7,
+            directive: "assert_return",
+            message: "wrong result".into(),
+            expected: Some("i32:1 (0x00000001)".into()),
+            actual: Some("i32:2 (0x00000002)".into()),
+        };
+        assert_eq!(
+            short.render(),
+            "line 7: assert_return: wrong result\n  expected: i32:1 (0x00000001)\n  actual:   i32:2 (0x00000002)"
+        );
+        let long = Failure { expected: Some("i32:1\ni32:2\ni32:3".into()), actual: Some("i32:1\ni32:5\ni32:3".into()), ..short };
+        let r = long.render();
+        assert!(r.contains("diff (- expected, + actual)"), "{r}");
+        assert!(r.contains("-i32:2") && r.contains("+i32:5"), "{r}");
+    }
+
+    #[test]
+    fn a_script_runs_and_counts() {
+        let script = r#"
+            (module $a (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+                       (global (export "g") i32 (i32.const 42)))
+            (register "a" $a)
+            (module (import "a" "f" (func $f (param i32) (result i32)))
+                    (import "spectest" "global_i32" (global i32))
+                    (func (export "h") (result i32) (call $f (global.get 0))))
+            (assert_return (invoke "h") (i32.const 667))
+            (assert_return (invoke $a "f" (i32.const 1)) (i32.const 3))
+            (assert_return (get $a "g") (i32.const 42))
+            (assert_invalid (module (func (result i32))) "type mismatch")
+            (assert_malformed (module quote "(func") "unexpected end")
+            (assert_unlinkable (module (import "a" "nope" (func))) "unknown import")
+            (assert_trap (invoke "nope") "unreachable")
+        "#;
+        let r = run_source(script, Suite::Core1, Engine::Interpreter).unwrap();
+        let lines: Vec<_> = r.failures.iter().map(|f| (f.line, f.directive)).collect();
+        // The wrong expectation on line 9 fails, and so does the invoke of a missing export.
+        assert_eq!(lines, vec![(9, "assert_return"), (14, "assert_trap")], "{:#?}", r.failures);
+        assert_eq!(r.passed, 5);
+        assert!(run_file(
+            &WastFile { suite: Suite::Core1, rel: "x.wast".into(), path: "x.wast".into() },
+            Engine::Compiler
+        )
+        .is_err());
+    }
+}
