@@ -149,6 +149,7 @@ pub struct Rewrites {
 /// Rewrites Core 1.0-era syntax of a file of `suite` into syntax the `wast` crate reads with
 /// the meaning Core 1.0 gave it:
 ///
+/// * `(assert_uninstantiable M "msg")` becomes `(assert_trap M "msg")` (any suite).
 /// * `(assert_return_canonical_nan E)` / `(assert_return_arithmetic_nan E)` become
 ///   `(assert_return E (either (f32.const nan:P) (f64.const nan:P)))`: the result must be a
 ///   canonical (arithmetic) NaN of whichever float type the function returns.
@@ -161,9 +162,6 @@ pub struct Rewrites {
 ///   Any other index is left alone (it is invalid either way).
 pub fn rewrite(suite: Suite, text: &str) -> (String, Rewrites) {
     let mut notes = Rewrites::default();
-    if suite != Suite::Core1 {
-        return (text.to_string(), notes);
-    }
     let toks = tokens(text);
     let tops = top_level(text, &toks);
     // Edits as (start, end, replacement), non-overlapping, applied back to front.
@@ -185,7 +183,15 @@ pub fn rewrite(suite: Suite, text: &str) -> (String, Rewrites) {
                 ));
                 notes.notes.push((t.start, format!("{} → assert_return with nan:{kind}", t.keyword)));
             }
-            _ => segment_indices(text, &toks[t.toks.clone()], &mut edits, &mut notes),
+            "assert_uninstantiable" => {
+                // Older scripts' name for a module whose instantiation traps; `wast` only
+                // knows `assert_trap (module …)`, which means the same.
+                let kw = toks[t.toks.start + 1];
+                edits.push((kw.start, kw.end, "assert_trap".into()));
+                notes.notes.push((t.start, "assert_uninstantiable → assert_trap".into()));
+            }
+            _ if suite == Suite::Core1 => segment_indices(text, &toks[t.toks.clone()], &mut edits, &mut notes),
+            _ => {}
         }
     }
     edits.sort_by_key(|e| (e.0, e.1));
@@ -269,6 +275,8 @@ mod tests {
         assert_eq!(out, "(module (memory $m 1) (table $t 1 funcref) (data    (i32.const 0)) (data     (i32.const 0)) (elem   (i32.const 0)) (elem    (i32.const 0)) (elem $u (i32.const 0)) (elem 1 (i32.const 0)))");
         let (same, _) = rewrite(Suite::Core2, text);
         assert_eq!(same, text);
+        let (out, _) = rewrite(Suite::Core2, "(assert_uninstantiable (module (start 0) (func unreachable)) \"unreachable\")");
+        assert_eq!(out, "(assert_trap (module (start 0) (func unreachable)) \"unreachable\")");
     }
 
     /// The Core 1.0 segment syntax only validates as Core 1.0 after the rewrite.
