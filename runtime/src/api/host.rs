@@ -258,7 +258,6 @@ impl HostModuleBuilder {
         }
         let idx = store.instances.len() as u32;
         let mut inst = InstanceEntity {
-            module: None,
             code: None,
             type_ids: Vec::new(),
             funcs: Vec::new(),

@@ -467,6 +467,7 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
     Copy { dst, src } => { set!(dst, get!(src)) }
     Const32 { dst, value } => { set!(dst, value as u64) }
     Const64 { dst, lo, hi } => { set!(dst, (hi as u64) << 32 | lo as u64) }
+    Select16 { dst, a, b, cond } => { set!(dst, if u32_!(cond) != 0 { get!(a) } else { get!(b) }) }
     Select { dst, b, cond } => {
                     if u32_!(cond) == 0 {
                         set!(dst, get!(b))

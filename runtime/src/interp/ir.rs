@@ -54,6 +54,8 @@ pub(crate) enum Op {
     Copy { dst: Slot, src: Slot },
     Const32 { dst: Slot, value: u32 },
     Const64 { dst: Slot, lo: u32, hi: u32 },
+    /// `dst = if cond != 0 { a } else { b }`, for frames whose slots fit in 16 bits.
+    Select16 { dst: u16, a: u16, b: u16, cond: u16 },
     /// `dst = if cond != 0 { dst } else { b }` (the first operand was placed in `dst`).
     Select { dst: Slot, b: Slot, cond: Slot },
     GlobalGet { dst: Slot, global: u32 },
@@ -252,6 +254,23 @@ pub(crate) enum Op {
 const _: () = assert!(std::mem::size_of::<Op>() <= 16);
 
 impl Op {
+    /// Redirects the final write of a producer (see [`Op::dst_mut`]) to slot `to`; false if this
+    /// instruction has no such write or `to` does not fit its encoding.
+    pub(crate) fn retarget(&mut self, to: Slot) -> bool {
+        if let Op::Select16 { dst, .. } = self {
+            return u16::try_from(to).map(|t| *dst = t).is_ok();
+        }
+        self.dst_mut().map(|d| *d = to).is_some()
+    }
+
+    /// The slot a producer writes last, if it is one.
+    pub(crate) fn dst(&mut self) -> Option<Slot> {
+        if let Op::Select16 { dst, .. } = self {
+            return Some(*dst as Slot);
+        }
+        self.dst_mut().map(|d| *d)
+    }
+
     /// The slot this instruction writes as its last action after reading all operands, if it
     /// is safe to redirect that write elsewhere (used to fold `local.set` into the producer).
     pub(crate) fn dst_mut(&mut self) -> Option<&mut Slot> {

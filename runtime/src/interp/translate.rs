@@ -509,21 +509,27 @@ impl Translator<'_> {
         let x = self.stack[len - 1];
         let h = len - 1;
         self.stack.pop();
-        let aliased = self.stack.iter().any(|e| *e == Operand::Local(i));
-        if aliased {
-            for k in 0..self.stack.len() {
-                if self.stack[k] == Operand::Local(i) {
-                    self.materialize(k);
-                }
+        // Fold the write into the instruction that produced the value, when it wrote `x`'s slot.
+        let producer = match x {
+            Operand::Temp if self.last_producer == Some(self.code.len() - 1) => {
+                let slot = self.slot_at(h);
+                let mut op = *self.code.last().expect("a producer");
+                (op.dst() == Some(slot) && op.retarget(i)).then_some(op)
+            }
+            _ => None,
+        };
+        if producer.is_some() {
+            self.code.pop();
+        }
+        // Entries still reading the old value of local `i` get it copied out first. Those copies
+        // go before the producer: they write slots below `x`, which the producer does not read.
+        for k in 0..self.stack.len() {
+            if self.stack[k] == Operand::Local(i) {
+                self.materialize(k);
             }
         }
-        let retarget = !aliased
-            && x == Operand::Temp
-            && self.last_producer == Some(self.code.len() - 1)
-            && matches!(self.code.last_mut().and_then(|o| o.dst_mut()), Some(d) if *d == self.locals + h as u32);
-        if retarget {
-            *self.code.last_mut().and_then(|o| o.dst_mut()).expect("checked") = i;
-            self.last_producer = None;
+        if let Some(op) = producer {
+            self.emit(op);
             if tee {
                 self.push(Operand::Local(i));
             }
@@ -632,10 +638,23 @@ impl Translator<'_> {
                 let len = self.stack.len();
                 let cond = self.operand_slot(len - 1);
                 let b = self.operand_slot(len - 2);
-                self.materialize(len - 3);
+                let a = self.operand_slot(len - 3);
                 let dst = self.slot_at(len - 3);
-                self.stack.truncate(len - 2);
-                self.emit(Op::Select { dst, b, cond });
+                self.stack.truncate(len - 3);
+                let small = |s: Slot| u16::try_from(s).ok();
+                match (small(dst), small(a), small(b), small(cond)) {
+                    (Some(dst), Some(a), Some(b), Some(cond)) => {
+                        self.emit_producer(Op::Select16 { dst, a, b, cond })
+                    }
+                    _ => {
+                        // Frames past 65 536 slots: place `a` in `dst` first.
+                        if a != dst {
+                            self.emit(Op::Copy { dst, src: a });
+                        }
+                        self.emit(Op::Select { dst, b, cond });
+                    }
+                }
+                self.push(Operand::Temp);
             }
             O::LocalGet { local_index } => self.push(Operand::Local(local_index)),
             O::LocalSet { local_index } => self.local_set(local_index, false),

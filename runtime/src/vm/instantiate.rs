@@ -76,7 +76,7 @@ pub(crate) fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &Cons
         ConstExpr::F32(v) => v as u128,
         ConstExpr::F64(v) => v as u128,
         ConstExpr::V128(v) => v,
-        ConstExpr::RefNull(_) => 0,
+        ConstExpr::RefNull => 0,
         ConstExpr::RefFunc(f) => funcs[f as usize] as u128 + 1,
         ConstExpr::GlobalGet(g) => store.globals[globals[g as usize] as usize].bits,
     }
@@ -115,7 +115,6 @@ pub(crate) fn instantiate(
     let type_ids: Vec<u32> = module.types.iter().map(|t| store.intern_type(t)).collect();
 
     let mut inst = InstanceEntity {
-        module: Some(module.clone()),
         code: Some(code.clone()),
         type_ids,
         funcs: Vec::with_capacity(module.funcs.len()),

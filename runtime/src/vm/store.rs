@@ -3,7 +3,6 @@
 
 use super::{Engine, EngineCode, MemoryEntity};
 use crate::api::{Caller, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
-use crate::wasm::Module;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -55,7 +54,6 @@ pub(crate) enum ExternAddr {
 /// A module instance ([§4.2.5](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)).
 /// Host modules are instances without `module`.
 pub(crate) struct InstanceEntity {
-    pub module: Option<Arc<Module>>,
     /// The engine's compiled code for `module`.
     pub code: Option<EngineCode>,
     /// Canonical type id of each of the module's types (for `call_indirect`).

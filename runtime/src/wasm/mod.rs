@@ -82,7 +82,7 @@ pub(crate) enum ConstExpr {
     F32(u32),
     F64(u64),
     V128(u128),
-    RefNull(ValType),
+    RefNull,
     RefFunc(u32),
     GlobalGet(u32),
 }
@@ -97,7 +97,6 @@ pub(crate) enum ElemMode {
 #[derive(Debug)]
 pub(crate) struct ElemSegment {
     pub mode: ElemMode,
-    pub ty: ValType,
     pub items: Vec<ConstExpr>,
 }
 

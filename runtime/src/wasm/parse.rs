@@ -48,13 +48,7 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> 
         Operator::F32Const { value } => ConstExpr::F32(value.bits()),
         Operator::F64Const { value } => ConstExpr::F64(value.bits()),
         Operator::V128Const { value } => ConstExpr::V128(u128::from_le_bytes(*value.bytes())),
-        Operator::RefNull { hty } => ConstExpr::RefNull(
-            if matches!(hty, wasmparser::HeapType::Abstract { ty: wasmparser::AbstractHeapType::Func, .. }) {
-                ValType::FuncRef
-            } else {
-                ValType::ExternRef
-            },
-        ),
+        Operator::RefNull { .. } => ConstExpr::RefNull,
         Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
         Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
         op => return Err(err(format!("unsupported constant expression {op:?}"), offset)),
@@ -188,23 +182,23 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                             offset: const_expr(&offset_expr)?,
                         },
                     };
-                    let (ty, items) = match e.items {
+                    let items = match e.items {
                         wasmparser::ElementItems::Functions(r) => {
                             let mut v = Vec::new();
                             for f in r {
                                 v.push(ConstExpr::RefFunc(f?));
                             }
-                            (ValType::FuncRef, v)
+                            v
                         }
-                        wasmparser::ElementItems::Expressions(t, r) => {
+                        wasmparser::ElementItems::Expressions(_, r) => {
                             let mut v = Vec::new();
                             for x in r {
                                 v.push(const_expr(&x?)?);
                             }
-                            (ref_type(t), v)
+                            v
                         }
                     };
-                    m.elems.push(ElemSegment { mode, ty, items });
+                    m.elems.push(ElemSegment { mode, items });
                 }
             }
             Payload::DataSection(reader) => {
