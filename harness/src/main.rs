@@ -54,17 +54,21 @@ enum Command {
         /// `*`); repeatable. Reports are not written then.
         #[arg(long = "file", value_name = "PATTERN")]
         files: Vec<String>,
-        /// Rewrites testsuite/known-failures.txt to match this run: strikes entries that pass,
-        /// adds unlisted failures (Core 2.0 only; Core 1.0 must pass) with --reason, or else
-        /// with a reason derived from each failure (the unsupported construct, the API gap, or
-        /// the failure's message).
+        /// Rewrites testsuite/known-failures.txt to match this run: strikes the entries that
+        /// pass now (and those of files no longer in the testsuite). Adds nothing unless
+        /// --reason or --derive-reasons is given: the list may only shrink.
         #[arg(long)]
         update_known_failures: bool,
-        /// The reason recorded for every failure added by --update-known-failures (combine with
-        /// --file to give per-file reasons): say what is missing or wrong, e.g.
-        /// "the interpreter does not implement SIMD (v128) yet".
-        #[arg(long, requires = "update_known_failures")]
+        /// With --update-known-failures: also list the unlisted Core 2.0 failures (Core 1.0 must
+        /// pass), each with this reason (combine with --file for per-file reasons). Say what is
+        /// missing or wrong, e.g. "the interpreter does not implement SIMD (v128) yet".
+        #[arg(long, requires = "update_known_failures", conflicts_with = "derive_reasons")]
         reason: Option<String>,
+        /// With --update-known-failures: also list the unlisted Core 2.0 failures, each with a
+        /// reason derived from what went wrong (the construct the engine does not support, the
+        /// public-API gap, or the failure's message with expected and actual values).
+        #[arg(long, requires = "update_known_failures")]
+        derive_reasons: bool,
         /// Prints every unlisted failure, not just the first 3 per file.
         #[arg(long, short)]
         verbose: bool,
@@ -82,7 +86,18 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Spectest { engine, suite, testsuite, report, files, update_known_failures, reason, verbose, jobs } => {
+        Command::Spectest {
+            engine,
+            suite,
+            testsuite,
+            report,
+            files,
+            update_known_failures,
+            reason,
+            derive_reasons,
+            verbose,
+            jobs,
+        } => {
             let engines = match engine {
                 EngineArg::Interpreter => vec![Engine::Interpreter],
                 EngineArg::Compiler => vec![Engine::Compiler],
@@ -100,7 +115,11 @@ fn main() -> ExitCode {
                 report,
                 files,
                 update_known_failures,
-                reason,
+                add: match (reason, derive_reasons) {
+                    (Some(r), _) => Some(spectest::AddReason::Fixed(r)),
+                    (None, true) => Some(spectest::AddReason::Derived),
+                    (None, false) => None,
+                },
                 verbose,
                 jobs,
             };

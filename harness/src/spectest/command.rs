@@ -26,12 +26,22 @@ pub struct Options {
     pub files: Vec<String>,
     /// Rewrite the known-failures list to match this run.
     pub update_known_failures: bool,
-    /// The reason recorded for failures added by `update_known_failures`.
-    pub reason: Option<String>,
+    /// How failures are added by `update_known_failures`; `None`: none are added (the list
+    /// only shrinks).
+    pub add: Option<AddReason>,
     /// Print every unlisted failure (default: the first 3 per file).
     pub verbose: bool,
     /// Worker threads (default: available parallelism).
     pub jobs: Option<usize>,
+}
+
+/// The reason recorded for each failure `--update-known-failures` adds.
+#[derive(Clone, Debug)]
+pub enum AddReason {
+    /// This text, for every failure added.
+    Fixed(String),
+    /// A reason derived from each failure ([`super::known::derived_reason`]).
+    Derived,
 }
 
 /// Whether `id` (`<suite>/<path>`) is selected by `pattern`: a glob where `*` matches any run
@@ -168,20 +178,22 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
             for (file, r) in &results {
                 suite_totals.add(r);
                 if opts.update_known_failures {
-                    let reason = opts.reason.as_deref();
                     let check = known.check(file, engine, r);
-                    if !check.unlisted.is_empty() && suite == Suite::Core1 {
+                    if !check.unlisted.is_empty() && suite == Suite::Core1 && opts.add.is_some() {
                         problems.push(format!(
                             "{}: {} failures not added: Core 1.0 must pass completely, fix them instead",
                             file.id(),
                             check.unlisted.len()
                         ));
                     }
-                    let fixed = |_: &super::Failure| reason.unwrap_or_default().to_string();
-                    let reason: Option<&dyn Fn(&super::Failure) -> String> = match (suite, reason) {
-                        (Suite::Core1, _) => None,
-                        (_, Some(_)) => Some(&fixed),
-                        (_, None) => Some(&super::known::derived_reason),
+                    let fixed = |_: &super::Failure| match &opts.add {
+                        Some(AddReason::Fixed(r)) => r.clone(),
+                        _ => String::new(),
+                    };
+                    let reason: Option<&dyn Fn(&super::Failure) -> String> = match (suite, &opts.add) {
+                        (Suite::Core1, _) | (_, None) => None,
+                        (_, Some(AddReason::Fixed(_))) => Some(&fixed),
+                        (_, Some(AddReason::Derived)) => Some(&super::known::derived_reason),
                     };
                     let (struck, added) = known.update(file, engine, r, reason);
                     if struck + added > 0 {
@@ -249,7 +261,7 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
         println!();
         println!(
             "spectest: the run disagrees with testsuite/known-failures.txt ({} problem(s) above); \
-             fix the failures, or strike fixed entries (tooling: --update-known-failures [--reason \"...\"])",
+             fix the failures; `--update-known-failures` strikes entries that pass",
             problems.len()
         );
     }

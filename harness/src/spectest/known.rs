@@ -113,7 +113,8 @@ const DEFAULT_HEADER: &str = "\
 # `zerowasm-harness spectest` and `cargo test -p zerowasm-harness --test spectest` fail when an
 # assertion fails that is not listed here, and when a listed one passes (strike it).
 # This list may only shrink. Core 1.0 must have no entries.
-# Tooling: zerowasm-harness spectest --suite S [--file PATTERN] --update-known-failures --reason \"...\"";
+# Tooling: zerowasm-harness spectest --suite core-2.0 --update-known-failures (strikes what passes);
+#   add --reason \"...\" [--file PATTERN] or --derive-reasons to also list new Core 2.0 failures.";
 
 impl KnownFailures {
     /// Reads the list at `path`; a missing file is an empty list.

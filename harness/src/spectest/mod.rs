@@ -13,7 +13,7 @@ mod values;
 
 use std::path::{Path, PathBuf};
 
-pub use command::{command, file_matches, run_many, Options};
+pub use command::{command, file_matches, run_many, AddReason, Options};
 pub use known::{KnownFailures, KnownKey};
 pub use runner::{run_file, run_source, FileResult, Failure, Skip};
 
