@@ -7,6 +7,21 @@ pub(crate) const PAGE_SIZE: usize = 65536;
 /// The most pages a 32-bit memory can have (4 GiB).
 pub(crate) const MAX_PAGES: u32 = 65536;
 
+/// `len` zero bytes, or `None` if the allocation fails. Uses the allocator's zeroed allocation,
+/// which the OS provides lazily, so a large initial memory costs nothing until it is touched.
+fn zeroed_bytes(len: usize) -> Option<Vec<u8>> {
+    if len == 0 {
+        return Some(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(len).ok()?;
+    // SAFETY: `layout` has a non-zero size; the pointer, if not null, owns `len` initialised
+    // (zero) bytes allocated by the global allocator with `u8` alignment, as `Vec` requires.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout);
+        (!p.is_null()).then(|| Vec::from_raw_parts(p, len, len))
+    }
+}
+
 /// One linear memory: its bytes and its limits in pages.
 #[derive(Debug)]
 pub(crate) struct MemoryEntity {
@@ -28,9 +43,7 @@ impl MemoryEntity {
             ));
         }
         let bytes = ty.min as usize * PAGE_SIZE;
-        let mut data = Vec::new();
-        data.try_reserve_exact(bytes).map_err(|_| format!("cannot allocate {} pages", ty.min))?;
-        data.resize(bytes, 0);
+        let data = zeroed_bytes(bytes).ok_or_else(|| format!("cannot allocate {} pages", ty.min))?;
         Ok(MemoryEntity { data, declared_max: ty.max, max_pages })
     }
 
