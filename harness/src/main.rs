@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use zerowasm_harness::spectest::{self, Engine, Suite};
 
 #[derive(Parser)]
-#[command(name = "zerowasm-harness", version, about = "Conformance and benchmark harness for zerowasm")]
+#[command(
+    name = "zerowasm-harness",
+    version,
+    about = "Conformance and benchmark harness for zerowasm"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -62,7 +66,11 @@ enum Command {
         /// With --update-known-failures: also list the unlisted Core 2.0 failures (Core 1.0 must
         /// pass), each with this reason (combine with --file for per-file reasons). Say what is
         /// missing or wrong, e.g. "the interpreter does not implement SIMD (v128) yet".
-        #[arg(long, requires = "update_known_failures", conflicts_with = "derive_reasons")]
+        #[arg(
+            long,
+            requires = "update_known_failures",
+            conflicts_with = "derive_reasons"
+        )]
         reason: Option<String>,
         /// With --update-known-failures: also list the unlisted Core 2.0 failures, each with a
         /// reason derived from what went wrong (the construct the engine does not support, the

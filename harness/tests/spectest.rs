@@ -28,14 +28,22 @@ fn trials() -> Result<Vec<Trial>, String> {
     let mut stale = Vec::new();
     for suite in Suite::ALL {
         let files = spectest::discover(&root, suite)?;
-        stale.extend(known.stale(suite, &files).into_iter().map(|(k, _)| k.to_string()));
+        stale.extend(
+            known
+                .stale(suite, &files)
+                .into_iter()
+                .map(|(k, _)| k.to_string()),
+        );
         for file in files {
             for engine in Engine::ALL {
                 let name = format!("{}::{}", file.id(), engine.name());
                 let (file, known) = (file.clone(), known.clone());
                 trials.push(Trial::ignorable_test(name, move || {
                     if !engine.is_built() {
-                        return Ok(Completion::ignored_with(format!("the {} engine is not built", engine.name())));
+                        return Ok(Completion::ignored_with(format!(
+                            "the {} engine is not built",
+                            engine.name()
+                        )));
                     }
                     // A big stack, like the command's workers, so a deep host stack is never
                     // what decides a test.
@@ -63,28 +71,37 @@ fn trials() -> Result<Vec<Trial>, String> {
             }
         }
     }
-    trials.push(Trial::test("known-failures.txt::no-stale-entries", move || {
-        if stale.is_empty() {
-            Ok(())
-        } else {
-            Err(Failed::from(format!(
-                "entries for files that are not in the testsuite (strike them):\n{}",
-                stale.join("\n")
-            )))
-        }
-    }));
+    trials.push(Trial::test(
+        "known-failures.txt::no-stale-entries",
+        move || {
+            if stale.is_empty() {
+                Ok(())
+            } else {
+                Err(Failed::from(format!(
+                    "entries for files that are not in the testsuite (strike them):\n{}",
+                    stale.join("\n")
+                )))
+            }
+        },
+    ));
     let k = known.clone();
-    trials.push(Trial::test("known-failures.txt::core-1.0-is-empty", move || {
-        let core1: Vec<String> = k
-            .entries()
-            .filter(|(key, _)| key.file.starts_with("core-1.0/"))
-            .map(|(key, reason)| format!("{key} # {reason}"))
-            .collect();
-        if core1.is_empty() {
-            Ok(())
-        } else {
-            Err(Failed::from(format!("Core 1.0 must pass completely, but these are listed:\n{}", core1.join("\n"))))
-        }
-    }));
+    trials.push(Trial::test(
+        "known-failures.txt::core-1.0-is-empty",
+        move || {
+            let core1: Vec<String> = k
+                .entries()
+                .filter(|(key, _)| key.file.starts_with("core-1.0/"))
+                .map(|(key, reason)| format!("{key} # {reason}"))
+                .collect();
+            if core1.is_empty() {
+                Ok(())
+            } else {
+                Err(Failed::from(format!(
+                    "Core 1.0 must pass completely, but these are listed:\n{}",
+                    core1.join("\n")
+                )))
+            }
+        },
+    ));
     Ok(trials)
 }

@@ -4,10 +4,13 @@
 
 use super::known::KnownFailures;
 use super::report::{self, RunReport};
-use super::{discover, known_failures_path, locate_testsuite, run_file, Engine, FileResult, Suite, Totals, WastFile};
+use super::{
+    discover, known_failures_path, locate_testsuite, run_file, Engine, FileResult, Suite, Totals,
+    WastFile,
+};
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -62,7 +65,12 @@ pub fn file_matches(pattern: &str, id: &str) -> bool {
 
 /// Runs `files` with `engine` on `jobs` threads (each with a large stack), calling `done` for
 /// each file in order as soon as it and all before it have finished.
-pub fn run_many(files: &[WastFile], engine: Engine, jobs: usize, mut done: impl FnMut(&WastFile, Result<FileResult, String>)) {
+pub fn run_many(
+    files: &[WastFile],
+    engine: Engine,
+    jobs: usize,
+    mut done: impl FnMut(&WastFile, Result<FileResult, String>),
+) {
     let files: Arc<Vec<WastFile>> = Arc::new(files.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = mpsc::channel();
@@ -84,12 +92,15 @@ pub fn run_many(files: &[WastFile], engine: Engine, jobs: usize, mut done: impl 
         handles.push(h);
     }
     drop(tx);
-    let mut pending: Vec<Option<Result<FileResult, String>>> = (0..files.len()).map(|_| None).collect();
+    let mut pending: Vec<Option<Result<FileResult, String>>> =
+        (0..files.len()).map(|_| None).collect();
     let mut emitted = 0;
     for (i, r) in rx {
         pending[i] = Some(r);
         while emitted < files.len() {
-            let Some(r) = pending[emitted].take() else { break };
+            let Some(r) = pending[emitted].take() else {
+                break;
+            };
             done(&files[emitted], r);
             emitted += 1;
         }
@@ -99,7 +110,9 @@ pub fn run_many(files: &[WastFile], engine: Engine, jobs: usize, mut done: impl 
     }
     // A worker that died (a panic escaping the runner) leaves its files unreported.
     while emitted < files.len() {
-        let r = pending[emitted].take().unwrap_or_else(|| Err("the worker running this file died".into()));
+        let r = pending[emitted]
+            .take()
+            .unwrap_or_else(|| Err("the worker running this file died".into()));
         done(&files[emitted], r);
         emitted += 1;
     }
@@ -123,7 +136,11 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     let root = locate_testsuite(opts.testsuite.as_deref())?;
     let known_path = known_failures_path();
     let mut known = KnownFailures::load(&known_path)?;
-    let jobs = opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let jobs = opts.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     println!("spectest: testsuite {}", root.display());
 
     let mut totals = Totals::default();
@@ -136,7 +153,10 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     for &suite in &opts.suites {
         let all_files = discover(&root, suite)?;
         if all_files.is_empty() {
-            return Err(format!("no .wast files in {}", root.join(suite.name()).display()));
+            return Err(format!(
+                "no .wast files in {}",
+                root.join(suite.name()).display()
+            ));
         }
         let files: Vec<WastFile> = all_files
             .iter()
@@ -148,7 +168,11 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
         }
         for &engine in &opts.engines {
             if !engine.is_built() {
-                println!("{} {}: not built (nothing ran)", suite.name(), engine.name());
+                println!(
+                    "{} {}: not built (nothing ran)",
+                    suite.name(),
+                    engine.name()
+                );
                 runs.push(RunReport::new(suite, engine, None, &known));
                 continue;
             }
@@ -157,7 +181,13 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
             let mut results: Vec<(WastFile, FileResult)> = Vec::new();
             run_many(&files, engine, jobs, |file, r| {
                 let r = r.unwrap_or_else(|e| FileResult {
-                    failures: vec![super::Failure { line: 1, directive: "script", message: e, expected: None, actual: None }],
+                    failures: vec![super::Failure {
+                        line: 1,
+                        directive: "script",
+                        message: e,
+                        expected: None,
+                        actual: None,
+                    }],
                     ..Default::default()
                 });
                 let check = known.check(file, engine, &r);
@@ -190,14 +220,19 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
                         Some(AddReason::Fixed(r)) => r.clone(),
                         _ => String::new(),
                     };
-                    let reason: Option<&dyn Fn(&super::Failure) -> String> = match (suite, &opts.add) {
-                        (Suite::Core1, _) | (_, None) => None,
-                        (_, Some(AddReason::Fixed(_))) => Some(&fixed),
-                        (_, Some(AddReason::Derived)) => Some(&super::known::derived_reason),
-                    };
+                    let reason: Option<&dyn Fn(&super::Failure) -> String> =
+                        match (suite, &opts.add) {
+                            (Suite::Core1, _) | (_, None) => None,
+                            (_, Some(AddReason::Fixed(_))) => Some(&fixed),
+                            (_, Some(AddReason::Derived)) => Some(&super::known::derived_reason),
+                        };
                     let (struck, added) = known.update(file, engine, r, reason);
                     if struck + added > 0 {
-                        update_notes.push(format!("{} {}: struck {struck}, added {added}", file.id(), engine.name()));
+                        update_notes.push(format!(
+                            "{} {}: struck {struck}, added {added}",
+                            file.id(),
+                            engine.name()
+                        ));
                     }
                 }
                 let check = known.check(file, engine, r);
@@ -238,7 +273,11 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
         for n in &update_notes {
             println!("known failures: {n}");
         }
-        println!("known failures: {} entries written to {}", known.len(), known_path.display());
+        println!(
+            "known failures: {} entries written to {}",
+            known.len(),
+            known_path.display()
+        );
     }
     if filtered {
         println!("reports not written: --file selects only part of the suites");
@@ -266,7 +305,10 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
         );
     }
     println!("spectest: finished in {:.1?}", started.elapsed());
-    println!("spectest: {} passed, {} failed, {} skipped", totals.passed, totals.failed, totals.skipped);
+    println!(
+        "spectest: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.skipped
+    );
     Ok(code)
 }
 
@@ -277,7 +319,10 @@ mod tests {
     #[test]
     fn patterns() {
         assert!(file_matches("simd", "core-2.0/simd/simd_lane.wast"));
-        assert!(file_matches("core-2.0/simd/*", "core-2.0/simd/simd_lane.wast"));
+        assert!(file_matches(
+            "core-2.0/simd/*",
+            "core-2.0/simd/simd_lane.wast"
+        ));
         assert!(!file_matches("core-1.0/*", "core-2.0/simd/simd_lane.wast"));
         assert!(file_matches("*/i32.wast", "core-1.0/i32.wast"));
         assert!(!file_matches("*/i32.wast", "core-1.0/i32x.wast"));

@@ -7,7 +7,7 @@
 //! A run is clean iff every failure is listed and every listed entry (of the files and engines
 //! that ran) still fails. The list may only shrink: an entry that passes again must be struck.
 
-use super::{Engine, FileResult, Failure, WastFile};
+use super::{Engine, Failure, FileResult, WastFile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -57,7 +57,12 @@ impl Check<'_> {
     pub fn describe(&self, file: &WastFile, engine: Engine, shown: usize) -> String {
         let mut s = String::new();
         for f in self.unlisted.iter().take(shown) {
-            s.push_str(&format!("FAIL {}:{} {} (not in testsuite/known-failures.txt)\n", file.id(), f.line, engine.name()));
+            s.push_str(&format!(
+                "FAIL {}:{} {} (not in testsuite/known-failures.txt)\n",
+                file.id(),
+                f.line,
+                engine.name()
+            ));
             for l in f.render().lines() {
                 s.push_str("  ");
                 s.push_str(l);
@@ -65,7 +70,11 @@ impl Check<'_> {
             }
         }
         if self.unlisted.len() > shown {
-            s.push_str(&format!("  … and {} more unlisted failures in {}\n", self.unlisted.len() - shown, file.id()));
+            s.push_str(&format!(
+                "  … and {} more unlisted failures in {}\n",
+                self.unlisted.len() - shown,
+                file.id()
+            ));
         }
         for (k, reason) in &self.fixed {
             s.push_str(&format!(
@@ -80,7 +89,8 @@ impl Check<'_> {
 /// does not support, the API gap, or else the failure's own message and values.
 pub fn derived_reason(f: &Failure) -> String {
     let m = f.message.as_str();
-    let prefix = if m.contains(" is unavailable: ") || matches!(f.directive, "module" | "register") {
+    let prefix = if m.contains(" is unavailable: ") || matches!(f.directive, "module" | "register")
+    {
         "its module does not compile: "
     } else {
         ""
@@ -93,7 +103,12 @@ pub fn derived_reason(f: &Failure) -> String {
     }
     if let Some(i) = m.find("API gap:") {
         let gap = &m[i..];
-        return gap.split(", so").next().unwrap_or(gap).trim_end_matches(')').to_string();
+        return gap
+            .split(", so")
+            .next()
+            .unwrap_or(gap)
+            .trim_end_matches(')')
+            .to_string();
     }
     if m.contains("v128 values are not supported") {
         return "API gap: the runtime rejects v128 arguments (\"v128 values are not supported yet\")".into();
@@ -140,19 +155,34 @@ impl KnownFailures {
             }
             in_header = false;
             let err = |m: &str| format!("line {}: {m}: {raw:?}", n + 1);
-            let (entry, reason) = line.split_once(" # ").ok_or_else(|| err("expected `<file>:<line> <engine> # <reason>`"))?;
+            let (entry, reason) = line
+                .split_once(" # ")
+                .ok_or_else(|| err("expected `<file>:<line> <engine> # <reason>`"))?;
             let reason = reason.trim();
             if reason.is_empty() {
                 return Err(err("the reason is empty"));
             }
-            let (loc, engine) = entry.trim().split_once(' ').ok_or_else(|| err("expected `<file>:<line> <engine>`"))?;
+            let (loc, engine) = entry
+                .trim()
+                .split_once(' ')
+                .ok_or_else(|| err("expected `<file>:<line> <engine>`"))?;
             let engine = Engine::from_name(engine.trim()).ok_or_else(|| err("unknown engine"))?;
-            let (file, ln) = loc.rsplit_once(':').ok_or_else(|| err("expected `<file>:<line>`"))?;
+            let (file, ln) = loc
+                .rsplit_once(':')
+                .ok_or_else(|| err("expected `<file>:<line>`"))?;
             let ln: usize = ln.parse().map_err(|_| err("bad line number"))?;
-            if !file.ends_with(".wast") || super::Suite::ALL.iter().all(|s| !file.starts_with(&format!("{}/", s.name()))) {
+            if !file.ends_with(".wast")
+                || super::Suite::ALL
+                    .iter()
+                    .all(|s| !file.starts_with(&format!("{}/", s.name())))
+            {
                 return Err(err("the file must be `<suite>/<relative path>.wast`"));
             }
-            let key = KnownKey { file: file.to_string(), line: ln, engine };
+            let key = KnownKey {
+                file: file.to_string(),
+                line: ln,
+                engine,
+            };
             if k.entries.insert(key, reason.to_string()).is_some() {
                 return Err(err("listed twice"));
             }
@@ -199,14 +229,29 @@ impl KnownFailures {
     }
 
     /// The entries of one file and engine.
-    fn of<'a>(&'a self, file: &'a str, engine: Engine) -> impl Iterator<Item = (&'a KnownKey, &'a String)> + 'a {
-        let lo = KnownKey { file: file.to_string(), line: 0, engine: Engine::Interpreter };
-        self.entries.range(lo..).take_while(move |(k, _)| k.file == file).filter(move |(k, _)| k.engine == engine)
+    fn of<'a>(
+        &'a self,
+        file: &'a str,
+        engine: Engine,
+    ) -> impl Iterator<Item = (&'a KnownKey, &'a String)> + 'a {
+        let lo = KnownKey {
+            file: file.to_string(),
+            line: 0,
+            engine: Engine::Interpreter,
+        };
+        self.entries
+            .range(lo..)
+            .take_while(move |(k, _)| k.file == file)
+            .filter(move |(k, _)| k.engine == engine)
     }
 
     /// Whether `file:line engine` is listed.
     pub fn contains(&self, file: &str, line: usize, engine: Engine) -> bool {
-        self.entries.contains_key(&KnownKey { file: file.to_string(), line, engine })
+        self.entries.contains_key(&KnownKey {
+            file: file.to_string(),
+            line,
+            engine,
+        })
     }
 
     /// Compares one file's run with the list.
@@ -259,9 +304,13 @@ impl KnownFailures {
         let mut added = 0;
         if let Some(reason) = reason {
             for f in check.unlisted {
-                let key = KnownKey { file: file.id(), line: f.line, engine };
-                if !self.entries.contains_key(&key) {
-                    self.entries.insert(key, reason(f));
+                let key = KnownKey {
+                    file: file.id(),
+                    line: f.line,
+                    engine,
+                };
+                if let std::collections::btree_map::Entry::Vacant(e) = self.entries.entry(key) {
+                    e.insert(reason(f));
                     added += 1;
                 }
             }
@@ -292,16 +341,42 @@ mod tests {
         assert!(KnownFailures::parse("core-2.0/b.wast:3 jit # x\n").is_err());
         assert!(KnownFailures::parse("b.wast:3 interpreter # x\n").is_err());
 
-        let file = WastFile { suite: Suite::Core2, rel: "simd/a.wast".into(), path: "a.wast".into() };
-        let fail = |line| Failure { line, directive: "assert_return", message: "m".into(), expected: None, actual: None };
-        let r = FileResult { passed: 1, failures: vec![fail(12)], ..Default::default() };
+        let file = WastFile {
+            suite: Suite::Core2,
+            rel: "simd/a.wast".into(),
+            path: "a.wast".into(),
+        };
+        let fail = |line| Failure {
+            line,
+            directive: "assert_return",
+            message: "m".into(),
+            expected: None,
+            actual: None,
+        };
+        let r = FileResult {
+            passed: 1,
+            failures: vec![fail(12)],
+            ..Default::default()
+        };
         assert!(k.check(&file, Engine::Interpreter, &r).is_clean());
-        let r2 = FileResult { passed: 1, failures: vec![fail(13)], ..Default::default() };
+        let r2 = FileResult {
+            passed: 1,
+            failures: vec![fail(13)],
+            ..Default::default()
+        };
         let c = k.check(&file, Engine::Interpreter, &r2);
         assert_eq!(c.unlisted.len(), 1);
         assert_eq!(c.fixed.len(), 1);
         let mut k2 = k.clone();
-        assert_eq!(k2.update(&file, Engine::Interpreter, &r2, Some(&|_: &Failure| "because".to_string())), (1, 1));
+        assert_eq!(
+            k2.update(
+                &file,
+                Engine::Interpreter,
+                &r2,
+                Some(&|_: &Failure| "because".to_string())
+            ),
+            (1, 1)
+        );
         assert!(k2.check(&file, Engine::Interpreter, &r2).is_clean());
     }
 }

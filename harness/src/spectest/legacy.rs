@@ -53,11 +53,19 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 }
             }
             b'(' => {
-                out.push(Tok { kind: TokKind::LParen, start: i, end: i + 1 });
+                out.push(Tok {
+                    kind: TokKind::LParen,
+                    start: i,
+                    end: i + 1,
+                });
                 i += 1;
             }
             b')' => {
-                out.push(Tok { kind: TokKind::RParen, start: i, end: i + 1 });
+                out.push(Tok {
+                    kind: TokKind::RParen,
+                    start: i,
+                    end: i + 1,
+                });
                 i += 1;
             }
             b'"' => {
@@ -67,14 +75,27 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i = (i + 1).min(b.len());
-                out.push(Tok { kind: TokKind::Str, start, end: i });
+                out.push(Tok {
+                    kind: TokKind::Str,
+                    start,
+                    end: i,
+                });
             }
             _ => {
                 let start = i;
-                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b'(' | b')' | b'"' | b';') {
+                while i < b.len()
+                    && !matches!(
+                        b[i],
+                        b' ' | b'\t' | b'\n' | b'\r' | b'(' | b')' | b'"' | b';'
+                    )
+                {
                     i += 1;
                 }
-                out.push(Tok { kind: TokKind::Atom, start, end: i });
+                out.push(Tok {
+                    kind: TokKind::Atom,
+                    start,
+                    end: i,
+                });
             }
         }
     }
@@ -125,7 +146,11 @@ fn top(text: &str, toks: &[Tok], open: usize, close: usize) -> TopLevel {
         Some(t) if t.kind == TokKind::Atom && open + 1 < close => text[t.start..t.end].to_string(),
         _ => String::new(),
     };
-    TopLevel { start: toks[open].start, toks: open..close, keyword }
+    TopLevel {
+        start: toks[open].start,
+        toks: open..close,
+        keyword,
+    }
 }
 
 /// The assertion directives of a script as the text shows them: each top-level
@@ -169,7 +194,11 @@ pub fn rewrite(suite: Suite, text: &str) -> (String, Rewrites) {
     for t in &tops {
         match t.keyword.as_str() {
             "assert_return_canonical_nan" | "assert_return_arithmetic_nan" => {
-                let kind = if t.keyword.ends_with("canonical_nan") { "canonical" } else { "arithmetic" };
+                let kind = if t.keyword.ends_with("canonical_nan") {
+                    "canonical"
+                } else {
+                    "arithmetic"
+                };
                 let kw = toks[t.toks.start + 1];
                 let close = toks[t.toks.end - 1];
                 if close.kind != TokKind::RParen {
@@ -181,16 +210,23 @@ pub fn rewrite(suite: Suite, text: &str) -> (String, Rewrites) {
                     close.start,
                     format!(" (either (f32.const nan:{kind}) (f64.const nan:{kind}))"),
                 ));
-                notes.notes.push((t.start, format!("{} → assert_return with nan:{kind}", t.keyword)));
+                notes.notes.push((
+                    t.start,
+                    format!("{} → assert_return with nan:{kind}", t.keyword),
+                ));
             }
             "assert_uninstantiable" => {
                 // Older scripts' name for a module whose instantiation traps; `wast` only
                 // knows `assert_trap (module …)`, which means the same.
                 let kw = toks[t.toks.start + 1];
                 edits.push((kw.start, kw.end, "assert_trap".into()));
-                notes.notes.push((t.start, "assert_uninstantiable → assert_trap".into()));
+                notes
+                    .notes
+                    .push((t.start, "assert_uninstantiable → assert_trap".into()));
             }
-            _ if suite == Suite::Core1 => segment_indices(text, &toks[t.toks.clone()], &mut edits, &mut notes),
+            _ if suite == Suite::Core1 => {
+                segment_indices(text, &toks[t.toks.clone()], &mut edits, &mut notes)
+            }
             _ => {}
         }
     }
@@ -204,14 +240,20 @@ pub fn rewrite(suite: Suite, text: &str) -> (String, Rewrites) {
 
 /// The Core 1.0 segment-index rewrite inside one top-level directive (which holds at most one
 /// module in text form).
-fn segment_indices(text: &str, toks: &[Tok], edits: &mut Vec<(usize, usize, String)>, notes: &mut Rewrites) {
+fn segment_indices(
+    text: &str,
+    toks: &[Tok],
+    edits: &mut Vec<(usize, usize, String)>,
+    notes: &mut Rewrites,
+) {
     let s = |t: &Tok| &text[t.start..t.end];
     // Ids of the module's own memories and tables: `(memory $m …)`, `(table $t …)`, also
     // inside `(import "…" "…" (memory $m …))`.
     let mut memories = Vec::new();
     let mut tables = Vec::new();
     for w in toks.windows(3) {
-        if w[0].kind == TokKind::LParen && w[1].kind == TokKind::Atom && w[2].kind == TokKind::Atom {
+        if w[0].kind == TokKind::LParen && w[1].kind == TokKind::Atom && w[2].kind == TokKind::Atom
+        {
             let id = s(&w[2]);
             if id.starts_with('$') {
                 match s(&w[1]) {
@@ -223,7 +265,8 @@ fn segment_indices(text: &str, toks: &[Tok], edits: &mut Vec<(usize, usize, Stri
         }
     }
     for w in toks.windows(4) {
-        if w[0].kind != TokKind::LParen || w[1].kind != TokKind::Atom || w[2].kind != TokKind::Atom {
+        if w[0].kind != TokKind::LParen || w[1].kind != TokKind::Atom || w[2].kind != TokKind::Atom
+        {
             continue;
         }
         // Only `(data X (` / `(elem X (`: X followed by the offset expression.
@@ -239,7 +282,18 @@ fn segment_indices(text: &str, toks: &[Tok], edits: &mut Vec<(usize, usize, Stri
         let is_zero = parse_u32(x) == Some(0);
         if is_zero || ids.contains(&x) {
             edits.push((w[2].start, w[2].end, " ".repeat(x.len())));
-            notes.notes.push((w[0].start, format!("({} {x} …): Core 1.0 {} index dropped", s(&w[1]), if s(&w[1]) == "data" { "memory" } else { "table" })));
+            notes.notes.push((
+                w[0].start,
+                format!(
+                    "({} {x} …): Core 1.0 {} index dropped",
+                    s(&w[1]),
+                    if s(&w[1]) == "data" {
+                        "memory"
+                    } else {
+                        "table"
+                    }
+                ),
+            ));
         }
     }
 }
@@ -264,7 +318,9 @@ mod tests {
         assert_eq!(notes.notes.len(), 2);
         assert_eq!(out.lines().count(), text.lines().count());
         assert!(out.starts_with("(assert_return (invoke \"f\" (f32.const nan)) (either (f32.const nan:canonical) (f64.const nan:canonical)))"));
-        assert!(out.ends_with("(invoke \"g\") (either (f32.const nan:arithmetic) (f64.const nan:arithmetic)))"));
+        assert!(out.ends_with(
+            "(invoke \"g\") (either (f32.const nan:arithmetic) (f64.const nan:arithmetic)))"
+        ));
         assert_eq!(raw_assertions(text).len(), 2);
     }
 
@@ -275,8 +331,14 @@ mod tests {
         assert_eq!(out, "(module (memory $m 1) (table $t 1 funcref) (data    (i32.const 0)) (data     (i32.const 0)) (elem   (i32.const 0)) (elem    (i32.const 0)) (elem $u (i32.const 0)) (elem 1 (i32.const 0)))");
         let (same, _) = rewrite(Suite::Core2, text);
         assert_eq!(same, text);
-        let (out, _) = rewrite(Suite::Core2, "(assert_uninstantiable (module (start 0) (func unreachable)) \"unreachable\")");
-        assert_eq!(out, "(assert_trap (module (start 0) (func unreachable)) \"unreachable\")");
+        let (out, _) = rewrite(
+            Suite::Core2,
+            "(assert_uninstantiable (module (start 0) (func unreachable)) \"unreachable\")",
+        );
+        assert_eq!(
+            out,
+            "(assert_trap (module (start 0) (func unreachable)) \"unreachable\")"
+        );
     }
 
     /// The Core 1.0 segment syntax only validates as Core 1.0 after the rewrite.
@@ -290,11 +352,15 @@ mod tests {
             let mut wat = wast::parser::parse::<wast::Wat>(&buf).map_err(|e| e.to_string())?;
             let bytes = wat.encode().map_err(|e| e.to_string())?;
             let rt = zerowasm::Runtime::with_config(
-                zerowasm::RuntimeConfig::interpreter().with_core_features(zerowasm::CoreFeatures::V1_0),
+                zerowasm::RuntimeConfig::interpreter()
+                    .with_core_features(zerowasm::CoreFeatures::V1_0),
             );
             rt.compile(&bytes).map(|_| ()).map_err(|e| e.to_string())
         };
-        assert!(compile(text).is_err(), "wast reads the 1.0 syntax differently");
+        assert!(
+            compile(text).is_err(),
+            "wast reads the 1.0 syntax differently"
+        );
         let (out, notes) = rewrite(Suite::Core1, text);
         assert_eq!(notes.notes.len(), 5);
         compile(&out).unwrap();

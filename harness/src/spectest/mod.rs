@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use command::{command, file_matches, run_many, AddReason, Options};
 pub use known::{KnownFailures, KnownKey};
-pub use runner::{run_file, run_source, FileResult, Failure, Skip};
+pub use runner::{run_file, run_source, Failure, FileResult, Skip};
 
 /// A test suite: the official core spec tests of one WebAssembly version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -113,12 +113,17 @@ impl WastFile {
 /// The workspace root (the directory holding the harness crate), found at compile time so the
 /// harness works from any working directory.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("harness/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("harness/ has a parent")
+        .to_path_buf()
 }
 
 /// The committed known-failures list.
 pub fn known_failures_path() -> PathBuf {
-    workspace_root().join("testsuite").join("known-failures.txt")
+    workspace_root()
+        .join("testsuite")
+        .join("known-failures.txt")
 }
 
 /// Where the official suites are: `explicit` if given, else `$ZEROWASM_TESTSUITE`, else
@@ -126,18 +131,28 @@ pub fn known_failures_path() -> PathBuf {
 /// `make testsuite` clones). A candidate counts if it holds a `core-1.0` or `core-2.0` folder.
 pub fn locate_testsuite(explicit: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(p) = explicit {
-        return if p.is_dir() { Ok(p.to_path_buf()) } else { Err(format!("--testsuite {}: no such directory", p.display())) };
+        return if p.is_dir() {
+            Ok(p.to_path_buf())
+        } else {
+            Err(format!("--testsuite {}: no such directory", p.display()))
+        };
     }
     if let Some(p) = std::env::var_os("ZEROWASM_TESTSUITE") {
         let p = PathBuf::from(p);
         return if p.is_dir() {
             Ok(p)
         } else {
-            Err(format!("ZEROWASM_TESTSUITE={}: no such directory", p.display()))
+            Err(format!(
+                "ZEROWASM_TESTSUITE={}: no such directory",
+                p.display()
+            ))
         };
     }
     let root = workspace_root();
-    let candidates = [root.join("..").join("shared").join("testsuite"), root.join("testsuite").join("official")];
+    let candidates = [
+        root.join("..").join("shared").join("testsuite"),
+        root.join("testsuite").join("official"),
+    ];
     for c in &candidates {
         if Suite::ALL.iter().any(|s| c.join(s.name()).is_dir()) {
             return Ok(c.clone());
@@ -166,7 +181,11 @@ pub fn discover(testsuite: &Path, suite: Suite) -> Result<Vec<WastFile>, String>
             if path.is_dir() {
                 walk.push((path, format!("{prefix}{name}/")));
             } else if name.ends_with(".wast") {
-                out.push(WastFile { suite, rel: format!("{prefix}{name}"), path });
+                out.push(WastFile {
+                    suite,
+                    rel: format!("{prefix}{name}"),
+                    path,
+                });
             }
         }
     }

@@ -59,11 +59,21 @@ pub struct FileReport {
 
 impl RunReport {
     /// The report of a suite run: `results` per file (`None` for an engine not built).
-    pub fn new(suite: Suite, engine: Engine, results: Option<&[(WastFile, FileResult)]>, known: &KnownFailures) -> Self {
+    pub fn new(
+        suite: Suite,
+        engine: Engine,
+        results: Option<&[(WastFile, FileResult)]>,
+        known: &KnownFailures,
+    ) -> Self {
         let mut r = RunReport {
             suite: suite.name().into(),
             engine: engine.name().into(),
-            status: if results.is_some() { "ran" } else { "not built" }.into(),
+            status: if results.is_some() {
+                "ran"
+            } else {
+                "not built"
+            }
+            .into(),
             passed: 0,
             failed: 0,
             known_failures: 0,
@@ -71,7 +81,11 @@ impl RunReport {
             files: Vec::new(),
         };
         for (file, res) in results.unwrap_or(&[]) {
-            let known_n = res.failures.iter().filter(|f| known.contains(&file.id(), f.line, engine)).count();
+            let known_n = res
+                .failures
+                .iter()
+                .filter(|f| known.contains(&file.id(), f.line, engine))
+                .count();
             r.passed += res.passed;
             r.failed += res.failures.len();
             r.known_failures += known_n;
@@ -95,8 +109,14 @@ impl RunReport {
 
 /// `<reports root>/<os>-<arch>`; the root defaults to the workspace's `reports/`.
 pub fn report_dir(root: Option<&Path>) -> PathBuf {
-    let root = root.map(Path::to_path_buf).unwrap_or_else(|| super::workspace_root().join("reports"));
-    root.join(format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH))
+    let root = root
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| super::workspace_root().join("reports"));
+    root.join(format!(
+        "{}-{}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    ))
 }
 
 /// Merges `runs` into the report in `dir` (replacing the same suite × engine, keeping the
@@ -111,13 +131,19 @@ pub fn write(dir: &Path, runs: Vec<RunReport>) -> Result<(PathBuf, PathBuf), Str
     report.arch = std::env::consts::ARCH.into();
     report.zerowasm_version = env!("CARGO_PKG_VERSION").into();
     for run in runs {
-        report.runs.retain(|r| !(r.suite == run.suite && r.engine == run.engine));
+        report
+            .runs
+            .retain(|r| !(r.suite == run.suite && r.engine == run.engine));
         report.runs.push(run);
     }
     let order = |r: &RunReport| {
         (
-            Suite::from_name(&r.suite).map(|s| s as usize).unwrap_or(usize::MAX),
-            Engine::from_name(&r.engine).map(|e| e as usize).unwrap_or(usize::MAX),
+            Suite::from_name(&r.suite)
+                .map(|s| s as usize)
+                .unwrap_or(usize::MAX),
+            Engine::from_name(&r.engine)
+                .map(|e| e as usize)
+                .unwrap_or(usize::MAX),
         )
     };
     report.runs.sort_by_key(order);
@@ -125,7 +151,8 @@ pub fn write(dir: &Path, runs: Vec<RunReport>) -> Result<(PathBuf, PathBuf), Str
     let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
     std::fs::write(&json_path, json).map_err(|e| format!("{}: {e}", json_path.display()))?;
     let md_path = dir.join("spectest.md");
-    std::fs::write(&md_path, markdown(&report)).map_err(|e| format!("{}: {e}", md_path.display()))?;
+    std::fs::write(&md_path, markdown(&report))
+        .map_err(|e| format!("{}: {e}", md_path.display()))?;
     Ok((json_path, md_path))
 }
 
@@ -139,7 +166,10 @@ fn cell(r: Option<&RunReport>) -> String {
             let mut s = format!("❌ {}/{}", r.passed, total);
             let mut notes = Vec::new();
             if r.failed > 0 {
-                notes.push(format!("{} failed, {} of them known", r.failed, r.known_failures));
+                notes.push(format!(
+                    "{} failed, {} of them known",
+                    r.failed, r.known_failures
+                ));
             }
             if r.skipped > 0 {
                 notes.push(format!("{} skipped", r.skipped));
@@ -153,7 +183,10 @@ fn cell(r: Option<&RunReport>) -> String {
 /// The Markdown report.
 pub fn markdown(report: &Report) -> String {
     let mut s = String::new();
-    s.push_str(&format!("# zerowasm spec test conformance — {}-{}\n\n", report.os, report.arch));
+    s.push_str(&format!(
+        "# zerowasm spec test conformance — {}-{}\n\n",
+        report.os, report.arch
+    ));
     s.push_str(&format!(
         "zerowasm {}; official WebAssembly spec tests (core-1.0 = spec tag `wg-1.0`, core-2.0 = `wg-2.0` \
          incl. `simd/`), run through the public API by `zerowasm-harness spectest`. Counts are assertions \
@@ -173,7 +206,10 @@ pub fn markdown(report: &Report) -> String {
     for engine in Engine::ALL {
         s.push_str(&format!("| {} |", engine.name()));
         for suite in Suite::ALL {
-            let r = report.runs.iter().find(|r| r.suite == suite.name() && r.engine == engine.name());
+            let r = report
+                .runs
+                .iter()
+                .find(|r| r.suite == suite.name() && r.engine == engine.name());
             s.push_str(&format!(" {} |", cell(r)));
         }
         s.push('\n');
@@ -181,7 +217,10 @@ pub fn markdown(report: &Report) -> String {
     for r in &report.runs {
         s.push_str(&format!("\n## {} × {}\n\n", r.suite, r.engine));
         if r.status != "ran" {
-            s.push_str(&format!("The {} engine is {} in this zerowasm: nothing ran.\n", r.engine, r.status));
+            s.push_str(&format!(
+                "The {} engine is {} in this zerowasm: nothing ran.\n",
+                r.engine, r.status
+            ));
             continue;
         }
         s.push_str(&format!(
@@ -190,10 +229,21 @@ pub fn markdown(report: &Report) -> String {
         ));
         s.push_str("| file | passed | failed | skipped | |\n|---|---:|---:|---:|---|\n");
         for f in &r.files {
-            let mark = if f.failed == 0 && f.skipped == 0 { "✅" } else { "❌" };
-            s.push_str(&format!("| {} | {} | {} | {} | {mark} |\n", f.file, f.passed, f.failed, f.skipped));
+            let mark = if f.failed == 0 && f.skipped == 0 {
+                "✅"
+            } else {
+                "❌"
+            };
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {mark} |\n",
+                f.file, f.passed, f.failed, f.skipped
+            ));
         }
-        let skips: Vec<_> = r.files.iter().flat_map(|f| f.skips.iter().map(move |k| (f, k))).collect();
+        let skips: Vec<_> = r
+            .files
+            .iter()
+            .flat_map(|f| f.skips.iter().map(move |k| (f, k)))
+            .collect();
         if !skips.is_empty() {
             s.push_str("\nSkipped:\n\n");
             for (f, k) in skips {

@@ -17,8 +17,8 @@ use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 use zerowasm::{
-    CompiledModule, FuncType, HostModuleBuilder, InstantiationError, Instance, MemoryType, ModuleConfig, Runtime,
-    RuntimeConfig, TableType, Trap, Val, ValType,
+    CompiledModule, FuncType, HostModuleBuilder, Instance, InstantiationError, MemoryType,
+    ModuleConfig, Runtime, RuntimeConfig, TableType, Trap, Val, ValType,
 };
 
 /// A failed assertion (or a failed module/register/invoke directive).
@@ -83,13 +83,19 @@ pub struct FileResult {
 /// Runs `file` with `engine`. An engine this build does not have fails with an error.
 pub fn run_file(file: &WastFile, engine: Engine) -> Result<FileResult, String> {
     let text = std::fs::read(&file.path).map_err(|e| format!("{}: {e}", file.path.display()))?;
-    let text = String::from_utf8(text).map_err(|e| format!("{}: not UTF-8: {e}", file.path.display()))?;
+    let text =
+        String::from_utf8(text).map_err(|e| format!("{}: not UTF-8: {e}", file.path.display()))?;
     run_source(&text, file.suite, engine)
 }
 
 /// Runs the script `text` as a file of `suite` with `engine`.
 pub fn run_source(text: &str, suite: Suite, engine: Engine) -> Result<FileResult, String> {
-    let kind = engine.kind().ok_or_else(|| format!("the {} engine is not built into this zerowasm", engine.name()))?;
+    let kind = engine.kind().ok_or_else(|| {
+        format!(
+            "the {} engine is not built into this zerowasm",
+            engine.name()
+        )
+    })?;
     let start = Instant::now();
     let (text, _rewrites) = legacy::rewrite(suite, text);
     let lines = LineIndex::new(&text);
@@ -138,7 +144,13 @@ pub fn run_source(text: &str, suite: Suite, engine: Engine) -> Result<FileResult
                 });
             }
             if raw.is_empty() {
-                result.failures.push(Failure { line: 1, directive: "script", message: format!("the script failed to parse: {msg}"), expected: None, actual: None });
+                result.failures.push(Failure {
+                    line: 1,
+                    directive: "script",
+                    message: format!("the script failed to parse: {msg}"),
+                    expected: None,
+                    actual: None,
+                });
             }
         }
     }
@@ -184,7 +196,12 @@ struct LineIndex {
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
     fn line(&self, offset: usize) -> usize {
@@ -220,7 +237,9 @@ fn fail(msg: impl Into<String>) -> Outcome {
 
 impl<'l> Runner<'l> {
     fn new(suite: Suite, kind: zerowasm::EngineKind, lines: &'l LineIndex) -> Self {
-        let config = RuntimeConfig::interpreter().with_engine(kind).with_core_features(suite.features());
+        let config = RuntimeConfig::interpreter()
+            .with_engine(kind)
+            .with_core_features(suite.features());
         let runtime = Runtime::with_config(config);
         spectest_module(&runtime);
         Runner {
@@ -261,7 +280,13 @@ impl<'l> Runner<'l> {
                     Some((e, a)) => (Some(e), Some(a)),
                     None => (None, None),
                 };
-                self.result.failures.push(Failure { line, directive: name, message, expected, actual });
+                self.result.failures.push(Failure {
+                    line,
+                    directive: name,
+                    message,
+                    expected,
+                    actual,
+                });
             }
         }
     }
@@ -287,7 +312,9 @@ impl<'l> Runner<'l> {
                 self.last_definition = Some(m);
                 out
             }
-            ModuleInstance { instance, module, .. } => {
+            ModuleInstance {
+                instance, module, ..
+            } => {
                 let def = match module {
                     Some(id) => self.definitions.get(id.name()).cloned(),
                     None => self.last_definition.clone(),
@@ -311,15 +338,24 @@ impl<'l> Runner<'l> {
                 Err(e) => fail(e.to_string()),
             },
             AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
-            AssertTrap { exec: WastExecute::Wat(w), message, .. } => {
+            AssertTrap {
+                exec: WastExecute::Wat(w),
+                message,
+                ..
+            } => {
                 let m = match self.compile(&mut QuoteWat::Wat(w)) {
                     Ok(m) => m,
                     Err(e) => return fail(e),
                 };
                 match self.runtime.instantiate(&m, ModuleConfig::new()) {
                     Err(InstantiationError::Trap(t)) => trap_matches(&t, message),
-                    Err(e) => fail(format!("instantiation failed with {} instead of trapping with {message:?}", inst_err(&e))),
-                    Ok(_) => fail(format!("instantiation succeeded; expected it to trap with {message:?}")),
+                    Err(e) => fail(format!(
+                        "instantiation failed with {} instead of trapping with {message:?}",
+                        inst_err(&e)
+                    )),
+                    Ok(_) => fail(format!(
+                        "instantiation succeeded; expected it to trap with {message:?}"
+                    )),
                 }
             }
             AssertTrap { exec, message, .. } => match self.execute(exec) {
@@ -327,7 +363,10 @@ impl<'l> Runner<'l> {
                 Err(ExecError::Setup(e)) => fail(e),
                 Ok((vals, _)) => Outcome::Fail(
                     format!("returned normally; expected a trap with {message:?}"),
-                    Some((format!("trap: {message}"), values::list(&vals, |_, v| values::actual_str(v, None)))),
+                    Some((
+                        format!("trap: {message}"),
+                        values::list(&vals, |_, v| values::actual_str(v, None)),
+                    )),
                 ),
             },
             AssertExhaustion { call, message, .. } => match self.invoke(&call) {
@@ -345,23 +384,38 @@ impl<'l> Runner<'l> {
                     Ok(_) => fail("the module compiled; expected it to be rejected"),
                 }
             }
-            AssertUnlinkable { module, message, .. } => {
+            AssertUnlinkable {
+                module, message, ..
+            } => {
                 let m = match self.compile(&mut QuoteWat::Wat(module)) {
                     Ok(m) => m,
                     Err(e) => return fail(e),
                 };
                 match self.runtime.instantiate(&m, ModuleConfig::new()) {
-                    Err(InstantiationError::Link(_) | InstantiationError::SegmentDoesNotFit(_)) => Outcome::Pass,
-                    Err(e) => fail(format!("instantiation failed with {} instead of a link error ({message:?})", inst_err(&e))),
-                    Ok(_) => fail(format!("instantiation succeeded; expected a link error ({message:?})")),
+                    Err(InstantiationError::Link(_) | InstantiationError::SegmentDoesNotFit(_)) => {
+                        Outcome::Pass
+                    }
+                    Err(e) => fail(format!(
+                        "instantiation failed with {} instead of a link error ({message:?})",
+                        inst_err(&e)
+                    )),
+                    Ok(_) => fail(format!(
+                        "instantiation succeeded; expected a link error ({message:?})"
+                    )),
                 }
             }
-            AssertInvalidCustom { .. } | AssertMalformedCustom { .. } => {
-                Outcome::Skip("custom-section assertion (annotations proposal), not part of Core 1.0/2.0".into())
+            AssertInvalidCustom { .. } | AssertMalformedCustom { .. } => Outcome::Skip(
+                "custom-section assertion (annotations proposal), not part of Core 1.0/2.0".into(),
+            ),
+            AssertException { .. } => {
+                Outcome::Skip("exception-handling assertion, not part of Core 1.0/2.0".into())
             }
-            AssertException { .. } => Outcome::Skip("exception-handling assertion, not part of Core 1.0/2.0".into()),
-            AssertSuspension { .. } => Outcome::Skip("stack-switching assertion, not part of Core 1.0/2.0".into()),
-            Thread(_) | Wait { .. } => Outcome::Skip("threads directive, not part of Core 1.0/2.0".into()),
+            AssertSuspension { .. } => {
+                Outcome::Skip("stack-switching assertion, not part of Core 1.0/2.0".into())
+            }
+            Thread(_) | Wait { .. } => {
+                Outcome::Skip("threads directive, not part of Core 1.0/2.0".into())
+            }
         }
     }
 
@@ -381,18 +435,30 @@ impl<'l> Runner<'l> {
         if let QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..) = q {
             return Err("components are not supported".into());
         }
-        let bytes = q.encode().map_err(|e| format!("text encoding failed: {}", e.message()))?;
-        self.runtime.compile(&bytes).map_err(|e| format!("compile failed: {e}"))
+        let bytes = q
+            .encode()
+            .map_err(|e| format!("text encoding failed: {}", e.message()))?;
+        self.runtime
+            .compile(&bytes)
+            .map_err(|e| format!("compile failed: {e}"))
     }
 
     fn instantiate(&self, m: &CompiledModule) -> Result<Instance, String> {
-        self.runtime.instantiate(m, ModuleConfig::new()).map_err(|e| format!("instantiation failed: {}", inst_err(&e)))
+        self.runtime
+            .instantiate(m, ModuleConfig::new())
+            .map_err(|e| format!("instantiation failed: {}", inst_err(&e)))
     }
 
     fn instance(&self, id: Option<Id<'_>>) -> Result<Instance, String> {
         let slot = match id {
-            Some(id) => self.named.get(id.name()).ok_or_else(|| format!("no module ${}", id.name()))?,
-            None => self.current.as_ref().ok_or("no module has been defined yet")?,
+            Some(id) => self
+                .named
+                .get(id.name())
+                .ok_or_else(|| format!("no module ${}", id.name()))?,
+            None => self
+                .current
+                .as_ref()
+                .ok_or("no module has been defined yet")?,
         };
         slot.clone().map_err(|e| match id {
             Some(id) => format!("module ${} is unavailable: {e}", id.name()),
@@ -403,8 +469,15 @@ impl<'l> Runner<'l> {
     /// Runs an invoke; returns the results and the function's declared result types.
     fn invoke(&self, call: &WastInvoke<'_>) -> Result<(Vec<Val>, Vec<ValType>), ExecError> {
         let inst = self.instance(call.module).map_err(ExecError::Setup)?;
-        let func = inst.func(call.name).ok_or_else(|| ExecError::Setup(format!("no exported function {:?}", call.name)))?;
-        let args = call.args.iter().map(values::arg).collect::<Result<Vec<_>, _>>().map_err(ExecError::Setup)?;
+        let func = inst
+            .func(call.name)
+            .ok_or_else(|| ExecError::Setup(format!("no exported function {:?}", call.name)))?;
+        let args = call
+            .args
+            .iter()
+            .map(values::arg)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ExecError::Setup)?;
         let vals = func.call(&args).map_err(|t| match t {
             Trap::InvalidArguments(m) => ExecError::Setup(format!("invalid arguments: {m}")),
             t => ExecError::Trap(t),
@@ -423,12 +496,16 @@ impl<'l> Runner<'l> {
             WastExecute::Invoke(call) => self.invoke(&call),
             WastExecute::Get { module, global, .. } => {
                 let inst = self.instance(module).map_err(ExecError::Setup)?;
-                let g = inst.global(global).ok_or_else(|| ExecError::Setup(format!("no exported global {global:?}")))?;
+                let g = inst
+                    .global(global)
+                    .ok_or_else(|| ExecError::Setup(format!("no exported global {global:?}")))?;
                 let ty = g.ty().content;
                 Ok((vec![g.get()], vec![ty]))
             }
             WastExecute::Wat(w) => {
-                let m = self.compile(&mut QuoteWat::Wat(w)).map_err(ExecError::Setup)?;
+                let m = self
+                    .compile(&mut QuoteWat::Wat(w))
+                    .map_err(ExecError::Setup)?;
                 self.runtime
                     .instantiate(&m, ModuleConfig::new())
                     .map(|_| (Vec::new(), Vec::new()))
@@ -446,13 +523,20 @@ impl<'l> Runner<'l> {
             Err(ExecError::Trap(t)) => {
                 return Outcome::Fail(
                     format!("trapped: {t}"),
-                    Some((values::list(expected, |_, e| values::expected_str(e)), format!("trap: {t}"))),
+                    Some((
+                        values::list(expected, |_, e| values::expected_str(e)),
+                        format!("trap: {t}"),
+                    )),
                 )
             }
             Err(ExecError::Setup(e)) => return fail(e),
         };
         let ok = vals.len() == expected.len()
-            && vals.iter().zip(expected).enumerate().all(|(i, (v, e))| values::matches(e, v, tys.get(i).copied()));
+            && vals
+                .iter()
+                .zip(expected)
+                .enumerate()
+                .all(|(i, (v, e))| values::matches(e, v, tys.get(i).copied()));
         if ok {
             return Outcome::Pass;
         }
@@ -463,7 +547,10 @@ impl<'l> Runner<'l> {
         } else {
             "wrong result".to_string()
         };
-        if expected.iter().any(|e| matches!(e, WastRet::Core(WastRetCore::RefExtern(_)))) {
+        if expected
+            .iter()
+            .any(|e| matches!(e, WastRet::Core(WastRetCore::RefExtern(_))))
+        {
             msg.push_str(" (API gap: zerowasm::Val has no externref values)");
         }
         Outcome::Fail(msg, Some((exp, act)))
@@ -505,13 +592,18 @@ fn inst_err(e: &InstantiationError) -> String {
 fn trap_matches(t: &Trap, expected: &str) -> Outcome {
     let actual = t.to_string();
     let trimmed = match expected.strip_prefix("uninitialized element ") {
-        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => "uninitialized element",
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            "uninitialized element"
+        }
         _ => expected,
     };
     if actual.contains(trimmed) {
         Outcome::Pass
     } else {
-        Outcome::Fail("wrong trap".into(), Some((format!("trap: {expected}"), format!("trap: {actual}"))))
+        Outcome::Fail(
+            "wrong trap".into(),
+            Some((format!("trap: {expected}"), format!("trap: {actual}"))),
+        )
     }
 }
 
@@ -552,8 +644,21 @@ fn spectest_module(runtime: &Runtime) {
         .global("global_i64", Val::I64(666), false)
         .global("global_f32", Val::f32(666.6), false)
         .global("global_f64", Val::f64(666.6), false)
-        .table("table", TableType { element: ValType::FuncRef, min: 10, max: Some(20) })
-        .memory("memory", MemoryType { min: 1, max: Some(2) })
+        .table(
+            "table",
+            TableType {
+                element: ValType::FuncRef,
+                min: 10,
+                max: Some(20),
+            },
+        )
+        .memory(
+            "memory",
+            MemoryType {
+                min: 1,
+                max: Some(2),
+            },
+        )
         .instantiate(runtime)
         .expect("the spectest host module instantiates in a fresh runtime");
 }
@@ -575,7 +680,11 @@ mod tests {
             short.render(),
             "line 7: assert_return: wrong result\n  expected: i32:1 (0x00000001)\n  actual:   i32:2 (0x00000002)"
         );
-        let long = Failure { expected: Some("i32:1\ni32:2\ni32:3".into()), actual: Some("i32:1\ni32:5\ni32:3".into()), ..short };
+        let long = Failure {
+            expected: Some("i32:1\ni32:2\ni32:3".into()),
+            actual: Some("i32:1\ni32:5\ni32:3".into()),
+            ..short
+        };
         let r = long.render();
         assert!(r.contains("diff (- expected, + actual)"), "{r}");
         assert!(r.contains("-i32:2") && r.contains("+i32:5"), "{r}");
@@ -601,10 +710,19 @@ mod tests {
         let r = run_source(script, Suite::Core1, Engine::Interpreter).unwrap();
         let lines: Vec<_> = r.failures.iter().map(|f| (f.line, f.directive)).collect();
         // The wrong expectation on line 9 fails, and so does the invoke of a missing export.
-        assert_eq!(lines, vec![(9, "assert_return"), (14, "assert_trap")], "{:#?}", r.failures);
+        assert_eq!(
+            lines,
+            vec![(9, "assert_return"), (14, "assert_trap")],
+            "{:#?}",
+            r.failures
+        );
         assert_eq!(r.passed, 5);
         assert!(run_file(
-            &WastFile { suite: Suite::Core1, rel: "x.wast".into(), path: "x.wast".into() },
+            &WastFile {
+                suite: Suite::Core1,
+                rel: "x.wast".into(),
+                path: "x.wast".into()
+            },
             Engine::Compiler
         )
         .is_err());

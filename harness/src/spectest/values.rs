@@ -10,19 +10,30 @@ use zerowasm::{Val, ValType};
 
 /// The `Val` for an `invoke` argument, or why the public API cannot express it.
 pub(crate) fn arg(a: &WastArg<'_>) -> Result<Val, String> {
-    let WastArg::Core(a) = a else { return Err("component-model argument".into()) };
+    let WastArg::Core(a) = a else {
+        return Err("component-model argument".into());
+    };
     Ok(match a {
         WastArgCore::I32(x) => Val::I32(*x),
         WastArgCore::I64(x) => Val::I64(*x),
         WastArgCore::F32(x) => Val::F32(x.bits),
         WastArgCore::F64(x) => Val::F64(x.bits),
         WastArgCore::V128(x) => Val::V128(u128::from_le_bytes(x.to_le_bytes())),
-        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Func, shared: false }) => Val::FuncRef(None),
-        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Extern, shared: false }) => {
-            return Err("API gap: zerowasm::Val has no externref values, so (ref.null extern) cannot be passed".into())
-        }
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Func,
+            shared: false,
+        }) => Val::FuncRef(None),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Extern,
+            shared: false,
+        }) => return Err(
+            "API gap: zerowasm::Val has no externref values, so (ref.null extern) cannot be passed"
+                .into(),
+        ),
         WastArgCore::RefExtern(n) => {
-            return Err(format!("API gap: zerowasm::Val has no externref values, so (ref.extern {n}) cannot be passed"))
+            return Err(format!(
+            "API gap: zerowasm::Val has no externref values, so (ref.extern {n}) cannot be passed"
+        ))
         }
         other => return Err(format!("unsupported argument {other:?}")),
     })
@@ -30,7 +41,9 @@ pub(crate) fn arg(a: &WastArg<'_>) -> Result<Val, String> {
 
 /// Whether `v`, a result of a function whose declared result type is `ty`, matches `expected`.
 pub(crate) fn matches(expected: &WastRet<'_>, v: &Val, ty: Option<ValType>) -> bool {
-    let WastRet::Core(e) = expected else { return false };
+    let WastRet::Core(e) = expected else {
+        return false;
+    };
     matches_core(e, v, ty)
 }
 
@@ -43,8 +56,14 @@ fn matches_core(e: &WastRetCore<'_>, v: &Val, ty: Option<ValType>) -> bool {
         (WastRetCore::V128(p), Val::V128(bits)) => v128_matches(p, *bits),
         (WastRetCore::RefNull(h), Val::FuncRef(None)) => match h {
             None => true,
-            Some(HeapType::Abstract { ty: AbstractHeapType::Func, shared: false }) => ty != Some(ValType::ExternRef),
-            Some(HeapType::Abstract { ty: AbstractHeapType::Extern, shared: false }) => ty != Some(ValType::FuncRef),
+            Some(HeapType::Abstract {
+                ty: AbstractHeapType::Func,
+                shared: false,
+            }) => ty != Some(ValType::ExternRef),
+            Some(HeapType::Abstract {
+                ty: AbstractHeapType::Extern,
+                shared: false,
+            }) => ty != Some(ValType::FuncRef),
             Some(_) => false,
         },
         // A function reference: the API cannot tell which function, only that it is one.
@@ -71,18 +90,40 @@ fn f64_matches(p: &NanPattern<F64>, bits: u64) -> bool {
 }
 
 fn lane(v: u128, bits: u32, i: usize) -> u128 {
-    let mask = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
+    let mask = if bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
     (v >> (bits as usize * i)) & mask
 }
 
 fn v128_matches(p: &V128Pattern, v: u128) -> bool {
     match p {
-        V128Pattern::I8x16(l) => l.iter().enumerate().all(|(i, x)| lane(v, 8, i) as u8 == *x as u8),
-        V128Pattern::I16x8(l) => l.iter().enumerate().all(|(i, x)| lane(v, 16, i) as u16 == *x as u16),
-        V128Pattern::I32x4(l) => l.iter().enumerate().all(|(i, x)| lane(v, 32, i) as u32 == *x as u32),
-        V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, x)| lane(v, 64, i) as u64 == *x as u64),
-        V128Pattern::F32x4(l) => l.iter().enumerate().all(|(i, p)| f32_matches(p, lane(v, 32, i) as u32)),
-        V128Pattern::F64x2(l) => l.iter().enumerate().all(|(i, p)| f64_matches(p, lane(v, 64, i) as u64)),
+        V128Pattern::I8x16(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(v, 8, i) as u8 == *x as u8),
+        V128Pattern::I16x8(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(v, 16, i) as u16 == *x as u16),
+        V128Pattern::I32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(v, 32, i) as u32 == *x as u32),
+        V128Pattern::I64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(v, 64, i) as u64 == *x as u64),
+        V128Pattern::F32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f32_matches(p, lane(v, 32, i) as u32)),
+        V128Pattern::F64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f64_matches(p, lane(v, 64, i) as u64)),
     }
 }
 
@@ -102,7 +143,10 @@ fn f64_str(bits: u64) -> String {
     let f = f64::from_bits(bits);
     if f.is_nan() {
         let sign = if bits >> 63 == 1 { "-" } else { "" };
-        format!("{sign}nan:0x{:x} (0x{bits:016x})", bits & 0xf_ffff_ffff_ffff)
+        format!(
+            "{sign}nan:0x{:x} (0x{bits:016x})",
+            bits & 0xf_ffff_ffff_ffff
+        )
     } else {
         format!("{f:?} (0x{bits:016x})")
     }
@@ -136,19 +180,33 @@ fn core_ret_str(e: &WastRetCore<'_>) -> String {
                 V128Pattern::I16x8(l) => ("i16x8", l.iter().map(|x| x.to_string()).collect()),
                 V128Pattern::I32x4(l) => ("i32x4", l.iter().map(|x| x.to_string()).collect()),
                 V128Pattern::I64x2(l) => ("i64x2", l.iter().map(|x| x.to_string()).collect()),
-                V128Pattern::F32x4(l) => ("f32x4", l.iter().map(|p| nan_str(p, |x| f32_str(x.bits))).collect()),
-                V128Pattern::F64x2(l) => ("f64x2", l.iter().map(|p| nan_str(p, |x| f64_str(x.bits))).collect()),
+                V128Pattern::F32x4(l) => (
+                    "f32x4",
+                    l.iter().map(|p| nan_str(p, |x| f32_str(x.bits))).collect(),
+                ),
+                V128Pattern::F64x2(l) => (
+                    "f64x2",
+                    l.iter().map(|p| nan_str(p, |x| f64_str(x.bits))).collect(),
+                ),
             };
             format!("v128:{shape} {}", lanes.join(" "))
         }
         WastRetCore::RefNull(None) => "ref.null".into(),
-        WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })) => format!("ref.null {}", heap_str(ty)),
+        WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })) => {
+            format!("ref.null {}", heap_str(ty))
+        }
         WastRetCore::RefNull(Some(h)) => format!("ref.null {h:?}"),
         WastRetCore::RefExtern(Some(n)) => format!("ref.extern {n}"),
         WastRetCore::RefExtern(None) => "ref.extern".into(),
         WastRetCore::RefFunc(_) => "ref.func".into(),
         WastRetCore::Either(alts) => {
-            format!("either({})", alts.iter().map(core_ret_str).collect::<Vec<_>>().join(" | "))
+            format!(
+                "either({})",
+                alts.iter()
+                    .map(core_ret_str)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            )
         }
         other => format!("{other:?}"),
     }
@@ -221,7 +279,12 @@ pub(crate) fn list<T>(items: &[T], f: impl Fn(usize, &T) -> String) -> String {
     if items.is_empty() {
         return "(no values)".into();
     }
-    items.iter().enumerate().map(|(i, x)| f(i, x)).collect::<Vec<_>>().join("\n")
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| f(i, x))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -234,18 +297,38 @@ mod tests {
     fn check(script: &str, vals: &[Val]) -> bool {
         let buf = ParseBuffer::new(script).unwrap();
         let wast = parse::<Wast>(&buf).unwrap();
-        let WastDirective::AssertReturn { results, .. } = &wast.directives[0] else { panic!("not assert_return") };
+        let WastDirective::AssertReturn { results, .. } = &wast.directives[0] else {
+            panic!("not assert_return")
+        };
         results.len() == vals.len() && results.iter().zip(vals).all(|(e, v)| matches(e, v, None))
     }
 
     #[test]
     fn scalars_are_bit_exact() {
-        assert!(check(r#"(assert_return (invoke "f") (i32.const -1) (i64.const 5))"#, &[Val::I32(-1), Val::I64(5)]));
-        assert!(!check(r#"(assert_return (invoke "f") (i32.const -1))"#, &[Val::I64(-1)]));
-        assert!(check(r#"(assert_return (invoke "f") (f32.const -0.0))"#, &[Val::F32(0x8000_0000)]));
-        assert!(!check(r#"(assert_return (invoke "f") (f32.const -0.0))"#, &[Val::F32(0)]));
-        assert!(check(r#"(assert_return (invoke "f") (f64.const nan:0x4))"#, &[Val::F64(0x7ff0_0000_0000_0004)]));
-        assert!(!check(r#"(assert_return (invoke "f") (f64.const nan:0x4))"#, &[Val::F64(0x7ff8_0000_0000_0000)]));
+        assert!(check(
+            r#"(assert_return (invoke "f") (i32.const -1) (i64.const 5))"#,
+            &[Val::I32(-1), Val::I64(5)]
+        ));
+        assert!(!check(
+            r#"(assert_return (invoke "f") (i32.const -1))"#,
+            &[Val::I64(-1)]
+        ));
+        assert!(check(
+            r#"(assert_return (invoke "f") (f32.const -0.0))"#,
+            &[Val::F32(0x8000_0000)]
+        ));
+        assert!(!check(
+            r#"(assert_return (invoke "f") (f32.const -0.0))"#,
+            &[Val::F32(0)]
+        ));
+        assert!(check(
+            r#"(assert_return (invoke "f") (f64.const nan:0x4))"#,
+            &[Val::F64(0x7ff0_0000_0000_0004)]
+        ));
+        assert!(!check(
+            r#"(assert_return (invoke "f") (f64.const nan:0x4))"#,
+            &[Val::F64(0x7ff8_0000_0000_0000)]
+        ));
         assert!(!check(r#"(assert_return (invoke "f"))"#, &[Val::I32(0)]));
     }
 
@@ -259,7 +342,10 @@ mod tests {
         let arith = r#"(assert_return (invoke "f") (f64.const nan:arithmetic))"#;
         assert!(check(arith, &[Val::F64(0x7ff8_0000_0000_0001)]));
         assert!(check(arith, &[Val::F64(0xfff8_0000_0000_0000)]));
-        assert!(!check(arith, &[Val::F64(0x7ff4_0000_0000_0000)]), "a signalling NaN is not arithmetic");
+        assert!(
+            !check(arith, &[Val::F64(0x7ff4_0000_0000_0000)]),
+            "a signalling NaN is not arithmetic"
+        );
         let either = r#"(assert_return (invoke "f") (either (f32.const nan:canonical) (f64.const nan:canonical)))"#;
         assert!(check(either, &[Val::F32(0x7fc0_0000)]));
         assert!(check(either, &[Val::F64(0x7ff8_0000_0000_0000)]));
@@ -268,10 +354,23 @@ mod tests {
 
     #[test]
     fn v128_lanes() {
-        let v = |lanes: [u32; 4]| Val::V128(lanes.iter().rev().fold(0u128, |acc, l| (acc << 32) | *l as u128));
+        let v = |lanes: [u32; 4]| {
+            Val::V128(
+                lanes
+                    .iter()
+                    .rev()
+                    .fold(0u128, |acc, l| (acc << 32) | *l as u128),
+            )
+        };
         let s = r#"(assert_return (invoke "f") (v128.const f32x4 nan:canonical 1.0 -0.0 nan:arithmetic))"#;
-        assert!(check(s, &[v([0x7fc0_0000, 0x3f80_0000, 0x8000_0000, 0xffc0_0001])]));
-        assert!(!check(s, &[v([0x7fc0_0001, 0x3f80_0000, 0x8000_0000, 0xffc0_0001])]));
+        assert!(check(
+            s,
+            &[v([0x7fc0_0000, 0x3f80_0000, 0x8000_0000, 0xffc0_0001])]
+        ));
+        assert!(!check(
+            s,
+            &[v([0x7fc0_0001, 0x3f80_0000, 0x8000_0000, 0xffc0_0001])]
+        ));
         assert!(!check(s, &[v([0x7fc0_0000, 0x3f80_0000, 0, 0xffc0_0001])]));
         let ints = r#"(assert_return (invoke "f") (v128.const i16x8 -1 0 1 2 3 4 5 0x7fff))"#;
         let mut x = 0u128;
@@ -280,17 +379,36 @@ mod tests {
         }
         assert!(check(ints, &[Val::V128(x)]));
         assert!(!check(ints, &[Val::V128(x ^ 1)]));
-        assert_eq!(actual_str(&Val::V128(x), None), "v128:i32x4 65535 131073 262147 2147418117");
+        assert_eq!(
+            actual_str(&Val::V128(x), None),
+            "v128:i32x4 65535 131073 262147 2147418117"
+        );
     }
 
     #[test]
     fn references() {
-        assert!(check(r#"(assert_return (invoke "f") (ref.null func))"#, &[Val::FuncRef(None)]));
-        assert!(check(r#"(assert_return (invoke "f") (ref.null extern))"#, &[Val::FuncRef(None)]));
+        assert!(check(
+            r#"(assert_return (invoke "f") (ref.null func))"#,
+            &[Val::FuncRef(None)]
+        ));
+        assert!(check(
+            r#"(assert_return (invoke "f") (ref.null extern))"#,
+            &[Val::FuncRef(None)]
+        ));
         let buf = ParseBuffer::new(r#"(assert_return (invoke "f") (ref.null extern))"#).unwrap();
         let wast = parse::<Wast>(&buf).unwrap();
-        let WastDirective::AssertReturn { results, .. } = &wast.directives[0] else { panic!() };
-        assert!(!matches(&results[0], &Val::FuncRef(None), Some(ValType::FuncRef)));
-        assert!(matches(&results[0], &Val::FuncRef(None), Some(ValType::ExternRef)));
+        let WastDirective::AssertReturn { results, .. } = &wast.directives[0] else {
+            panic!()
+        };
+        assert!(!matches(
+            &results[0],
+            &Val::FuncRef(None),
+            Some(ValType::FuncRef)
+        ));
+        assert!(matches(
+            &results[0],
+            &Val::FuncRef(None),
+            Some(ValType::ExternRef)
+        ));
     }
 }
