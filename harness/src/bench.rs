@@ -76,6 +76,7 @@ pub fn run(only: Option<String>) -> Result<(), String> {
         ));
     }
     let dir = bench_dir();
+    let dir = dir.canonicalize().unwrap_or(dir);
     let mut failures = Vec::new();
     for bench in selected {
         let path = dir.join(bench.file);
