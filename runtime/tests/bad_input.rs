@@ -360,17 +360,26 @@ fn huge_table_is_a_resource_error() {
 
 #[test]
 fn segments_at_absurd_offsets_do_not_fit() {
-    let rt = Runtime::new();
-    for src in [
-        r#"(module (memory 1) (data (i32.const -1) "ab"))"#,
-        r#"(module (memory 0) (data (i32.const 0x10000) "a"))"#,
-        r#"(module (table 1 funcref) (func) (elem (i32.const -1) 0 0))"#,
-        r#"(module (memory 1) (data (i32.const 0) "ok") (data (i32.const 65535) "no"))"#,
-    ] {
-        let m = rt.compile(src).unwrap();
-        match rt.instantiate(&m, ModuleConfig::new()) {
+    let cases = [
+        (r#"(module (memory 1) (data (i32.const -1) "ab"))"#, Trap::MemoryOutOfBounds),
+        (r#"(module (memory 0) (data (i32.const 0x10000) "a"))"#, Trap::MemoryOutOfBounds),
+        (r#"(module (table 1 funcref) (func) (elem (i32.const -1) 0 0))"#, Trap::TableOutOfBounds),
+        (r#"(module (memory 1) (data (i32.const 0) "ok") (data (i32.const 65535) "no"))"#, Trap::MemoryOutOfBounds),
+    ];
+    // Core 1.0: every segment is checked before any is written; the failure is a link-time one.
+    let v1 = Runtime::with_config(RuntimeConfig::new().with_core_features(CoreFeatures::V1_0));
+    // Core 2.0: segments are applied in order and the first one out of bounds traps.
+    let v2 = Runtime::with_config(RuntimeConfig::new().with_core_features(CoreFeatures::V2_0));
+    for (src, trap) in cases {
+        let m = v1.compile(src).unwrap();
+        match v1.instantiate(&m, ModuleConfig::new()) {
             Err(InstantiationError::SegmentDoesNotFit(_)) => {}
-            other => panic!("{src}: expected SegmentDoesNotFit, got {:?}", other.err()),
+            other => panic!("{src}: expected SegmentDoesNotFit with Core 1.0, got {:?}", other.err()),
+        }
+        let m = v2.compile(src).unwrap();
+        match v2.instantiate(&m, ModuleConfig::new()) {
+            Err(InstantiationError::Trap(t)) if t == trap => {}
+            other => panic!("{src}: expected a {trap} trap with Core 2.0, got {:?}", other.err()),
         }
     }
 }

@@ -47,7 +47,7 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
             engine: EngineKind::Interpreter,
-            features: CoreFeatures::V1_0,
+            features: CoreFeatures::V2_0,
             memory_limit_pages: 65536,
             max_call_depth: 20_000,
         }
@@ -56,7 +56,9 @@ impl Default for RuntimeConfig {
 
 impl RuntimeConfig {
     /// The default configuration: the best engine for this host (today the Interpreter),
-    /// Core 1.0 features, no memory limit beyond 4 GiB (65536 pages), call depth 20 000.
+    /// Core 2.0 features, no memory limit beyond 4 GiB (65536 pages), call depth 20 000.
+    /// (The Interpreter does not run SIMD yet: such modules fail to compile with a
+    /// [`CompileError`](crate::CompileError) naming the instruction.)
     pub fn new() -> Self {
         Self::default()
     }

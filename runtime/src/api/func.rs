@@ -81,7 +81,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         let mut args = Vec::with_capacity(8);
         params.into_cells(&mut args);
         let mut results = [0u64; 16];
-        let n = Results::types().len();
+        let n = crate::vm::cell_count(&Results::types());
         let mut store = self.func.rt.store();
         let engine = store.engine.clone();
         engine.call(&mut store, self.func.addr, &args, &mut results[..n])?;

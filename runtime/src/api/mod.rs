@@ -25,4 +25,4 @@ pub use host::WithCaller;
 pub use types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, TableType, ValType,
 };
-pub use val::Val;
+pub use val::{ExternRef, Val};

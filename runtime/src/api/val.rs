@@ -2,6 +2,47 @@
 
 use super::func::Func;
 use super::types::ValType;
+use std::any::Any;
+use std::sync::Arc;
+
+/// An opaque reference to a host value, the payload of an `externref`
+/// ([§4.2.1 reference values](https://webassembly.github.io/spec/core/exec/runtime.html#values)).
+/// WebAssembly code can pass it around and store it in tables, but can neither forge one nor look
+/// inside; the host gets the same value back. Clones refer to the same value.
+#[derive(Clone)]
+pub struct ExternRef(Arc<dyn Any + Send + Sync>);
+
+impl ExternRef {
+    /// Wraps a host value.
+    pub fn new<T: Any + Send + Sync>(value: T) -> ExternRef {
+        ExternRef(Arc::new(value))
+    }
+    /// The host value, if it is a `T`.
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        self.0.downcast_ref()
+    }
+    /// The host value.
+    pub fn data(&self) -> &(dyn Any + Send + Sync) {
+        &*self.0
+    }
+    /// Identity of the referenced value (for interning).
+    pub(crate) fn key(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const () as usize
+    }
+}
+
+impl PartialEq for ExternRef {
+    /// Identity: the same host value.
+    fn eq(&self, other: &ExternRef) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl std::fmt::Debug for ExternRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ExternRef({:#x})", self.key())
+    }
+}
 
 /// A WebAssembly [value](https://webassembly.github.io/spec/core/exec/runtime.html#values).
 ///
@@ -21,6 +62,8 @@ pub enum Val {
     V128(u128),
     /// A function reference; `None` is `ref.null func`.
     FuncRef(Option<Func>),
+    /// A reference to a host value; `None` is `ref.null extern`.
+    ExternRef(Option<ExternRef>),
 }
 
 impl Val {
@@ -41,6 +84,7 @@ impl Val {
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
         }
     }
     /// The default (zero or null) value of a type.
@@ -51,7 +95,8 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef | ValType::ExternRef => Val::FuncRef(None),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
         }
     }
     /// The `i32`, if this is one.
@@ -82,6 +127,7 @@ impl PartialEq for Val {
             (Val::F64(a), Val::F64(b)) => a == b,
             (Val::V128(a), Val::V128(b)) => a == b,
             (Val::FuncRef(a), Val::FuncRef(b)) => a == b,
+            (Val::ExternRef(a), Val::ExternRef(b)) => a == b,
             _ => false,
         }
     }

@@ -10,6 +10,7 @@
 //! return to a driver loop instead.
 
 use super::ir::{Op, Slot};
+use super::bulk;
 use super::num::*;
 use super::{InterpFunc, InterpModule};
 use crate::api::Trap;
@@ -239,7 +240,7 @@ unsafe fn call_addr(st: &mut State, ip: *const Instr, fp: *mut u64, addr: u32, b
         }
         FuncEntity::Host { type_id, .. } => {
             let ty = &store.types[type_id as usize];
-            let (np, nr) = (ty.params().len(), ty.results().len());
+            let (np, nr) = (crate::vm::cell_count(ty.params()), crate::vm::cell_count(ty.results()));
             let argp = fp.add(base as usize);
             let host_args: Vec<u64> = std::slice::from_raw_parts(argp, np).to_vec();
             let mut host_results = vec![0u64; nr];
@@ -425,6 +426,49 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
         (&mut (*st.store).globals).get_unchecked_mut(g as usize).bits = get!(src) as u128
     }
     MemorySize { dst } => { w32!(dst, mem_len / PAGE_SIZE) }
+    Copy128 { dst, src } => {
+        let v = ptr::read_unaligned(fp.add(src as usize) as *const u128);
+        ptr::write_unaligned(fp.add(dst as usize) as *mut u128, v)
+    }
+    Select128 { dst, a, b, cond } => {
+        let from = if u32_!(cond) != 0 { a } else { b };
+        let v = ptr::read_unaligned(fp.add(from as usize) as *const u128);
+        ptr::write_unaligned(fp.add(dst as usize) as *mut u128, v)
+    }
+    GlobalGet128 { dst, global } => {
+        let g = *st.ctx.globals.add(global as usize);
+        let v = (&(*st.store).globals).get_unchecked(g as usize).bits;
+        ptr::write_unaligned(fp.add(dst as usize) as *mut u128, v)
+    }
+    GlobalSet128 { src, global } => {
+        let g = *st.ctx.globals.add(global as usize);
+        (&mut (*st.store).globals).get_unchecked_mut(g as usize).bits = ptr::read_unaligned(fp.add(src as usize) as *const u128)
+    }
+    MemoryCopy { args } => { tri!(bulk::memory_copy(mem, mem_len, u32_!(args), u32_!(args + 1), u32_!(args + 2))) }
+    MemoryFill { args } => { tri!(bulk::memory_fill(mem, mem_len, u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2))) }
+    MemoryInit { seg, args } => {
+        let module = &(*st.ctx.module).module;
+        tri!(bulk::memory_init(&mut *st.store, st.ctx.instance, module, seg, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
+    }
+    DataDrop { seg } => { bulk::data_drop(&mut *st.store, st.ctx.instance, seg) }
+    TableCopy { dst, src, args } => {
+        tri!(bulk::table_copy(&mut *st.store, st.ctx.instance, dst, src, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
+    }
+    TableInit { seg, table, args } => {
+        let module = &(*st.ctx.module).module;
+        tri!(bulk::table_init(&mut *st.store, st.ctx.instance, module, table, seg, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
+    }
+    ElemDrop { seg } => { bulk::elem_drop(&mut *st.store, st.ctx.instance, seg) }
+    TableGet { dst, table, index } => { set!(dst, tri!(bulk::table_get(&*st.store, st.ctx.instance, table, u32_!(index)))) }
+    TableSet { table, index, src } => { tri!(bulk::table_set(&mut *st.store, st.ctx.instance, table, u32_!(index), get!(src))) }
+    TableSize { dst, table } => { w32!(dst, bulk::table_size(&*st.store, st.ctx.instance, table)) }
+    TableGrow { table, args } => {
+        w32!(args, bulk::table_grow(&mut *st.store, st.ctx.instance, table, get!(args), u32_!(args + 1)))
+    }
+    TableFill { table, args } => {
+        tri!(bulk::table_fill(&mut *st.store, st.ctx.instance, table, u32_!(args), get!(args + 1), u32_!(args + 2)))
+    }
+    RefFunc { dst, func } => { set!(dst, *st.ctx.funcs.add(func as usize) as u64 + 1) }
     MemoryGrow { dst, delta } => {
         let m = st.ctx.memory.expect("validated: the module has a memory");
         let store = &mut *st.store;

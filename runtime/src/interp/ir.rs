@@ -60,6 +60,34 @@ pub(crate) enum Op {
     Select { dst: Slot, b: Slot, cond: Slot },
     GlobalGet { dst: Slot, global: u32 },
     GlobalSet { src: Slot, global: u32 },
+    /// v128 moves: two cells.
+    Copy128 { dst: Slot, src: Slot },
+    Select128 { dst: u16, a: u16, b: u16, cond: u16 },
+    GlobalGet128 { dst: Slot, global: u32 },
+    GlobalSet128 { src: Slot, global: u32 },
+
+    // Bulk memory and tables (Core 2.0). `args` is the first of the instruction's operands,
+    // which sit in consecutive slots in wasm's order.
+    /// `memory.copy d s n`.
+    MemoryCopy { args: Slot },
+    /// `memory.fill d val n`.
+    MemoryFill { args: Slot },
+    /// `memory.init seg d s n`.
+    MemoryInit { seg: u32, args: Slot },
+    DataDrop { seg: u32 },
+    /// `table.copy dst src d s n`.
+    TableCopy { dst: u32, src: u32, args: Slot },
+    /// `table.init seg table d s n`.
+    TableInit { seg: u32, table: u32, args: Slot },
+    ElemDrop { seg: u32 },
+    TableGet { dst: Slot, table: u32, index: Slot },
+    TableSet { table: u32, index: Slot, src: Slot },
+    TableSize { dst: Slot, table: u32 },
+    /// `table.grow table init delta`; the result replaces `init`.
+    TableGrow { table: u32, args: Slot },
+    /// `table.fill table i val n`.
+    TableFill { table: u32, args: Slot },
+    RefFunc { dst: Slot, func: u32 },
 
     // Memory.
     I32Load { dst: Slot, addr: Slot, offset: u32 },
@@ -257,7 +285,7 @@ impl Op {
     /// Redirects the final write of a producer (see [`Op::dst_mut`]) to slot `to`; false if this
     /// instruction has no such write or `to` does not fit its encoding.
     pub(crate) fn retarget(&mut self, to: Slot) -> bool {
-        if let Op::Select16 { dst, .. } = self {
+        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } = self {
             return u16::try_from(to).map(|t| *dst = t).is_ok();
         }
         self.dst_mut().map(|d| *d = to).is_some()
@@ -265,7 +293,7 @@ impl Op {
 
     /// The slot a producer writes last, if it is one.
     pub(crate) fn dst(&mut self) -> Option<Slot> {
-        if let Op::Select16 { dst, .. } = self {
+        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } = self {
             return Some(*dst as Slot);
         }
         self.dst_mut().map(|d| *d)
@@ -276,7 +304,9 @@ impl Op {
     pub(crate) fn dst_mut(&mut self) -> Option<&mut Slot> {
         use Op::*;
         match self {
-            Copy { dst, .. } | Const32 { dst, .. } | Const64 { dst, .. } | GlobalGet { dst, .. }
+            Copy { dst, .. } | Copy128 { dst, .. } | GlobalGet128 { dst, .. }
+            | TableGet { dst, .. } | TableSize { dst, .. } | RefFunc { dst, .. }
+            | Const32 { dst, .. } | Const64 { dst, .. } | GlobalGet { dst, .. }
             | I32Load { dst, .. } | I64Load { dst, .. } | F32Load { dst, .. } | F64Load { dst, .. }
             | I32Load8S { dst, .. } | I32Load8U { dst, .. } | I32Load16S { dst, .. }
             | I32Load16U { dst, .. } | I64Load8S { dst, .. } | I64Load8U { dst, .. }

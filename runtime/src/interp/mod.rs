@@ -2,6 +2,7 @@
 //! register-style IR ([`ir`], [`translate`]) and run by a loop with an explicit frame stack
 //! ([`exec`]). Portable Rust only, so it runs on every target.
 
+mod bulk;
 mod exec;
 mod ir;
 mod num;
@@ -15,8 +16,9 @@ use std::sync::Arc;
 /// One translated function.
 pub(crate) struct InterpFunc {
     pub code: Box<[exec::Instr]>,
+    /// Cells taken by the parameters.
     pub num_params: u32,
-    /// Parameters plus declared locals, in slots.
+    /// Cells taken by parameters plus declared locals.
     pub num_locals: u32,
     /// Slots the function's frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
@@ -26,6 +28,8 @@ pub(crate) struct InterpFunc {
 
 /// A module's translated functions, indexed like its bodies.
 pub(crate) struct InterpModule {
+    /// The module, for its data and element segments.
+    pub module: Arc<Module>,
     pub funcs: Vec<InterpFunc>,
 }
 
@@ -43,7 +47,7 @@ impl Engine for Interpreter {
         let funcs = (0..module.bodies.len())
             .map(|i| translate::translate(module, i))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Arc::new(InterpModule { funcs }))
+        Ok(Arc::new(InterpModule { module: module.clone(), funcs }))
     }
 
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {

@@ -12,7 +12,7 @@
 
 use super::ir::{Op, Slot};
 use super::InterpFunc;
-use crate::api::CompileError;
+use crate::api::{CompileError, ValType};
 use crate::wasm::Module;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
@@ -21,6 +21,59 @@ enum Operand {
     Local(u32),
     Temp,
     Const(u64),
+    ConstV128(u128),
+}
+
+/// The compile-time operand stack: entries and where each one's cells start. A value takes one
+/// 64-bit cell, a v128 two; so the slot of height `h` is the locals' cells plus the widths of the
+/// entries below `h`.
+#[derive(Clone, Debug, Default)]
+struct OpStack {
+    v: Vec<Operand>,
+    /// Cell offset just past each entry.
+    end: Vec<u32>,
+}
+
+impl OpStack {
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+    /// Cell offset of height `h` (any `h <= len`).
+    fn off(&self, h: usize) -> u32 {
+        if h == 0 { 0 } else { self.end[h - 1] }
+    }
+    fn wide(&self, h: usize) -> bool {
+        self.end[h] - self.off(h) == 2
+    }
+    fn push(&mut self, x: Operand, wide: bool) {
+        let o = self.off(self.v.len());
+        self.v.push(x);
+        self.end.push(o + 1 + wide as u32);
+    }
+    fn pop(&mut self) -> Option<Operand> {
+        self.end.pop();
+        self.v.pop()
+    }
+    fn truncate(&mut self, n: usize) {
+        self.v.truncate(n);
+        self.end.truncate(n);
+    }
+}
+
+impl std::ops::Index<usize> for OpStack {
+    type Output = Operand;
+    fn index(&self, h: usize) -> &Operand {
+        &self.v[h]
+    }
+}
+impl std::ops::IndexMut<usize> for OpStack {
+    fn index_mut(&mut self, h: usize) -> &mut Operand {
+        &mut self.v[h]
+    }
+}
+
+fn is_wide(t: ValType) -> bool {
+    t == ValType::V128
 }
 
 #[derive(Debug)]
@@ -41,6 +94,9 @@ struct Ctrl {
     results: u32,
     /// Branches to patch with the block's end.
     fixups: Vec<usize>,
+    /// Which parameters and results are v128 (two cells).
+    param_wide: Vec<bool>,
+    result_wide: Vec<bool>,
 }
 
 impl Ctrl {
@@ -49,6 +105,13 @@ impl Ctrl {
         match self.kind {
             CtrlKind::Loop { .. } => self.params,
             _ => self.results,
+        }
+    }
+
+    fn label_wide(&self) -> &[bool] {
+        match self.kind {
+            CtrlKind::Loop { .. } => &self.param_wide,
+            _ => &self.result_wide,
         }
     }
 }
@@ -192,10 +255,15 @@ type Un = fn(Slot, Slot) -> Op;
 struct Translator<'m> {
     module: &'m Module,
     code: Vec<Op>,
-    stack: Vec<Operand>,
+    stack: OpStack,
     ctrl: Vec<Ctrl>,
+    /// Cells taken by the locals (parameters first); the operand stack starts after them.
     locals: u32,
-    max_height: u32,
+    /// First cell of each local.
+    local_slot: Vec<Slot>,
+    local_wide: Vec<bool>,
+    /// The most cells the operand stack reaches.
+    max_cells: u32,
     reachable: bool,
     /// Nesting depth of blocks inside unreachable code being skipped.
     dead_depth: u32,
@@ -214,20 +282,36 @@ fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
 pub(crate) fn translate(module: &Module, index: usize) -> Result<InterpFunc, CompileError> {
     let body: FunctionBody<'_> = crate::wasm::body(module, index);
     let ty = module.func_type(module.num_imported_funcs + index as u32);
-    let num_params = ty.params().len() as u32;
     let num_results = ty.results().len() as u32;
-    let mut locals = num_params;
+    let mut local_wide: Vec<bool> = ty.params().iter().map(|t| is_wide(*t)).collect();
     for l in body.get_locals_reader()? {
-        let (count, _) = l?;
-        locals += count;
+        let (count, t) = l?;
+        let wide = is_wide(crate::wasm::val_type(t));
+        local_wide.extend(std::iter::repeat_n(wide, count as usize));
     }
+    let mut local_slot = Vec::with_capacity(local_wide.len());
+    let mut locals = 0u32;
+    let mut num_params = 0u32;
+    for (i, w) in local_wide.iter().enumerate() {
+        if i == ty.params().len() {
+            num_params = locals;
+        }
+        local_slot.push(locals);
+        locals += 1 + *w as u32;
+    }
+    if ty.params().len() == local_wide.len() {
+        num_params = locals;
+    }
+    let result_wide: Vec<bool> = ty.results().iter().map(|t| is_wide(*t)).collect();
     let mut t = Translator {
         module,
         code: Vec::new(),
-        stack: Vec::new(),
-        ctrl: vec![Ctrl { kind: CtrlKind::Func, height: 0, params: 0, results: num_results, fixups: Vec::new() }],
+        stack: OpStack::default(),
+        ctrl: vec![c_func(result_wide)],
         locals,
-        max_height: 0,
+        local_slot,
+        local_wide,
+        max_cells: 0,
         reachable: true,
         dead_depth: 0,
         last_producer: None,
@@ -242,14 +326,25 @@ pub(crate) fn translate(module: &Module, index: usize) -> Result<InterpFunc, Com
         code: super::exec::link(t.code),
         num_params,
         num_locals: locals,
-        frame_size: locals + t.max_height + 1,
+        frame_size: locals + t.max_cells + 2,
         num_results,
     })
 }
 
 impl Translator<'_> {
     fn slot_at(&self, h: usize) -> Slot {
-        self.locals + h as u32
+        self.locals + self.stack.off(h)
+    }
+
+    /// The slot of the `k`-th value of the label of control frame `idx`.
+    fn label_slot(&self, idx: usize, k: usize) -> Slot {
+        let c = &self.ctrl[idx];
+        let below: u32 = c.label_wide()[..k].iter().map(|w| 1 + *w as u32).sum();
+        self.locals + self.stack.off(c.height as usize) + below
+    }
+
+    fn local(&self, i: u32) -> Slot {
+        self.local_slot[i as usize]
     }
 
     fn emit(&mut self, op: Op) -> usize {
@@ -264,8 +359,38 @@ impl Translator<'_> {
     }
 
     fn push(&mut self, v: Operand) {
-        self.stack.push(v);
-        self.max_height = self.max_height.max(self.stack.len() as u32);
+        self.push_wide(v, false);
+    }
+
+    fn push_wide(&mut self, v: Operand, wide: bool) {
+        self.stack.push(v, wide);
+        self.max_cells = self.max_cells.max(self.stack.off(self.stack.len()));
+    }
+
+    /// Emits a copy of the value of `wide`th width from `src` to `dst`.
+    fn emit_copy(&mut self, dst: Slot, src: Slot, wide: bool) {
+        if dst != src {
+            self.emit(if wide { Op::Copy128 { dst, src } } else { Op::Copy { dst, src } });
+        }
+    }
+
+    fn emit_operand(&mut self, dst: Slot, v: Operand, wide: bool) {
+        match v {
+            Operand::Temp => unreachable!("temps are in their slot"),
+            Operand::Local(i) => {
+                let src = self.local(i);
+                self.emit_copy(dst, src, wide);
+            }
+            Operand::Const(c) => self.emit_const(dst, c),
+            Operand::ConstV128(c) => {
+                self.emit_const64(dst, c as u64);
+                self.emit_const64(dst + 1, (c >> 64) as u64);
+            }
+        }
+    }
+
+    fn emit_const64(&mut self, dst: Slot, c: u64) {
+        self.emit(Op::Const64 { dst, lo: c as u32, hi: (c >> 32) as u32 });
     }
 
     fn pc(&self) -> u32 {
@@ -283,12 +408,9 @@ impl Translator<'_> {
     /// Writes the entry at height `h` into its own slot.
     fn materialize(&mut self, h: usize) {
         let dst = self.slot_at(h);
-        match self.stack[h] {
-            Operand::Temp => {}
-            Operand::Local(i) => {
-                self.emit(Op::Copy { dst, src: i });
-            }
-            Operand::Const(c) => self.emit_const(dst, c),
+        let v = self.stack[h];
+        if v != Operand::Temp {
+            self.emit_operand(dst, v, self.stack.wide(h));
         }
         self.stack[h] = Operand::Temp;
     }
@@ -303,22 +425,23 @@ impl Translator<'_> {
     /// The slot holding the entry at height `h` (constants get materialized).
     fn operand_slot(&mut self, h: usize) -> Slot {
         match self.stack[h] {
-            Operand::Local(i) => i,
+            Operand::Local(i) => self.local(i),
             Operand::Temp => self.slot_at(h),
-            Operand::Const(_) => {
+            Operand::Const(_) | Operand::ConstV128(_) => {
                 self.materialize(h);
                 self.slot_at(h)
             }
         }
     }
 
-    fn block_arity(&self, bt: BlockType) -> (u32, u32) {
+    /// Which parameters and results of a block type are v128.
+    fn block_types(&self, bt: BlockType) -> (Vec<bool>, Vec<bool>) {
         match bt {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![is_wide(crate::wasm::val_type(t))]),
             BlockType::FuncType(i) => {
                 let t = &self.module.types[i as usize];
-                (t.params().len() as u32, t.results().len() as u32)
+                (t.params().iter().map(|t| is_wide(*t)).collect(), t.results().iter().map(|t| is_wide(*t)).collect())
             }
         }
     }
@@ -332,7 +455,8 @@ impl Translator<'_> {
     /// Starts a block: deferred locals are materialized so that no `local.set` inside can
     /// change a value pushed before the block.
     fn enter(&mut self, kind: CtrlKind, bt: BlockType) {
-        let (params, results) = self.block_arity(bt);
+        let (param_wide, result_wide) = self.block_types(bt);
+        let (params, results) = (param_wide.len() as u32, result_wide.len() as u32);
         for h in 0..self.stack.len() {
             if matches!(self.stack[h], Operand::Local(_)) {
                 self.materialize(h);
@@ -347,26 +471,23 @@ impl Translator<'_> {
             }
             k => k,
         };
-        self.ctrl.push(Ctrl { kind, height, params, results, fixups: Vec::new() });
+        self.ctrl.push(Ctrl { kind, height, params, results, fixups: Vec::new(), param_wide, result_wide });
     }
 
-    /// Emits the copies that move the top `arity` values to the label's slots.
-    fn emit_branch_copies(&mut self, target_height: u32, arity: u32) {
-        let len = self.stack.len();
-        let from = len - arity as usize;
-        for k in 0..arity as usize {
-            let dst = self.slot_at(target_height as usize + k);
+    /// Emits the copies that move the top values to the slots of label `idx`. The destination
+    /// slots never lie above their sources, so copying in order is safe.
+    fn emit_branch_copies(&mut self, idx: usize) {
+        let arity = self.ctrl[idx].label_arity() as usize;
+        let from = self.stack.len() - arity;
+        for k in 0..arity {
+            let dst = self.label_slot(idx, k);
+            let wide = self.stack.wide(from + k);
             match self.stack[from + k] {
                 Operand::Temp => {
                     let src = self.slot_at(from + k);
-                    if src != dst {
-                        self.emit(Op::Copy { dst, src });
-                    }
+                    self.emit_copy(dst, src, wide);
                 }
-                Operand::Local(i) => {
-                    self.emit(Op::Copy { dst, src: i });
-                }
-                Operand::Const(c) => self.emit_const(dst, c),
+                v => self.emit_operand(dst, v, wide),
             }
         }
     }
@@ -375,24 +496,22 @@ impl Translator<'_> {
     fn emit_return(&mut self) {
         let n = self.ctrl[0].results as usize;
         let len = self.stack.len();
-        match n {
-            0 => {
-                self.emit(Op::Return);
+        if n == 0 {
+            self.emit(Op::Return);
+        } else if n == 1 && !self.stack.wide(len - 1) {
+            let src = self.operand_slot(len - 1);
+            self.emit(Op::Return1 { src });
+        } else {
+            // Results go to the bottom of the frame, at or below their sources.
+            self.materialize_top(n);
+            let mut dst = 0;
+            for h in len - n..len {
+                let wide = self.stack.wide(h);
+                let src = self.slot_at(h);
+                self.emit_copy(dst, src, wide);
+                dst += 1 + wide as u32;
             }
-            1 => {
-                let src = self.operand_slot(len - 1);
-                self.emit(Op::Return1 { src });
-            }
-            _ => {
-                self.materialize_top(n);
-                for k in 0..n {
-                    let src = self.slot_at(len - n + k);
-                    if src != k as Slot {
-                        self.emit(Op::Copy { dst: k as Slot, src });
-                    }
-                }
-                self.emit(Op::Return);
-            }
+            self.emit(Op::Return);
         }
     }
 
@@ -402,8 +521,7 @@ impl Translator<'_> {
         if idx == 0 {
             return self.emit_return();
         }
-        let (height, arity) = (self.ctrl[idx].height, self.ctrl[idx].label_arity());
-        self.emit_branch_copies(height, arity);
+        self.emit_branch_copies(idx);
         self.emit_jump(idx, |target| Op::Br { target });
     }
 
@@ -496,6 +614,15 @@ impl Translator<'_> {
         self.push(Operand::Temp);
     }
 
+    /// An instruction taking its `n` operands from consecutive slots (and pushing nothing).
+    fn bulk(&mut self, n: usize, make: impl FnOnce(Slot) -> Op) {
+        self.materialize_top(n);
+        let len = self.stack.len();
+        let args = self.slot_at(len - n);
+        self.stack.truncate(len - n);
+        self.emit(make(args));
+    }
+
     fn store(&mut self, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
         let len = self.stack.len();
         let addr = self.operand_slot(len - 2);
@@ -508,13 +635,15 @@ impl Translator<'_> {
         let len = self.stack.len();
         let x = self.stack[len - 1];
         let h = len - 1;
+        let wide = self.stack.wide(h);
+        let dst = self.local(i);
         self.stack.pop();
         // Fold the write into the instruction that produced the value, when it wrote `x`'s slot.
         let producer = match x {
             Operand::Temp if self.last_producer == Some(self.code.len() - 1) => {
                 let slot = self.slot_at(h);
                 let mut op = *self.code.last().expect("a producer");
-                (op.dst() == Some(slot) && op.retarget(i)).then_some(op)
+                (op.dst() == Some(slot) && op.retarget(dst)).then_some(op)
             }
             _ => None,
         };
@@ -531,30 +660,31 @@ impl Translator<'_> {
         if let Some(op) = producer {
             self.emit(op);
             if tee {
-                self.push(Operand::Local(i));
+                self.push_wide(Operand::Local(i), wide);
             }
             return;
         }
         match x {
             Operand::Temp => {
                 let src = self.slot_at(h);
-                self.emit(Op::Copy { dst: i, src });
+                self.emit_copy(dst, src, wide);
             }
-            Operand::Local(j) => {
-                if j != i {
-                    self.emit(Op::Copy { dst: i, src: j });
-                }
-            }
-            Operand::Const(c) => self.emit_const(i, c),
+            v => self.emit_operand(dst, v, wide),
         }
         if tee {
-            self.push(x);
+            self.push_wide(x, wide);
+        }
+    }
+
+    fn push_results(&mut self, results: &[crate::api::ValType]) {
+        for t in results {
+            self.push_wide(Operand::Temp, is_wide(*t));
         }
     }
 
     fn call(&mut self, func_index: u32) {
         let ty = self.module.func_type(func_index);
-        let (n, m) = (ty.params().len(), ty.results().len());
+        let n = ty.params().len();
         self.materialize_top(n);
         let len = self.stack.len();
         let base = self.slot_at(len - n);
@@ -565,9 +695,7 @@ impl Translator<'_> {
             Op::Call { func: func_index - self.module.num_imported_funcs, base }
         };
         self.emit(op);
-        for _ in 0..m {
-            self.push(Operand::Temp);
-        }
+        self.push_results(self.module.func_type(func_index).results());
     }
 
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
@@ -595,9 +723,6 @@ impl Translator<'_> {
                 self.enter(CtrlKind::If { else_fixup: None }, blockty);
                 let at = self.emit(cond.invert().branch(0));
                 self.ctrl.last_mut().expect("just pushed").kind = CtrlKind::If { else_fixup: Some(at) };
-                if self.ctrl.last().expect("just pushed").params > 0 {
-                    return Err(unsupported(&op, offset));
-                }
             }
             O::Else => self.op_else(),
             O::End => self.op_end(),
@@ -616,8 +741,7 @@ impl Translator<'_> {
             }
             O::Call { function_index } => self.call(function_index),
             O::CallIndirect { type_index, table_index } => {
-                let ty = &self.module.types[type_index as usize];
-                let (n, m) = (ty.params().len(), ty.results().len());
+                let n = self.module.types[type_index as usize].params().len();
                 let len = self.stack.len();
                 let index = self.operand_slot(len - 1);
                 // The index is read before the callee's frame (which may cover its slot) is set up.
@@ -627,15 +751,14 @@ impl Translator<'_> {
                 let base = self.slot_at(len - n);
                 self.stack.truncate(len - n);
                 self.emit(Op::CallIndirect { ty: type_index, index, base, table: table_index as u16 });
-                for _ in 0..m {
-                    self.push(Operand::Temp);
-                }
+                self.push_results(self.module.types[type_index as usize].results());
             }
             O::Drop => {
                 self.stack.pop();
             }
             O::Select | O::TypedSelect { .. } => {
                 let len = self.stack.len();
+                let wide = self.stack.wide(len - 2);
                 let cond = self.operand_slot(len - 1);
                 let b = self.operand_slot(len - 2);
                 let a = self.operand_slot(len - 3);
@@ -643,9 +766,13 @@ impl Translator<'_> {
                 self.stack.truncate(len - 3);
                 let small = |s: Slot| u16::try_from(s).ok();
                 match (small(dst), small(a), small(b), small(cond)) {
+                    (Some(dst), Some(a), Some(b), Some(cond)) if wide => {
+                        self.emit_producer(Op::Select128 { dst, a, b, cond })
+                    }
                     (Some(dst), Some(a), Some(b), Some(cond)) => {
                         self.emit_producer(Op::Select16 { dst, a, b, cond })
                     }
+                    _ if wide => return Err(unsupported(&op, offset)),
                     _ => {
                         // Frames past 65 536 slots: place `a` in `dst` first.
                         if a != dst {
@@ -654,21 +781,34 @@ impl Translator<'_> {
                         self.emit(Op::Select { dst, b, cond });
                     }
                 }
-                self.push(Operand::Temp);
+                self.push_wide(Operand::Temp, wide);
             }
-            O::LocalGet { local_index } => self.push(Operand::Local(local_index)),
+            O::LocalGet { local_index } => {
+                self.push_wide(Operand::Local(local_index), self.local_wide[local_index as usize])
+            }
             O::LocalSet { local_index } => self.local_set(local_index, false),
             O::LocalTee { local_index } => self.local_set(local_index, true),
             O::GlobalGet { global_index } => {
                 let dst = self.slot_at(self.stack.len());
-                self.emit_producer(Op::GlobalGet { dst, global: global_index });
-                self.push(Operand::Temp);
+                let global = global_index;
+                if is_wide(self.module.globals[global as usize].content) {
+                    self.emit_producer(Op::GlobalGet128 { dst, global });
+                    self.push_wide(Operand::Temp, true);
+                } else {
+                    self.emit_producer(Op::GlobalGet { dst, global });
+                    self.push(Operand::Temp);
+                }
             }
             O::GlobalSet { global_index } => {
                 let len = self.stack.len();
                 let src = self.operand_slot(len - 1);
                 self.stack.pop();
-                self.emit(Op::GlobalSet { src, global: global_index });
+                let global = global_index;
+                if is_wide(self.module.globals[global as usize].content) {
+                    self.emit(Op::GlobalSet128 { src, global });
+                } else {
+                    self.emit(Op::GlobalSet { src, global });
+                }
             }
             O::I32Load { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I32Load { dst, addr, offset }),
             O::I64Load { memarg } => self.load(memarg.offset, |dst, addr, offset| Op::I64Load { dst, addr, offset }),
@@ -705,6 +845,9 @@ impl Translator<'_> {
             O::I64Const { value } => self.push(Operand::Const(value as u64)),
             O::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
             O::F64Const { value } => self.push(Operand::Const(value.bits())),
+            O::V128Const { value } => {
+                self.push_wide(Operand::ConstV128(u128::from_le_bytes(*value.bytes())), true)
+            }
 
             O::I32Eqz => self.un(|dst, src| Op::I32Eqz { dst, src }),
             O::I32Eq => self.bin_imm(|dst, a, b| Op::I32Eq { dst, a, b }, |dst, a, imm| Op::I32EqImm { dst, a, imm }, true, imm32),
@@ -844,6 +987,44 @@ impl Translator<'_> {
             O::I64TruncSatF32U => self.un(|dst, src| Op::I64TruncSatF32U { dst, src }),
             O::I64TruncSatF64S => self.un(|dst, src| Op::I64TruncSatF64S { dst, src }),
             O::I64TruncSatF64U => self.un(|dst, src| Op::I64TruncSatF64U { dst, src }),
+            O::RefNull { .. } => self.push(Operand::Const(0)),
+            O::RefIsNull => self.un(|dst, src| Op::I64Eqz { dst, src }),
+            O::RefFunc { function_index } => {
+                let dst = self.slot_at(self.stack.len());
+                self.emit_producer(Op::RefFunc { dst, func: function_index });
+                self.push(Operand::Temp);
+            }
+            O::MemoryCopy { .. } => self.bulk(3, |args| Op::MemoryCopy { args }),
+            O::MemoryFill { .. } => self.bulk(3, |args| Op::MemoryFill { args }),
+            O::MemoryInit { data_index, .. } => self.bulk(3, |args| Op::MemoryInit { seg: data_index, args }),
+            O::DataDrop { data_index } => {
+                self.emit(Op::DataDrop { seg: data_index });
+            }
+            O::TableCopy { dst_table, src_table } => {
+                self.bulk(3, |args| Op::TableCopy { dst: dst_table, src: src_table, args })
+            }
+            O::TableInit { elem_index, table } => self.bulk(3, |args| Op::TableInit { seg: elem_index, table, args }),
+            O::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop { seg: elem_index });
+            }
+            O::TableFill { table } => self.bulk(3, |args| Op::TableFill { table, args }),
+            O::TableGrow { table } => {
+                self.bulk(2, |args| Op::TableGrow { table, args });
+                self.push(Operand::Temp);
+            }
+            O::TableSize { table } => {
+                let dst = self.slot_at(self.stack.len());
+                self.emit_producer(Op::TableSize { dst, table });
+                self.push(Operand::Temp);
+            }
+            O::TableGet { table } => self.un_with(|dst, index| Op::TableGet { dst, table, index }),
+            O::TableSet { table } => {
+                let len = self.stack.len();
+                let index = self.operand_slot(len - 2);
+                let src = self.operand_slot(len - 1);
+                self.stack.truncate(len - 2);
+                self.emit(Op::TableSet { table, index, src });
+            }
             op => return Err(unsupported(&op, offset)),
         }
         Ok(())
@@ -904,14 +1085,16 @@ impl Translator<'_> {
         let c = self.ctrl.last_mut().expect("if");
         let CtrlKind::If { else_fixup } = c.kind else { unreachable!("else without if") };
         c.kind = CtrlKind::Else;
-        let (height, params) = (c.height as usize, c.params);
+        let height = c.height as usize;
+        let param_wide = c.param_wide.clone();
         if let Some(at) = else_fixup {
             self.patch(at, pc);
         }
         self.last_producer = None;
+        // The else branch starts from the parameters as the `if` left them in their slots.
         self.stack.truncate(height);
-        for _ in 0..params {
-            self.push(Operand::Temp);
+        for w in param_wide {
+            self.push_wide(Operand::Temp, w);
         }
         self.reachable = true;
     }
@@ -935,25 +1118,33 @@ impl Translator<'_> {
             // Branches to the function's label land here with the results at heights 0..n.
             if !self.reachable {
                 self.stack.truncate(0);
-                for _ in 0..results {
-                    self.push(Operand::Temp);
+                for w in &c.result_wide {
+                    self.push_wide(Operand::Temp, *w);
                 }
             }
-            self.ctrl.push(c_func(results as u32));
+            self.ctrl.push(c_func(c.result_wide));
             self.emit_return();
             self.ctrl.pop();
             return;
         }
         self.stack.truncate(c.height as usize);
-        for _ in 0..results {
-            self.push(Operand::Temp);
+        for w in c.result_wide {
+            self.push_wide(Operand::Temp, w);
         }
         self.reachable = true;
     }
 }
 
-fn c_func(results: u32) -> Ctrl {
-    Ctrl { kind: CtrlKind::Func, height: 0, params: 0, results, fixups: Vec::new() }
+fn c_func(result_wide: Vec<bool>) -> Ctrl {
+    Ctrl {
+        kind: CtrlKind::Func,
+        height: 0,
+        params: 0,
+        results: result_wide.len() as u32,
+        fixups: Vec::new(),
+        param_wide: Vec::new(),
+        result_wide,
+    }
 }
 
 fn imm32(c: u64) -> Option<i32> {

@@ -12,7 +12,7 @@ mod memory;
 mod store;
 
 pub(crate) use engine::{Engine, EngineCode};
-pub(crate) use instantiate::instantiate;
+pub(crate) use instantiate::{eval_const, instantiate, MAX_TABLE_ELEMS};
 /// Allocation helpers shared with host modules.
 pub(crate) mod instantiate_helpers {
     pub(crate) use super::instantiate::{new_memory, new_table};

@@ -2,9 +2,14 @@
 //! table, memory, global and instance of one runtime, addressed by index ("addr").
 
 use super::{Engine, EngineCode, MemoryEntity};
-use crate::api::{Caller, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
+use crate::api::{Caller, ExternRef, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Cells taken by values of types `tys` (two for v128, one otherwise).
+pub(crate) fn cell_count(tys: &[ValType]) -> usize {
+    tys.iter().map(|t| if *t == ValType::V128 { 2 } else { 1 }).sum()
+}
 
 /// A host function as the store keeps it: dynamic values in and out.
 pub(crate) type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
@@ -97,6 +102,9 @@ pub(crate) struct Store {
     pub names: HashMap<String, u32>,
     /// How many host → wasm calls are nested on this thread's native stack right now.
     pub reentry: u32,
+    /// Host values passed in as externrefs; a non-null externref cell is `index + 1`.
+    externs: Vec<ExternRef>,
+    extern_index: HashMap<usize, u32>,
     /// The runtime this store belongs to, for building [`crate::Func`] handles.
     pub runtime: std::sync::Weak<crate::api::RuntimeInner>,
 }
@@ -119,6 +127,8 @@ impl Store {
             type_index: HashMap::new(),
             names: HashMap::new(),
             reentry: 0,
+            externs: Vec::new(),
+            extern_index: HashMap::new(),
             runtime,
         }
     }
@@ -165,32 +175,51 @@ impl Store {
                     a.ty()
                 )));
             }
-            cells.push(self.val_to_cell(a)?);
+            self.val_to_cells(a, &mut cells)?;
         }
-        let mut results = vec![0u64; ty.results().len()];
+        let mut results = vec![0u64; cell_count(ty.results())];
         let engine = self.engine.clone();
         engine.call(self, func, &cells, &mut results)?;
-        Ok(results.iter().zip(ty.results()).map(|(c, t)| self.cell_to_val(*c, *t)).collect())
+        Ok(self.vals_from_cells(&results, ty.results()))
     }
 
-    /// A value as a cell. Fails for values from another runtime.
-    pub fn val_to_cell(&self, v: &Val) -> Result<u64, Trap> {
+    /// A one-cell value (anything but v128) as a cell. Fails for references from another
+    /// runtime and for v128.
+    pub fn val_to_cell(&mut self, v: &Val) -> Result<u64, Trap> {
         Ok(match v {
             Val::I32(x) => *x as u32 as u64,
             Val::I64(x) => *x as u64,
             Val::F32(x) => *x as u64,
             Val::F64(x) => *x,
-            Val::V128(_) => return Err(Trap::InvalidArguments("v128 values are not supported yet".into())),
-            Val::FuncRef(None) => 0,
+            Val::V128(_) => return Err(Trap::InvalidArguments("a v128 takes two cells".into())),
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
             Val::FuncRef(Some(f)) => {
                 if !f.belongs_to(self) {
                     return Err(Trap::InvalidArguments("funcref from another runtime".into()));
                 }
                 f.addr() as u64 + 1
             }
+            Val::ExternRef(Some(r)) => {
+                let next = self.externs.len() as u32;
+                let index = *self.extern_index.entry(r.key()).or_insert(next);
+                if index == next {
+                    self.externs.push(r.clone());
+                }
+                index as u64 + 1
+            }
         })
     }
 
+    /// Appends a value's cells (two for v128, low half first).
+    pub fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), Trap> {
+        match v {
+            Val::V128(x) => out.extend([*x as u64, (*x >> 64) as u64]),
+            v => out.push(self.val_to_cell(v)?),
+        }
+        Ok(())
+    }
+
+    /// A one-cell value of type `ty` from its cell.
     pub fn cell_to_val(&self, c: u64, ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(c as u32 as i32),
@@ -198,10 +227,27 @@ impl Store {
             ValType::F32 => Val::F32(c as u32),
             ValType::F64 => Val::F64(c),
             ValType::V128 => Val::V128(c as u128),
-            ValType::FuncRef | ValType::ExternRef => Val::FuncRef(
+            ValType::FuncRef => Val::FuncRef(
                 (c != 0).then(|| crate::api::Func::from_addr(self.runtime.upgrade(), (c - 1) as u32)),
             ),
+            ValType::ExternRef => Val::ExternRef((c != 0).then(|| self.externs[(c - 1) as usize].clone())),
         }
+    }
+
+    /// Values of types `tys` from their cells.
+    pub fn vals_from_cells(&self, cells: &[u64], tys: &[ValType]) -> Vec<Val> {
+        let mut at = 0;
+        tys.iter()
+            .map(|t| {
+                if *t == ValType::V128 {
+                    at += 2;
+                    Val::V128(cells[at - 2] as u128 | (cells[at - 1] as u128) << 64)
+                } else {
+                    at += 1;
+                    self.cell_to_val(cells[at - 1], *t)
+                }
+            })
+            .collect()
     }
 
     /// Runs host function `func` on cells: converts them to [`Val`]s, calls the closure with a
@@ -218,18 +264,20 @@ impl Store {
         };
         let f = f.clone();
         let ty = self.types[*type_id as usize].clone();
-        let vargs: Vec<Val> = args.iter().zip(ty.params()).map(|(c, t)| self.cell_to_val(*c, *t)).collect();
+        let vargs = self.vals_from_cells(args, ty.params());
         let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         {
             let mut caller = Caller::new(self, caller_instance);
             f(&mut caller, &vargs, &mut vres)?;
         }
+        let mut cells = Vec::with_capacity(results.len());
         for (i, (v, t)) in vres.iter().zip(ty.results()).enumerate() {
             if v.ty() != *t {
                 return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
             }
-            results[i] = self.val_to_cell(v)?;
+            self.val_to_cells(v, &mut cells)?;
         }
+        results.copy_from_slice(&cells);
         Ok(())
     }
 }

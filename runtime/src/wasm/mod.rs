@@ -5,7 +5,7 @@
 
 mod parse;
 
-pub(crate) use parse::{body, parse};
+pub(crate) use parse::{body, parse, val_type};
 
 use crate::api::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use std::ops::Range;
