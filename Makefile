@@ -1,0 +1,40 @@
+# zerowasm: the two commands are `make spectest` (the main job: spec tests on every engine,
+# writes reports/<os>-<arch>/) and `make test` (the whole test suite, what CI runs).
+#
+# Environment passed through to the harness and the tests when set:
+#   ZEROWASM_TESTSUITE  folder holding core-1.0/ and core-2.0/ (default ../shared/testsuite,
+#                       then testsuite/official from `make testsuite`)
+#   ZEROWASM_BENCH      benchmark folder (default ../shared/bench)
+# Either may also be given on the command line: `make spectest ZEROWASM_TESTSUITE=/path`.
+
+CARGO ?= cargo
+HARNESS = $(CARGO) run --release -p zerowasm-harness --
+
+ifdef ZEROWASM_TESTSUITE
+export ZEROWASM_TESTSUITE
+endif
+ifdef ZEROWASM_BENCH
+export ZEROWASM_BENCH
+endif
+
+.PHONY: spectest report test bench testsuite
+
+## spectest: release build, every suite on every engine, reports in reports/<os>-<arch>/
+spectest:
+	$(CARGO) build --release -p zerowasm-harness
+	$(HARNESS) spectest --engine all --suite all
+
+## report: regenerate the conformance reports (the same run as spectest)
+report: spectest
+
+## test: the whole test suite, spec tests included (see [profile.test] in Cargo.toml)
+test:
+	$(CARGO) test --workspace
+
+## bench: benchmarks on zerowasm and peer runtimes (ONLY=name for just one)
+bench:
+	$(HARNESS) bench $(if $(ONLY),--only $(ONLY))
+
+## testsuite: clone the pinned official spec test suites into testsuite/official/
+testsuite:
+	scripts/fetch-testsuite.sh
