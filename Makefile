@@ -21,7 +21,6 @@ endif
 
 ## spectest: release build, every suite on every engine, reports in reports/<os>-<arch>/
 spectest:
-	$(CARGO) build --release -p zerowasm-harness
 	$(HARNESS) spectest --engine all --suite all
 
 ## report: regenerate the conformance reports (the same run as spectest)
