@@ -5,6 +5,7 @@
 //! `../shared/bench` beside the checkout) as a real module; the tests that need it print a note
 //! and skip when it is absent.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -80,25 +81,18 @@ fn real_module() -> Option<Vec<u8>> {
 /// The module's imports, satisfied with host functions returning zeros, so that mutated modules
 /// get as far as instantiation.
 fn provide_imports(rt: &Runtime, module: &CompiledModule) {
-    let mut by_module: Vec<(String, HostModuleBuilder)> = Vec::new();
+    let mut builders: BTreeMap<String, HostModuleBuilder> = BTreeMap::new();
     for import in module.imports() {
-        let i = match by_module.iter().position(|(m, _)| *m == import.module) {
-            Some(i) => i,
-            None => {
-                by_module.push((import.module.clone(), HostModuleBuilder::new(import.module.clone())));
-                by_module.len() - 1
-            }
-        };
-        let (m, b) = by_module.swap_remove(i);
+        let b = builders.remove(&import.module).unwrap_or_else(|| HostModuleBuilder::new(&import.module));
         let b = match import.ty {
             ExternType::Func(ty) => b.func_dynamic(import.name, ty, |_, _, _| Ok(())),
             ExternType::Global(g) => b.global(import.name, Val::default_for(g.content), g.mutable),
             ExternType::Memory(t) => b.memory(import.name, t),
             ExternType::Table(t) => b.table(import.name, t),
         };
-        by_module.push((m, b));
+        builders.insert(import.module, b);
     }
-    for (_, b) in by_module {
+    for b in builders.into_values() {
         let _ = b.instantiate(rt);
     }
 }
