@@ -26,9 +26,13 @@ spectest:
 ## report: regenerate the conformance reports (the same run as spectest)
 report: spectest
 
-## test: the whole test suite, spec tests included (see [profile.test] in Cargo.toml)
+## test: the whole test suite, spec tests included (see [profile.test] in Cargo.toml), then
+## the spec tests and the dispatch-stack test again in release mode: only optimized builds use
+## the Interpreter's tail-call dispatch (runtime/build.rs), and that is what users run.
 test:
 	$(CARGO) test --workspace
+	$(CARGO) test --release -p zerowasm --test dispatch_stack
+	$(CARGO) test --release -p zerowasm-harness --test spectest
 
 ## bench: benchmarks on zerowasm and peer runtimes (ONLY=name for just one)
 bench:

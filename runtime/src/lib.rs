@@ -26,3 +26,8 @@ pub(crate) mod vm;
 pub(crate) mod wasm;
 
 pub use api::*;
+
+/// README.md's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
