@@ -230,3 +230,26 @@ impl Table {
         Ok(())
     }
 }
+
+macro_rules! debug_handle {
+    ($($t:ident => $field:ident),*) => {$(
+        impl std::fmt::Debug for $t {
+            /// The handle's address in its runtime's store.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($t), "({})"), self.$field)
+            }
+        }
+    )*};
+}
+debug_handle!(Instance => idx, Memory => addr, Global => addr, Table => addr);
+
+impl std::fmt::Debug for Extern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Extern::Func(x) => x.fmt(f),
+            Extern::Table(x) => x.fmt(f),
+            Extern::Memory(x) => x.fmt(f),
+            Extern::Global(x) => x.fmt(f),
+        }
+    }
+}

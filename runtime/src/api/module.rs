@@ -15,6 +15,16 @@ pub struct CompiledModule {
     runtime: Weak<RuntimeInner>,
 }
 
+impl std::fmt::Debug for CompiledModule {
+    /// Lists the module's imports and exports.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledModule")
+            .field("imports", &self.imports())
+            .field("exports", &self.exports())
+            .finish()
+    }
+}
+
 impl CompiledModule {
     pub(crate) fn new(module: Arc<Module>, code: EngineCode, rt: &Arc<RuntimeInner>) -> Self {
         CompiledModule { module, code, runtime: Arc::downgrade(rt) }
