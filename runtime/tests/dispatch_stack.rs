@@ -6,8 +6,8 @@
 
 use zerowasm::{ModuleConfig, Runtime};
 
-/// Runs `body` (which sees locals `$i`, `$a` i32, `$b` i64, `$x` f32, `$y` f64) 200 000 times
-/// on a 256 KiB native stack and returns `$a`.
+/// Runs `body` (which sees locals `$i`, `$a` i32, `$b` i64, `$x` f32, `$y` f64, `$v`, `$w`
+/// v128) 200 000 times on a 256 KiB native stack and returns `$a`.
 fn run_loop(body: &str) -> i32 {
     let wat = format!(
         r#"(module
@@ -19,6 +19,7 @@ fn run_loop(body: &str) -> i32 {
           (func $id (param i32) (result i32) (local.get 0))
           (func (export "run") (result i32)
             (local $i i32) (local $a i32) (local $b i64) (local $x f32) (local $y f64)
+            (local $v v128) (local $w v128)
             (local.set $i (i32.const 200000))
             (loop $l
               {body}
@@ -99,6 +100,57 @@ fn floats_memory_globals_calls_and_branches() {
            (block $b0 (block $b1 (br_table $b0 $b1 (i32.and (local.get $i) (i32.const 1)))))
            (if (i32.lt_u (local.get $i) (i32.const 0)) (then (unreachable)) (else (nop)))
            (block $done (br_if $done (i32.ge_s (local.get $i) (i32.const 0))) (unreachable))"#,
+    );
+    assert_eq!(a, 0);
+}
+
+#[test]
+fn simd() {
+    let a = run_loop(
+        r#"(local.set $v (i32x4.splat (local.get $i)))
+           (local.set $w (i32x4.sub (i32x4.add (local.get $v) (v128.const i32x4 1 2 3 4)) (local.get $v)))
+           (local.set $w (i32x4.mul (local.get $w) (i32x4.splat (i32.const 1))))
+           (local.set $w (v128.and (local.get $w) (v128.or (local.get $w) (v128.not (local.get $w)))))
+           (local.set $w (v128.xor (v128.xor (local.get $w) (local.get $v)) (local.get $v)))
+           (local.set $w (v128.andnot (v128.bitselect (local.get $w) (local.get $v) (v128.const i32x4 -1 -1 -1 -1)) (v128.const i64x2 0 0)))
+           (local.set $w (v128.or (local.get $w) (v128.and (local.get $w) (local.get $v))))
+           (local.set $w (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 (local.get $w) (local.get $v)))
+           (local.set $w (i8x16.swizzle (local.get $w) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)))
+           (local.set $w (i32x4.shr_u (i32x4.shl (local.get $w) (i32.const 1)) (i32.const 1)))
+           (local.set $w (i32x4.shr_s (local.get $w) (i32.and (local.get $i) (i32.const 32))))
+           (local.set $w (i32x4.abs (i32x4.neg (local.get $w))))
+           (local.set $w (i32x4.min_s (i32x4.max_u (local.get $w) (i32x4.splat (i32.const 1))) (i32x4.splat (i32.const 9))))
+           (local.set $w (i32x4.trunc_sat_f32x4_s (f32x4.sqrt (f32x4.mul (f32x4.convert_i32x4_s (local.get $w)) (f32x4.convert_i32x4_u (local.get $w))))))
+           (local.set $w (i32x4.trunc_sat_f32x4_u (f32x4.nearest (f32x4.ceil (f32x4.floor (f32x4.trunc
+             (f32x4.pmin (f32x4.max (f32x4.convert_i32x4_s (local.get $w)) (f32x4.splat (f32.const -1)))
+                         (f32x4.pmax (f32x4.min (f32x4.splat (f32.const 10)) (f32x4.splat (f32.const 9))) (f32x4.splat (f32.const 0))))))))))
+           (local.set $v (f64x2.promote_low_f32x4 (f32x4.convert_i32x4_s (local.get $w))))
+           (local.set $v (f64x2.div (f64x2.add (local.get $v) (f64x2.splat (f64.const 0))) (f64x2.splat (f64.const 1))))
+           (local.set $a (i32.add (local.get $a) (i32.trunc_f64_s (f64x2.extract_lane 1 (local.get $v)))))
+           (local.set $a (i32.sub (local.get $a) (i32x4.extract_lane 1 (i32x4.trunc_sat_f64x2_s_zero (local.get $v)))))
+           (local.set $a (i32.sub (local.get $a) (i32x4.extract_lane 2 (f32x4.demote_f64x2_zero (local.get $v)))))
+           (local.set $w (i32x4.extend_low_i16x8_s (i16x8.narrow_i32x4_s (local.get $w) (local.get $w))))
+           (local.set $w (i32x4.extend_high_i16x8_u (i16x8.narrow_i32x4_u (local.get $w) (local.get $w))))
+           (local.set $v (i32x4.dot_i16x8_s (i16x8.narrow_i32x4_s (local.get $w) (local.get $w)) (i16x8.splat (i32.const 1))))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i32x4.extract_lane 3 (local.get $v)) (i32.const 7))))
+           (local.set $v (i32x4.extadd_pairwise_i16x8_u (i16x8.extmul_low_i8x16_u (local.get $w) (i8x16.splat (i32.const 1)))))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i32x4.extract_lane 0 (local.get $v)) (i32.const 1))))
+           (v128.store (i32.const 32) (local.get $w))
+           (local.set $w (v128.load (i32.const 32)))
+           (v128.store32_lane 1 (i32.const 48) (local.get $w))
+           (local.set $w (v128.load32_lane 1 (i32.const 48) (local.get $w)))
+           (local.set $v (v128.load32_splat (i32.const 36)))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i32x4.extract_lane 3 (local.get $v)) (i32.const 2))))
+           (local.set $v (v128.load16x4_u (i32.const 32)))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i32x4.extract_lane 2 (local.get $v)) (i32.const 2))))
+           (local.set $a (i32.add (local.get $a) (i32.sub (v128.any_true (local.get $w)) (i32x4.all_true (local.get $w)))))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i32x4.bitmask (i32x4.lt_s (local.get $w) (i32x4.splat (i32.const 3)))) (i32.const 3))))
+           (local.set $w (i32x4.replace_lane 0 (local.get $w) (i32x4.extract_lane 0 (local.get $w))))
+           (local.set $v (i16x8.q15mulr_sat_s (i8x16.avgr_u (i8x16.popcnt (local.get $w)) (local.get $w)) (i16x8.splat (i32.const 0x7fff))))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i16x8.extract_lane_u 4 (local.get $v)) (i32.const 3))))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i8x16.all_true (i8x16.eq (local.get $w) (v128.const i32x4 1 2 3 4))) (i32.const 1))))
+           (local.set $a (i32.add (local.get $a) (v128.any_true (f64x2.lt (f64x2.splat (local.get $y)) (f64x2.splat (f64.const -1))))))
+           (local.set $a (i32.add (local.get $a) (i32.sub (i32x4.all_true (i32x4.eq (local.get $w) (v128.const i32x4 1 2 3 4))) (i32.const 1))))"#,
     );
     assert_eq!(a, 0);
 }

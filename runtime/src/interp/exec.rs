@@ -11,6 +11,7 @@
 
 use super::ir::{Op, Slot};
 use super::bulk;
+use super::simd;
 use super::num::*;
 use super::{InterpFunc, InterpModule};
 use crate::api::Trap;
@@ -327,6 +328,30 @@ macro_rules! handlers {
                     $d w!($d dst, v as $d conv)
                 }};
             }
+            // v128 values: two cells, low half first.
+            macro_rules! v128 { ($d s:expr) => { simd::read_cells($fp.add($d s as usize)) } }
+            macro_rules! wv128 { ($d d:expr, $d v:expr) => { simd::write_cells($fp.add($d d as usize), $d v) } }
+            macro_rules! vload {
+                ($d dst:expr, $d addr:expr, $d off:expr, $d t:ty, $d f:expr) => {{
+                    let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
+                    let x = <$d t>::from_le(ptr::read_unaligned(p as *const $d t));
+                    wv128!($d dst, ($d f)(x))
+                }};
+            }
+            macro_rules! vload_lane {
+                ($d args:expr, $d off:expr, $d lane:expr, $d t:ty, $d f:expr) => {{
+                    let p = ea!($d args, $d off, std::mem::size_of::<$d t>() as u64);
+                    let x = <$d t>::from_le(ptr::read_unaligned(p as *const $d t));
+                    wv128!($d args, ($d f)(v128!($d args + 1), $d lane, x as u64))
+                }};
+            }
+            macro_rules! vstore {
+                ($d addr:expr, $d off:expr, $d t:ty, $d v:expr) => {{
+                    let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
+                    let v: $d t = $d v;
+                    ptr::write_unaligned(p as *mut $d t, v.to_le())
+                }};
+            }
             macro_rules! store {
                 ($d addr:expr, $d src:expr, $d off:expr, $d t:ty) => {{
                     let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
@@ -435,14 +460,18 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
         let v = ptr::read_unaligned(fp.add(from as usize) as *const u128);
         ptr::write_unaligned(fp.add(dst as usize) as *mut u128, v)
     }
+    SelectWide128 { dst, b, cond } => {
+        if u32_!(cond) == 0 {
+            wv128!(dst, v128!(b))
+        }
+    }
     GlobalGet128 { dst, global } => {
         let g = *st.ctx.globals.add(global as usize);
-        let v = (&(*st.store).globals).get_unchecked(g as usize).bits;
-        ptr::write_unaligned(fp.add(dst as usize) as *mut u128, v)
+        wv128!(dst, (&(*st.store).globals).get_unchecked(g as usize).bits.into())
     }
     GlobalSet128 { src, global } => {
         let g = *st.ctx.globals.add(global as usize);
-        (&mut (*st.store).globals).get_unchecked_mut(g as usize).bits = ptr::read_unaligned(fp.add(src as usize) as *const u128)
+        (&mut (*st.store).globals).get_unchecked_mut(g as usize).bits = v128!(src).into()
     }
     MemoryCopy { args } => { tri!(bulk::memory_copy(mem, mem_len, u32_!(args), u32_!(args + 1), u32_!(args + 2))) }
     MemoryFill { args } => { tri!(bulk::memory_fill(mem, mem_len, u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2))) }
@@ -753,4 +782,261 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
     I64TruncSatF32S { dst, src } => { w64!(dst, f32_!(src) as i64) }
     I64TruncSatF32U { dst, src } => { w64!(dst, f32_!(src) as u64) }
     I64TruncSatF64S { dst, src } => { w64!(dst, f64_!(src) as i64) }
-    I64TruncSatF64U { dst, src } => { w64!(dst, f64_!(src) as u64) }}
+    I64TruncSatF64U { dst, src } => { w64!(dst, f64_!(src) as u64) }
+
+    // 128-bit SIMD: lane semantics in `simd`.
+    V128Const { dst, index } => { wv128!(dst, (*(&(*st.ctx.module).v128_consts).get_unchecked(index as usize)).into()) }
+    V128Store { addr, src, offset } => {
+        // V128 is little-endian bytes, as linear memory.
+        let p = ea!(addr, offset, 16);
+        ptr::write_unaligned(p as *mut simd::V128, v128!(src))
+    }
+    I8x16Shuffle { dst, a, b, mask } => {
+        let m = (*(&(*st.ctx.module).v128_consts).get_unchecked(mask as usize)).into();
+        wv128!(dst, simd::i8x16_shuffle(v128!(a), v128!(b), m))
+    }
+    I8x16ShuffleArgs { args, mask } => {
+        let m = (*(&(*st.ctx.module).v128_consts).get_unchecked(mask as usize)).into();
+        wv128!(args, simd::i8x16_shuffle(v128!(args), v128!(args + 2), m))
+    }
+    V128Bitselect { dst, a, b, c } => { wv128!(dst, simd::v128_bitselect(v128!(a), v128!(b), v128!(c))) }
+    V128BitselectArgs { args } => { wv128!(args, simd::v128_bitselect(v128!(args), v128!(args + 2), v128!(args + 4))) }
+    V128Load { dst, addr, offset } => { wv128!(dst, ptr::read_unaligned(ea!(addr, offset, 16) as *const simd::V128)) }
+    V128Load8x8S { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load8x8_s) }
+    V128Load8x8U { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load8x8_u) }
+    V128Load16x4S { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load16x4_s) }
+    V128Load16x4U { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load16x4_u) }
+    V128Load32x2S { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load32x2_s) }
+    V128Load32x2U { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load32x2_u) }
+    V128Load8Splat { dst, addr, offset } => { vload!(dst, addr, offset, u8, |x: u8| simd::i8x16_splat(x as u64)) }
+    V128Load16Splat { dst, addr, offset } => { vload!(dst, addr, offset, u16, |x: u16| simd::i16x8_splat(x as u64)) }
+    V128Load32Splat { dst, addr, offset } => { vload!(dst, addr, offset, u32, |x: u32| simd::i32x4_splat(x as u64)) }
+    V128Load64Splat { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::i64x2_splat) }
+    V128Load32Zero { dst, addr, offset } => { vload!(dst, addr, offset, u32, |x: u32| simd::load_zero(x as u64)) }
+    V128Load64Zero { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load_zero) }
+    V128Load8Lane { args, offset, lane } => { vload_lane!(args, offset, lane, u8, simd::i8x16_replace_lane) }
+    V128Load16Lane { args, offset, lane } => { vload_lane!(args, offset, lane, u16, simd::i16x8_replace_lane) }
+    V128Load32Lane { args, offset, lane } => { vload_lane!(args, offset, lane, u32, simd::i32x4_replace_lane) }
+    V128Load64Lane { args, offset, lane } => { vload_lane!(args, offset, lane, u64, simd::i64x2_replace_lane) }
+    V128Store8Lane { addr, src, offset, lane } => { vstore!(addr, offset, u8, simd::i8x16_extract_lane_u(v128!(src), lane) as u8) }
+    V128Store16Lane { addr, src, offset, lane } => { vstore!(addr, offset, u16, simd::i16x8_extract_lane_u(v128!(src), lane) as u16) }
+    V128Store32Lane { addr, src, offset, lane } => { vstore!(addr, offset, u32, simd::i32x4_extract_lane(v128!(src), lane) as u32) }
+    V128Store64Lane { addr, src, offset, lane } => { vstore!(addr, offset, u64, simd::i64x2_extract_lane(v128!(src), lane) as u64) }
+    I8x16ExtractLaneS { dst, src, lane } => { w32!(dst, simd::i8x16_extract_lane_s(v128!(src), lane)) }
+    I8x16ExtractLaneU { dst, src, lane } => { w32!(dst, simd::i8x16_extract_lane_u(v128!(src), lane)) }
+    I16x8ExtractLaneS { dst, src, lane } => { w32!(dst, simd::i16x8_extract_lane_s(v128!(src), lane)) }
+    I16x8ExtractLaneU { dst, src, lane } => { w32!(dst, simd::i16x8_extract_lane_u(v128!(src), lane)) }
+    I32x4ExtractLane { dst, src, lane } => { w32!(dst, simd::i32x4_extract_lane(v128!(src), lane)) }
+    I64x2ExtractLane { dst, src, lane } => { w64!(dst, simd::i64x2_extract_lane(v128!(src), lane)) }
+    I8x16ReplaceLane { dst, a, b, lane } => { wv128!(dst, simd::i8x16_replace_lane(v128!(a), lane, get!(b))) }
+    I16x8ReplaceLane { dst, a, b, lane } => { wv128!(dst, simd::i16x8_replace_lane(v128!(a), lane, get!(b))) }
+    I32x4ReplaceLane { dst, a, b, lane } => { wv128!(dst, simd::i32x4_replace_lane(v128!(a), lane, get!(b))) }
+    I64x2ReplaceLane { dst, a, b, lane } => { wv128!(dst, simd::i64x2_replace_lane(v128!(a), lane, get!(b))) }
+    I8x16Splat { dst, src } => { wv128!(dst, simd::i8x16_splat(get!(src))) }
+    I16x8Splat { dst, src } => { wv128!(dst, simd::i16x8_splat(get!(src))) }
+    I32x4Splat { dst, src } => { wv128!(dst, simd::i32x4_splat(get!(src))) }
+    I64x2Splat { dst, src } => { wv128!(dst, simd::i64x2_splat(get!(src))) }
+    I8x16Swizzle { dst, a, b } => { wv128!(dst, simd::i8x16_swizzle(v128!(a), v128!(b))) }
+    I8x16Eq { dst, a, b } => { wv128!(dst, simd::i8x16_eq(v128!(a), v128!(b))) }
+    I8x16Ne { dst, a, b } => { wv128!(dst, simd::i8x16_ne(v128!(a), v128!(b))) }
+    I8x16LtS { dst, a, b } => { wv128!(dst, simd::i8x16_lt_s(v128!(a), v128!(b))) }
+    I8x16LtU { dst, a, b } => { wv128!(dst, simd::i8x16_lt_u(v128!(a), v128!(b))) }
+    I8x16GtS { dst, a, b } => { wv128!(dst, simd::i8x16_gt_s(v128!(a), v128!(b))) }
+    I8x16GtU { dst, a, b } => { wv128!(dst, simd::i8x16_gt_u(v128!(a), v128!(b))) }
+    I8x16LeS { dst, a, b } => { wv128!(dst, simd::i8x16_le_s(v128!(a), v128!(b))) }
+    I8x16LeU { dst, a, b } => { wv128!(dst, simd::i8x16_le_u(v128!(a), v128!(b))) }
+    I8x16GeS { dst, a, b } => { wv128!(dst, simd::i8x16_ge_s(v128!(a), v128!(b))) }
+    I8x16GeU { dst, a, b } => { wv128!(dst, simd::i8x16_ge_u(v128!(a), v128!(b))) }
+    I16x8Eq { dst, a, b } => { wv128!(dst, simd::i16x8_eq(v128!(a), v128!(b))) }
+    I16x8Ne { dst, a, b } => { wv128!(dst, simd::i16x8_ne(v128!(a), v128!(b))) }
+    I16x8LtS { dst, a, b } => { wv128!(dst, simd::i16x8_lt_s(v128!(a), v128!(b))) }
+    I16x8LtU { dst, a, b } => { wv128!(dst, simd::i16x8_lt_u(v128!(a), v128!(b))) }
+    I16x8GtS { dst, a, b } => { wv128!(dst, simd::i16x8_gt_s(v128!(a), v128!(b))) }
+    I16x8GtU { dst, a, b } => { wv128!(dst, simd::i16x8_gt_u(v128!(a), v128!(b))) }
+    I16x8LeS { dst, a, b } => { wv128!(dst, simd::i16x8_le_s(v128!(a), v128!(b))) }
+    I16x8LeU { dst, a, b } => { wv128!(dst, simd::i16x8_le_u(v128!(a), v128!(b))) }
+    I16x8GeS { dst, a, b } => { wv128!(dst, simd::i16x8_ge_s(v128!(a), v128!(b))) }
+    I16x8GeU { dst, a, b } => { wv128!(dst, simd::i16x8_ge_u(v128!(a), v128!(b))) }
+    I32x4Eq { dst, a, b } => { wv128!(dst, simd::i32x4_eq(v128!(a), v128!(b))) }
+    I32x4Ne { dst, a, b } => { wv128!(dst, simd::i32x4_ne(v128!(a), v128!(b))) }
+    I32x4LtS { dst, a, b } => { wv128!(dst, simd::i32x4_lt_s(v128!(a), v128!(b))) }
+    I32x4LtU { dst, a, b } => { wv128!(dst, simd::i32x4_lt_u(v128!(a), v128!(b))) }
+    I32x4GtS { dst, a, b } => { wv128!(dst, simd::i32x4_gt_s(v128!(a), v128!(b))) }
+    I32x4GtU { dst, a, b } => { wv128!(dst, simd::i32x4_gt_u(v128!(a), v128!(b))) }
+    I32x4LeS { dst, a, b } => { wv128!(dst, simd::i32x4_le_s(v128!(a), v128!(b))) }
+    I32x4LeU { dst, a, b } => { wv128!(dst, simd::i32x4_le_u(v128!(a), v128!(b))) }
+    I32x4GeS { dst, a, b } => { wv128!(dst, simd::i32x4_ge_s(v128!(a), v128!(b))) }
+    I32x4GeU { dst, a, b } => { wv128!(dst, simd::i32x4_ge_u(v128!(a), v128!(b))) }
+    I64x2Eq { dst, a, b } => { wv128!(dst, simd::i64x2_eq(v128!(a), v128!(b))) }
+    I64x2Ne { dst, a, b } => { wv128!(dst, simd::i64x2_ne(v128!(a), v128!(b))) }
+    I64x2LtS { dst, a, b } => { wv128!(dst, simd::i64x2_lt_s(v128!(a), v128!(b))) }
+    I64x2GtS { dst, a, b } => { wv128!(dst, simd::i64x2_gt_s(v128!(a), v128!(b))) }
+    I64x2LeS { dst, a, b } => { wv128!(dst, simd::i64x2_le_s(v128!(a), v128!(b))) }
+    I64x2GeS { dst, a, b } => { wv128!(dst, simd::i64x2_ge_s(v128!(a), v128!(b))) }
+    F32x4Eq { dst, a, b } => { wv128!(dst, simd::f32x4_eq(v128!(a), v128!(b))) }
+    F32x4Ne { dst, a, b } => { wv128!(dst, simd::f32x4_ne(v128!(a), v128!(b))) }
+    F32x4Lt { dst, a, b } => { wv128!(dst, simd::f32x4_lt(v128!(a), v128!(b))) }
+    F32x4Gt { dst, a, b } => { wv128!(dst, simd::f32x4_gt(v128!(a), v128!(b))) }
+    F32x4Le { dst, a, b } => { wv128!(dst, simd::f32x4_le(v128!(a), v128!(b))) }
+    F32x4Ge { dst, a, b } => { wv128!(dst, simd::f32x4_ge(v128!(a), v128!(b))) }
+    F64x2Eq { dst, a, b } => { wv128!(dst, simd::f64x2_eq(v128!(a), v128!(b))) }
+    F64x2Ne { dst, a, b } => { wv128!(dst, simd::f64x2_ne(v128!(a), v128!(b))) }
+    F64x2Lt { dst, a, b } => { wv128!(dst, simd::f64x2_lt(v128!(a), v128!(b))) }
+    F64x2Gt { dst, a, b } => { wv128!(dst, simd::f64x2_gt(v128!(a), v128!(b))) }
+    F64x2Le { dst, a, b } => { wv128!(dst, simd::f64x2_le(v128!(a), v128!(b))) }
+    F64x2Ge { dst, a, b } => { wv128!(dst, simd::f64x2_ge(v128!(a), v128!(b))) }
+    V128Not { dst, src } => { wv128!(dst, simd::v128_not(v128!(src))) }
+    V128And { dst, a, b } => { wv128!(dst, simd::v128_and(v128!(a), v128!(b))) }
+    V128AndNot { dst, a, b } => { wv128!(dst, simd::v128_andnot(v128!(a), v128!(b))) }
+    V128Or { dst, a, b } => { wv128!(dst, simd::v128_or(v128!(a), v128!(b))) }
+    V128Xor { dst, a, b } => { wv128!(dst, simd::v128_xor(v128!(a), v128!(b))) }
+    V128AnyTrue { dst, src } => { w32!(dst, simd::v128_any_true(v128!(src))) }
+    I8x16Abs { dst, src } => { wv128!(dst, simd::i8x16_abs(v128!(src))) }
+    I8x16Neg { dst, src } => { wv128!(dst, simd::i8x16_neg(v128!(src))) }
+    I8x16AllTrue { dst, src } => { w32!(dst, simd::i8x16_all_true(v128!(src))) }
+    I8x16Bitmask { dst, src } => { w32!(dst, simd::i8x16_bitmask(v128!(src))) }
+    I8x16Shl { dst, a, b } => { wv128!(dst, simd::i8x16_shl(v128!(a), u32_!(b))) }
+    I8x16ShlImm { dst, a, imm } => { wv128!(dst, simd::i8x16_shl(v128!(a), imm)) }
+    I8x16ShrS { dst, a, b } => { wv128!(dst, simd::i8x16_shr_s(v128!(a), u32_!(b))) }
+    I8x16ShrSImm { dst, a, imm } => { wv128!(dst, simd::i8x16_shr_s(v128!(a), imm)) }
+    I8x16ShrU { dst, a, b } => { wv128!(dst, simd::i8x16_shr_u(v128!(a), u32_!(b))) }
+    I8x16ShrUImm { dst, a, imm } => { wv128!(dst, simd::i8x16_shr_u(v128!(a), imm)) }
+    I8x16Add { dst, a, b } => { wv128!(dst, simd::i8x16_add(v128!(a), v128!(b))) }
+    I8x16Sub { dst, a, b } => { wv128!(dst, simd::i8x16_sub(v128!(a), v128!(b))) }
+    I16x8Abs { dst, src } => { wv128!(dst, simd::i16x8_abs(v128!(src))) }
+    I16x8Neg { dst, src } => { wv128!(dst, simd::i16x8_neg(v128!(src))) }
+    I16x8AllTrue { dst, src } => { w32!(dst, simd::i16x8_all_true(v128!(src))) }
+    I16x8Bitmask { dst, src } => { w32!(dst, simd::i16x8_bitmask(v128!(src))) }
+    I16x8Shl { dst, a, b } => { wv128!(dst, simd::i16x8_shl(v128!(a), u32_!(b))) }
+    I16x8ShlImm { dst, a, imm } => { wv128!(dst, simd::i16x8_shl(v128!(a), imm)) }
+    I16x8ShrS { dst, a, b } => { wv128!(dst, simd::i16x8_shr_s(v128!(a), u32_!(b))) }
+    I16x8ShrSImm { dst, a, imm } => { wv128!(dst, simd::i16x8_shr_s(v128!(a), imm)) }
+    I16x8ShrU { dst, a, b } => { wv128!(dst, simd::i16x8_shr_u(v128!(a), u32_!(b))) }
+    I16x8ShrUImm { dst, a, imm } => { wv128!(dst, simd::i16x8_shr_u(v128!(a), imm)) }
+    I16x8Add { dst, a, b } => { wv128!(dst, simd::i16x8_add(v128!(a), v128!(b))) }
+    I16x8Sub { dst, a, b } => { wv128!(dst, simd::i16x8_sub(v128!(a), v128!(b))) }
+    I32x4Abs { dst, src } => { wv128!(dst, simd::i32x4_abs(v128!(src))) }
+    I32x4Neg { dst, src } => { wv128!(dst, simd::i32x4_neg(v128!(src))) }
+    I32x4AllTrue { dst, src } => { w32!(dst, simd::i32x4_all_true(v128!(src))) }
+    I32x4Bitmask { dst, src } => { w32!(dst, simd::i32x4_bitmask(v128!(src))) }
+    I32x4Shl { dst, a, b } => { wv128!(dst, simd::i32x4_shl(v128!(a), u32_!(b))) }
+    I32x4ShlImm { dst, a, imm } => { wv128!(dst, simd::i32x4_shl(v128!(a), imm)) }
+    I32x4ShrS { dst, a, b } => { wv128!(dst, simd::i32x4_shr_s(v128!(a), u32_!(b))) }
+    I32x4ShrSImm { dst, a, imm } => { wv128!(dst, simd::i32x4_shr_s(v128!(a), imm)) }
+    I32x4ShrU { dst, a, b } => { wv128!(dst, simd::i32x4_shr_u(v128!(a), u32_!(b))) }
+    I32x4ShrUImm { dst, a, imm } => { wv128!(dst, simd::i32x4_shr_u(v128!(a), imm)) }
+    I32x4Add { dst, a, b } => { wv128!(dst, simd::i32x4_add(v128!(a), v128!(b))) }
+    I32x4Sub { dst, a, b } => { wv128!(dst, simd::i32x4_sub(v128!(a), v128!(b))) }
+    I64x2Abs { dst, src } => { wv128!(dst, simd::i64x2_abs(v128!(src))) }
+    I64x2Neg { dst, src } => { wv128!(dst, simd::i64x2_neg(v128!(src))) }
+    I64x2AllTrue { dst, src } => { w32!(dst, simd::i64x2_all_true(v128!(src))) }
+    I64x2Bitmask { dst, src } => { w32!(dst, simd::i64x2_bitmask(v128!(src))) }
+    I64x2Shl { dst, a, b } => { wv128!(dst, simd::i64x2_shl(v128!(a), u32_!(b))) }
+    I64x2ShlImm { dst, a, imm } => { wv128!(dst, simd::i64x2_shl(v128!(a), imm)) }
+    I64x2ShrS { dst, a, b } => { wv128!(dst, simd::i64x2_shr_s(v128!(a), u32_!(b))) }
+    I64x2ShrSImm { dst, a, imm } => { wv128!(dst, simd::i64x2_shr_s(v128!(a), imm)) }
+    I64x2ShrU { dst, a, b } => { wv128!(dst, simd::i64x2_shr_u(v128!(a), u32_!(b))) }
+    I64x2ShrUImm { dst, a, imm } => { wv128!(dst, simd::i64x2_shr_u(v128!(a), imm)) }
+    I64x2Add { dst, a, b } => { wv128!(dst, simd::i64x2_add(v128!(a), v128!(b))) }
+    I64x2Sub { dst, a, b } => { wv128!(dst, simd::i64x2_sub(v128!(a), v128!(b))) }
+    I8x16Popcnt { dst, src } => { wv128!(dst, simd::i8x16_popcnt(v128!(src))) }
+    I8x16AddSatS { dst, a, b } => { wv128!(dst, simd::i8x16_add_sat_s(v128!(a), v128!(b))) }
+    I8x16AddSatU { dst, a, b } => { wv128!(dst, simd::i8x16_add_sat_u(v128!(a), v128!(b))) }
+    I8x16SubSatS { dst, a, b } => { wv128!(dst, simd::i8x16_sub_sat_s(v128!(a), v128!(b))) }
+    I8x16SubSatU { dst, a, b } => { wv128!(dst, simd::i8x16_sub_sat_u(v128!(a), v128!(b))) }
+    I8x16AvgrU { dst, a, b } => { wv128!(dst, simd::i8x16_avgr_u(v128!(a), v128!(b))) }
+    I16x8AddSatS { dst, a, b } => { wv128!(dst, simd::i16x8_add_sat_s(v128!(a), v128!(b))) }
+    I16x8AddSatU { dst, a, b } => { wv128!(dst, simd::i16x8_add_sat_u(v128!(a), v128!(b))) }
+    I16x8SubSatS { dst, a, b } => { wv128!(dst, simd::i16x8_sub_sat_s(v128!(a), v128!(b))) }
+    I16x8SubSatU { dst, a, b } => { wv128!(dst, simd::i16x8_sub_sat_u(v128!(a), v128!(b))) }
+    I16x8AvgrU { dst, a, b } => { wv128!(dst, simd::i16x8_avgr_u(v128!(a), v128!(b))) }
+    I8x16MinS { dst, a, b } => { wv128!(dst, simd::i8x16_min_s(v128!(a), v128!(b))) }
+    I8x16MinU { dst, a, b } => { wv128!(dst, simd::i8x16_min_u(v128!(a), v128!(b))) }
+    I8x16MaxS { dst, a, b } => { wv128!(dst, simd::i8x16_max_s(v128!(a), v128!(b))) }
+    I8x16MaxU { dst, a, b } => { wv128!(dst, simd::i8x16_max_u(v128!(a), v128!(b))) }
+    I16x8MinS { dst, a, b } => { wv128!(dst, simd::i16x8_min_s(v128!(a), v128!(b))) }
+    I16x8MinU { dst, a, b } => { wv128!(dst, simd::i16x8_min_u(v128!(a), v128!(b))) }
+    I16x8MaxS { dst, a, b } => { wv128!(dst, simd::i16x8_max_s(v128!(a), v128!(b))) }
+    I16x8MaxU { dst, a, b } => { wv128!(dst, simd::i16x8_max_u(v128!(a), v128!(b))) }
+    I32x4MinS { dst, a, b } => { wv128!(dst, simd::i32x4_min_s(v128!(a), v128!(b))) }
+    I32x4MinU { dst, a, b } => { wv128!(dst, simd::i32x4_min_u(v128!(a), v128!(b))) }
+    I32x4MaxS { dst, a, b } => { wv128!(dst, simd::i32x4_max_s(v128!(a), v128!(b))) }
+    I32x4MaxU { dst, a, b } => { wv128!(dst, simd::i32x4_max_u(v128!(a), v128!(b))) }
+    I16x8Mul { dst, a, b } => { wv128!(dst, simd::i16x8_mul(v128!(a), v128!(b))) }
+    I32x4Mul { dst, a, b } => { wv128!(dst, simd::i32x4_mul(v128!(a), v128!(b))) }
+    I64x2Mul { dst, a, b } => { wv128!(dst, simd::i64x2_mul(v128!(a), v128!(b))) }
+    I8x16NarrowI16x8S { dst, a, b } => { wv128!(dst, simd::i8x16_narrow_i16x8_s(v128!(a), v128!(b))) }
+    I8x16NarrowI16x8U { dst, a, b } => { wv128!(dst, simd::i8x16_narrow_i16x8_u(v128!(a), v128!(b))) }
+    I16x8NarrowI32x4S { dst, a, b } => { wv128!(dst, simd::i16x8_narrow_i32x4_s(v128!(a), v128!(b))) }
+    I16x8NarrowI32x4U { dst, a, b } => { wv128!(dst, simd::i16x8_narrow_i32x4_u(v128!(a), v128!(b))) }
+    I16x8ExtendLowI8x16S { dst, src } => { wv128!(dst, simd::i16x8_extend_low_i8x16_s(v128!(src))) }
+    I16x8ExtMulLowI8x16S { dst, a, b } => { wv128!(dst, simd::i16x8_extmul_low_i8x16_s(v128!(a), v128!(b))) }
+    I16x8ExtendLowI8x16U { dst, src } => { wv128!(dst, simd::i16x8_extend_low_i8x16_u(v128!(src))) }
+    I16x8ExtMulLowI8x16U { dst, a, b } => { wv128!(dst, simd::i16x8_extmul_low_i8x16_u(v128!(a), v128!(b))) }
+    I16x8ExtendHighI8x16S { dst, src } => { wv128!(dst, simd::i16x8_extend_high_i8x16_s(v128!(src))) }
+    I16x8ExtMulHighI8x16S { dst, a, b } => { wv128!(dst, simd::i16x8_extmul_high_i8x16_s(v128!(a), v128!(b))) }
+    I16x8ExtendHighI8x16U { dst, src } => { wv128!(dst, simd::i16x8_extend_high_i8x16_u(v128!(src))) }
+    I16x8ExtMulHighI8x16U { dst, a, b } => { wv128!(dst, simd::i16x8_extmul_high_i8x16_u(v128!(a), v128!(b))) }
+    I32x4ExtendLowI16x8S { dst, src } => { wv128!(dst, simd::i32x4_extend_low_i16x8_s(v128!(src))) }
+    I32x4ExtMulLowI16x8S { dst, a, b } => { wv128!(dst, simd::i32x4_extmul_low_i16x8_s(v128!(a), v128!(b))) }
+    I32x4ExtendLowI16x8U { dst, src } => { wv128!(dst, simd::i32x4_extend_low_i16x8_u(v128!(src))) }
+    I32x4ExtMulLowI16x8U { dst, a, b } => { wv128!(dst, simd::i32x4_extmul_low_i16x8_u(v128!(a), v128!(b))) }
+    I32x4ExtendHighI16x8S { dst, src } => { wv128!(dst, simd::i32x4_extend_high_i16x8_s(v128!(src))) }
+    I32x4ExtMulHighI16x8S { dst, a, b } => { wv128!(dst, simd::i32x4_extmul_high_i16x8_s(v128!(a), v128!(b))) }
+    I32x4ExtendHighI16x8U { dst, src } => { wv128!(dst, simd::i32x4_extend_high_i16x8_u(v128!(src))) }
+    I32x4ExtMulHighI16x8U { dst, a, b } => { wv128!(dst, simd::i32x4_extmul_high_i16x8_u(v128!(a), v128!(b))) }
+    I64x2ExtendLowI32x4S { dst, src } => { wv128!(dst, simd::i64x2_extend_low_i32x4_s(v128!(src))) }
+    I64x2ExtMulLowI32x4S { dst, a, b } => { wv128!(dst, simd::i64x2_extmul_low_i32x4_s(v128!(a), v128!(b))) }
+    I64x2ExtendLowI32x4U { dst, src } => { wv128!(dst, simd::i64x2_extend_low_i32x4_u(v128!(src))) }
+    I64x2ExtMulLowI32x4U { dst, a, b } => { wv128!(dst, simd::i64x2_extmul_low_i32x4_u(v128!(a), v128!(b))) }
+    I64x2ExtendHighI32x4S { dst, src } => { wv128!(dst, simd::i64x2_extend_high_i32x4_s(v128!(src))) }
+    I64x2ExtMulHighI32x4S { dst, a, b } => { wv128!(dst, simd::i64x2_extmul_high_i32x4_s(v128!(a), v128!(b))) }
+    I64x2ExtendHighI32x4U { dst, src } => { wv128!(dst, simd::i64x2_extend_high_i32x4_u(v128!(src))) }
+    I64x2ExtMulHighI32x4U { dst, a, b } => { wv128!(dst, simd::i64x2_extmul_high_i32x4_u(v128!(a), v128!(b))) }
+    I16x8ExtAddPairwiseI8x16S { dst, src } => { wv128!(dst, simd::i16x8_extadd_pairwise_i8x16_s(v128!(src))) }
+    I16x8ExtAddPairwiseI8x16U { dst, src } => { wv128!(dst, simd::i16x8_extadd_pairwise_i8x16_u(v128!(src))) }
+    I32x4ExtAddPairwiseI16x8S { dst, src } => { wv128!(dst, simd::i32x4_extadd_pairwise_i16x8_s(v128!(src))) }
+    I32x4ExtAddPairwiseI16x8U { dst, src } => { wv128!(dst, simd::i32x4_extadd_pairwise_i16x8_u(v128!(src))) }
+    I16x8Q15MulrSatS { dst, a, b } => { wv128!(dst, simd::i16x8_q15mulr_sat_s(v128!(a), v128!(b))) }
+    I32x4DotI16x8S { dst, a, b } => { wv128!(dst, simd::i32x4_dot_i16x8_s(v128!(a), v128!(b))) }
+    F32x4Ceil { dst, src } => { wv128!(dst, simd::f32x4_ceil(v128!(src))) }
+    F32x4Floor { dst, src } => { wv128!(dst, simd::f32x4_floor(v128!(src))) }
+    F32x4Trunc { dst, src } => { wv128!(dst, simd::f32x4_trunc(v128!(src))) }
+    F32x4Nearest { dst, src } => { wv128!(dst, simd::f32x4_nearest(v128!(src))) }
+    F32x4Abs { dst, src } => { wv128!(dst, simd::f32x4_abs(v128!(src))) }
+    F32x4Neg { dst, src } => { wv128!(dst, simd::f32x4_neg(v128!(src))) }
+    F32x4Sqrt { dst, src } => { wv128!(dst, simd::f32x4_sqrt(v128!(src))) }
+    F32x4Add { dst, a, b } => { wv128!(dst, simd::f32x4_add(v128!(a), v128!(b))) }
+    F32x4Sub { dst, a, b } => { wv128!(dst, simd::f32x4_sub(v128!(a), v128!(b))) }
+    F32x4Mul { dst, a, b } => { wv128!(dst, simd::f32x4_mul(v128!(a), v128!(b))) }
+    F32x4Div { dst, a, b } => { wv128!(dst, simd::f32x4_div(v128!(a), v128!(b))) }
+    F32x4Min { dst, a, b } => { wv128!(dst, simd::f32x4_min(v128!(a), v128!(b))) }
+    F32x4Max { dst, a, b } => { wv128!(dst, simd::f32x4_max(v128!(a), v128!(b))) }
+    F32x4PMin { dst, a, b } => { wv128!(dst, simd::f32x4_pmin(v128!(a), v128!(b))) }
+    F32x4PMax { dst, a, b } => { wv128!(dst, simd::f32x4_pmax(v128!(a), v128!(b))) }
+    F64x2Ceil { dst, src } => { wv128!(dst, simd::f64x2_ceil(v128!(src))) }
+    F64x2Floor { dst, src } => { wv128!(dst, simd::f64x2_floor(v128!(src))) }
+    F64x2Trunc { dst, src } => { wv128!(dst, simd::f64x2_trunc(v128!(src))) }
+    F64x2Nearest { dst, src } => { wv128!(dst, simd::f64x2_nearest(v128!(src))) }
+    F64x2Abs { dst, src } => { wv128!(dst, simd::f64x2_abs(v128!(src))) }
+    F64x2Neg { dst, src } => { wv128!(dst, simd::f64x2_neg(v128!(src))) }
+    F64x2Sqrt { dst, src } => { wv128!(dst, simd::f64x2_sqrt(v128!(src))) }
+    F64x2Add { dst, a, b } => { wv128!(dst, simd::f64x2_add(v128!(a), v128!(b))) }
+    F64x2Sub { dst, a, b } => { wv128!(dst, simd::f64x2_sub(v128!(a), v128!(b))) }
+    F64x2Mul { dst, a, b } => { wv128!(dst, simd::f64x2_mul(v128!(a), v128!(b))) }
+    F64x2Div { dst, a, b } => { wv128!(dst, simd::f64x2_div(v128!(a), v128!(b))) }
+    F64x2Min { dst, a, b } => { wv128!(dst, simd::f64x2_min(v128!(a), v128!(b))) }
+    F64x2Max { dst, a, b } => { wv128!(dst, simd::f64x2_max(v128!(a), v128!(b))) }
+    F64x2PMin { dst, a, b } => { wv128!(dst, simd::f64x2_pmin(v128!(a), v128!(b))) }
+    F64x2PMax { dst, a, b } => { wv128!(dst, simd::f64x2_pmax(v128!(a), v128!(b))) }
+    I32x4TruncSatF32x4S { dst, src } => { wv128!(dst, simd::i32x4_trunc_sat_f32x4_s(v128!(src))) }
+    I32x4TruncSatF32x4U { dst, src } => { wv128!(dst, simd::i32x4_trunc_sat_f32x4_u(v128!(src))) }
+    F32x4ConvertI32x4S { dst, src } => { wv128!(dst, simd::f32x4_convert_i32x4_s(v128!(src))) }
+    F32x4ConvertI32x4U { dst, src } => { wv128!(dst, simd::f32x4_convert_i32x4_u(v128!(src))) }
+    I32x4TruncSatF64x2SZero { dst, src } => { wv128!(dst, simd::i32x4_trunc_sat_f64x2_s_zero(v128!(src))) }
+    I32x4TruncSatF64x2UZero { dst, src } => { wv128!(dst, simd::i32x4_trunc_sat_f64x2_u_zero(v128!(src))) }
+    F64x2ConvertLowI32x4S { dst, src } => { wv128!(dst, simd::f64x2_convert_low_i32x4_s(v128!(src))) }
+    F64x2ConvertLowI32x4U { dst, src } => { wv128!(dst, simd::f64x2_convert_low_i32x4_u(v128!(src))) }
+    F32x4DemoteF64x2Zero { dst, src } => { wv128!(dst, simd::f32x4_demote_f64x2_zero(v128!(src))) }
+    F64x2PromoteLowF32x4 { dst, src } => { wv128!(dst, simd::f64x2_promote_low_f32x4(v128!(src))) }
+}

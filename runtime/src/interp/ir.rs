@@ -63,6 +63,8 @@ pub(crate) enum Op {
     /// v128 moves: two cells.
     Copy128 { dst: Slot, src: Slot },
     Select128 { dst: u16, a: u16, b: u16, cond: u16 },
+    /// `Select` of v128 values, for frames past 16-bit slots.
+    SelectWide128 { dst: Slot, b: Slot, cond: Slot },
     GlobalGet128 { dst: Slot, global: u32 },
     GlobalSet128 { src: Slot, global: u32 },
 
@@ -277,6 +279,260 @@ pub(crate) enum Op {
     I64TruncSatF32U { dst: Slot, src: Slot },
     I64TruncSatF64S { dst: Slot, src: Slot },
     I64TruncSatF64U { dst: Slot, src: Slot },
+
+    // 128-bit SIMD (Core 2.0). Every v128 operand and result takes two consecutive slots, low
+    // half first. Lane semantics are in `simd.rs`; f32x4/f64x2 splat, extract_lane and
+    // replace_lane share the i32x4/i64x2 instructions (cells hold floats as their bits).
+    /// `dst = v128_consts[index]` of the module.
+    V128Const { dst: Slot, index: u32 },
+    V128Store { addr: Slot, src: Slot, offset: u32 },
+    /// `i8x16.shuffle` with mask `v128_consts[mask]`, for frames whose slots fit in 16 bits.
+    I8x16Shuffle { dst: u16, a: u16, b: u16, mask: u32 },
+    /// `i8x16.shuffle` of `args` and `args + 2` into `args`, for larger frames.
+    I8x16ShuffleArgs { args: Slot, mask: u32 },
+    /// `dst = bitselect(a, b, c)`, for frames whose slots fit in 16 bits.
+    V128Bitselect { dst: u16, a: u16, b: u16, c: u16 },
+    /// `bitselect` of `args`, `args + 2`, `args + 4` into `args`, for larger frames.
+    V128BitselectArgs { args: Slot },
+    V128Load { dst: Slot, addr: Slot, offset: u32 },
+    V128Load8x8S { dst: Slot, addr: Slot, offset: u32 },
+    V128Load8x8U { dst: Slot, addr: Slot, offset: u32 },
+    V128Load16x4S { dst: Slot, addr: Slot, offset: u32 },
+    V128Load16x4U { dst: Slot, addr: Slot, offset: u32 },
+    V128Load32x2S { dst: Slot, addr: Slot, offset: u32 },
+    V128Load32x2U { dst: Slot, addr: Slot, offset: u32 },
+    V128Load8Splat { dst: Slot, addr: Slot, offset: u32 },
+    V128Load16Splat { dst: Slot, addr: Slot, offset: u32 },
+    V128Load32Splat { dst: Slot, addr: Slot, offset: u32 },
+    V128Load64Splat { dst: Slot, addr: Slot, offset: u32 },
+    V128Load32Zero { dst: Slot, addr: Slot, offset: u32 },
+    V128Load64Zero { dst: Slot, addr: Slot, offset: u32 },
+    /// `v128.loadN_lane`: the address at `args`, the vector at `args + 1`, the result at `args`.
+    V128Load8Lane { args: Slot, offset: u32, lane: u8 },
+    V128Load16Lane { args: Slot, offset: u32, lane: u8 },
+    V128Load32Lane { args: Slot, offset: u32, lane: u8 },
+    V128Load64Lane { args: Slot, offset: u32, lane: u8 },
+    V128Store8Lane { addr: Slot, src: Slot, offset: u32, lane: u8 },
+    V128Store16Lane { addr: Slot, src: Slot, offset: u32, lane: u8 },
+    V128Store32Lane { addr: Slot, src: Slot, offset: u32, lane: u8 },
+    V128Store64Lane { addr: Slot, src: Slot, offset: u32, lane: u8 },
+    I8x16ExtractLaneS { dst: Slot, src: Slot, lane: u8 },
+    I8x16ExtractLaneU { dst: Slot, src: Slot, lane: u8 },
+    I16x8ExtractLaneS { dst: Slot, src: Slot, lane: u8 },
+    I16x8ExtractLaneU { dst: Slot, src: Slot, lane: u8 },
+    I32x4ExtractLane { dst: Slot, src: Slot, lane: u8 },
+    I64x2ExtractLane { dst: Slot, src: Slot, lane: u8 },
+    I8x16ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 },
+    I16x8ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 },
+    I32x4ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 },
+    I64x2ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 },
+    I8x16Splat { dst: Slot, src: Slot },
+    I16x8Splat { dst: Slot, src: Slot },
+    I32x4Splat { dst: Slot, src: Slot },
+    I64x2Splat { dst: Slot, src: Slot },
+    I8x16Swizzle { dst: Slot, a: Slot, b: Slot },
+    I8x16Eq { dst: Slot, a: Slot, b: Slot },
+    I8x16Ne { dst: Slot, a: Slot, b: Slot },
+    I8x16LtS { dst: Slot, a: Slot, b: Slot },
+    I8x16LtU { dst: Slot, a: Slot, b: Slot },
+    I8x16GtS { dst: Slot, a: Slot, b: Slot },
+    I8x16GtU { dst: Slot, a: Slot, b: Slot },
+    I8x16LeS { dst: Slot, a: Slot, b: Slot },
+    I8x16LeU { dst: Slot, a: Slot, b: Slot },
+    I8x16GeS { dst: Slot, a: Slot, b: Slot },
+    I8x16GeU { dst: Slot, a: Slot, b: Slot },
+    I16x8Eq { dst: Slot, a: Slot, b: Slot },
+    I16x8Ne { dst: Slot, a: Slot, b: Slot },
+    I16x8LtS { dst: Slot, a: Slot, b: Slot },
+    I16x8LtU { dst: Slot, a: Slot, b: Slot },
+    I16x8GtS { dst: Slot, a: Slot, b: Slot },
+    I16x8GtU { dst: Slot, a: Slot, b: Slot },
+    I16x8LeS { dst: Slot, a: Slot, b: Slot },
+    I16x8LeU { dst: Slot, a: Slot, b: Slot },
+    I16x8GeS { dst: Slot, a: Slot, b: Slot },
+    I16x8GeU { dst: Slot, a: Slot, b: Slot },
+    I32x4Eq { dst: Slot, a: Slot, b: Slot },
+    I32x4Ne { dst: Slot, a: Slot, b: Slot },
+    I32x4LtS { dst: Slot, a: Slot, b: Slot },
+    I32x4LtU { dst: Slot, a: Slot, b: Slot },
+    I32x4GtS { dst: Slot, a: Slot, b: Slot },
+    I32x4GtU { dst: Slot, a: Slot, b: Slot },
+    I32x4LeS { dst: Slot, a: Slot, b: Slot },
+    I32x4LeU { dst: Slot, a: Slot, b: Slot },
+    I32x4GeS { dst: Slot, a: Slot, b: Slot },
+    I32x4GeU { dst: Slot, a: Slot, b: Slot },
+    I64x2Eq { dst: Slot, a: Slot, b: Slot },
+    I64x2Ne { dst: Slot, a: Slot, b: Slot },
+    I64x2LtS { dst: Slot, a: Slot, b: Slot },
+    I64x2GtS { dst: Slot, a: Slot, b: Slot },
+    I64x2LeS { dst: Slot, a: Slot, b: Slot },
+    I64x2GeS { dst: Slot, a: Slot, b: Slot },
+    F32x4Eq { dst: Slot, a: Slot, b: Slot },
+    F32x4Ne { dst: Slot, a: Slot, b: Slot },
+    F32x4Lt { dst: Slot, a: Slot, b: Slot },
+    F32x4Gt { dst: Slot, a: Slot, b: Slot },
+    F32x4Le { dst: Slot, a: Slot, b: Slot },
+    F32x4Ge { dst: Slot, a: Slot, b: Slot },
+    F64x2Eq { dst: Slot, a: Slot, b: Slot },
+    F64x2Ne { dst: Slot, a: Slot, b: Slot },
+    F64x2Lt { dst: Slot, a: Slot, b: Slot },
+    F64x2Gt { dst: Slot, a: Slot, b: Slot },
+    F64x2Le { dst: Slot, a: Slot, b: Slot },
+    F64x2Ge { dst: Slot, a: Slot, b: Slot },
+    V128Not { dst: Slot, src: Slot },
+    V128And { dst: Slot, a: Slot, b: Slot },
+    V128AndNot { dst: Slot, a: Slot, b: Slot },
+    V128Or { dst: Slot, a: Slot, b: Slot },
+    V128Xor { dst: Slot, a: Slot, b: Slot },
+    V128AnyTrue { dst: Slot, src: Slot },
+    I8x16Abs { dst: Slot, src: Slot },
+    I8x16Neg { dst: Slot, src: Slot },
+    I8x16AllTrue { dst: Slot, src: Slot },
+    I8x16Bitmask { dst: Slot, src: Slot },
+    I8x16Shl { dst: Slot, a: Slot, b: Slot },
+    I8x16ShlImm { dst: Slot, a: Slot, imm: u32 },
+    I8x16ShrS { dst: Slot, a: Slot, b: Slot },
+    I8x16ShrSImm { dst: Slot, a: Slot, imm: u32 },
+    I8x16ShrU { dst: Slot, a: Slot, b: Slot },
+    I8x16ShrUImm { dst: Slot, a: Slot, imm: u32 },
+    I8x16Add { dst: Slot, a: Slot, b: Slot },
+    I8x16Sub { dst: Slot, a: Slot, b: Slot },
+    I16x8Abs { dst: Slot, src: Slot },
+    I16x8Neg { dst: Slot, src: Slot },
+    I16x8AllTrue { dst: Slot, src: Slot },
+    I16x8Bitmask { dst: Slot, src: Slot },
+    I16x8Shl { dst: Slot, a: Slot, b: Slot },
+    I16x8ShlImm { dst: Slot, a: Slot, imm: u32 },
+    I16x8ShrS { dst: Slot, a: Slot, b: Slot },
+    I16x8ShrSImm { dst: Slot, a: Slot, imm: u32 },
+    I16x8ShrU { dst: Slot, a: Slot, b: Slot },
+    I16x8ShrUImm { dst: Slot, a: Slot, imm: u32 },
+    I16x8Add { dst: Slot, a: Slot, b: Slot },
+    I16x8Sub { dst: Slot, a: Slot, b: Slot },
+    I32x4Abs { dst: Slot, src: Slot },
+    I32x4Neg { dst: Slot, src: Slot },
+    I32x4AllTrue { dst: Slot, src: Slot },
+    I32x4Bitmask { dst: Slot, src: Slot },
+    I32x4Shl { dst: Slot, a: Slot, b: Slot },
+    I32x4ShlImm { dst: Slot, a: Slot, imm: u32 },
+    I32x4ShrS { dst: Slot, a: Slot, b: Slot },
+    I32x4ShrSImm { dst: Slot, a: Slot, imm: u32 },
+    I32x4ShrU { dst: Slot, a: Slot, b: Slot },
+    I32x4ShrUImm { dst: Slot, a: Slot, imm: u32 },
+    I32x4Add { dst: Slot, a: Slot, b: Slot },
+    I32x4Sub { dst: Slot, a: Slot, b: Slot },
+    I64x2Abs { dst: Slot, src: Slot },
+    I64x2Neg { dst: Slot, src: Slot },
+    I64x2AllTrue { dst: Slot, src: Slot },
+    I64x2Bitmask { dst: Slot, src: Slot },
+    I64x2Shl { dst: Slot, a: Slot, b: Slot },
+    I64x2ShlImm { dst: Slot, a: Slot, imm: u32 },
+    I64x2ShrS { dst: Slot, a: Slot, b: Slot },
+    I64x2ShrSImm { dst: Slot, a: Slot, imm: u32 },
+    I64x2ShrU { dst: Slot, a: Slot, b: Slot },
+    I64x2ShrUImm { dst: Slot, a: Slot, imm: u32 },
+    I64x2Add { dst: Slot, a: Slot, b: Slot },
+    I64x2Sub { dst: Slot, a: Slot, b: Slot },
+    I8x16Popcnt { dst: Slot, src: Slot },
+    I8x16AddSatS { dst: Slot, a: Slot, b: Slot },
+    I8x16AddSatU { dst: Slot, a: Slot, b: Slot },
+    I8x16SubSatS { dst: Slot, a: Slot, b: Slot },
+    I8x16SubSatU { dst: Slot, a: Slot, b: Slot },
+    I8x16AvgrU { dst: Slot, a: Slot, b: Slot },
+    I16x8AddSatS { dst: Slot, a: Slot, b: Slot },
+    I16x8AddSatU { dst: Slot, a: Slot, b: Slot },
+    I16x8SubSatS { dst: Slot, a: Slot, b: Slot },
+    I16x8SubSatU { dst: Slot, a: Slot, b: Slot },
+    I16x8AvgrU { dst: Slot, a: Slot, b: Slot },
+    I8x16MinS { dst: Slot, a: Slot, b: Slot },
+    I8x16MinU { dst: Slot, a: Slot, b: Slot },
+    I8x16MaxS { dst: Slot, a: Slot, b: Slot },
+    I8x16MaxU { dst: Slot, a: Slot, b: Slot },
+    I16x8MinS { dst: Slot, a: Slot, b: Slot },
+    I16x8MinU { dst: Slot, a: Slot, b: Slot },
+    I16x8MaxS { dst: Slot, a: Slot, b: Slot },
+    I16x8MaxU { dst: Slot, a: Slot, b: Slot },
+    I32x4MinS { dst: Slot, a: Slot, b: Slot },
+    I32x4MinU { dst: Slot, a: Slot, b: Slot },
+    I32x4MaxS { dst: Slot, a: Slot, b: Slot },
+    I32x4MaxU { dst: Slot, a: Slot, b: Slot },
+    I16x8Mul { dst: Slot, a: Slot, b: Slot },
+    I32x4Mul { dst: Slot, a: Slot, b: Slot },
+    I64x2Mul { dst: Slot, a: Slot, b: Slot },
+    I8x16NarrowI16x8S { dst: Slot, a: Slot, b: Slot },
+    I8x16NarrowI16x8U { dst: Slot, a: Slot, b: Slot },
+    I16x8NarrowI32x4S { dst: Slot, a: Slot, b: Slot },
+    I16x8NarrowI32x4U { dst: Slot, a: Slot, b: Slot },
+    I16x8ExtendLowI8x16S { dst: Slot, src: Slot },
+    I16x8ExtMulLowI8x16S { dst: Slot, a: Slot, b: Slot },
+    I16x8ExtendLowI8x16U { dst: Slot, src: Slot },
+    I16x8ExtMulLowI8x16U { dst: Slot, a: Slot, b: Slot },
+    I16x8ExtendHighI8x16S { dst: Slot, src: Slot },
+    I16x8ExtMulHighI8x16S { dst: Slot, a: Slot, b: Slot },
+    I16x8ExtendHighI8x16U { dst: Slot, src: Slot },
+    I16x8ExtMulHighI8x16U { dst: Slot, a: Slot, b: Slot },
+    I32x4ExtendLowI16x8S { dst: Slot, src: Slot },
+    I32x4ExtMulLowI16x8S { dst: Slot, a: Slot, b: Slot },
+    I32x4ExtendLowI16x8U { dst: Slot, src: Slot },
+    I32x4ExtMulLowI16x8U { dst: Slot, a: Slot, b: Slot },
+    I32x4ExtendHighI16x8S { dst: Slot, src: Slot },
+    I32x4ExtMulHighI16x8S { dst: Slot, a: Slot, b: Slot },
+    I32x4ExtendHighI16x8U { dst: Slot, src: Slot },
+    I32x4ExtMulHighI16x8U { dst: Slot, a: Slot, b: Slot },
+    I64x2ExtendLowI32x4S { dst: Slot, src: Slot },
+    I64x2ExtMulLowI32x4S { dst: Slot, a: Slot, b: Slot },
+    I64x2ExtendLowI32x4U { dst: Slot, src: Slot },
+    I64x2ExtMulLowI32x4U { dst: Slot, a: Slot, b: Slot },
+    I64x2ExtendHighI32x4S { dst: Slot, src: Slot },
+    I64x2ExtMulHighI32x4S { dst: Slot, a: Slot, b: Slot },
+    I64x2ExtendHighI32x4U { dst: Slot, src: Slot },
+    I64x2ExtMulHighI32x4U { dst: Slot, a: Slot, b: Slot },
+    I16x8ExtAddPairwiseI8x16S { dst: Slot, src: Slot },
+    I16x8ExtAddPairwiseI8x16U { dst: Slot, src: Slot },
+    I32x4ExtAddPairwiseI16x8S { dst: Slot, src: Slot },
+    I32x4ExtAddPairwiseI16x8U { dst: Slot, src: Slot },
+    I16x8Q15MulrSatS { dst: Slot, a: Slot, b: Slot },
+    I32x4DotI16x8S { dst: Slot, a: Slot, b: Slot },
+    F32x4Ceil { dst: Slot, src: Slot },
+    F32x4Floor { dst: Slot, src: Slot },
+    F32x4Trunc { dst: Slot, src: Slot },
+    F32x4Nearest { dst: Slot, src: Slot },
+    F32x4Abs { dst: Slot, src: Slot },
+    F32x4Neg { dst: Slot, src: Slot },
+    F32x4Sqrt { dst: Slot, src: Slot },
+    F32x4Add { dst: Slot, a: Slot, b: Slot },
+    F32x4Sub { dst: Slot, a: Slot, b: Slot },
+    F32x4Mul { dst: Slot, a: Slot, b: Slot },
+    F32x4Div { dst: Slot, a: Slot, b: Slot },
+    F32x4Min { dst: Slot, a: Slot, b: Slot },
+    F32x4Max { dst: Slot, a: Slot, b: Slot },
+    F32x4PMin { dst: Slot, a: Slot, b: Slot },
+    F32x4PMax { dst: Slot, a: Slot, b: Slot },
+    F64x2Ceil { dst: Slot, src: Slot },
+    F64x2Floor { dst: Slot, src: Slot },
+    F64x2Trunc { dst: Slot, src: Slot },
+    F64x2Nearest { dst: Slot, src: Slot },
+    F64x2Abs { dst: Slot, src: Slot },
+    F64x2Neg { dst: Slot, src: Slot },
+    F64x2Sqrt { dst: Slot, src: Slot },
+    F64x2Add { dst: Slot, a: Slot, b: Slot },
+    F64x2Sub { dst: Slot, a: Slot, b: Slot },
+    F64x2Mul { dst: Slot, a: Slot, b: Slot },
+    F64x2Div { dst: Slot, a: Slot, b: Slot },
+    F64x2Min { dst: Slot, a: Slot, b: Slot },
+    F64x2Max { dst: Slot, a: Slot, b: Slot },
+    F64x2PMin { dst: Slot, a: Slot, b: Slot },
+    F64x2PMax { dst: Slot, a: Slot, b: Slot },
+    I32x4TruncSatF32x4S { dst: Slot, src: Slot },
+    I32x4TruncSatF32x4U { dst: Slot, src: Slot },
+    F32x4ConvertI32x4S { dst: Slot, src: Slot },
+    F32x4ConvertI32x4U { dst: Slot, src: Slot },
+    I32x4TruncSatF64x2SZero { dst: Slot, src: Slot },
+    I32x4TruncSatF64x2UZero { dst: Slot, src: Slot },
+    F64x2ConvertLowI32x4S { dst: Slot, src: Slot },
+    F64x2ConvertLowI32x4U { dst: Slot, src: Slot },
+    F32x4DemoteF64x2Zero { dst: Slot, src: Slot },
+    F64x2PromoteLowF32x4 { dst: Slot, src: Slot },
 }
 
 const _: () = assert!(std::mem::size_of::<Op>() <= 16);
@@ -285,7 +541,9 @@ impl Op {
     /// Redirects the final write of a producer (see [`Op::dst_mut`]) to slot `to`; false if this
     /// instruction has no such write or `to` does not fit its encoding.
     pub(crate) fn retarget(&mut self, to: Slot) -> bool {
-        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } = self {
+        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. }
+        | Op::V128Bitselect { dst, .. } = self
+        {
             return u16::try_from(to).map(|t| *dst = t).is_ok();
         }
         self.dst_mut().map(|d| *d = to).is_some()
@@ -293,7 +551,9 @@ impl Op {
 
     /// The slot a producer writes last, if it is one.
     pub(crate) fn dst(&mut self) -> Option<Slot> {
-        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } = self {
+        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. }
+        | Op::V128Bitselect { dst, .. } = self
+        {
             return Some(*dst as Slot);
         }
         self.dst_mut().map(|d| *d)
@@ -358,7 +618,93 @@ impl Op {
             | I32TruncSatF32U { dst, .. } | I32TruncSatF64S { dst, .. }
             | I32TruncSatF64U { dst, .. } | I64TruncSatF32S { dst, .. }
             | I64TruncSatF32U { dst, .. } | I64TruncSatF64S { dst, .. }
-            | I64TruncSatF64U { dst, .. } => Some(dst),
+            | I64TruncSatF64U { dst, .. }
+            | V128Const { dst, .. }
+            | V128Load { dst, .. } | V128Load8x8S { dst, .. } | V128Load8x8U { dst, .. }
+            | V128Load16x4S { dst, .. } | V128Load16x4U { dst, .. } | V128Load32x2S { dst, .. }
+            | V128Load32x2U { dst, .. } | V128Load8Splat { dst, .. } | V128Load16Splat { dst, .. }
+            | V128Load32Splat { dst, .. } | V128Load64Splat { dst, .. } | V128Load32Zero { dst, .. }
+            | V128Load64Zero { dst, .. } | I8x16ExtractLaneS { dst, .. }
+            | I8x16ExtractLaneU { dst, .. } | I16x8ExtractLaneS { dst, .. }
+            | I16x8ExtractLaneU { dst, .. } | I32x4ExtractLane { dst, .. }
+            | I64x2ExtractLane { dst, .. } | I8x16ReplaceLane { dst, .. }
+            | I16x8ReplaceLane { dst, .. } | I32x4ReplaceLane { dst, .. }
+            | I64x2ReplaceLane { dst, .. } | I8x16Splat { dst, .. } | I16x8Splat { dst, .. }
+            | I32x4Splat { dst, .. } | I64x2Splat { dst, .. } | I8x16Swizzle { dst, .. }
+            | I8x16Eq { dst, .. } | I8x16Ne { dst, .. } | I8x16LtS { dst, .. }
+            | I8x16LtU { dst, .. } | I8x16GtS { dst, .. } | I8x16GtU { dst, .. }
+            | I8x16LeS { dst, .. } | I8x16LeU { dst, .. } | I8x16GeS { dst, .. }
+            | I8x16GeU { dst, .. } | I16x8Eq { dst, .. } | I16x8Ne { dst, .. }
+            | I16x8LtS { dst, .. } | I16x8LtU { dst, .. } | I16x8GtS { dst, .. }
+            | I16x8GtU { dst, .. } | I16x8LeS { dst, .. } | I16x8LeU { dst, .. }
+            | I16x8GeS { dst, .. } | I16x8GeU { dst, .. } | I32x4Eq { dst, .. }
+            | I32x4Ne { dst, .. } | I32x4LtS { dst, .. } | I32x4LtU { dst, .. }
+            | I32x4GtS { dst, .. } | I32x4GtU { dst, .. } | I32x4LeS { dst, .. }
+            | I32x4LeU { dst, .. } | I32x4GeS { dst, .. } | I32x4GeU { dst, .. }
+            | I64x2Eq { dst, .. } | I64x2Ne { dst, .. } | I64x2LtS { dst, .. }
+            | I64x2GtS { dst, .. } | I64x2LeS { dst, .. } | I64x2GeS { dst, .. }
+            | F32x4Eq { dst, .. } | F32x4Ne { dst, .. } | F32x4Lt { dst, .. } | F32x4Gt { dst, .. }
+            | F32x4Le { dst, .. } | F32x4Ge { dst, .. } | F64x2Eq { dst, .. } | F64x2Ne { dst, .. }
+            | F64x2Lt { dst, .. } | F64x2Gt { dst, .. } | F64x2Le { dst, .. } | F64x2Ge { dst, .. }
+            | V128Not { dst, .. } | V128And { dst, .. } | V128AndNot { dst, .. }
+            | V128Or { dst, .. } | V128Xor { dst, .. } | V128AnyTrue { dst, .. }
+            | I8x16Abs { dst, .. } | I8x16Neg { dst, .. } | I8x16AllTrue { dst, .. }
+            | I8x16Bitmask { dst, .. } | I8x16Shl { dst, .. } | I8x16ShlImm { dst, .. }
+            | I8x16ShrS { dst, .. } | I8x16ShrSImm { dst, .. } | I8x16ShrU { dst, .. }
+            | I8x16ShrUImm { dst, .. } | I8x16Add { dst, .. } | I8x16Sub { dst, .. }
+            | I16x8Abs { dst, .. } | I16x8Neg { dst, .. } | I16x8AllTrue { dst, .. }
+            | I16x8Bitmask { dst, .. } | I16x8Shl { dst, .. } | I16x8ShlImm { dst, .. }
+            | I16x8ShrS { dst, .. } | I16x8ShrSImm { dst, .. } | I16x8ShrU { dst, .. }
+            | I16x8ShrUImm { dst, .. } | I16x8Add { dst, .. } | I16x8Sub { dst, .. }
+            | I32x4Abs { dst, .. } | I32x4Neg { dst, .. } | I32x4AllTrue { dst, .. }
+            | I32x4Bitmask { dst, .. } | I32x4Shl { dst, .. } | I32x4ShlImm { dst, .. }
+            | I32x4ShrS { dst, .. } | I32x4ShrSImm { dst, .. } | I32x4ShrU { dst, .. }
+            | I32x4ShrUImm { dst, .. } | I32x4Add { dst, .. } | I32x4Sub { dst, .. }
+            | I64x2Abs { dst, .. } | I64x2Neg { dst, .. } | I64x2AllTrue { dst, .. }
+            | I64x2Bitmask { dst, .. } | I64x2Shl { dst, .. } | I64x2ShlImm { dst, .. }
+            | I64x2ShrS { dst, .. } | I64x2ShrSImm { dst, .. } | I64x2ShrU { dst, .. }
+            | I64x2ShrUImm { dst, .. } | I64x2Add { dst, .. } | I64x2Sub { dst, .. }
+            | I8x16Popcnt { dst, .. } | I8x16AddSatS { dst, .. } | I8x16AddSatU { dst, .. }
+            | I8x16SubSatS { dst, .. } | I8x16SubSatU { dst, .. } | I8x16AvgrU { dst, .. }
+            | I16x8AddSatS { dst, .. } | I16x8AddSatU { dst, .. } | I16x8SubSatS { dst, .. }
+            | I16x8SubSatU { dst, .. } | I16x8AvgrU { dst, .. } | I8x16MinS { dst, .. }
+            | I8x16MinU { dst, .. } | I8x16MaxS { dst, .. } | I8x16MaxU { dst, .. }
+            | I16x8MinS { dst, .. } | I16x8MinU { dst, .. } | I16x8MaxS { dst, .. }
+            | I16x8MaxU { dst, .. } | I32x4MinS { dst, .. } | I32x4MinU { dst, .. }
+            | I32x4MaxS { dst, .. } | I32x4MaxU { dst, .. } | I16x8Mul { dst, .. }
+            | I32x4Mul { dst, .. } | I64x2Mul { dst, .. } | I8x16NarrowI16x8S { dst, .. }
+            | I8x16NarrowI16x8U { dst, .. } | I16x8NarrowI32x4S { dst, .. }
+            | I16x8NarrowI32x4U { dst, .. } | I16x8ExtendLowI8x16S { dst, .. }
+            | I16x8ExtMulLowI8x16S { dst, .. } | I16x8ExtendLowI8x16U { dst, .. }
+            | I16x8ExtMulLowI8x16U { dst, .. } | I16x8ExtendHighI8x16S { dst, .. }
+            | I16x8ExtMulHighI8x16S { dst, .. } | I16x8ExtendHighI8x16U { dst, .. }
+            | I16x8ExtMulHighI8x16U { dst, .. } | I32x4ExtendLowI16x8S { dst, .. }
+            | I32x4ExtMulLowI16x8S { dst, .. } | I32x4ExtendLowI16x8U { dst, .. }
+            | I32x4ExtMulLowI16x8U { dst, .. } | I32x4ExtendHighI16x8S { dst, .. }
+            | I32x4ExtMulHighI16x8S { dst, .. } | I32x4ExtendHighI16x8U { dst, .. }
+            | I32x4ExtMulHighI16x8U { dst, .. } | I64x2ExtendLowI32x4S { dst, .. }
+            | I64x2ExtMulLowI32x4S { dst, .. } | I64x2ExtendLowI32x4U { dst, .. }
+            | I64x2ExtMulLowI32x4U { dst, .. } | I64x2ExtendHighI32x4S { dst, .. }
+            | I64x2ExtMulHighI32x4S { dst, .. } | I64x2ExtendHighI32x4U { dst, .. }
+            | I64x2ExtMulHighI32x4U { dst, .. } | I16x8ExtAddPairwiseI8x16S { dst, .. }
+            | I16x8ExtAddPairwiseI8x16U { dst, .. } | I32x4ExtAddPairwiseI16x8S { dst, .. }
+            | I32x4ExtAddPairwiseI16x8U { dst, .. } | I16x8Q15MulrSatS { dst, .. }
+            | I32x4DotI16x8S { dst, .. } | F32x4Ceil { dst, .. } | F32x4Floor { dst, .. }
+            | F32x4Trunc { dst, .. } | F32x4Nearest { dst, .. } | F32x4Abs { dst, .. }
+            | F32x4Neg { dst, .. } | F32x4Sqrt { dst, .. } | F32x4Add { dst, .. }
+            | F32x4Sub { dst, .. } | F32x4Mul { dst, .. } | F32x4Div { dst, .. }
+            | F32x4Min { dst, .. } | F32x4Max { dst, .. } | F32x4PMin { dst, .. }
+            | F32x4PMax { dst, .. } | F64x2Ceil { dst, .. } | F64x2Floor { dst, .. }
+            | F64x2Trunc { dst, .. } | F64x2Nearest { dst, .. } | F64x2Abs { dst, .. }
+            | F64x2Neg { dst, .. } | F64x2Sqrt { dst, .. } | F64x2Add { dst, .. }
+            | F64x2Sub { dst, .. } | F64x2Mul { dst, .. } | F64x2Div { dst, .. }
+            | F64x2Min { dst, .. } | F64x2Max { dst, .. } | F64x2PMin { dst, .. }
+            | F64x2PMax { dst, .. } | I32x4TruncSatF32x4S { dst, .. }
+            | I32x4TruncSatF32x4U { dst, .. } | F32x4ConvertI32x4S { dst, .. }
+            | F32x4ConvertI32x4U { dst, .. } | I32x4TruncSatF64x2SZero { dst, .. }
+            | I32x4TruncSatF64x2UZero { dst, .. } | F64x2ConvertLowI32x4S { dst, .. }
+            | F64x2ConvertLowI32x4U { dst, .. } | F32x4DemoteF64x2Zero { dst, .. }
+            | F64x2PromoteLowF32x4 { dst, .. } => Some(dst),
             _ => None,
         }
     }

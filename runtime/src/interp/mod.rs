@@ -6,6 +6,9 @@ mod bulk;
 mod exec;
 mod ir;
 mod num;
+mod simd;
+#[cfg(test)]
+mod tests;
 mod translate;
 
 use crate::api::{CompileError, Trap};
@@ -31,6 +34,8 @@ pub(crate) struct InterpModule {
     /// The module, for its data and element segments.
     pub module: Arc<Module>,
     pub funcs: Vec<InterpFunc>,
+    /// The v128 constants and `i8x16.shuffle` masks the code refers to by index.
+    pub v128_consts: Box<[u128]>,
 }
 
 /// The Interpreter engine.
@@ -44,10 +49,11 @@ impl Interpreter {
 
 impl Engine for Interpreter {
     fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError> {
+        let mut pool = translate::V128Pool::default();
         let funcs = (0..module.bodies.len())
-            .map(|i| translate::translate(module, i))
+            .map(|i| translate::translate(module, i, &mut pool))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Arc::new(InterpModule { module: module.clone(), funcs }))
+        Ok(Arc::new(InterpModule { module: module.clone(), funcs, v128_consts: pool.finish() }))
     }
 
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {

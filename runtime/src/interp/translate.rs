@@ -14,7 +14,33 @@ use super::ir::{Op, Slot};
 use super::InterpFunc;
 use crate::api::{CompileError, ValType};
 use crate::wasm::Module;
+use std::collections::HashMap;
 use wasmparser::{BlockType, FunctionBody, Operator};
+
+#[path = "translate_simd.rs"]
+mod simd;
+
+/// A module's v128 constants and shuffle masks, each stored once; instructions refer to them by
+/// index ([`super::InterpModule::v128_consts`]).
+#[derive(Default)]
+pub(crate) struct V128Pool {
+    values: Vec<u128>,
+    index: HashMap<u128, u32>,
+}
+
+impl V128Pool {
+    fn intern(&mut self, v: u128) -> u32 {
+        let values = &mut self.values;
+        *self.index.entry(v).or_insert_with(|| {
+            values.push(v);
+            (values.len() - 1) as u32
+        })
+    }
+
+    pub(crate) fn finish(self) -> Box<[u128]> {
+        self.values.into_boxed_slice()
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Operand {
@@ -254,6 +280,7 @@ type Un = fn(Slot, Slot) -> Op;
 
 struct Translator<'m> {
     module: &'m Module,
+    pool: &'m mut V128Pool,
     code: Vec<Op>,
     stack: OpStack,
     ctrl: Vec<Ctrl>,
@@ -279,7 +306,7 @@ fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
 }
 
 /// Translates the `index`-th function body of `module`.
-pub(crate) fn translate(module: &Module, index: usize) -> Result<InterpFunc, CompileError> {
+pub(crate) fn translate(module: &Module, index: usize, pool: &mut V128Pool) -> Result<InterpFunc, CompileError> {
     let body: FunctionBody<'_> = crate::wasm::body(module, index);
     let ty = module.func_type(module.num_imported_funcs + index as u32);
     let num_results = ty.results().len() as u32;
@@ -305,6 +332,7 @@ pub(crate) fn translate(module: &Module, index: usize) -> Result<InterpFunc, Com
     let result_wide: Vec<bool> = ty.results().iter().map(|t| is_wide(*t)).collect();
     let mut t = Translator {
         module,
+        pool,
         code: Vec::new(),
         stack: OpStack::default(),
         ctrl: vec![c_func(result_wide)],
@@ -383,14 +411,10 @@ impl Translator<'_> {
             }
             Operand::Const(c) => self.emit_const(dst, c),
             Operand::ConstV128(c) => {
-                self.emit_const64(dst, c as u64);
-                self.emit_const64(dst + 1, (c >> 64) as u64);
+                let index = self.pool.intern(c);
+                self.emit(Op::V128Const { dst, index });
             }
         }
-    }
-
-    fn emit_const64(&mut self, dst: Slot, c: u64) {
-        self.emit(Op::Const64 { dst, lo: c as u32, hi: (c >> 32) as u32 });
     }
 
     fn pc(&self) -> u32 {
@@ -565,13 +589,18 @@ impl Translator<'_> {
     }
 
     fn bin(&mut self, make: Bin) {
+        self.bin_to(false, make)
+    }
+
+    /// A binary operator whose result is a v128 when `wide`.
+    fn bin_to(&mut self, wide: bool, make: impl FnOnce(Slot, Slot, Slot) -> Op) {
         let len = self.stack.len();
         let a = self.operand_slot(len - 2);
         let b = self.operand_slot(len - 1);
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
         self.emit_producer(make(dst, a, b));
-        self.push(Operand::Temp);
+        self.push_wide(Operand::Temp, wide);
     }
 
     /// A binary operator with an immediate form for a constant right operand (or left one when
@@ -606,12 +635,17 @@ impl Translator<'_> {
     }
 
     fn un_with(&mut self, make: impl FnOnce(Slot, Slot) -> Op) {
+        self.un_to(false, make)
+    }
+
+    /// A unary operator whose result is a v128 when `wide`.
+    fn un_to(&mut self, wide: bool, make: impl FnOnce(Slot, Slot) -> Op) {
         let len = self.stack.len();
         let src = self.operand_slot(len - 1);
         self.stack.pop();
         let dst = self.slot_at(len - 1);
         self.emit_producer(make(dst, src));
-        self.push(Operand::Temp);
+        self.push_wide(Operand::Temp, wide);
     }
 
     /// An instruction taking its `n` operands from consecutive slots (and pushing nothing).
@@ -623,7 +657,7 @@ impl Translator<'_> {
         self.emit(make(args));
     }
 
-    fn store(&mut self, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+    fn store(&mut self, offset: u64, make: impl FnOnce(Slot, Slot, u32) -> Op) {
         let len = self.stack.len();
         let addr = self.operand_slot(len - 2);
         let src = self.operand_slot(len - 1);
@@ -772,13 +806,10 @@ impl Translator<'_> {
                     (Some(dst), Some(a), Some(b), Some(cond)) => {
                         self.emit_producer(Op::Select16 { dst, a, b, cond })
                     }
-                    _ if wide => return Err(unsupported(&op, offset)),
                     _ => {
                         // Frames past 65 536 slots: place `a` in `dst` first.
-                        if a != dst {
-                            self.emit(Op::Copy { dst, src: a });
-                        }
-                        self.emit(Op::Select { dst, b, cond });
+                        self.emit_copy(dst, a, wide);
+                        self.emit(if wide { Op::SelectWide128 { dst, b, cond } } else { Op::Select { dst, b, cond } });
                     }
                 }
                 self.push_wide(Operand::Temp, wide);
@@ -1025,7 +1056,7 @@ impl Translator<'_> {
                 self.stack.truncate(len - 2);
                 self.emit(Op::TableSet { table, index, src });
             }
-            op => return Err(unsupported(&op, offset)),
+            op => return self.simd_op(op, offset),
         }
         Ok(())
     }

@@ -1,0 +1,68 @@
+//! Interpreter tests that need its insides or shapes the spec tests do not reach.
+
+use crate::{ModuleConfig, Runtime, RuntimeConfig, Val};
+
+fn run(wat: &str, name: &str, args: &[Val]) -> Vec<Val> {
+    let runtime = Runtime::with_config(RuntimeConfig::interpreter());
+    let module = runtime.compile(wat).expect("valid module");
+    let instance = runtime.instantiate(&module, ModuleConfig::new()).expect("instantiates");
+    instance.func(name).expect("exported").call(args).expect("no trap")
+}
+
+fn bytes(f: impl Fn(u8) -> u8) -> u128 {
+    u128::from_le_bytes(std::array::from_fn(|i| f(i as u8)))
+}
+
+/// Frames past 65 536 slots take the fallback forms of the instructions whose operands are
+/// 16-bit slots in the common form (shuffle, bitselect, select).
+#[test]
+fn v128_in_frames_past_16_bit_slots() {
+    let locals = "v128 ".repeat(40_000);
+    let mask: String = (0..16).map(|i| format!(" {}", 31 - i)).collect();
+    let wat = format!(
+        r#"(module
+          (func (export "f") (param $a v128) (param $b v128) (param $c v128) (param $s i32) (result v128)
+            (local {locals})
+            (local.set 39990 (i8x16.shuffle{mask} (local.get $a) (local.get $b)))
+            (local.set 39991 (v128.bitselect (local.get 39990) (local.get $a) (local.get $c)))
+            (select (local.get 39991) (local.get $b) (local.get $s))))"#
+    );
+    let (a, b, c) = (bytes(|i| i), bytes(|i| 16 + i), bytes(|i| if i % 2 == 0 { 0xff } else { 0 }));
+    let shuffled = bytes(|i| 31 - i);
+    let selected = (shuffled & c) | (a & !c);
+    for (s, want) in [(1, selected), (0, b)] {
+        let args = [Val::V128(a), Val::V128(b), Val::V128(c), Val::I32(s)];
+        assert_eq!(run(&wat, "f", &args), vec![Val::V128(want)]);
+    }
+}
+
+/// `local.set` folds into v128 producers, also when the local is one of their operands or is
+/// still on the operand stack.
+#[test]
+fn local_set_folds_into_v128_producers() {
+    let wat = r#"(module
+      (func (export "f") (param $x v128) (param $y v128) (result v128 v128 i32)
+        (local.get $x)
+        (local.set $x (i32x4.add (local.get $x) (local.get $y)))
+        (local.set $y (i32x4.shl (local.get $x) (i32.const 33)))
+        (local.get $y)
+        (i32x4.extract_lane 3 (local.get $x))))"#;
+    let (x, y) = (bytes(|i| i), bytes(|_| 1));
+    let sum = x + y; // No carries cross bytes.
+    let shifted = u128::from_le_bytes(std::array::from_fn(|i| {
+        let lane = u32::from_le_bytes(sum.to_le_bytes()[i / 4 * 4..i / 4 * 4 + 4].try_into().unwrap()) << 1;
+        lane.to_le_bytes()[i % 4]
+    }));
+    let lane3 = (sum >> 96) as u32 as i32;
+    assert_eq!(run(wat, "f", &[Val::V128(x), Val::V128(y)]), vec![Val::V128(x), Val::V128(shifted), Val::I32(lane3)]);
+}
+
+/// v128 constants come from the module's pool, shared by all functions.
+#[test]
+fn v128_constants_across_functions() {
+    let wat = r#"(module
+      (func $k (result v128) (v128.const i64x2 1 2))
+      (func (export "f") (result v128)
+        (i64x2.add (call $k) (v128.const i64x2 1 2))))"#;
+    assert_eq!(run(wat, "f", &[]), vec![Val::V128(2 | 4 << 64)]);
+}
