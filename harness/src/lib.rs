@@ -1,4 +1,5 @@
-//! zerowasm's conformance harness: the WebAssembly spec test runner ([`spectest`]) and the
+//! zerowasm's conformance harness: the WebAssembly spec test runner ([`spectest`]), the WASI
+//! runner ([`wasi`]) and the
 //! benchmarks ([`bench`]), shared by the `zerowasm-harness` binary and the crate's tests.
 //!
 //! Everything here drives zerowasm through its public API only: whatever the harness proves,
@@ -6,3 +7,4 @@
 
 pub mod bench;
 pub mod spectest;
+pub mod wasi;

@@ -84,6 +84,38 @@ enum Command {
         #[arg(long, short)]
         jobs: Option<usize>,
     },
+    /// Runs the WASI preview 1 test suite (../shared/wasi-testsuite: c, rust, assemblyscript)
+    /// through the public API, and the corpus programs (../shared/corpus/programs) through the
+    /// `zerowasm` CLI.
+    ///
+    /// Prints one line per test, per-suite counts, `programs: N passed, M failed, K skipped`
+    /// and last `wasi: N passed, M failed, K skipped`. Exits 0 iff nothing failed. Writes
+    /// <report>/<os>-<arch>/wasi.json and wasi.md unless --filter is given.
+    Wasi {
+        /// Engine(s) to run; engines this zerowasm does not have are reported as skipped.
+        #[arg(long, value_enum, default_value = "all")]
+        engine: EngineArg,
+        /// The WASI testsuite folder holding c/, rust/, assemblyscript/ (default:
+        /// $ZEROWASM_WASI_TESTSUITE, then ../shared/wasi-testsuite beside the workspace).
+        #[arg(long, value_name = "DIR")]
+        suite: Option<PathBuf>,
+        /// The corpus programs folder (default: $ZEROWASM_CORPUS, then ../shared/corpus/programs).
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// The `zerowasm` binary to run the programs with (default: the one next to this binary).
+        #[arg(long, value_name = "PATH")]
+        cli: Option<PathBuf>,
+        /// Only the tests whose `<suite>/<name>` (or `programs/<name>`) contains PATTERN;
+        /// repeatable. The report is not written then.
+        #[arg(long = "filter", value_name = "PATTERN")]
+        filter: Vec<String>,
+        /// The reports root; the report goes to DIR/<os>-<arch>/ (default: the workspace's reports/).
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Prints each failure in full.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Runs the benchmarks.
     Bench {
         /// Only the benchmark called NAME.
@@ -132,6 +164,15 @@ fn main() -> ExitCode {
                 jobs,
             };
             ExitCode::from(spectest::command(&opts) as u8)
+        }
+        Command::Wasi { engine, suite, corpus, cli, filter, report, verbose } => {
+            let engines = match engine {
+                EngineArg::Interpreter => vec![Engine::Interpreter],
+                EngineArg::Compiler => vec![Engine::Compiler],
+                EngineArg::All => Engine::ALL.to_vec(),
+            };
+            let opts = zerowasm_harness::wasi::Options { engines, suite, corpus, cli, filter, report, verbose };
+            ExitCode::from(zerowasm_harness::wasi::command(&opts) as u8)
         }
         Command::Bench { only } => match zerowasm_harness::bench::run(only) {
             Ok(()) => ExitCode::SUCCESS,

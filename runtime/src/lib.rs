@@ -23,6 +23,8 @@
 pub mod api;
 pub(crate) mod interp;
 pub(crate) mod vm;
+#[cfg(unix)]
+pub mod wasi;
 pub(crate) mod wasm;
 
 pub use api::*;

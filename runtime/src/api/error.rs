@@ -153,6 +153,21 @@ pub enum Trap {
     Host(String),
     /// The host API was called with arguments that do not match the function's type; nothing ran.
     InvalidArguments(String),
+    /// The guest asked to end the program with this exit status (WASI
+    /// [`proc_exit`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-proc_exitrval-exitcode));
+    /// not a failure of its code. A host function returns it to stop the guest at once;
+    /// [`wasi::run_start`](crate::wasi::run_start) turns it into an exit code.
+    Exit(i32),
+}
+
+impl Trap {
+    /// The exit status if this is [`Trap::Exit`] (the guest called `proc_exit`).
+    pub fn exit_code(&self) -> Option<i32> {
+        match self {
+            Trap::Exit(c) => Some(*c),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Trap {
@@ -170,6 +185,7 @@ impl fmt::Display for Trap {
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::Host(m) => return write!(f, "host function failed: {m}"),
             Trap::InvalidArguments(m) => return write!(f, "invalid arguments: {m}"),
+            Trap::Exit(c) => return write!(f, "exit status {c}"),
         })
     }
 }

@@ -1,0 +1,277 @@
+//! The `zerowasm` command-line tool: runs WebAssembly modules (WASI commands and plain
+//! modules) and compiles them to check them.
+//!
+//! ```text
+//! zerowasm run [--interpreter|--compiler] [--dir HOST[:GUEST][:ro]]... [--env K=V]...
+//!              [--inherit-env] [--max-memory-pages N] [--invoke FUNC] MODULE.wasm [ARGS...]
+//! zerowasm compile MODULE.wasm
+//! zerowasm --version
+//! ```
+//!
+//! Exit status: the guest's exit code for `run` of a WASI command (0 when `_start` returns,
+//! `n` after `proc_exit(n)`); 1 when the module cannot be read, compiled, linked or
+//! instantiated, or a directory cannot be mounted; 134 when the guest traps (as a native
+//! program that aborts); 2 for a usage error.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+use zerowasm::wasi::{self, WasiConfig};
+use zerowasm::{CompiledModule, ModuleConfig, Runtime, RuntimeConfig, Trap, Val, ValType};
+
+#[derive(Parser)]
+#[command(name = "zerowasm", version, about = "Run WebAssembly modules with zerowasm")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs a module: its `_start` (WASI command) or, with --invoke, one exported function.
+    ///
+    /// stdin, stdout and stderr are the guest's; the exit status is the guest's exit code.
+    Run(RunArgs),
+    /// Decodes, validates and compiles a module, and reports how long that took.
+    Compile {
+        /// The module (.wasm binary or .wat text).
+        module: PathBuf,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+}
+
+#[derive(Args)]
+struct EngineArgs {
+    /// Run with the Interpreter (the default: it is the only engine built today).
+    #[arg(long, conflicts_with = "compiler")]
+    interpreter: bool,
+    /// Run with the Compiler (Cranelift); not built yet.
+    #[arg(long)]
+    compiler: bool,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// Mounts host directory HOST at guest path GUEST (default: HOST as given), read-only
+    /// with `:ro`. Repeatable; the first is the guest's fd 3.
+    #[arg(long = "dir", value_name = "HOST[:GUEST][:ro]")]
+    dirs: Vec<String>,
+    /// Sets an environment variable of the guest. Repeatable.
+    #[arg(long = "env", value_name = "K=V")]
+    env: Vec<String>,
+    /// Passes every environment variable of this process to the guest (before --env ones).
+    #[arg(long)]
+    inherit_env: bool,
+    /// Stops the guest after DURATION (e.g. 5s, 100ms). Not supported yet: the engine cannot
+    /// be interrupted.
+    #[arg(long, value_name = "DURATION")]
+    timeout: Option<String>,
+    /// Stops the guest after N units of fuel. Not supported yet.
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Caps every linear memory at N pages of 64 KiB.
+    #[arg(long, value_name = "N")]
+    max_memory_pages: Option<u32>,
+    /// Calls exported function FUNC with ARGS (parsed by its parameter types) and prints its
+    /// results, one per line, instead of running `_start`. `_initialize` runs first if exported.
+    #[arg(long, value_name = "FUNC")]
+    invoke: Option<String>,
+    /// The module (.wasm binary or .wat text).
+    module: PathBuf,
+    /// Arguments for the guest (argv[1..]; argv[0] is the module's file name), or for FUNC.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// A failure that ends the CLI: the message and the exit status.
+struct Fail(String, u8);
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, Fail> {
+    Err(Fail(msg.into(), 1))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.command {
+        Command::Run(a) => run(a),
+        Command::Compile { module, engine } => compile(&module, &engine),
+    };
+    match r {
+        Ok(code) => ExitCode::from(code),
+        Err(Fail(msg, code)) => {
+            eprintln!("zerowasm: error: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn runtime(engine: &EngineArgs, max_pages: Option<u32>) -> Result<Runtime, Fail> {
+    if engine.compiler {
+        return fail("the Compiler engine is not built yet; use --interpreter (the default)");
+    }
+    let mut config = RuntimeConfig::interpreter();
+    if let Some(p) = max_pages {
+        if p > 65536 {
+            return fail(format!("--max-memory-pages {p}: at most 65536 pages (4 GiB)"));
+        }
+        config = config.with_memory_limit_pages(p);
+    }
+    Ok(Runtime::with_config(config))
+}
+
+fn load(runtime: &Runtime, path: &Path) -> Result<CompiledModule, Fail> {
+    let bytes = std::fs::read(path).or_else(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    runtime.compile(&bytes).or_else(|e| fail(format!("invalid module {}: {e}", path.display())))
+}
+
+fn compile(path: &Path, engine: &EngineArgs) -> Result<u8, Fail> {
+    let rt = runtime(engine, None)?;
+    let start = Instant::now();
+    let m = load(&rt, path)?;
+    let t = start.elapsed();
+    println!(
+        "compiled {} in {:.3} ms ({} imports, {} exports, Interpreter)",
+        path.display(),
+        t.as_secs_f64() * 1e3,
+        m.imports().len(),
+        m.exports().len()
+    );
+    Ok(0)
+}
+
+/// `HOST[:GUEST][:ro]`.
+fn parse_dir(spec: &str) -> (String, String, bool) {
+    let (rest, ro) = match spec.strip_suffix(":ro") {
+        Some(r) => (r, true),
+        None => (spec, false),
+    };
+    match rest.split_once(':') {
+        Some((h, g)) if !g.is_empty() => (h.to_string(), g.to_string(), ro),
+        Some((h, _)) => (h.to_string(), h.to_string(), ro),
+        None => (rest.to_string(), rest.to_string(), ro),
+    }
+}
+
+fn run(a: RunArgs) -> Result<u8, Fail> {
+    if a.timeout.is_some() {
+        return fail("--timeout is not supported yet: the Interpreter cannot be interrupted");
+    }
+    if a.fuel.is_some() {
+        return fail("--fuel is not supported yet: the Interpreter does not meter fuel");
+    }
+    let rt = runtime(&a.engine, a.max_memory_pages)?;
+    let module = load(&rt, &a.module)?;
+
+    let name = a.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut config = WasiConfig::new().with_inherited_stdio().with_unstable_alias(true);
+    if a.invoke.is_none() {
+        config = config.with_arg(&name);
+        for arg in &a.args {
+            config = config.with_arg(arg);
+        }
+    } else {
+        config = config.with_arg(&name);
+    }
+    if a.inherit_env {
+        config = config.with_inherited_env();
+    }
+    for kv in &a.env {
+        let Some((k, v)) = kv.split_once('=') else {
+            return fail(format!("--env {kv}: expected K=V"));
+        };
+        if k.is_empty() {
+            return fail(format!("--env {kv}: empty variable name"));
+        }
+        config = config.with_env(k, v);
+    }
+    for d in &a.dirs {
+        let (host, guest, ro) = parse_dir(d);
+        if !Path::new(&host).is_dir() {
+            return fail(format!("cannot mount directory {host}: not a directory or does not exist"));
+        }
+        config = config.with_mount(host, guest, ro);
+    }
+    wasi::instantiate(&rt, config).or_else(|e| fail(e.to_string()))?;
+
+    let instance = match rt.instantiate(&module, ModuleConfig::new()) {
+        Ok(i) => i,
+        Err(zerowasm::InstantiationError::Trap(Trap::Exit(code))) => return Ok(code as u8),
+        Err(zerowasm::InstantiationError::Trap(t)) => return Err(trap(&t)),
+        Err(e) => return fail(format!("cannot instantiate {}: {e}", a.module.display())),
+    };
+
+    match a.invoke {
+        None => {
+            if instance.func("_start").is_none() {
+                return Ok(0);
+            }
+            match wasi::run_start(&instance) {
+                Ok(code) => Ok(code as u8),
+                Err(t) => Err(trap(&t)),
+            }
+        }
+        Some(fname) => {
+            let Some(f) = instance.func(&fname) else {
+                return fail(format!("{} exports no function named {fname:?}", a.module.display()));
+            };
+            if let Some(init) = instance.func("_initialize") {
+                match init.call(&[]) {
+                    Ok(_) => {}
+                    Err(Trap::Exit(code)) => return Ok(code as u8),
+                    Err(t) => return Err(trap(&t)),
+                }
+            }
+            let ty = f.ty();
+            if ty.params().len() != a.args.len() {
+                return fail(format!("{fname} takes {} arguments {ty}, got {}", ty.params().len(), a.args.len()));
+            }
+            let mut args = Vec::new();
+            for (s, t) in a.args.iter().zip(ty.params()) {
+                args.push(parse_val(s, *t).ok_or_else(|| Fail(format!("cannot parse {s:?} as {t}"), 1))?);
+            }
+            match f.call(&args) {
+                Ok(results) => {
+                    for r in results {
+                        println!("{}", show(&r));
+                    }
+                    Ok(0)
+                }
+                Err(Trap::Exit(code)) => Ok(code as u8),
+                Err(t) => Err(trap(&t)),
+            }
+        }
+    }
+}
+
+fn trap(t: &Trap) -> Fail {
+    // Wasm backtraces need engine support that does not exist yet.
+    Fail(format!("wasm trap: {t}"), 134)
+}
+
+fn parse_val(s: &str, t: ValType) -> Option<Val> {
+    Some(match t {
+        ValType::I32 => Val::I32(s.parse::<i32>().ok().or_else(|| s.parse::<u32>().ok().map(|v| v as i32))?),
+        ValType::I64 => Val::I64(s.parse::<i64>().ok().or_else(|| s.parse::<u64>().ok().map(|v| v as i64))?),
+        ValType::F32 => Val::f32(s.parse().ok()?),
+        ValType::F64 => Val::f64(s.parse().ok()?),
+        _ => return None,
+    })
+}
+
+fn show(v: &Val) -> String {
+    match v {
+        Val::I32(x) => x.to_string(),
+        Val::I64(x) => x.to_string(),
+        Val::F32(b) => f32::from_bits(*b).to_string(),
+        Val::F64(b) => f64::from_bits(*b).to_string(),
+        Val::V128(x) => format!("0x{x:032x}"),
+        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(Some(_)) => "funcref".into(),
+        Val::ExternRef(Some(_)) => "externref".into(),
+    }
+}
+

@@ -1,0 +1,131 @@
+//! End-to-end tests of the `zerowasm` CLI: the real guest programs of
+//! ../shared/corpus/programs with PROGRAMS.md's invocations and expected output (the table is
+//! shared with `zerowasm-harness wasi`: harness/src/wasi/programs.rs), and the CLI's own
+//! error paths. Without the corpus ($ZEROWASM_CORPUS or ../shared/corpus/programs) the corpus
+//! test fails and says so.
+
+#[path = "../../harness/src/wasi/programs.rs"]
+#[allow(dead_code)]
+mod programs;
+
+use std::path::Path;
+use std::process::Command;
+
+const CLI: &str = env!("CARGO_BIN_EXE_zerowasm");
+
+#[test]
+fn corpus_programs() {
+    let corpus = programs::corpus_dir(None).expect("no corpus: set $ZEROWASM_CORPUS or provide ../shared/corpus/programs");
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    for p in programs::CASES {
+        match programs::run(p, Path::new(CLI), &corpus).outcome {
+            programs::Outcome::Passed => passed += 1,
+            programs::Outcome::Skipped(_) => {}
+            programs::Outcome::Failed(why) => failures.push(format!("{}: {why}", p.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{} corpus program(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(passed >= 60, "only {passed} programs passed");
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(CLI).args(args).output().expect("run the CLI");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_wat(name: &str, text: &str) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!("zerowasm-cli-{}-{name}", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn version() {
+    let (code, out, _) = run(&["--version"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("zerowasm "), "{out}");
+}
+
+#[test]
+fn malformed_module_reports_offset() {
+    let p = temp_wat("bad.wasm", "\0asm\x01\0\0\0\x01\x05garbage");
+    let (code, _, err) = run(&["run", p.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("zerowasm: error: invalid module") && err.contains("offset 0x"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    let (code, out, _) = run(&["compile", p.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn compile_reports_time() {
+    let p = temp_wat("ok.wat", "(module (func (export \"f\")))");
+    let (code, out, err) = run(&["compile", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(" ms "), "{out}");
+}
+
+#[test]
+fn missing_import_names_module_and_field() {
+    let p = temp_wat("imp.wat", r#"(module (import "env" "nope" (func)))"#);
+    let (code, _, err) = run(&["run", p.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown import: env.nope"), "{err}");
+}
+
+#[test]
+fn trap_message_and_status() {
+    let p = temp_wat("trap.wat", r#"(module (func (export "_start") (drop (i32.div_u (i32.const 1) (i32.const 0)))))"#);
+    let (code, _, err) = run(&["run", p.to_str().unwrap()]);
+    assert_eq!(code, 134);
+    assert_eq!(err.trim(), "zerowasm: error: wasm trap: integer divide by zero");
+}
+
+#[test]
+fn unsupported_flags_are_refused() {
+    let p = temp_wat("nop.wat", r#"(module (func (export "_start")))"#);
+    for flags in [&["--timeout", "1s"][..], &["--fuel", "10"], &["--compiler"]] {
+        let mut a = vec!["run"];
+        a.extend_from_slice(flags);
+        a.push(p.to_str().unwrap());
+        let (code, _, err) = run(&a);
+        assert_eq!(code, 1, "{flags:?}");
+        assert!(err.contains("not") && err.lines().count() == 1, "{flags:?}: {err}");
+    }
+}
+
+#[test]
+fn exit_code_and_invoke() {
+    let p = temp_wat(
+        "exit.wat",
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (func (export "_start") (call $exit (i32.const 7)))
+            (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1))))"#,
+    );
+    let (code, _, _) = run(&["run", p.to_str().unwrap()]);
+    assert_eq!(code, 7);
+    let (code, out, err) = run(&["run", "--invoke", "add", p.to_str().unwrap(), "40", "2"]);
+    assert_eq!((code, out.as_str()), (0, "42\n"), "{err}");
+}
+
+#[test]
+fn env_is_not_inherited_unless_asked() {
+    let corpus = programs::corpus_dir(None).expect("corpus");
+    let m = corpus.join("wat/wasi_env.wasm");
+    let out = Command::new(CLI).args(["run", m.to_str().unwrap()]).env("ZEROWASM_SECRET", "x").output().unwrap();
+    assert_eq!(out.stdout, b"");
+    // (The program's buffers overlap past 1 KiB of environment: keep it small.)
+    let out = Command::new(CLI)
+        .args(["run", "--inherit-env", m.to_str().unwrap()])
+        .env_clear()
+        .env("ZEROWASM_SECRET", "x")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ZEROWASM_SECRET=x\0"));
+}
