@@ -27,6 +27,10 @@ const SIGS: &[(&str, &str)] = &[
     ("poll_oneoff", "iiii"),
     ("clock_time_get", "iIi"),
     ("fd_prestat_dir_name", "iii"),
+    ("sock_accept", "iii"),
+    ("sock_recv", "iiiiii"),
+    ("sock_send", "iiiii"),
+    ("sock_shutdown", "ii"),
 ];
 
 /// A guest that re-exports each function above through a wasm wrapper (so the calls come
@@ -382,7 +386,10 @@ fn wasi_unstable_alias() {
     let g = rt.compile(wat(wasi::UNSTABLE_MODULE_NAME));
     // poll_oneoff and path_filestat_get changed their ABI since snapshot 0: not offered.
     let err = rt.instantiate(&g.unwrap(), ModuleConfig::new()).err().expect("link error").to_string();
-    assert!(err.contains("wasi_unstable.path_filestat_get") || err.contains("wasi_unstable.poll_oneoff"), "{err}");
+    assert!(
+        ["path_filestat_get", "poll_oneoff", "sock_accept"].iter().any(|f| err.contains(&format!("wasi_unstable.{f}"))),
+        "{err}"
+    );
     let m = rt.compile(r#"(module (import "wasi_unstable" "proc_exit" (func (param i32))))"#).unwrap();
     assert!(rt.instantiate(&m, ModuleConfig::new()).is_ok());
 }
@@ -396,4 +403,71 @@ fn a_module_importing_part_of_wasi_links_and_a_bad_mount_is_an_error() {
     let m = rt.compile(r#"(module (import "wasi_snapshot_preview1" "sched_yield" (func (result i32))))"#).unwrap();
     rt.instantiate(&m, ModuleConfig::new()).unwrap();
     let _ = Path::new("");
+}
+
+#[test]
+fn poll_oneoff_clock_uses_the_sleep_override() {
+    use std::sync::{Arc, Mutex};
+    let slept = Arc::new(Mutex::new(Vec::new()));
+    let s2 = slept.clone();
+    let g = Guest::new(WasiConfig::new().with_monotonic_clock(|| 1_000).with_sleep(move |d| s2.lock().unwrap().push(d)));
+    let i = |v: u32| Val::I32(v as i32);
+    // Two clock subscriptions (relative 5 ms, userdata 11; absolute 1 s, userdata 22) and an
+    // fd_write subscription on stdout: stdout is ready, so nothing sleeps.
+    let mut subs = vec![0u8; 3 * 48];
+    subs[0..8].copy_from_slice(&11u64.to_le_bytes());
+    subs[8] = 0; // clock
+    subs[16..20].copy_from_slice(&1u32.to_le_bytes()); // monotonic
+    subs[24..32].copy_from_slice(&5_000_000u64.to_le_bytes());
+    subs[48..56].copy_from_slice(&22u64.to_le_bytes());
+    subs[56] = 0;
+    subs[64..68].copy_from_slice(&1u32.to_le_bytes());
+    subs[72..80].copy_from_slice(&1_000_000_000u64.to_le_bytes());
+    subs[88..90].copy_from_slice(&1u16.to_le_bytes()); // abstime
+    subs[96..104].copy_from_slice(&33u64.to_le_bytes());
+    subs[104] = 2; // fd_write
+    subs[112..116].copy_from_slice(&1u32.to_le_bytes());
+    g.mem.write(4096, &subs).unwrap();
+    assert_eq!(g.call("poll_oneoff", &[i(4096), i(8192), i(3), i(64)]), 0);
+    assert_eq!(g.u32(64), 1);
+    assert_eq!(g.u32(8192), 33);
+    assert!(slept.lock().unwrap().is_empty());
+    // Only the clocks: the first deadline (5 ms from now) is slept, and its event reported.
+    g.mem.write(4096, &subs[..96]).unwrap();
+    assert_eq!(g.call("poll_oneoff", &[i(4096), i(8192), i(2), i(64)]), 0);
+    assert_eq!(g.u32(64), 1);
+    assert_eq!(g.u32(8192), 11);
+    assert_eq!(*slept.lock().unwrap(), vec![std::time::Duration::from_millis(5)]);
+    // No subscriptions: inval.
+    assert_eq!(g.call("poll_oneoff", &[i(4096), i(8192), i(0), i(64)]), Errno::INVAL.0);
+}
+
+#[test]
+fn sockets_handed_in_by_the_host() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let g = Guest::new(WasiConfig::new().with_tcp_listener(listener));
+    let i = |v: u32| Val::I32(v as i32);
+    let client = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        c.write_all(b"wazero\n").unwrap();
+        let mut back = Vec::new();
+        c.read_to_end(&mut back).unwrap();
+        back
+    });
+    // fd 3 is the listener (no mounts); accept, receive, echo, shut down.
+    assert_eq!(g.call("sock_accept", &[i(3), i(0), i(64)]), 0);
+    let conn = g.u32(64);
+    g.mem.write(100, &[0, 2, 0, 0, 7, 0, 0, 0]).unwrap(); // iovec{512, 7}
+    assert_eq!(g.call("sock_recv", &[i(conn), i(100), i(1), i(0), i(200), i(204)]), 0);
+    assert_eq!(g.u32(200), 7);
+    assert_eq!(g.call("sock_send", &[i(conn), i(100), i(1), i(0), i(208)]), 0);
+    assert_eq!(g.u32(208), 7);
+    assert_eq!(g.call("sock_shutdown", &[i(conn), i(3)]), 0);
+    assert_eq!(client.join().unwrap(), b"wazero\n");
+    // Socket calls on something that is not a socket: notsock; bad flags: inval.
+    assert_eq!(g.call("sock_shutdown", &[i(1), i(1)]), Errno::NOTSOCK.0);
+    assert_eq!(g.call("sock_accept", &[i(0), i(0), i(64)]), Errno::NOTSOCK.0);
+    assert_eq!(g.call("sock_shutdown", &[i(conn), i(9)]), Errno::INVAL.0);
 }
