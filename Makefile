@@ -5,7 +5,9 @@
 #   ZEROWASM_TESTSUITE  folder holding core-1.0/ and core-2.0/ (default ../shared/testsuite,
 #                       then testsuite/official from `make testsuite`)
 #   ZEROWASM_BENCH      benchmark folder (default ../shared/bench)
-# Either may also be given on the command line: `make spectest ZEROWASM_TESTSUITE=/path`.
+#   ZEROWASM_WASI_TESTSUITE  WASI test programs (default ../shared/wasi-testsuite)
+#   ZEROWASM_CORPUS     real guest programs (default ../shared/corpus/programs)
+# Any may also be given on the command line: `make spectest ZEROWASM_TESTSUITE=/path`.
 
 CARGO ?= cargo
 HARNESS = $(CARGO) run --release -p zerowasm-harness --
@@ -16,8 +18,14 @@ endif
 ifdef ZEROWASM_BENCH
 export ZEROWASM_BENCH
 endif
+ifdef ZEROWASM_WASI_TESTSUITE
+export ZEROWASM_WASI_TESTSUITE
+endif
+ifdef ZEROWASM_CORPUS
+export ZEROWASM_CORPUS
+endif
 
-.PHONY: spectest report test bench testsuite
+.PHONY: spectest report test wasi bench testsuite
 
 ## spectest: release build, every suite on every engine, reports in reports/<os>-<arch>/
 spectest:
@@ -33,6 +41,12 @@ test:
 	$(CARGO) test --workspace
 	$(CARGO) test --release -p zerowasm --test dispatch_stack
 	$(CARGO) test --release -p zerowasm-harness --test spectest
+
+## wasi: the WASI preview 1 test programs (API) and the corpus programs (CLI); writes
+## reports/<os>-<arch>/wasi.{json,md}
+wasi:
+	$(CARGO) build --release --workspace
+	$(HARNESS) wasi
 
 ## bench: benchmarks on zerowasm and peer runtimes (ONLY=name for just one)
 bench:
