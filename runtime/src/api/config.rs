@@ -6,6 +6,28 @@ pub enum EngineKind {
     /// The Interpreter: translates each function once into a register-based IR and executes it.
     /// Runs on every target Rust builds for.
     Interpreter,
+    /// The Compiler: translates every function to machine code with
+    /// [Cranelift](https://cranelift.dev) when the module is compiled. Available on x86_64,
+    /// aarch64, riscv64 and s390x Unix hosts ([`EngineKind::is_available`]); elsewhere a
+    /// runtime configured with it uses the Interpreter.
+    ///
+    /// Not complete yet: modules with SIMD instructions fail to compile with a
+    /// [`CompileError`](crate::CompileError) naming the instruction. The native stack wasm may
+    /// use is 1 MiB below the point where the host calls in; deeper recursion traps with
+    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted) (the call depth limit of
+    /// [`RuntimeConfig::with_max_call_depth`] applies to the Interpreter).
+    Compiler,
+}
+
+impl EngineKind {
+    /// Whether this engine can run on this host: always for the Interpreter; for the Compiler,
+    /// when Cranelift supports the host's architecture and CPU.
+    pub fn is_available(self) -> bool {
+        match self {
+            EngineKind::Interpreter => true,
+            EngineKind::Compiler => crate::compiler::Compiler::is_supported(),
+        }
+    }
 }
 
 /// The WebAssembly core specification version whose features validation accepts.
@@ -66,7 +88,14 @@ impl RuntimeConfig {
     pub fn interpreter() -> Self {
         Self::default().with_engine(EngineKind::Interpreter)
     }
-    /// Chooses the engine.
+    /// The default configuration with the Compiler engine, or with the Interpreter where the
+    /// Compiler is not [available](EngineKind::is_available).
+    pub fn compiler() -> Self {
+        let engine = if EngineKind::Compiler.is_available() { EngineKind::Compiler } else { EngineKind::Interpreter };
+        Self::default().with_engine(engine)
+    }
+    /// Chooses the engine. A runtime made with an engine that is not
+    /// [available](EngineKind::is_available) on this host uses the Interpreter.
     pub fn with_engine(mut self, engine: EngineKind) -> Self {
         self.engine = engine;
         self
