@@ -34,6 +34,9 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use std::collections::HashMap;
 use wasmparser::{BlockType, MemArg, Operator};
 
+#[path = "simd.rs"]
+mod simd;
+
 /// The Cranelift type of a wasm value type: references are 64-bit cells (`addr + 1`, 0 = null).
 pub(crate) fn clif_type(t: ValType) -> Type {
     match t {
@@ -1175,7 +1178,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::F32ReinterpretI32 => self.unary(|b, a| b.ins().bitcast(F32, MemFlags::new(), a)),
             O::F64ReinterpretI64 => self.unary(|b, a| b.ins().bitcast(F64, MemFlags::new(), a)),
 
-            op => return Err(unsupported(&op)),
+            op => return self.simd(op),
         }
         Ok(())
     }
