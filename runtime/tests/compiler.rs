@@ -305,3 +305,19 @@ fn a_function_calls_itself_in_a_loop_across_memory_growth() {
     );
     assert_eq!(i.func("fill").unwrap().call(&[Val::I32(20)]), Ok(vec![Val::I32(21 + 19)]));
 }
+
+#[test]
+fn the_wasm_stack_limit_is_configurable() {
+    let src = r#"(module
+        (func $sum (export "sum") (param i32) (result i32)
+          (if (result i32) (local.get 0)
+            (then (i32.add (local.get 0) (call $sum (i32.sub (local.get 0) (i32.const 1)))))
+            (else (i32.const 0)))))"#;
+    let small = Runtime::with_config(RuntimeConfig::compiler().with_max_wasm_stack(64 << 10));
+    let default = runtime();
+    let depth = Val::I32(5000);
+    assert_eq!(instance(&default, src).func("sum").unwrap().call(&[depth.clone()]), Ok(vec![Val::I32(12_502_500)]));
+    if small.config().engine() == EngineKind::Compiler {
+        assert_eq!(instance(&small, src).func("sum").unwrap().call(&[depth]), Err(Trap::CallStackExhausted));
+    }
+}

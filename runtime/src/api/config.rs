@@ -11,11 +11,9 @@ pub enum EngineKind {
     /// aarch64, riscv64 and s390x Unix hosts ([`EngineKind::is_available`]); elsewhere a
     /// runtime configured with it uses the Interpreter.
     ///
-    /// Not complete yet: modules with SIMD instructions fail to compile with a
-    /// [`CompileError`](crate::CompileError) naming the instruction. The native stack wasm may
-    /// use is 1 MiB below the point where the host calls in; deeper recursion traps with
-    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted) (the call depth limit of
-    /// [`RuntimeConfig::with_max_call_depth`] applies to the Interpreter).
+    /// Recursion is limited by the native stack it may use
+    /// ([`RuntimeConfig::with_max_wasm_stack`]), not by a call depth
+    /// ([`RuntimeConfig::with_max_call_depth`] applies to the Interpreter).
     Compiler,
 }
 
@@ -63,6 +61,7 @@ pub struct RuntimeConfig {
     pub(crate) features: CoreFeatures,
     pub(crate) memory_limit_pages: u32,
     pub(crate) max_call_depth: u32,
+    pub(crate) max_wasm_stack: usize,
 }
 
 impl Default for RuntimeConfig {
@@ -72,6 +71,7 @@ impl Default for RuntimeConfig {
             features: CoreFeatures::V2_0,
             memory_limit_pages: 65536,
             max_call_depth: 20_000,
+            max_wasm_stack: 1 << 20,
         }
     }
 }
@@ -113,10 +113,20 @@ impl RuntimeConfig {
         self.memory_limit_pages = pages.min(65536);
         self
     }
-    /// Caps the number of nested wasm calls; a call beyond it traps with
-    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted). At least 1.
+    /// Caps the number of nested wasm calls on the Interpreter; a call beyond it traps with
+    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted). At least 1. (The Compiler
+    /// limits the native stack instead: [`RuntimeConfig::with_max_wasm_stack`].)
     pub fn with_max_call_depth(mut self, depth: u32) -> Self {
         self.max_call_depth = depth.max(1);
+        self
+    }
+    /// Caps the native stack, in bytes, that compiled code may use below the point where the
+    /// host calls into wasm (Compiler only; default 1 MiB, at least 64 KiB). A call that would
+    /// go deeper traps with [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted)
+    /// instead of overflowing the stack. The calling thread's stack must have this much room
+    /// left, plus what host functions called from wasm use: threads spawned by `std` get 2 MiB.
+    pub fn with_max_wasm_stack(mut self, bytes: usize) -> Self {
+        self.max_wasm_stack = bytes.max(64 << 10);
         self
     }
     /// The engine chosen.
@@ -134,5 +144,9 @@ impl RuntimeConfig {
     /// The call depth limit.
     pub fn max_call_depth(&self) -> u32 {
         self.max_call_depth
+    }
+    /// The native stack limit of compiled code, in bytes.
+    pub fn max_wasm_stack(&self) -> usize {
+        self.max_wasm_stack
     }
 }

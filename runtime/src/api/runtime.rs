@@ -82,7 +82,7 @@ impl Runtime {
     pub fn with_config(mut config: RuntimeConfig) -> Runtime {
         let engine: Arc<dyn Engine> = match config.engine {
             EngineKind::Interpreter => Arc::new(crate::interp::Interpreter::new()),
-            EngineKind::Compiler => match crate::compiler::Compiler::new() {
+            EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack) {
                 Ok(c) => Arc::new(c),
                 Err(_) => {
                     config.engine = EngineKind::Interpreter;

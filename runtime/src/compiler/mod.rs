@@ -28,10 +28,6 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use std::sync::Arc;
 use vmctx::{trap_code, Pending, VMContext, VMFuncRef, VMOffsets, VMStoreContext};
 
-/// The native stack compiled code may use below the point where the host first enters it,
-/// in bytes; deeper recursion traps with "call stack exhausted".
-pub(crate) const STACK_BUDGET: usize = 1 << 20;
-
 /// Whether this target is one the Compiler supports (x86_64, aarch64, riscv64, s390x on a Unix
 /// OS); the host's CPU features are checked by [`Compiler::new`].
 pub(crate) const TARGET_SUPPORTED: bool = cfg!(all(
@@ -42,12 +38,15 @@ pub(crate) const TARGET_SUPPORTED: bool = cfg!(all(
 /// The Compiler engine.
 pub(crate) struct Compiler {
     isa: OwnedTargetIsa,
+    /// The native stack compiled code may use below the point where the host first enters it,
+    /// in bytes; deeper recursion traps with "call stack exhausted".
+    stack_budget: usize,
 }
 
 impl Compiler {
-    /// A Compiler for the host ISA (detected with cranelift-native). Errors: the host is not
-    /// supported.
-    pub fn new() -> Result<Compiler, String> {
+    /// A Compiler for the host ISA (detected with cranelift-native) whose code may use
+    /// `stack_budget` bytes of native stack. Errors: the host is not supported.
+    pub fn new(stack_budget: usize) -> Result<Compiler, String> {
         if !TARGET_SUPPORTED {
             return Err("the Compiler does not support this target".into());
         }
@@ -60,7 +59,7 @@ impl Compiler {
         set(&mut flags, "unwind_info", "false")?;
         let isa_builder = cranelift_native::builder().map_err(|e| format!("host ISA: {e}"))?;
         let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| format!("host ISA: {e}"))?;
-        Ok(Compiler { isa })
+        Ok(Compiler { isa, stack_budget })
     }
 
     /// Whether the Compiler can run on this host.
@@ -363,7 +362,7 @@ impl Engine for Compiler {
         unsafe {
             let outermost = (*ctx).stack_limit == 0;
             if outermost {
-                (*ctx).stack_limit = approximate_sp().saturating_sub(STACK_BUDGET);
+                (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
             }
             (*ctx).store = store as *mut Store;
             let entry: unsafe extern "C" fn(*const u8, *mut u8, *mut u64) = std::mem::transmute(trampoline);

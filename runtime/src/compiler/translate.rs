@@ -124,7 +124,7 @@ pub(crate) fn load_cell(b: &mut FunctionBuilder, t: Type, ptr: Value, off: i32) 
     }
 }
 
-fn args(vals: &[Value]) -> Vec<BlockArg> {
+fn block_args(vals: &[Value]) -> Vec<BlockArg> {
     vals.iter().map(|v| BlockArg::Value(*v)).collect()
 }
 
@@ -502,10 +502,10 @@ impl<'a, 'f> Translator<'a, 'f> {
         all.extend_from_slice(args);
         let inst = self.b.ins().call_indirect(sig, code, &all);
         let r = self.b.inst_results(inst).to_vec();
-        self.b.ins().jump(join, &args_of(&r));
+        self.b.ins().jump(join, &block_args(&r));
         self.continue_in(host);
         let r = self.host_call(addr, args, &results);
-        self.b.ins().jump(join, &args_of(&r));
+        self.b.ins().jump(join, &block_args(&r));
         self.continue_in(join);
         self.b.block_params(join).to_vec()
     }
@@ -721,7 +721,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.frames[i].dest_used = true;
         }
         let vals = self.top(n);
-        self.b.ins().jump(target, &args(&vals));
+        self.b.ins().jump(target, &block_args(&vals));
     }
 
     /// A block for label `depth` usable in a conditional branch or a jump table (which pass no
@@ -754,7 +754,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             let vals = self.top(n);
             self.b.switch_to_block(edge);
             self.b.seal_block(edge);
-            self.b.ins().jump(target, &args(&vals));
+            self.b.ins().jump(target, &block_args(&vals));
         }
     }
 
@@ -762,7 +762,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let frame = self.frames.pop().expect("validated: balanced blocks");
         if self.reachable {
             let vals = self.top(frame.results.len());
-            self.b.ins().jump(frame.dest, &args(&vals));
+            self.b.ins().jump(frame.dest, &block_args(&vals));
         }
         let mut dest_used = frame.dest_used || self.reachable;
         match frame.kind {
@@ -770,7 +770,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 // No `else`: the false arm passes the parameters through (validation made the
                 // types equal).
                 self.b.switch_to_block(else_block);
-                self.b.ins().jump(frame.dest, &args(&params));
+                self.b.ins().jump(frame.dest, &block_args(&params));
                 dest_used = true;
             }
             Kind::Loop { header } => self.b.seal_block(header),
@@ -823,7 +823,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let dest = self.block_with_params(&results);
                 let height = self.stack.len() - params.len();
                 let vals = self.top(params.len());
-                self.b.ins().jump(header, &args(&vals));
+                self.b.ins().jump(header, &block_args(&vals));
                 self.b.switch_to_block(header);
                 self.stack.truncate(height);
                 let hp = self.b.block_params(header).to_vec();
@@ -1194,7 +1194,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         if self.reachable {
             frame.dest_used = true;
             let vals = self.top(nres);
-            self.b.ins().jump(dest, &args(&vals));
+            self.b.ins().jump(dest, &block_args(&vals));
         }
         self.stack.truncate(height);
         self.stack.extend(params);
@@ -1202,8 +1202,4 @@ impl<'a, 'f> Translator<'a, 'f> {
         // The `if` itself was reached (frames are only opened in reachable code).
         self.reachable = true;
     }
-}
-
-fn args_of(vals: &[Value]) -> Vec<BlockArg> {
-    args(vals)
 }
