@@ -90,6 +90,16 @@ const BENCHMARKS: &[Benchmark] = &[
             zerowasm: true,
             run: |wasm| coremark_zerowasm(RuntimeConfig::interpreter(), wasm),
         },
+        Runner {
+            runtime: "zerowasm-compiler",
+            zerowasm: true,
+            run: |wasm| {
+                if !zerowasm::EngineKind::Compiler.is_available() {
+                    return Err("the Compiler is not available on this host".into());
+                }
+                coremark_zerowasm(RuntimeConfig::compiler(), wasm)
+            },
+        },
         Runner { runtime: "wasmi", zerowasm: false, run: coremark_wasmi },
     ],
 },

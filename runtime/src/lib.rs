@@ -1,5 +1,5 @@
 //! zerowasm: a WebAssembly runtime with two engines, a fast [`Interpreter`](EngineKind::Interpreter)
-//! and (later) a Cranelift-based Compiler, behind one embedding API.
+//! and a Cranelift-based [`Compiler`](EngineKind::Compiler), behind one embedding API.
 //!
 //! ```
 //! use zerowasm::{Runtime, ModuleConfig};
@@ -16,11 +16,12 @@
 //! The layers, from the outside in: [`api`] (what this page re-exports), `wasm` (the module after
 //! decoding and [validation](https://webassembly.github.io/spec/core/valid/index.html)), `vm`
 //! (store, instances, linear memories, tables, globals, traps; shared by both engines) and the
-//! engines (`interp`).
+//! engines (`interp`, `compiler`).
 
 #![warn(missing_docs)]
 
 pub mod api;
+pub(crate) mod compiler;
 pub(crate) mod interp;
 pub(crate) mod vm;
 #[cfg(unix)]

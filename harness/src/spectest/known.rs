@@ -99,7 +99,14 @@ pub fn derived_reason(f: &Failure) -> String {
         let rest = &m[i + "does not support ".len()..];
         let what = rest.split(" yet").next().unwrap_or(rest);
         let what = what.split([' ', '{', '(']).next().unwrap_or(what);
-        return format!("{prefix}the interpreter does not support {what} yet");
+        // The engine that said so: "the Interpreter does not support …", "the Compiler …".
+        let engine = m[..i]
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .filter(|w| !w.is_empty())
+            .map_or_else(|| "engine".to_string(), |w| w.to_lowercase());
+        return format!("{prefix}the {engine} does not support {what} yet");
     }
     if let Some(i) = m.find("API gap:") {
         let gap = &m[i..];

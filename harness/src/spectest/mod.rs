@@ -57,7 +57,7 @@ impl Suite {
 pub enum Engine {
     /// The Interpreter.
     Interpreter,
-    /// The Cranelift-based compiler (planned).
+    /// The Cranelift-based Compiler.
     Compiler,
 }
 
@@ -78,12 +78,14 @@ impl Engine {
         Engine::ALL.into_iter().find(|e| e.name() == name)
     }
 
-    /// The runtime's engine kind, or `None` if this build of zerowasm does not have the engine.
+    /// The runtime's engine kind, or `None` if this build of zerowasm cannot run the engine
+    /// on this host (the Compiler needs a host Cranelift supports).
     pub fn kind(self) -> Option<zerowasm::EngineKind> {
-        match self {
-            Engine::Interpreter => Some(zerowasm::EngineKind::Interpreter),
-            Engine::Compiler => None,
-        }
+        let kind = match self {
+            Engine::Interpreter => zerowasm::EngineKind::Interpreter,
+            Engine::Compiler => zerowasm::EngineKind::Compiler,
+        };
+        kind.is_available().then_some(kind)
     }
 
     /// Whether this build of zerowasm has the engine.

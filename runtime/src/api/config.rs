@@ -6,6 +6,26 @@ pub enum EngineKind {
     /// The Interpreter: translates each function once into a register-based IR and executes it.
     /// Runs on every target Rust builds for.
     Interpreter,
+    /// The Compiler: translates every function to machine code with
+    /// [Cranelift](https://cranelift.dev) when the module is compiled. Available on x86_64,
+    /// aarch64, riscv64 and s390x Unix hosts ([`EngineKind::is_available`]); elsewhere a
+    /// runtime configured with it uses the Interpreter.
+    ///
+    /// Recursion is limited by the native stack it may use
+    /// ([`RuntimeConfig::with_max_wasm_stack`]), not by a call depth
+    /// ([`RuntimeConfig::with_max_call_depth`] applies to the Interpreter).
+    Compiler,
+}
+
+impl EngineKind {
+    /// Whether this engine can run on this host: always for the Interpreter; for the Compiler,
+    /// when Cranelift supports the host's architecture and CPU.
+    pub fn is_available(self) -> bool {
+        match self {
+            EngineKind::Interpreter => true,
+            EngineKind::Compiler => crate::compiler::Compiler::is_supported(),
+        }
+    }
 }
 
 /// The WebAssembly core specification version whose features validation accepts.
@@ -41,6 +61,7 @@ pub struct RuntimeConfig {
     pub(crate) features: CoreFeatures,
     pub(crate) memory_limit_pages: u32,
     pub(crate) max_call_depth: u32,
+    pub(crate) max_wasm_stack: usize,
 }
 
 impl Default for RuntimeConfig {
@@ -50,6 +71,7 @@ impl Default for RuntimeConfig {
             features: CoreFeatures::V2_0,
             memory_limit_pages: 65536,
             max_call_depth: 20_000,
+            max_wasm_stack: 1 << 20,
         }
     }
 }
@@ -66,7 +88,14 @@ impl RuntimeConfig {
     pub fn interpreter() -> Self {
         Self::default().with_engine(EngineKind::Interpreter)
     }
-    /// Chooses the engine.
+    /// The default configuration with the Compiler engine, or with the Interpreter where the
+    /// Compiler is not [available](EngineKind::is_available).
+    pub fn compiler() -> Self {
+        let engine = if EngineKind::Compiler.is_available() { EngineKind::Compiler } else { EngineKind::Interpreter };
+        Self::default().with_engine(engine)
+    }
+    /// Chooses the engine. A runtime made with an engine that is not
+    /// [available](EngineKind::is_available) on this host uses the Interpreter.
     pub fn with_engine(mut self, engine: EngineKind) -> Self {
         self.engine = engine;
         self
@@ -84,10 +113,20 @@ impl RuntimeConfig {
         self.memory_limit_pages = pages.min(65536);
         self
     }
-    /// Caps the number of nested wasm calls; a call beyond it traps with
-    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted). At least 1.
+    /// Caps the number of nested wasm calls on the Interpreter; a call beyond it traps with
+    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted). At least 1. (The Compiler
+    /// limits the native stack instead: [`RuntimeConfig::with_max_wasm_stack`].)
     pub fn with_max_call_depth(mut self, depth: u32) -> Self {
         self.max_call_depth = depth.max(1);
+        self
+    }
+    /// Caps the native stack, in bytes, that compiled code may use below the point where the
+    /// host calls into wasm (Compiler only; default 1 MiB, at least 64 KiB). A call that would
+    /// go deeper traps with [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted)
+    /// instead of overflowing the stack. The calling thread's stack must have this much room
+    /// left, plus what host functions called from wasm use: threads spawned by `std` get 2 MiB.
+    pub fn with_max_wasm_stack(mut self, bytes: usize) -> Self {
+        self.max_wasm_stack = bytes.max(64 << 10);
         self
     }
     /// The engine chosen.
@@ -105,5 +144,9 @@ impl RuntimeConfig {
     /// The call depth limit.
     pub fn max_call_depth(&self) -> u32 {
         self.max_call_depth
+    }
+    /// The native stack limit of compiled code, in bytes.
+    pub fn max_wasm_stack(&self) -> usize {
+        self.max_wasm_stack
     }
 }

@@ -267,6 +267,7 @@ impl HostModuleBuilder {
             exports: Vec::new(),
             dropped_elems: Vec::new(),
             dropped_datas: Vec::new(),
+            engine_state: None,
         };
         // Allocate fallible resources first so an error leaves the store unchanged.
         let mut allocated = Vec::new();
@@ -290,7 +291,7 @@ impl HostModuleBuilder {
                         Val::V128(x) => x,
                         v => store.val_to_cell(&v).map_err(|t| InstantiationError::Resource(t.to_string()))? as u128,
                     };
-                    store.globals.push(GlobalEntity { bits, ty });
+                    store.globals.push(GlobalEntity::new(bits, ty));
                     inst.globals.push(store.globals.len() as u32 - 1);
                     ExternAddr::Global(store.globals.len() as u32 - 1)
                 }

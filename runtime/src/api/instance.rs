@@ -165,8 +165,8 @@ impl Global {
         let store = self.rt.store();
         let g = &store.globals[self.addr as usize];
         match g.ty.content {
-            ValType::V128 => Val::V128(g.bits),
-            t => store.cell_to_val(g.bits as u64, t),
+            ValType::V128 => Val::V128(g.bits()),
+            t => store.cell_to_val(g.bits() as u64, t),
         }
     }
     /// Sets the value.
@@ -184,7 +184,7 @@ impl Global {
             Val::V128(x) => x,
             v => store.val_to_cell(&v)? as u128,
         };
-        store.globals[self.addr as usize].bits = bits;
+        store.globals[self.addr as usize].set_bits(bits);
         Ok(())
     }
 }

@@ -79,9 +79,16 @@ impl Runtime {
     }
 
     /// A runtime with the given configuration.
-    pub fn with_config(config: RuntimeConfig) -> Runtime {
+    pub fn with_config(mut config: RuntimeConfig) -> Runtime {
         let engine: Arc<dyn Engine> = match config.engine {
             EngineKind::Interpreter => Arc::new(crate::interp::Interpreter::new()),
+            EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack) {
+                Ok(c) => Arc::new(c),
+                Err(_) => {
+                    config.engine = EngineKind::Interpreter;
+                    Arc::new(crate::interp::Interpreter::new())
+                }
+            },
         };
         let limits = StoreLimits {
             memory_pages: config.memory_limit_pages,

@@ -10,8 +10,8 @@
 //! return to a driver loop instead.
 
 use super::ir::{Op, Slot};
-use super::bulk;
 use super::simd;
+use crate::vm::bulk;
 use super::num::*;
 use super::{InterpFunc, InterpModule};
 use crate::api::Trap;
@@ -444,11 +444,11 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
     }
     GlobalGet { dst, global } => {
         let g = *st.ctx.globals.add(global as usize);
-        set!(dst, (&(*st.store).globals).get_unchecked(g as usize).bits as u64)
+        set!(dst, (&(*st.store).globals).get_unchecked(g as usize).bits() as u64)
     }
     GlobalSet { src, global } => {
         let g = *st.ctx.globals.add(global as usize);
-        (&mut (*st.store).globals).get_unchecked_mut(g as usize).bits = get!(src) as u128
+        (&mut (*st.store).globals).get_unchecked_mut(g as usize).set_bits(get!(src) as u128)
     }
     MemorySize { dst } => { w32!(dst, mem_len / PAGE_SIZE) }
     Copy128 { dst, src } => {
@@ -467,11 +467,11 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
     }
     GlobalGet128 { dst, global } => {
         let g = *st.ctx.globals.add(global as usize);
-        wv128!(dst, (&(*st.store).globals).get_unchecked(g as usize).bits.into())
+        wv128!(dst, (&(*st.store).globals).get_unchecked(g as usize).bits().into())
     }
     GlobalSet128 { src, global } => {
         let g = *st.ctx.globals.add(global as usize);
-        (&mut (*st.store).globals).get_unchecked_mut(g as usize).bits = v128!(src).into()
+        (&mut (*st.store).globals).get_unchecked_mut(g as usize).set_bits(v128!(src).into())
     }
     MemoryCopy { args } => { tri!(bulk::memory_copy(mem, mem_len, u32_!(args), u32_!(args + 1), u32_!(args + 2))) }
     MemoryFill { args } => { tri!(bulk::memory_fill(mem, mem_len, u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2))) }

@@ -2,7 +2,6 @@
 //! register-style IR ([`ir`], [`translate`]) and run by a loop with an explicit frame stack
 //! ([`exec`]). Portable Rust only, so it runs on every target.
 
-mod bulk;
 mod exec;
 mod ir;
 mod num;

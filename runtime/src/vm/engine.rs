@@ -1,7 +1,7 @@
 //! The engine contract: compile a validated module once, then call functions of its instances.
 
 use super::Store;
-use crate::api::{CompileError, Trap};
+use crate::api::{CompileError, InstantiationError, Trap};
 use crate::wasm::Module;
 use std::any::Any;
 use std::sync::Arc;
@@ -13,6 +13,13 @@ pub(crate) type EngineCode = Arc<dyn Any + Send + Sync>;
 pub(crate) trait Engine: Send + Sync {
     /// Translates every function body of a validated module.
     fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError>;
+    /// Prepares instance `instance`, just added to the store with its imports resolved and its
+    /// own functions, tables, memories and globals allocated, before its segments are
+    /// initialised and its start function runs. The Compiler builds the instance's VMContext
+    /// here; the Interpreter needs nothing.
+    fn instantiate(&self, _store: &mut Store, _instance: u32) -> Result<(), InstantiationError> {
+        Ok(())
+    }
     /// Calls the store's function `func` (wasm or host). `args` and `results` are cells laid out
     /// as the function's type says.
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap>;

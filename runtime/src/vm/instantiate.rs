@@ -78,7 +78,7 @@ pub(crate) fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &Cons
         ConstExpr::V128(v) => v,
         ConstExpr::RefNull => 0,
         ConstExpr::RefFunc(f) => funcs[f as usize] as u128 + 1,
-        ConstExpr::GlobalGet(g) => store.globals[globals[g as usize] as usize].bits,
+        ConstExpr::GlobalGet(g) => store.globals[globals[g as usize] as usize].bits(),
     }
 }
 
@@ -94,7 +94,7 @@ pub(crate) fn new_table(ty: TableType) -> Result<TableEntity, InstantiationError
         .try_reserve_exact(ty.min as usize)
         .map_err(|_| InstantiationError::Resource(format!("cannot allocate a table of {} elements", ty.min)))?;
     elems.resize(ty.min as usize, 0);
-    Ok(TableEntity { elems, ty })
+    Ok(TableEntity::new(elems, ty))
 }
 
 pub(crate) fn new_memory(store: &Store, ty: MemoryType) -> Result<MemoryEntity, InstantiationError> {
@@ -124,6 +124,7 @@ pub(crate) fn instantiate(
         exports: Vec::new(),
         dropped_elems: vec![false; module.elems.len()],
         dropped_datas: vec![false; module.datas.len()],
+        engine_state: None,
     };
     for addr in &imports {
         match *addr {
@@ -160,7 +161,7 @@ pub(crate) fn instantiate(
         let ty = module.globals[module.num_imported_globals as usize + i];
         let bits = eval_const(store, &inst.globals, &inst.funcs, init);
         inst.globals.push(store.globals.len() as u32);
-        store.globals.push(GlobalEntity { bits, ty });
+        store.globals.push(GlobalEntity::new(bits, ty));
     }
     for e in &module.exports {
         let i = e.index as usize;
@@ -173,6 +174,8 @@ pub(crate) fn instantiate(
         inst.exports.push((e.name.clone(), addr));
     }
     store.instances.push(inst);
+    let engine = store.engine.clone();
+    engine.instantiate(store, idx)?;
 
     if module.features.contains(wasmparser::WasmFeatures::BULK_MEMORY) {
         init_segments_in_order(store, idx, module)?;

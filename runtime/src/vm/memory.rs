@@ -1,5 +1,6 @@
 //! Linear memory ([§4.2.8](https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances)).
 
+use super::defs::{Pinned, VMMemoryDefinition};
 use crate::api::MemoryType;
 
 /// Bytes per page ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)).
@@ -23,9 +24,11 @@ fn zeroed_bytes(len: usize) -> Option<Vec<u8>> {
 }
 
 /// One linear memory: its bytes and its limits in pages.
-#[derive(Debug)]
 pub(crate) struct MemoryEntity {
+    /// The bytes. Only [`MemoryEntity::grow`] may change its length (it keeps `def` in step).
     pub data: Vec<u8>,
+    /// Base and length of `data` at a fixed address, for compiled code.
+    def: Pinned<VMMemoryDefinition>,
     /// The declared maximum, in pages, as the module gave it (for import matching).
     pub declared_max: Option<u32>,
     /// The effective maximum in pages: the declared one capped by the runtime's memory limit.
@@ -44,7 +47,15 @@ impl MemoryEntity {
         }
         let bytes = ty.min as usize * PAGE_SIZE;
         let data = zeroed_bytes(bytes).ok_or_else(|| format!("cannot allocate {} pages", ty.min))?;
-        Ok(MemoryEntity { data, declared_max: ty.max, max_pages })
+        let mut data = data;
+        let def = Pinned::new(VMMemoryDefinition { base: data.as_mut_ptr(), length: data.len() });
+        Ok(MemoryEntity { data, def, declared_max: ty.max, max_pages })
+    }
+
+    /// The definition compiled code reads (base and length, updated by `grow`); its address is
+    /// fixed for the memory's lifetime.
+    pub fn definition(&self) -> *mut VMMemoryDefinition {
+        self.def.as_ptr()
     }
 
     /// The current size in pages.
@@ -71,6 +82,17 @@ impl MemoryEntity {
             return None;
         }
         self.data.resize(bytes, 0);
+        *self.def.get_mut() = VMMemoryDefinition { base: self.data.as_mut_ptr(), length: self.data.len() };
         Some(old)
+    }
+}
+
+impl std::fmt::Debug for MemoryEntity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryEntity")
+            .field("pages", &self.pages())
+            .field("declared_max", &self.declared_max)
+            .field("max_pages", &self.max_pages)
+            .finish()
     }
 }

@@ -6,6 +6,8 @@
 //! Values live as raw bits ("cells"): i32/f32 in the low 32 bits of a `u64`, i64/f64 in all 64,
 //! references as `addr + 1` with 0 for null. Engines never see [`crate::Val`].
 
+pub(crate) mod bulk;
+pub(crate) mod defs;
 mod engine;
 mod instantiate;
 mod memory;

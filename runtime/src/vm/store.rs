@@ -1,7 +1,8 @@
 //! The [store](https://webassembly.github.io/spec/core/exec/runtime.html#store): every function,
 //! table, memory, global and instance of one runtime, addressed by index ("addr").
 
-use super::{Engine, EngineCode, MemoryEntity};
+use super::defs::{Pinned, VMGlobalDefinition, VMTableDefinition};
+use super::{Engine, EngineCode, MemoryEntity, MAX_TABLE_ELEMS};
 use crate::api::{Caller, ExternRef, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,12 +30,44 @@ impl FuncEntity {
 }
 
 pub(crate) struct TableEntity {
-    /// Elements as reference cells (`addr + 1`, 0 = null).
+    /// Elements as reference cells (`addr + 1`, 0 = null). Only [`TableEntity::grow`] may
+    /// change its length (it keeps `def` in step).
     pub elems: Vec<u64>,
     pub ty: TableType,
+    /// Base and length of `elems` at a fixed address, for compiled code.
+    def: Pinned<VMTableDefinition>,
 }
 
 impl TableEntity {
+    /// A table of type `ty` holding `elems`.
+    pub fn new(mut elems: Vec<u64>, ty: TableType) -> TableEntity {
+        let def = Pinned::new(VMTableDefinition { base: elems.as_mut_ptr(), length: elems.len() });
+        TableEntity { elems, ty, def }
+    }
+
+    /// The definition compiled code reads (base and length in elements, updated by `grow`);
+    /// its address is fixed for the table's lifetime.
+    pub fn definition(&self) -> *mut VMTableDefinition {
+        self.def.as_ptr()
+    }
+
+    /// [`table.grow`](https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-table-mathsf-table-grow):
+    /// the old size, or -1 past the table's maximum, the runtime's table limit
+    /// ([`MAX_TABLE_ELEMS`]), or when memory runs out.
+    pub fn grow(&mut self, delta: u32, init: u64) -> i32 {
+        let old = self.elems.len() as u32;
+        let max = self.ty.max.unwrap_or(u32::MAX).min(MAX_TABLE_ELEMS);
+        match old.checked_add(delta) {
+            Some(new) if new <= max && self.elems.try_reserve_exact(delta as usize).is_ok() => {
+                self.elems.resize(new as usize, init);
+                *self.def.get_mut() =
+                    VMTableDefinition { base: self.elems.as_mut_ptr(), length: self.elems.len() };
+                old as i32
+            }
+            _ => -1,
+        }
+    }
+
     /// The type seen by import matching: current size as minimum.
     pub fn ty(&self) -> TableType {
         TableType { min: self.elems.len() as u32, ..self.ty }
@@ -42,9 +75,28 @@ impl TableEntity {
 }
 
 pub(crate) struct GlobalEntity {
-    /// The value's bits (v128 uses all 128; other types the low 64).
-    pub bits: u128,
+    /// The value's bits at a fixed address (compiled code reads and writes it in place).
+    def: Pinned<VMGlobalDefinition>,
     pub ty: GlobalType,
+}
+
+impl GlobalEntity {
+    pub fn new(bits: u128, ty: GlobalType) -> GlobalEntity {
+        GlobalEntity { def: Pinned::new(VMGlobalDefinition { bits }), ty }
+    }
+    /// The value's bits (v128 uses all 128; other types the low 64).
+    #[inline(always)]
+    pub fn bits(&self) -> u128 {
+        self.def.get().bits
+    }
+    #[inline(always)]
+    pub fn set_bits(&mut self, bits: u128) {
+        self.def.get_mut().bits = bits;
+    }
+    /// Where the value lives, for compiled code; fixed for the global's lifetime.
+    pub fn definition(&self) -> *mut VMGlobalDefinition {
+        self.def.as_ptr()
+    }
 }
 
 /// The address of an external value in the store.
@@ -70,6 +122,9 @@ pub(crate) struct InstanceEntity {
     pub exports: Vec<(String, ExternAddr)>,
     pub dropped_elems: Vec<bool>,
     pub dropped_datas: Vec<bool>,
+    /// State the engine keeps per instance (the Compiler's VMContext); `None` for the
+    /// Interpreter and for host modules.
+    pub engine_state: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl InstanceEntity {
@@ -107,6 +162,9 @@ pub(crate) struct Store {
     extern_index: HashMap<usize, u32>,
     /// The runtime this store belongs to, for building [`crate::Func`] handles.
     pub runtime: std::sync::Weak<crate::api::RuntimeInner>,
+    /// State the engine keeps per store (the Compiler's shared VM context and funcref array);
+    /// `None` for the Interpreter.
+    pub engine_state: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl Store {
@@ -130,6 +188,7 @@ impl Store {
             externs: Vec::new(),
             extern_index: HashMap::new(),
             runtime,
+            engine_state: None,
         }
     }
 

@@ -1,11 +1,11 @@
-//! Bulk memory, table and segment instructions (Core 2.0,
+//! Bulk memory, table and segment instructions, shared by both engines (Core 2.0,
 //! [§4.4.7 table](https://webassembly.github.io/spec/core/exec/instructions.html#table-instructions)
 //! and [memory](https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions)
 //! instructions). Every range is checked before anything is written: a zero-length operation at
 //! the exact end is fine, one element beyond traps with nothing changed.
 
 use crate::api::Trap;
-use crate::vm::{eval_const, Store, MAX_TABLE_ELEMS};
+use crate::vm::{eval_const, Store};
 use crate::wasm::Module;
 use std::ops::Range;
 
@@ -24,7 +24,7 @@ fn range(start: u32, n: u32, len: usize, trap: Trap) -> Result<Range<usize>, Tra
 /// # Safety
 /// `mem` must point to `len` writable bytes.
 #[inline]
-pub(super) unsafe fn memory_copy(mem: *mut u8, len: usize, d: u32, s: u32, n: u32) -> Result<(), Trap> {
+pub(crate) unsafe fn memory_copy(mem: *mut u8, len: usize, d: u32, s: u32, n: u32) -> Result<(), Trap> {
     let src = range(s, n, len, Trap::MemoryOutOfBounds)?;
     let dst = range(d, n, len, Trap::MemoryOutOfBounds)?;
     std::ptr::copy(mem.add(src.start), mem.add(dst.start), n as usize);
@@ -36,14 +36,14 @@ pub(super) unsafe fn memory_copy(mem: *mut u8, len: usize, d: u32, s: u32, n: u3
 /// # Safety
 /// `mem` must point to `len` writable bytes.
 #[inline]
-pub(super) unsafe fn memory_fill(mem: *mut u8, len: usize, d: u32, val: u8, n: u32) -> Result<(), Trap> {
+pub(crate) unsafe fn memory_fill(mem: *mut u8, len: usize, d: u32, val: u8, n: u32) -> Result<(), Trap> {
     let dst = range(d, n, len, Trap::MemoryOutOfBounds)?;
     std::ptr::write_bytes(mem.add(dst.start), val, n as usize);
     Ok(())
 }
 
 /// `memory.init`: copies bytes `s..s+n` of data segment `seg` (empty once dropped) to `d`.
-pub(super) fn memory_init(store: &mut Store, inst: u32, module: &Module, seg: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
+pub(crate) fn memory_init(store: &mut Store, inst: u32, module: &Module, seg: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
     let i = &store.instances[inst as usize];
     let bytes: &[u8] =
         if i.dropped_datas[seg as usize] { &[] } else { module.data_bytes(&module.datas[seg as usize]) };
@@ -55,11 +55,11 @@ pub(super) fn memory_init(store: &mut Store, inst: u32, module: &Module, seg: u3
     Ok(())
 }
 
-pub(super) fn data_drop(store: &mut Store, inst: u32, seg: u32) {
+pub(crate) fn data_drop(store: &mut Store, inst: u32, seg: u32) {
     store.instances[inst as usize].dropped_datas[seg as usize] = true;
 }
 
-pub(super) fn elem_drop(store: &mut Store, inst: u32, seg: u32) {
+pub(crate) fn elem_drop(store: &mut Store, inst: u32, seg: u32) {
     store.instances[inst as usize].dropped_elems[seg as usize] = true;
 }
 
@@ -68,7 +68,7 @@ fn table_addr(store: &Store, inst: u32, table: u32) -> usize {
 }
 
 /// `table.copy`: memmove of references between (or within) tables.
-pub(super) fn table_copy(store: &mut Store, inst: u32, dst: u32, src: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
+pub(crate) fn table_copy(store: &mut Store, inst: u32, dst: u32, src: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
     let (ta, sa) = (table_addr(store, inst, dst), table_addr(store, inst, src));
     let srange = range(s, n, store.tables[sa].elems.len(), Trap::TableOutOfBounds)?;
     let drange = range(d, n, store.tables[ta].elems.len(), Trap::TableOutOfBounds)?;
@@ -82,7 +82,7 @@ pub(super) fn table_copy(store: &mut Store, inst: u32, dst: u32, src: u32, d: u3
 }
 
 /// `table.init`: writes items `s..s+n` of element segment `seg` (empty once dropped) at `d`.
-pub(super) fn table_init(store: &mut Store, inst: u32, module: &Module, table: u32, seg: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
+pub(crate) fn table_init(store: &mut Store, inst: u32, module: &Module, table: u32, seg: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
     let i = &store.instances[inst as usize];
     let items: &[crate::wasm::ConstExpr] =
         if i.dropped_elems[seg as usize] { &[] } else { &module.elems[seg as usize].items };
@@ -95,38 +95,29 @@ pub(super) fn table_init(store: &mut Store, inst: u32, module: &Module, table: u
     Ok(())
 }
 
-pub(super) fn table_get(store: &Store, inst: u32, table: u32, index: u32) -> Result<u64, Trap> {
+pub(crate) fn table_get(store: &Store, inst: u32, table: u32, index: u32) -> Result<u64, Trap> {
     let t = table_addr(store, inst, table);
     store.tables[t].elems.get(index as usize).copied().ok_or(Trap::TableOutOfBounds)
 }
 
-pub(super) fn table_set(store: &mut Store, inst: u32, table: u32, index: u32, r: u64) -> Result<(), Trap> {
+pub(crate) fn table_set(store: &mut Store, inst: u32, table: u32, index: u32, r: u64) -> Result<(), Trap> {
     let t = table_addr(store, inst, table);
     *store.tables[t].elems.get_mut(index as usize).ok_or(Trap::TableOutOfBounds)? = r;
     Ok(())
 }
 
-pub(super) fn table_size(store: &Store, inst: u32, table: u32) -> u32 {
+pub(crate) fn table_size(store: &Store, inst: u32, table: u32) -> u32 {
     store.tables[table_addr(store, inst, table)].elems.len() as u32
 }
 
 /// `table.grow`: the old size, or -1 past the table's maximum, the runtime's table limit, or
 /// when memory runs out.
-pub(super) fn table_grow(store: &mut Store, inst: u32, table: u32, init: u64, delta: u32) -> i32 {
+pub(crate) fn table_grow(store: &mut Store, inst: u32, table: u32, init: u64, delta: u32) -> i32 {
     let addr = table_addr(store, inst, table);
-    let t = &mut store.tables[addr];
-    let old = t.elems.len() as u32;
-    let max = t.ty.max.unwrap_or(u32::MAX).min(MAX_TABLE_ELEMS);
-    match old.checked_add(delta) {
-        Some(new) if new <= max && t.elems.try_reserve_exact(delta as usize).is_ok() => {
-            t.elems.resize(new as usize, init);
-            old as i32
-        }
-        _ => -1,
-    }
+    store.tables[addr].grow(delta, init)
 }
 
-pub(super) fn table_fill(store: &mut Store, inst: u32, table: u32, i: u32, r: u64, n: u32) -> Result<(), Trap> {
+pub(crate) fn table_fill(store: &mut Store, inst: u32, table: u32, i: u32, r: u64, n: u32) -> Result<(), Trap> {
     let t = table_addr(store, inst, table);
     let dst = range(i, n, store.tables[t].elems.len(), Trap::TableOutOfBounds)?;
     store.tables[t].elems[dst].fill(r);

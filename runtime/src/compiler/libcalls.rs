@@ -1,0 +1,201 @@
+//! Libcalls: Rust functions compiled code calls for what is not worth inlining (host functions,
+//! `memory.grow`, bulk memory and table operations). Their addresses sit in
+//! [`VMStoreContext::libcalls`](super::vmctx::VMStoreContext), so machine code holds no
+//! absolute addresses. Every libcall takes the caller's VMContext first, uses the host's C
+//! calling convention, and reports a trap by setting the store context's trap code (to
+//! `PENDING`, with the trap in `pending`) and returning; compiled code checks the code after the
+//! call, as after any call. A panic (in a host function) is caught here and stored as pending,
+//! so it never unwinds through compiled frames; the entry resumes it.
+
+use super::vmctx::{trap_code, Pending, VMContextHeader, VMStoreContext};
+use super::CompiledCode;
+use crate::api::Trap;
+use crate::vm::{bulk, Store};
+use cranelift_codegen::ir::{types, AbiParam, Signature, Type};
+use cranelift_codegen::isa::CallConv;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The libcalls, in the order of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Libcall {
+    HostCall,
+    MemoryGrow,
+    MemoryCopy,
+    MemoryFill,
+    MemoryInit,
+    DataDrop,
+    TableGrow,
+    TableFill,
+    TableCopy,
+    TableInit,
+    ElemDrop,
+}
+
+pub(crate) const LIBCALL_COUNT: usize = 11;
+
+impl Libcall {
+    /// The CLIF signature (after the leading VMContext pointer): parameter and result types.
+    fn types(self) -> (&'static [Type], &'static [Type]) {
+        use types::{I32, I64};
+        match self {
+            Libcall::HostCall => (&[I32, I64], &[]),
+            Libcall::MemoryGrow => (&[I32], &[I32]),
+            Libcall::MemoryCopy | Libcall::MemoryFill => (&[I32, I32, I32], &[]),
+            Libcall::MemoryInit => (&[I32, I32, I32, I32], &[]),
+            Libcall::DataDrop | Libcall::ElemDrop => (&[I32], &[]),
+            Libcall::TableGrow => (&[I32, I64, I32], &[I32]),
+            Libcall::TableFill => (&[I32, I32, I64, I32], &[]),
+            Libcall::TableCopy | Libcall::TableInit => (&[I32, I32, I32, I32, I32], &[]),
+        }
+    }
+
+    /// The libcall's signature in calling convention `cc`.
+    pub fn signature(self, cc: CallConv) -> Signature {
+        let mut sig = Signature::new(cc);
+        sig.params.push(AbiParam::new(types::I64));
+        let (p, r) = self.types();
+        sig.params.extend(p.iter().map(|t| AbiParam::new(*t)));
+        sig.returns.extend(r.iter().map(|t| AbiParam::new(*t)));
+        sig
+    }
+
+    /// Byte offset of the libcall's address in the libcall table.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The libcall table stored in every store context.
+pub(crate) fn table() -> [usize; LIBCALL_COUNT] {
+    [
+        host_call as *const () as usize,
+        memory_grow as *const () as usize,
+        memory_copy as *const () as usize,
+        memory_fill as *const () as usize,
+        memory_init as *const () as usize,
+        data_drop as *const () as usize,
+        table_grow as *const () as usize,
+        table_fill as *const () as usize,
+        table_copy as *const () as usize,
+        table_init as *const () as usize,
+        elem_drop as *const () as usize,
+    ]
+}
+
+/// Runs `f` with the store and the calling instance; a trap or panic becomes pending and
+/// `default` is returned.
+///
+/// # Safety
+/// `vmctx` must be a live VMContext whose store context has its `store` set (true while
+/// compiled code runs: the entry sets it).
+unsafe fn with_store<R>(vmctx: *mut u8, default: R, f: impl FnOnce(&mut Store, u32) -> Result<R, Trap>) -> R {
+    let header = &*(vmctx as *const VMContextHeader);
+    let ctx: *mut VMStoreContext = header.store_ctx;
+    let store = &mut *(*ctx).store;
+    let instance = header.instance;
+    match catch_unwind(AssertUnwindSafe(|| f(store, instance))) {
+        Ok(Ok(r)) => r,
+        Ok(Err(t)) => {
+            (*ctx).pending = Some(Pending::Trap(t));
+            (*ctx).trap_code = trap_code::PENDING;
+            default
+        }
+        Err(payload) => {
+            (*ctx).pending = Some(Pending::Panic(payload));
+            (*ctx).trap_code = trap_code::PENDING;
+            default
+        }
+    }
+}
+
+/// Calls host function `func` (a store address) for the instance of `vmctx`; `values` holds
+/// the argument cells and receives the result cells.
+unsafe extern "C" fn host_call(vmctx: *mut u8, func: u32, values: *mut u64) {
+    with_store(vmctx, (), |store, instance| {
+        let ty = store.func_type(func);
+        let (np, nr) = (crate::vm::cell_count(ty.params()), crate::vm::cell_count(ty.results()));
+        let args: Vec<u64> = std::slice::from_raw_parts(values, np).to_vec();
+        let mut results = vec![0u64; nr];
+        store.invoke_host(func, Some(instance), &args, &mut results)?;
+        std::ptr::copy_nonoverlapping(results.as_ptr(), values, nr);
+        Ok(())
+    })
+}
+
+fn memory0(store: &Store, instance: u32) -> usize {
+    store.instances[instance as usize].memories[0] as usize
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
+    with_store(vmctx, u32::MAX, |store, instance| {
+        let m = memory0(store, instance);
+        Ok(store.memories[m].grow(delta).unwrap_or(u32::MAX))
+    })
+}
+
+unsafe extern "C" fn memory_copy(vmctx: *mut u8, d: u32, s: u32, n: u32) {
+    with_store(vmctx, (), |store, instance| {
+        let m = memory0(store, instance);
+        let data = &mut store.memories[m].data;
+        bulk::memory_copy(data.as_mut_ptr(), data.len(), d, s, n)
+    })
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, d: u32, val: u32, n: u32) {
+    with_store(vmctx, (), |store, instance| {
+        let m = memory0(store, instance);
+        let data = &mut store.memories[m].data;
+        bulk::memory_fill(data.as_mut_ptr(), data.len(), d, val as u8, n)
+    })
+}
+
+/// The module of a compiled instance.
+fn module_of(store: &Store, instance: u32) -> std::sync::Arc<crate::wasm::Module> {
+    store.instances[instance as usize]
+        .code
+        .as_ref()
+        .and_then(|c| c.downcast_ref::<CompiledCode>())
+        .expect("an instance compiled by the Compiler")
+        .module
+        .clone()
+}
+
+unsafe extern "C" fn memory_init(vmctx: *mut u8, seg: u32, d: u32, s: u32, n: u32) {
+    with_store(vmctx, (), |store, instance| {
+        let module = module_of(store, instance);
+        bulk::memory_init(store, instance, &module, seg, d, s, n)
+    })
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut u8, seg: u32) {
+    with_store(vmctx, (), |store, instance| {
+        bulk::data_drop(store, instance, seg);
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, init: u64, delta: u32) -> u32 {
+    with_store(vmctx, u32::MAX, |store, instance| Ok(bulk::table_grow(store, instance, table, init, delta) as u32))
+}
+
+unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, i: u32, val: u64, n: u32) {
+    with_store(vmctx, (), |store, instance| bulk::table_fill(store, instance, table, i, val, n))
+}
+
+unsafe extern "C" fn table_copy(vmctx: *mut u8, dst: u32, src: u32, d: u32, s: u32, n: u32) {
+    with_store(vmctx, (), |store, instance| bulk::table_copy(store, instance, dst, src, d, s, n))
+}
+
+unsafe extern "C" fn table_init(vmctx: *mut u8, table: u32, seg: u32, d: u32, s: u32, n: u32) {
+    with_store(vmctx, (), |store, instance| {
+        let module = module_of(store, instance);
+        bulk::table_init(store, instance, &module, table, seg, d, s, n)
+    })
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut u8, seg: u32) {
+    with_store(vmctx, (), |store, instance| {
+        bulk::elem_drop(store, instance, seg);
+        Ok(())
+    })
+}

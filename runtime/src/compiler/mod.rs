@@ -1,0 +1,385 @@
+//! The Compiler engine: translates every function of a module to machine code with Cranelift
+//! at [`Runtime::compile`](crate::Runtime::compile) ([`translate`]), places it in W^X code memory
+//! ([`code_memory`]) and runs it against per-instance VMContexts ([`vmctx`]).
+//!
+//! Calls from the host enter through a per-signature *entry trampoline* (compiled with the
+//! module) that takes the callee's code, its VMContext and an array of 64-bit cells holding the
+//! arguments, and leaves the results there. Calls from compiled code to host functions go
+//! through the `host_call` libcall ([`libcalls`]). Traps travel as a code in the store's
+//! [`vmctx::VMStoreContext`] (see `translate`'s module docs); the entry turns them into
+//! [`Trap`]s.
+
+mod code_memory;
+mod libcalls;
+mod translate;
+mod vmctx;
+
+use crate::api::{CompileError, InstantiationError, Trap};
+use crate::vm::defs::Pinned;
+use crate::vm::{Engine, EngineCode, FuncEntity, Store};
+use crate::wasm::Module;
+use code_memory::CodeMemory;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::types::I64;
+use cranelift_codegen::ir::{AbiParam, Function, InstBuilder, Signature, UserFuncName};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use std::sync::Arc;
+use vmctx::{trap_code, Pending, VMContext, VMFuncRef, VMOffsets, VMStoreContext};
+
+/// Whether this target is one the Compiler supports (x86_64, aarch64, riscv64, s390x on a Unix
+/// OS); the host's CPU features are checked by [`Compiler::new`].
+pub(crate) const TARGET_SUPPORTED: bool = cfg!(all(
+    unix,
+    any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "riscv64", target_arch = "s390x")
+));
+
+/// The Compiler engine.
+pub(crate) struct Compiler {
+    isa: OwnedTargetIsa,
+    /// The native stack compiled code may use below the point where the host first enters it,
+    /// in bytes; deeper recursion traps with "call stack exhausted".
+    stack_budget: usize,
+}
+
+impl Compiler {
+    /// A Compiler for the host ISA (detected with cranelift-native) whose code may use
+    /// `stack_budget` bytes of native stack. Errors: the host is not supported.
+    pub fn new(stack_budget: usize) -> Result<Compiler, String> {
+        if !TARGET_SUPPORTED {
+            return Err("the Compiler does not support this target".into());
+        }
+        let mut flags = settings::builder();
+        let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| format!("{k}={v}: {e}"));
+        set(&mut flags, "opt_level", "speed")?;
+        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+        // Functions may return more values than there are return registers.
+        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+        set(&mut flags, "unwind_info", "false")?;
+        let isa_builder = cranelift_native::builder().map_err(|e| format!("host ISA: {e}"))?;
+        let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| format!("host ISA: {e}"))?;
+        Ok(Compiler { isa, stack_budget })
+    }
+
+    /// Whether the Compiler can run on this host.
+    pub fn is_supported() -> bool {
+        TARGET_SUPPORTED && cranelift_native::builder().is_ok()
+    }
+
+    fn host_cc(&self) -> CallConv {
+        self.isa.default_call_conv()
+    }
+
+    fn compile_function(
+        &self,
+        env: &translate::Env<'_>,
+        index: usize,
+        fctx: &mut FunctionBuilderContext,
+        ctx: &mut cranelift_codegen::Context,
+    ) -> Result<Vec<u8>, CompileError> {
+        let m = env.module;
+        let ty = m.func_type(m.num_imported_funcs + index as u32);
+        ctx.clear();
+        ctx.func.signature = translate::wasm_signature(ty);
+        ctx.func.name = UserFuncName::user(0, index as u32);
+        if let Err(e) = translate::translate(env, index, &mut ctx.func, fctx) {
+            // A translation stopped half-way leaves the builder context dirty.
+            *fctx = FunctionBuilderContext::new();
+            return Err(e);
+        }
+        self.emit(ctx, &format!("function {}", m.num_imported_funcs as usize + index))
+    }
+
+    /// Compiles the function in `ctx` to machine code with no relocations.
+    fn emit(&self, ctx: &mut cranelift_codegen::Context, what: &str) -> Result<Vec<u8>, CompileError> {
+        let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| CompileError {
+            message: format!("Cranelift cannot compile {what}: {:?}", e.inner),
+            offset: None,
+        })?;
+        if let Some(r) = code.buffer.relocs().first() {
+            return Err(CompileError {
+                message: format!("Cranelift emitted a relocation in {what}: {:?}", r.kind),
+                offset: None,
+            });
+        }
+        Ok(code.code_buffer().to_vec())
+    }
+
+    /// The entry trampoline for functions of type `ty`: `extern "C" fn(code, vmctx, values)`
+    /// reads the arguments from the cell array `values`, calls `code` and writes the results
+    /// back to `values`.
+    fn compile_trampoline(&self, ty: &crate::api::FuncType) -> Result<Vec<u8>, CompileError> {
+        let mut sig = Signature::new(self.host_cc());
+        sig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
+        let mut func = Function::with_name_signature(UserFuncName::user(1, 0), sig);
+        let mut fctx = FunctionBuilderContext::new();
+        {
+            let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+            let entry = b.create_block();
+            b.append_block_params_for_function_params(entry);
+            b.switch_to_block(entry);
+            b.seal_block(entry);
+            let p = b.block_params(entry).to_vec();
+            let (code, vmctx, values) = (p[0], p[1], p[2]);
+            let mut args = vec![vmctx];
+            let mut off = 0;
+            for t in ty.params() {
+                let t = translate::clif_type(*t);
+                args.push(translate::load_cell(&mut b, t, values, off));
+                off += if t == cranelift_codegen::ir::types::I8X16 { 16 } else { 8 };
+            }
+            let wsig = b.import_signature(translate::wasm_signature(ty));
+            let inst = b.ins().call_indirect(wsig, code, &args);
+            let results = b.inst_results(inst).to_vec();
+            let mut off = 0;
+            for r in results {
+                let wide = b.func.dfg.value_type(r) == cranelift_codegen::ir::types::I8X16;
+                translate::store_cell(&mut b, r, values, off);
+                off += if wide { 16 } else { 8 };
+            }
+            b.ins().return_(&[]);
+            b.finalize();
+        }
+        let mut ctx = cranelift_codegen::Context::for_function(func);
+        self.emit(&mut ctx, "an entry trampoline")
+    }
+}
+
+/// A module compiled by the Compiler: its machine code and where each function starts.
+pub(crate) struct CompiledCode {
+    pub module: Arc<Module>,
+    pub offsets: VMOffsets,
+    code: CodeMemory,
+    /// Offset in `code` of each of the module's own functions.
+    funcs: Vec<usize>,
+    /// Offset in `code` of the entry trampoline for each type index (if a function has it).
+    trampolines: Vec<Option<usize>>,
+}
+
+impl CompiledCode {
+    fn func_ptr(&self, index: u32) -> *const u8 {
+        // SAFETY: the offset lies within the code memory.
+        unsafe { self.code.base().add(self.funcs[index as usize]) }
+    }
+    fn trampoline(&self, type_index: u32) -> *const u8 {
+        let off = self.trampolines[type_index as usize].expect("a trampoline for every defined function's type");
+        // SAFETY: the offset lies within the code memory.
+        unsafe { self.code.base().add(off) }
+    }
+}
+
+/// The Compiler's state per store: the shared VM context (trap code, stack limit, funcrefs).
+struct StoreState {
+    ctx: Pinned<VMStoreContext>,
+}
+
+/// The Compiler's state per instance: its VMContext.
+struct InstanceState {
+    vmctx: VMContext,
+}
+
+fn store_state(store: &mut Store) -> &mut StoreState {
+    if store.engine_state.is_none() {
+        let ctx = VMStoreContext {
+            trap_code: trap_code::NONE,
+            interrupt: 0,
+            stack_limit: 0,
+            funcrefs: std::ptr::null(),
+            store: std::ptr::null_mut(),
+            libcalls: libcalls::table(),
+            pending: None,
+            funcref_vec: Vec::new(),
+        };
+        store.engine_state = Some(Box::new(StoreState { ctx: Pinned::new(ctx) }));
+    }
+    store.engine_state.as_mut().and_then(|s| s.downcast_mut::<StoreState>()).expect("the Compiler's store state")
+}
+
+fn compiled(store: &Store, instance: u32) -> Option<(&CompiledCode, &InstanceState)> {
+    let inst = &store.instances[instance as usize];
+    let code = inst.code.as_ref()?.downcast_ref::<CompiledCode>()?;
+    let state = inst.engine_state.as_ref()?.downcast_ref::<InstanceState>()?;
+    Some((code, state))
+}
+
+/// The funcref of store function `addr`.
+fn funcref_of(store: &Store, addr: u32) -> VMFuncRef {
+    match store.funcs[addr as usize] {
+        FuncEntity::Wasm { instance, index, type_id } => match compiled(store, instance) {
+            Some((code, state)) => VMFuncRef { code: code.func_ptr(index), vmctx: state.vmctx.as_ptr(), type_id },
+            None => VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), type_id },
+        },
+        FuncEntity::Host { type_id, .. } => VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), type_id },
+    }
+}
+
+/// Extends the store's funcref array to every function of the store.
+fn sync_funcrefs(store: &mut Store) {
+    let have = store_state(store).ctx.get().funcref_vec.len();
+    if have == store.funcs.len() {
+        return;
+    }
+    let new: Vec<VMFuncRef> = (have..store.funcs.len()).map(|a| funcref_of(store, a as u32)).collect();
+    let ctx = store_state(store).ctx.get_mut();
+    ctx.funcref_vec.extend(new);
+    ctx.funcrefs = ctx.funcref_vec.as_ptr();
+}
+
+/// An address a little below the caller's stack pointer.
+#[inline(never)]
+fn approximate_sp() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+impl Engine for Compiler {
+    fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError> {
+        let offsets = VMOffsets::new(module);
+        let env = translate::Env { module, offsets: &offsets, host_cc: self.host_cc() };
+        let n = module.bodies.len();
+        // Functions are compiled in parallel, each thread taking every `threads`-th body.
+        let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n.max(1)).min(16);
+        let mut bodies: Vec<Option<Result<Vec<u8>, CompileError>>> = (0..n).map(|_| None).collect();
+        if threads <= 1 || n < 8 {
+            let mut fctx = FunctionBuilderContext::new();
+            let mut ctx = cranelift_codegen::Context::new();
+            for (i, b) in bodies.iter_mut().enumerate() {
+                *b = Some(self.compile_function(&env, i, &mut fctx, &mut ctx));
+            }
+        } else {
+            let results: Vec<Vec<(usize, Result<Vec<u8>, CompileError>)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let env = &env;
+                        s.spawn(move || {
+                            let mut fctx = FunctionBuilderContext::new();
+                            let mut ctx = cranelift_codegen::Context::new();
+                            (t..n)
+                                .step_by(threads)
+                                .map(|i| (i, self.compile_function(env, i, &mut fctx, &mut ctx)))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("a compiler thread panicked")).collect()
+            });
+            for (i, r) in results.into_iter().flatten() {
+                bodies[i] = Some(r);
+            }
+        }
+
+        let mut blob: Vec<u8> = Vec::new();
+        let mut place = |code: &[u8]| {
+            while blob.len() % 16 != 0 {
+                blob.push(0);
+            }
+            let at = blob.len();
+            blob.extend_from_slice(code);
+            at
+        };
+        let mut funcs = Vec::with_capacity(n);
+        for b in bodies {
+            let code = b.expect("every body compiled")?;
+            funcs.push(place(&code));
+        }
+        let mut trampolines = vec![None; module.types.len()];
+        for i in 0..n {
+            let t = module.funcs[module.num_imported_funcs as usize + i] as usize;
+            if trampolines[t].is_none() {
+                let code = self.compile_trampoline(&module.types[t])?;
+                trampolines[t] = Some(place(&code));
+            }
+        }
+        let code = CodeMemory::new(&blob).map_err(|message| CompileError { message, offset: None })?;
+        Ok(Arc::new(CompiledCode { module: module.clone(), offsets, code, funcs, trampolines }))
+    }
+
+    fn instantiate(&self, store: &mut Store, instance: u32) -> Result<(), InstantiationError> {
+        let ctx_ptr = store_state(store).ctx.as_ptr();
+        let inst = &store.instances[instance as usize];
+        let code = inst
+            .code
+            .as_ref()
+            .and_then(|c| c.downcast_ref::<CompiledCode>())
+            .expect("a module compiled by the Compiler");
+        let (m, o) = (&code.module, &code.offsets);
+        let vmctx = VMContext::new(o.size);
+        // SAFETY: every offset comes from `VMOffsets` for this module, within `o.size` and
+        // aligned for what is written.
+        unsafe {
+            vmctx.write(vmctx::VMCTX_STORE_CTX, ctx_ptr);
+            let mem0 = inst.memories.first().map_or(std::ptr::null_mut(), |m| store.memories[*m as usize].definition());
+            vmctx.write(vmctx::VMCTX_MEMORY0, mem0);
+            vmctx.write(vmctx::VMCTX_INSTANCE, instance);
+            for (i, id) in inst.type_ids.iter().enumerate() {
+                vmctx.write(o.type_id(i as u32), *id);
+            }
+            for (i, addr) in inst.funcs.iter().enumerate() {
+                vmctx.write(o.func_addr(i as u32), *addr);
+            }
+            for i in 0..m.num_imported_funcs {
+                let fr = funcref_of(store, inst.funcs[i as usize]);
+                vmctx.write(o.imported_func(i) + vmctx::IMPORT_CODE, fr.code);
+                vmctx.write(o.imported_func(i) + vmctx::IMPORT_VMCTX, fr.vmctx);
+            }
+            for i in 0..m.bodies.len() {
+                vmctx.write(o.defined_code(i as u32), code.func_ptr(i as u32));
+            }
+            for (i, g) in inst.globals.iter().enumerate() {
+                vmctx.write(o.global(i as u32), store.globals[*g as usize].definition());
+            }
+            for (i, t) in inst.tables.iter().enumerate() {
+                vmctx.write(o.table(i as u32), store.tables[*t as usize].definition());
+            }
+            for (i, mm) in inst.memories.iter().enumerate() {
+                vmctx.write(o.memory(i as u32), store.memories[*mm as usize].definition());
+            }
+        }
+        store.instances[instance as usize].engine_state = Some(Box::new(InstanceState { vmctx }));
+        sync_funcrefs(store);
+        Ok(())
+    }
+
+    fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
+        let (instance, index) = match store.funcs[func as usize] {
+            FuncEntity::Host { .. } => return store.invoke_host(func, None, args, results),
+            FuncEntity::Wasm { instance, index, .. } => (instance, index),
+        };
+        sync_funcrefs(store);
+        let ctx = store_state(store).ctx.as_ptr();
+        let (code, state) = compiled(store, instance).expect("an instance compiled by the Compiler");
+        let type_index = code.module.funcs[(code.module.num_imported_funcs + index) as usize];
+        let trampoline = code.trampoline(type_index);
+        let callee = code.func_ptr(index);
+        let vmctx = state.vmctx.as_ptr();
+        let mut values = vec![0u64; args.len().max(results.len()).max(1)];
+        values[..args.len()].copy_from_slice(args);
+        // SAFETY: `ctx` is the store's context (a fixed address); the trampoline was compiled
+        // for the callee's type, which `values` is laid out for; code and VMContext live as
+        // long as the instance, which outlives the call. Compiled code uses the store only
+        // through libcalls, while this frame does not touch it.
+        unsafe {
+            let outermost = (*ctx).stack_limit == 0;
+            if outermost {
+                (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
+            }
+            (*ctx).store = store as *mut Store;
+            let entry: unsafe extern "C" fn(*const u8, *mut u8, *mut u64) = std::mem::transmute(trampoline);
+            entry(callee, vmctx, values.as_mut_ptr());
+            if outermost {
+                (*ctx).stack_limit = 0;
+            }
+            let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
+            if code != trap_code::NONE {
+                return Err(match (*ctx).pending.take() {
+                    Some(Pending::Trap(t)) if code == trap_code::PENDING => t,
+                    Some(Pending::Panic(p)) if code == trap_code::PENDING => std::panic::resume_unwind(p),
+                    _ => vmctx::trap_of(code),
+                });
+            }
+        }
+        results.copy_from_slice(&values[..results.len()]);
+        Ok(())
+    }
+}

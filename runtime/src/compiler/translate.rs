@@ -1,0 +1,1205 @@
+//! Translation of one validated function body into Cranelift IR with cranelift-frontend's
+//! `FunctionBuilder`.
+//!
+//! - Locals are frontend `Variable`s (SSA construction inserts the block parameters); the wasm
+//!   operand stack exists only at translation time, as a `Vec` of SSA values.
+//! - Control: a `block`'s end and a `loop`'s header are Cranelift blocks whose parameters are the
+//!   label's values; `if` branches to two parameterless blocks (the `if`'s parameters are SSA
+//!   values that dominate both arms). Code after `br`, `return`, `unreachable` is skipped until
+//!   the enclosing `else`/`end`, counting nested constructs.
+//! - Memory 0's base and length live in two `Variable`s, loaded at entry and reloaded after
+//!   every call and `memory.grow` (the only things that can move or resize it), so loops
+//!   carry them in registers. Every access is bounds-checked explicitly against the length.
+//! - Traps never use signals: a trap stores its code in the store context and returns zeros; after
+//!   every call the caller checks that code and returns at once if set, so the trap reaches the
+//!   entry, which turns it into a [`Trap`](crate::Trap). Function entry compares the stack
+//!   pointer with the store context's stack limit ("call stack exhausted").
+//!
+//! Calling convention of compiled functions (Cranelift's `tail`): `(vmctx, params...) ->
+//! results`, `vmctx` being the callee instance's VMContext.
+
+use super::libcalls::Libcall;
+use super::vmctx::{self, trap_code, VMOffsets};
+use crate::api::{CompileError, FuncType, ValType};
+use crate::wasm::Module;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::types::{F32, F64, I32, I64, I8, I8X16, I16};
+use cranelift_codegen::ir::{
+    AbiParam, AliasRegion, Block, BlockArg, ConstantData, Endianness, Function, InstBuilder, JumpTableData,
+    MemFlags, SigRef, Signature, StackSlotData, StackSlotKind, Type, Value,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use std::collections::HashMap;
+use wasmparser::{BlockType, MemArg, Operator};
+
+#[path = "simd.rs"]
+mod simd;
+
+/// The Cranelift type of a wasm value type: references are 64-bit cells (`addr + 1`, 0 = null).
+pub(crate) fn clif_type(t: ValType) -> Type {
+    match t {
+        ValType::I32 => I32,
+        ValType::I64 => I64,
+        ValType::F32 => F32,
+        ValType::F64 => F64,
+        ValType::V128 => I8X16,
+        ValType::FuncRef | ValType::ExternRef => I64,
+    }
+}
+
+/// The calling convention of compiled wasm functions.
+pub(crate) const WASM_CALL_CONV: CallConv = CallConv::Tail;
+
+/// The signature of a compiled function of type `ty`: the callee's VMContext, then the params.
+pub(crate) fn wasm_signature(ty: &FuncType) -> Signature {
+    let mut sig = Signature::new(WASM_CALL_CONV);
+    sig.params.push(AbiParam::new(I64));
+    sig.params.extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig.returns.extend(ty.results().iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig
+}
+
+/// Flags for loads of VMContext fields that never change for an instance's lifetime.
+fn readonly() -> MemFlags {
+    MemFlags::trusted().with_readonly().with_can_move().with_alias_region(Some(AliasRegion::Vmctx))
+}
+
+/// Flags for loads and stores of VM data that may change (definitions, the trap code).
+fn vm_data() -> MemFlags {
+    MemFlags::trusted()
+}
+
+/// Flags for linear memory accesses: explicitly bounds-checked, unaligned, little-endian.
+fn heap() -> MemFlags {
+    MemFlags::new().with_notrap().with_endianness(Endianness::Little).with_alias_region(Some(AliasRegion::Heap))
+}
+
+/// Flags for table element accesses.
+fn table_flags() -> MemFlags {
+    MemFlags::trusted().with_alias_region(Some(AliasRegion::Table))
+}
+
+/// Cells a value of CLIF type `t` takes in a cell array.
+fn cells_of(t: Type) -> i32 {
+    if t == I8X16 { 2 } else { 1 }
+}
+
+/// Writes `v` to the cell array at `ptr + off` as its 64-bit cell(s).
+pub(crate) fn store_cell(b: &mut FunctionBuilder, v: Value, ptr: Value, off: i32) {
+    let flags = MemFlags::trusted();
+    let t = b.func.dfg.value_type(v);
+    let cell = match t {
+        I32 => b.ins().uextend(I64, v),
+        F32 => {
+            let i = b.ins().bitcast(I32, MemFlags::new(), v);
+            b.ins().uextend(I64, i)
+        }
+        F64 => b.ins().bitcast(I64, MemFlags::new(), v),
+        I8X16 => {
+            b.ins().store(flags.with_endianness(Endianness::Little), v, ptr, off);
+            return;
+        }
+        _ => v,
+    };
+    b.ins().store(flags, cell, ptr, off);
+}
+
+/// Reads a value of CLIF type `t` from its cell(s) at `ptr + off`.
+pub(crate) fn load_cell(b: &mut FunctionBuilder, t: Type, ptr: Value, off: i32) -> Value {
+    let flags = MemFlags::trusted();
+    if t == I8X16 {
+        return b.ins().load(I8X16, flags.with_endianness(Endianness::Little), ptr, off);
+    }
+    let cell = b.ins().load(I64, flags, ptr, off);
+    match t {
+        I32 => b.ins().ireduce(I32, cell),
+        F32 => {
+            let i = b.ins().ireduce(I32, cell);
+            b.ins().bitcast(F32, MemFlags::new(), i)
+        }
+        F64 => b.ins().bitcast(F64, MemFlags::new(), cell),
+        _ => cell,
+    }
+}
+
+fn block_args(vals: &[Value]) -> Vec<BlockArg> {
+    vals.iter().map(|v| BlockArg::Value(*v)).collect()
+}
+
+/// What the translator needs to know about the module.
+pub(crate) struct Env<'a> {
+    pub module: &'a Module,
+    pub offsets: &'a VMOffsets,
+    /// The host's C calling convention (libcalls).
+    pub host_cc: CallConv,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Block,
+    Loop { header: Block },
+    If { else_block: Block, has_else: bool, params: Vec<Value> },
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: Kind,
+    /// Where the construct ends; its parameters are the construct's results.
+    dest: Block,
+    /// Operand stack height below the construct's parameters.
+    height: usize,
+    /// The construct's parameter and result types.
+    params: Vec<Type>,
+    results: Vec<Type>,
+    /// Whether anything branches or falls through to `dest`.
+    dest_used: bool,
+}
+
+impl Frame {
+    /// How many values a branch to this label carries.
+    fn label_arity(&self) -> usize {
+        match self.kind {
+            Kind::Loop { .. } => self.params.len(),
+            _ => self.results.len(),
+        }
+    }
+    fn label_block(&self) -> Block {
+        match self.kind {
+            Kind::Loop { header } => header,
+            _ => self.dest,
+        }
+    }
+}
+
+struct Translator<'a, 'f> {
+    b: FunctionBuilder<'f>,
+    env: &'a Env<'a>,
+    stack: Vec<Value>,
+    frames: Vec<Frame>,
+    reachable: bool,
+    /// Constructs opened in unreachable code, not yet closed.
+    dead_depth: usize,
+    locals: Vec<Variable>,
+    vmctx: Value,
+    store_ctx: Value,
+    /// Memory 0's definition pointer, if the module has a memory.
+    mem_def: Option<Value>,
+    mem_base: Option<Variable>,
+    mem_len: Option<Variable>,
+    trap_blocks: HashMap<u32, Block>,
+    unwind: Option<Block>,
+    results: Vec<Type>,
+    sigs: HashMap<u32, SigRef>,
+    libcall_sigs: HashMap<usize, SigRef>,
+}
+
+fn unsupported(op: &Operator) -> CompileError {
+    CompileError { message: format!("the Compiler does not support {op:?} yet"), offset: None }
+}
+
+fn parse_error(e: wasmparser::BinaryReaderError) -> CompileError {
+    CompileError { message: e.message().to_string(), offset: Some(e.offset() as usize) }
+}
+
+/// Translates the module's `index`-th body into `func` (whose signature is already set).
+pub(crate) fn translate(
+    env: &Env<'_>,
+    index: usize,
+    func: &mut Function,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<(), CompileError> {
+    let m = env.module;
+    let ty = m.func_type(m.num_imported_funcs + index as u32).clone();
+    let body = crate::wasm::body(m, index);
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let vmctx = params[0];
+    let store_ctx = b.ins().load(I64, readonly(), vmctx, vmctx::VMCTX_STORE_CTX);
+
+    let mut locals = Vec::new();
+    for (i, t) in ty.params().iter().enumerate() {
+        let v = b.declare_var(clif_type(*t));
+        b.def_var(v, params[i + 1]);
+        locals.push(v);
+    }
+    let mut lr = body.get_locals_reader().map_err(parse_error)?;
+    for _ in 0..lr.get_count() {
+        let (n, t) = lr.read().map_err(parse_error)?;
+        let t = clif_type(crate::wasm::val_type(t));
+        for _ in 0..n {
+            let v = b.declare_var(t);
+            let zero = zero_of(&mut b, t);
+            b.def_var(v, zero);
+            locals.push(v);
+        }
+    }
+
+    let results: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
+    let ret = b.create_block();
+    for t in &results {
+        b.append_block_param(ret, *t);
+    }
+    let mut t = Translator {
+        b,
+        env,
+        stack: Vec::new(),
+        frames: vec![Frame {
+            kind: Kind::Block,
+            dest: ret,
+            height: 0,
+            params: Vec::new(),
+            results: results.clone(),
+            dest_used: false,
+        }],
+        reachable: true,
+        dead_depth: 0,
+        locals,
+        vmctx,
+        store_ctx,
+        mem_def: None,
+        mem_base: None,
+        mem_len: None,
+        trap_blocks: HashMap::new(),
+        unwind: None,
+        results,
+        sigs: HashMap::new(),
+        libcall_sigs: HashMap::new(),
+    };
+    t.stack_check();
+    if !m.memories.is_empty() {
+        let def = t.b.ins().load(I64, readonly(), vmctx, vmctx::VMCTX_MEMORY0);
+        t.mem_def = Some(def);
+        t.mem_base = Some(t.b.declare_var(I64));
+        t.mem_len = Some(t.b.declare_var(I64));
+        t.reload_memory();
+    }
+
+    let mut reader = body.get_operators_reader().map_err(parse_error)?;
+    while !reader.eof() {
+        let op = reader.read().map_err(parse_error)?;
+        t.op(op)?;
+    }
+    t.finish_cold_blocks();
+    t.b.seal_all_blocks();
+    t.b.finalize();
+    Ok(())
+}
+
+fn zero_of(b: &mut FunctionBuilder, t: Type) -> Value {
+    match t {
+        F32 => b.ins().f32const(Ieee32::with_bits(0)),
+        F64 => b.ins().f64const(Ieee64::with_bits(0)),
+        I8X16 => {
+            let c = b.func.dfg.constants.insert(ConstantData::from(vec![0u8; 16]));
+            b.ins().vconst(I8X16, c)
+        }
+        t => b.ins().iconst(t, 0),
+    }
+}
+
+impl<'a, 'f> Translator<'a, 'f> {
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("validated: operand stack underflow")
+    }
+    fn pop2(&mut self) -> (Value, Value) {
+        let b = self.pop();
+        let a = self.pop();
+        (a, b)
+    }
+    fn pop3(&mut self) -> (Value, Value, Value) {
+        let c = self.pop();
+        let (a, b) = self.pop2();
+        (a, b, c)
+    }
+    fn push(&mut self, v: Value) {
+        self.stack.push(v)
+    }
+    fn top(&self, n: usize) -> Vec<Value> {
+        self.stack[self.stack.len() - n..].to_vec()
+    }
+
+    /// Param and result types of a block type.
+    fn block_type(&self, bt: BlockType) -> (Vec<Type>, Vec<Type>) {
+        match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![clif_type(crate::wasm::val_type(t))]),
+            BlockType::FuncType(i) => {
+                let ft = &self.env.module.types[i as usize];
+                (
+                    ft.params().iter().map(|t| clif_type(*t)).collect(),
+                    ft.results().iter().map(|t| clif_type(*t)).collect(),
+                )
+            }
+        }
+    }
+
+    fn block_with_params(&mut self, tys: &[Type]) -> Block {
+        let blk = self.b.create_block();
+        for t in tys {
+            self.b.append_block_param(blk, *t);
+        }
+        blk
+    }
+
+    /// The block that returns zeros after a trap (its code is already set); filled by
+    /// `finish_cold_blocks`.
+    fn unwind_block(&mut self) -> Block {
+        if let Some(b) = self.unwind {
+            return b;
+        }
+        let blk = self.b.create_block();
+        self.b.set_cold_block(blk);
+        self.unwind = Some(blk);
+        blk
+    }
+
+    /// The block that raises trap `code`; filled by `finish_cold_blocks`.
+    fn trap_block(&mut self, code: u32) -> Block {
+        if let Some(b) = self.trap_blocks.get(&code) {
+            return *b;
+        }
+        self.unwind_block();
+        let blk = self.b.create_block();
+        self.b.set_cold_block(blk);
+        self.trap_blocks.insert(code, blk);
+        blk
+    }
+
+    /// Fills the trap and unwind blocks, once the body is translated.
+    fn finish_cold_blocks(&mut self) {
+        let mut traps: Vec<(u32, Block)> = self.trap_blocks.iter().map(|(c, b)| (*c, *b)).collect();
+        traps.sort();
+        for (code, blk) in traps {
+            self.b.switch_to_block(blk);
+            let c = self.b.ins().iconst(I32, code as i64);
+            self.b.ins().store(vm_data(), c, self.store_ctx, vmctx::STORE_TRAP_CODE);
+            self.b.ins().jump(self.unwind.expect("made with the trap block"), &[]);
+        }
+        if let Some(blk) = self.unwind {
+            self.b.switch_to_block(blk);
+            let results = self.results.clone();
+            let zeros: Vec<Value> = results.iter().map(|t| zero_of(&mut self.b, *t)).collect();
+            self.b.ins().return_(&zeros);
+        }
+    }
+
+    /// Continues in a fresh block; the current one must be terminated by the caller.
+    fn continue_in(&mut self, blk: Block) {
+        self.b.switch_to_block(blk);
+        self.b.seal_block(blk);
+    }
+
+    /// Traps with `code` if `cond` (an integer) is non-zero.
+    fn trap_if(&mut self, cond: Value, code: u32) {
+        let t = self.trap_block(code);
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, t, &[], cont, &[]);
+        self.continue_in(cont);
+    }
+
+    /// Traps with `code` if `cond` is zero.
+    fn trap_unless(&mut self, cond: Value, code: u32) {
+        let t = self.trap_block(code);
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, cont, &[], t, &[]);
+        self.continue_in(cont);
+    }
+
+    /// After a call: returns at once if the callee trapped.
+    fn check_trap(&mut self) {
+        let code = self.b.ins().load(I32, vm_data(), self.store_ctx, vmctx::STORE_TRAP_CODE);
+        let unwind = self.unwind_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(code, unwind, &[], cont, &[]);
+        self.continue_in(cont);
+    }
+
+    fn stack_check(&mut self) {
+        let sp = self.b.ins().get_stack_pointer(I64);
+        let limit = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_STACK_LIMIT);
+        let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        self.trap_if(low, trap_code::CALL_STACK_EXHAUSTED);
+    }
+
+    /// Reloads memory 0's base and length (after anything that may move or grow it).
+    fn reload_memory(&mut self) {
+        if let (Some(def), Some(base), Some(len)) = (self.mem_def, self.mem_base, self.mem_len) {
+            let bv = self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_BASE);
+            let lv = self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_LENGTH);
+            self.b.def_var(base, bv);
+            self.b.def_var(len, lv);
+        }
+    }
+
+    fn sig(&mut self, type_index: u32) -> SigRef {
+        if let Some(s) = self.sigs.get(&type_index) {
+            return *s;
+        }
+        let sig = wasm_signature(&self.env.module.types[type_index as usize]);
+        let s = self.b.import_signature(sig);
+        self.sigs.insert(type_index, s);
+        s
+    }
+
+    /// Calls libcall `lc` with the VMContext and `args`; returns its results.
+    fn libcall(&mut self, lc: Libcall, args: &[Value]) -> Vec<Value> {
+        let sig = match self.libcall_sigs.get(&lc.index()) {
+            Some(s) => *s,
+            None => {
+                let s = self.b.import_signature(lc.signature(self.env.host_cc));
+                self.libcall_sigs.insert(lc.index(), s);
+                s
+            }
+        };
+        let off = vmctx::STORE_LIBCALLS + 8 * lc.index() as i32;
+        let f = self.b.ins().load(I64, readonly(), self.store_ctx, off);
+        let mut all = vec![self.vmctx];
+        all.extend_from_slice(args);
+        let inst = self.b.ins().call_indirect(sig, f, &all);
+        self.b.inst_results(inst).to_vec()
+    }
+
+    /// Calls host function `addr` (an i32 store address) through the `host_call` libcall.
+    fn host_call(&mut self, addr: Value, args: &[Value], results: &[Type]) -> Vec<Value> {
+        let nargs: i32 = args.iter().map(|v| cells_of(self.b.func.dfg.value_type(*v))).sum();
+        let nres: i32 = results.iter().map(|t| cells_of(*t)).sum();
+        let size = (nargs.max(nres).max(1) * 8) as u32;
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4));
+        let ptr = self.b.ins().stack_addr(I64, slot, 0);
+        let mut off = 0;
+        for v in args {
+            store_cell(&mut self.b, *v, ptr, off);
+            off += 8 * cells_of(self.b.func.dfg.value_type(*v));
+        }
+        self.libcall(Libcall::HostCall, &[addr, ptr]);
+        let mut off = 0;
+        let mut out = Vec::new();
+        for t in results {
+            out.push(load_cell(&mut self.b, *t, ptr, off));
+            off += 8 * cells_of(*t);
+        }
+        out
+    }
+
+    /// Calls `code` (null: the host function `addr`) with VMContext `callee_vmctx`.
+    fn call_either(&mut self, type_index: u32, code: Value, callee_vmctx: Value, addr: Value, args: &[Value]) -> Vec<Value> {
+        let ty = self.env.module.types[type_index as usize].clone();
+        let results: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
+        let wasm = self.b.create_block();
+        let host = self.b.create_block();
+        self.b.set_cold_block(host);
+        let join = self.block_with_params(&results);
+        self.b.ins().brif(code, wasm, &[], host, &[]);
+        self.continue_in(wasm);
+        let sig = self.sig(type_index);
+        let mut all = vec![callee_vmctx];
+        all.extend_from_slice(args);
+        let inst = self.b.ins().call_indirect(sig, code, &all);
+        let r = self.b.inst_results(inst).to_vec();
+        self.b.ins().jump(join, &block_args(&r));
+        self.continue_in(host);
+        let r = self.host_call(addr, args, &results);
+        self.b.ins().jump(join, &block_args(&r));
+        self.continue_in(join);
+        self.b.block_params(join).to_vec()
+    }
+
+    fn after_call(&mut self, results: Vec<Value>) {
+        self.check_trap();
+        self.reload_memory();
+        self.stack.extend(results);
+    }
+
+    fn call(&mut self, func: u32) {
+        let m = self.env.module;
+        let type_index = m.funcs[func as usize];
+        let n = m.types[type_index as usize].params().len();
+        let args = self.top(n);
+        self.stack.truncate(self.stack.len() - n);
+        let results = if func >= m.num_imported_funcs {
+            let off = self.env.offsets.defined_code(func - m.num_imported_funcs);
+            let code = self.b.ins().load(I64, readonly(), self.vmctx, off);
+            let sig = self.sig(type_index);
+            let mut all = vec![self.vmctx];
+            all.extend_from_slice(&args);
+            let inst = self.b.ins().call_indirect(sig, code, &all);
+            self.b.inst_results(inst).to_vec()
+        } else {
+            let off = self.env.offsets.imported_func(func);
+            let code = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::IMPORT_CODE);
+            let cvm = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::IMPORT_VMCTX);
+            let addr = self.b.ins().load(I32, readonly(), self.vmctx, self.env.offsets.func_addr(func));
+            self.call_either(type_index, code, cvm, addr, &args)
+        };
+        self.after_call(results);
+    }
+
+    fn call_indirect(&mut self, type_index: u32, table: u32) {
+        let m = self.env.module;
+        let index = self.pop();
+        let n = m.types[type_index as usize].params().len();
+        let args = self.top(n);
+        self.stack.truncate(self.stack.len() - n);
+        let (base, len) = self.table_def(table);
+        let idx = self.b.ins().uextend(I64, index);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
+        self.trap_if(oob, trap_code::UNDEFINED_ELEMENT);
+        let p = self.elem_addr(base, idx);
+        let cell = self.b.ins().load(I64, table_flags(), p, 0);
+        self.trap_unless(cell, trap_code::UNINITIALIZED_ELEMENT);
+        let addr64 = self.b.ins().iadd_imm(cell, -1);
+        let funcrefs = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_FUNCREFS);
+        let scaled = self.b.ins().imul_imm(addr64, vmctx::FUNCREF_SIZE);
+        let fr = self.b.ins().iadd(funcrefs, scaled);
+        let tid = self.b.ins().load(I32, vm_data(), fr, vmctx::FUNCREF_TYPE_ID);
+        let expected = self.b.ins().load(I32, readonly(), self.vmctx, self.env.offsets.type_id(type_index));
+        let ne = self.b.ins().icmp(IntCC::NotEqual, tid, expected);
+        self.trap_if(ne, trap_code::INDIRECT_CALL_TYPE_MISMATCH);
+        let code = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_CODE);
+        let cvm = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_VMCTX);
+        let addr = self.b.ins().ireduce(I32, addr64);
+        let results = self.call_either(type_index, code, cvm, addr, &args);
+        self.after_call(results);
+    }
+
+    /// Base and length of table `t`.
+    fn table_def(&mut self, t: u32) -> (Value, Value) {
+        let def = self.b.ins().load(I64, readonly(), self.vmctx, self.env.offsets.table(t));
+        let base = self.b.ins().load(I64, vm_data(), def, vmctx::TABLE_BASE);
+        let len = self.b.ins().load(I64, vm_data(), def, vmctx::TABLE_LENGTH);
+        (base, len)
+    }
+
+    fn elem_addr(&mut self, base: Value, idx: Value) -> Value {
+        let off = self.b.ins().ishl_imm(idx, 3);
+        self.b.ins().iadd(base, off)
+    }
+
+    /// The checked native address of a `size`-byte access at the popped i32 address, and the
+    /// static offset to add to it.
+    fn mem_addr(&mut self, memarg: &MemArg, size: u32) -> (Value, i32) {
+        let addr = self.pop();
+        let (base, len) = (self.mem_base.expect("validated: memory"), self.mem_len.expect("validated: memory"));
+        let ea = self.b.ins().uextend(I64, addr);
+        let end = self.b.ins().iadd_imm(ea, (memarg.offset + size as u64) as i64);
+        let len = self.b.use_var(len);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.trap_if(oob, trap_code::MEMORY_OUT_OF_BOUNDS);
+        let base = self.b.use_var(base);
+        let p = self.b.ins().iadd(base, ea);
+        if memarg.offset <= i32::MAX as u64 {
+            (p, memarg.offset as i32)
+        } else {
+            (self.b.ins().iadd_imm(p, memarg.offset as i64), 0)
+        }
+    }
+
+    fn load(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut FunctionBuilder, Value, i32) -> Value) {
+        let (p, off) = self.mem_addr(memarg, size);
+        let v = f(&mut self.b, p, off);
+        self.push(v);
+    }
+
+    fn store(&mut self, memarg: &MemArg, size: u32, narrow: Option<Type>) {
+        let v = self.pop();
+        let (p, off) = self.mem_addr(memarg, size);
+        match narrow {
+            None => {
+                self.b.ins().store(heap(), v, p, off);
+            }
+            Some(I8) => {
+                self.b.ins().istore8(heap(), v, p, off);
+            }
+            Some(I16) => {
+                self.b.ins().istore16(heap(), v, p, off);
+            }
+            Some(_) => {
+                self.b.ins().istore32(heap(), v, p, off);
+            }
+        }
+    }
+
+    fn global_ptr(&mut self, g: u32) -> Value {
+        self.b.ins().load(I64, readonly(), self.vmctx, self.env.offsets.global(g))
+    }
+
+    fn bool_to_i32(&mut self, c: Value) -> Value {
+        self.b.ins().uextend(I32, c)
+    }
+
+    fn icmp(&mut self, cc: IntCC) {
+        let (a, b) = self.pop2();
+        let c = self.b.ins().icmp(cc, a, b);
+        let v = self.bool_to_i32(c);
+        self.push(v);
+    }
+
+    fn fcmp(&mut self, cc: FloatCC) {
+        let (a, b) = self.pop2();
+        let c = self.b.ins().fcmp(cc, a, b);
+        let v = self.bool_to_i32(c);
+        self.push(v);
+    }
+
+    /// Integer division and remainder with the spec's traps checked first.
+    fn div(&mut self, ty: Type, signed: bool, rem: bool) {
+        let (a, b) = self.pop2();
+        self.trap_unless(b, trap_code::INTEGER_DIVIDE_BY_ZERO);
+        if signed && !rem {
+            let min = if ty == I32 { i32::MIN as i64 } else { i64::MIN };
+            let is_min = self.b.ins().icmp_imm(IntCC::Equal, a, min);
+            let is_m1 = self.b.ins().icmp_imm(IntCC::Equal, b, -1);
+            let both = self.b.ins().band(is_min, is_m1);
+            self.trap_if(both, trap_code::INTEGER_OVERFLOW);
+        }
+        let v = match (signed, rem) {
+            (true, false) => self.b.ins().sdiv(a, b),
+            (false, false) => self.b.ins().udiv(a, b),
+            // Cranelift defines `srem` of MIN by -1 as 0, as wasm does.
+            (true, true) => self.b.ins().srem(a, b),
+            (false, true) => self.b.ins().urem(a, b),
+        };
+        self.push(v);
+    }
+
+    /// Trapping float-to-int truncation: NaN traps "invalid conversion", values outside the
+    /// exclusive bounds `(lo, hi)` trap "integer overflow" (the bounds of `interp/num.rs`).
+    fn trunc(&mut self, to: Type, signed: bool) {
+        let x = self.pop();
+        let from = self.b.func.dfg.value_type(x);
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+        self.trap_if(nan, trap_code::INVALID_CONVERSION_TO_INTEGER);
+        let (lo, hi): (f64, f64) = match (to, signed, from) {
+            (I32, true, F32) => (-2147483904.0, 2147483648.0),
+            (I32, true, _) => (-2147483649.0, 2147483648.0),
+            (I32, false, _) => (-1.0, 4294967296.0),
+            (_, true, F32) => (-9223373136366403584.0, 9223372036854775808.0),
+            (_, true, _) => (-9223372036854777856.0, 9223372036854775808.0),
+            (_, false, _) => (-1.0, 18446744073709551616.0),
+        };
+        let (lo, hi) = if from == F32 {
+            (self.b.ins().f32const(lo as f32), self.b.ins().f32const(hi as f32))
+        } else {
+            (self.b.ins().f64const(lo), self.b.ins().f64const(hi))
+        };
+        let above = self.b.ins().fcmp(FloatCC::GreaterThan, x, lo);
+        let below = self.b.ins().fcmp(FloatCC::LessThan, x, hi);
+        let ok = self.b.ins().band(above, below);
+        self.trap_unless(ok, trap_code::INTEGER_OVERFLOW);
+        let v = if signed { self.b.ins().fcvt_to_sint(to, x) } else { self.b.ins().fcvt_to_uint(to, x) };
+        self.push(v);
+    }
+
+    fn unary(&mut self, f: impl FnOnce(&mut FunctionBuilder, Value) -> Value) {
+        let a = self.pop();
+        let v = f(&mut self.b, a);
+        self.push(v);
+    }
+
+    fn binary(&mut self, f: impl FnOnce(&mut FunctionBuilder, Value, Value) -> Value) {
+        let (a, b) = self.pop2();
+        let v = f(&mut self.b, a, b);
+        self.push(v);
+    }
+
+    fn i32const(&mut self, v: i64) -> Value {
+        self.b.ins().iconst(I32, v)
+    }
+
+    /// Branches to label `depth` with its values from the stack top.
+    fn br(&mut self, depth: u32) {
+        let i = self.frames.len() - 1 - depth as usize;
+        let n = self.frames[i].label_arity();
+        let target = self.frames[i].label_block();
+        if !matches!(self.frames[i].kind, Kind::Loop { .. }) {
+            self.frames[i].dest_used = true;
+        }
+        let vals = self.top(n);
+        self.b.ins().jump(target, &block_args(&vals));
+    }
+
+    /// A block for label `depth` usable in a conditional branch or a jump table (which pass no
+    /// values): the label itself when it takes no values, else an edge block that passes them,
+    /// recorded in `edges` to be filled by `fill_edges` once the branch is emitted.
+    fn label_edge(&mut self, depth: u32, edges: &mut Vec<(u32, Block)>) -> Block {
+        let i = self.frames.len() - 1 - depth as usize;
+        if !matches!(self.frames[i].kind, Kind::Loop { .. }) {
+            self.frames[i].dest_used = true;
+        }
+        let n = self.frames[i].label_arity();
+        let target = self.frames[i].label_block();
+        if n == 0 {
+            return target;
+        }
+        if let Some((_, b)) = edges.iter().find(|(d, _)| *d == depth) {
+            return *b;
+        }
+        let edge = self.b.create_block();
+        edges.push((depth, edge));
+        edge
+    }
+
+    /// Fills the edge blocks made by `label_edge`; the current block must be terminated.
+    fn fill_edges(&mut self, edges: Vec<(u32, Block)>) {
+        for (depth, edge) in edges {
+            let i = self.frames.len() - 1 - depth as usize;
+            let n = self.frames[i].label_arity();
+            let target = self.frames[i].label_block();
+            let vals = self.top(n);
+            self.b.switch_to_block(edge);
+            self.b.seal_block(edge);
+            self.b.ins().jump(target, &block_args(&vals));
+        }
+    }
+
+    fn end(&mut self) {
+        let frame = self.frames.pop().expect("validated: balanced blocks");
+        if self.reachable {
+            let vals = self.top(frame.results.len());
+            self.b.ins().jump(frame.dest, &block_args(&vals));
+        }
+        let mut dest_used = frame.dest_used || self.reachable;
+        match frame.kind {
+            Kind::If { else_block, has_else: false, params } => {
+                // No `else`: the false arm passes the parameters through (validation made the
+                // types equal).
+                self.b.switch_to_block(else_block);
+                self.b.ins().jump(frame.dest, &block_args(&params));
+                dest_used = true;
+            }
+            Kind::Loop { header } => self.b.seal_block(header),
+            _ => {}
+        }
+        self.stack.truncate(frame.height);
+        self.b.seal_block(frame.dest);
+        if dest_used {
+            self.b.switch_to_block(frame.dest);
+            let vals = self.b.block_params(frame.dest).to_vec();
+            self.stack.extend(vals);
+            self.reachable = true;
+            if self.frames.is_empty() {
+                let vals = self.top(self.results.len());
+                self.b.ins().return_(&vals);
+            }
+        } else {
+            self.reachable = false;
+        }
+    }
+
+    fn op(&mut self, op: Operator) -> Result<(), CompileError> {
+        use Operator as O;
+        if !self.reachable {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_depth += 1,
+                O::Else if self.dead_depth == 0 => self.else_(),
+                O::End if self.dead_depth == 0 => self.end(),
+                O::End => self.dead_depth -= 1,
+                _ => {}
+            }
+            return Ok(());
+        }
+        match op {
+            O::Unreachable => {
+                let t = self.trap_block(trap_code::UNREACHABLE);
+                self.b.ins().jump(t, &[]);
+                self.reachable = false;
+            }
+            O::Nop => {}
+            O::Block { blockty } => {
+                let (params, results) = self.block_type(blockty);
+                let dest = self.block_with_params(&results);
+                let height = self.stack.len() - params.len();
+                self.frames.push(Frame { kind: Kind::Block, dest, height, params, results, dest_used: false });
+            }
+            O::Loop { blockty } => {
+                let (params, results) = self.block_type(blockty);
+                let header = self.block_with_params(&params);
+                let dest = self.block_with_params(&results);
+                let height = self.stack.len() - params.len();
+                let vals = self.top(params.len());
+                self.b.ins().jump(header, &block_args(&vals));
+                self.b.switch_to_block(header);
+                self.stack.truncate(height);
+                let hp = self.b.block_params(header).to_vec();
+                self.stack.extend(hp);
+                self.frames.push(Frame { kind: Kind::Loop { header }, dest, height, params, results, dest_used: false });
+            }
+            O::If { blockty } => {
+                let cond = self.pop();
+                let (params, results) = self.block_type(blockty);
+                let dest = self.block_with_params(&results);
+                let then_block = self.b.create_block();
+                let else_block = self.b.create_block();
+                self.b.ins().brif(cond, then_block, &[], else_block, &[]);
+                self.b.seal_block(else_block);
+                self.continue_in(then_block);
+                let height = self.stack.len() - params.len();
+                let pv = self.top(params.len());
+                self.frames.push(Frame {
+                    kind: Kind::If { else_block, has_else: false, params: pv },
+                    dest,
+                    height,
+                    params,
+                    results,
+                    dest_used: false,
+                });
+            }
+            O::Else => self.else_(),
+            O::End => self.end(),
+            O::Br { relative_depth } => {
+                self.br(relative_depth);
+                self.reachable = false;
+            }
+            O::BrIf { relative_depth } => {
+                let cond = self.pop();
+                let mut edges = Vec::new();
+                let target = self.label_edge(relative_depth, &mut edges);
+                let cont = self.b.create_block();
+                self.b.ins().brif(cond, target, &[], cont, &[]);
+                self.fill_edges(edges);
+                self.continue_in(cont);
+            }
+            O::BrTable { targets } => {
+                let index = self.pop();
+                let mut edges = Vec::new();
+                let mut calls = Vec::new();
+                for t in targets.targets() {
+                    let depth = t.map_err(parse_error)?;
+                    let blk = self.label_edge(depth, &mut edges);
+                    calls.push(self.b.func.dfg.block_call(blk, &[]));
+                }
+                let def = self.label_edge(targets.default(), &mut edges);
+                let def = self.b.func.dfg.block_call(def, &[]);
+                let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
+                self.b.ins().br_table(index, jt);
+                self.fill_edges(edges);
+                self.reachable = false;
+            }
+            O::Return => {
+                let vals = self.top(self.results.len());
+                self.b.ins().return_(&vals);
+                self.reachable = false;
+            }
+            O::Call { function_index } => self.call(function_index),
+            O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let (a, b, c) = self.pop3();
+                let v = self.b.ins().select(c, a, b);
+                self.push(v);
+            }
+            O::LocalGet { local_index } => {
+                let v = self.b.use_var(self.locals[local_index as usize]);
+                self.push(v);
+            }
+            O::LocalSet { local_index } => {
+                let v = self.pop();
+                self.b.def_var(self.locals[local_index as usize], v);
+            }
+            O::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("validated");
+                self.b.def_var(self.locals[local_index as usize], v);
+            }
+            O::GlobalGet { global_index } => {
+                let t = clif_type(self.env.module.globals[global_index as usize].content);
+                let p = self.global_ptr(global_index);
+                let flags = if t == I8X16 { vm_data().with_endianness(Endianness::Little) } else { vm_data() };
+                let v = self.b.ins().load(t, flags, p, vmctx::GLOBAL_BITS);
+                self.push(v);
+            }
+            O::GlobalSet { global_index } => {
+                let v = self.pop();
+                let t = self.b.func.dfg.value_type(v);
+                let p = self.global_ptr(global_index);
+                let flags = if t == I8X16 { vm_data().with_endianness(Endianness::Little) } else { vm_data() };
+                // Narrow values are stored into a zeroed-above 64-bit cell, like the Interpreter.
+                let v = match t {
+                    I32 => self.b.ins().uextend(I64, v),
+                    F32 => {
+                        let i = self.b.ins().bitcast(I32, MemFlags::new(), v);
+                        self.b.ins().uextend(I64, i)
+                    }
+                    _ => v,
+                };
+                self.b.ins().store(flags, v, p, vmctx::GLOBAL_BITS);
+            }
+
+            O::I32Load { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().load(I32, heap(), p, o)),
+            O::I64Load { memarg } => self.load(&memarg, 8, |b, p, o| b.ins().load(I64, heap(), p, o)),
+            O::F32Load { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().load(F32, heap(), p, o)),
+            O::F64Load { memarg } => self.load(&memarg, 8, |b, p, o| b.ins().load(F64, heap(), p, o)),
+            O::I32Load8S { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().sload8(I32, heap(), p, o)),
+            O::I32Load8U { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().uload8(I32, heap(), p, o)),
+            O::I32Load16S { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().sload16(I32, heap(), p, o)),
+            O::I32Load16U { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().uload16(I32, heap(), p, o)),
+            O::I64Load8S { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().sload8(I64, heap(), p, o)),
+            O::I64Load8U { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().uload8(I64, heap(), p, o)),
+            O::I64Load16S { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().sload16(I64, heap(), p, o)),
+            O::I64Load16U { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().uload16(I64, heap(), p, o)),
+            O::I64Load32S { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().sload32(heap(), p, o)),
+            O::I64Load32U { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().uload32(heap(), p, o)),
+            O::I32Store { memarg } | O::F32Store { memarg } => self.store(&memarg, 4, None),
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(&memarg, 8, None),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(&memarg, 1, Some(I8)),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, 2, Some(I16)),
+            O::I64Store32 { memarg } => self.store(&memarg, 4, Some(I32)),
+            O::MemorySize { .. } => {
+                let len = self.b.use_var(self.mem_len.expect("validated: memory"));
+                let pages = self.b.ins().ushr_imm(len, 16);
+                let v = self.b.ins().ireduce(I32, pages);
+                self.push(v);
+            }
+            O::MemoryGrow { .. } => {
+                let delta = self.pop();
+                let r = self.libcall(Libcall::MemoryGrow, &[delta]);
+                self.after_call(r);
+            }
+            O::MemoryCopy { .. } => {
+                let (d, s, n) = self.pop3();
+                self.libcall(Libcall::MemoryCopy, &[d, s, n]);
+                self.check_trap();
+            }
+            O::MemoryFill { .. } => {
+                let (d, v, n) = self.pop3();
+                self.libcall(Libcall::MemoryFill, &[d, v, n]);
+                self.check_trap();
+            }
+            O::MemoryInit { data_index, .. } => {
+                let (d, s, n) = self.pop3();
+                let seg = self.i32const(data_index as i64);
+                self.libcall(Libcall::MemoryInit, &[seg, d, s, n]);
+                self.check_trap();
+            }
+            O::DataDrop { data_index } => {
+                let seg = self.i32const(data_index as i64);
+                self.libcall(Libcall::DataDrop, &[seg]);
+            }
+            O::TableGet { table } => {
+                let index = self.pop();
+                let (base, len) = self.table_def(table);
+                let idx = self.b.ins().uextend(I64, index);
+                let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
+                self.trap_if(oob, trap_code::TABLE_OUT_OF_BOUNDS);
+                let p = self.elem_addr(base, idx);
+                let v = self.b.ins().load(I64, table_flags(), p, 0);
+                self.push(v);
+            }
+            O::TableSet { table } => {
+                let (index, v) = self.pop2();
+                let (base, len) = self.table_def(table);
+                let idx = self.b.ins().uextend(I64, index);
+                let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
+                self.trap_if(oob, trap_code::TABLE_OUT_OF_BOUNDS);
+                let p = self.elem_addr(base, idx);
+                self.b.ins().store(table_flags(), v, p, 0);
+            }
+            O::TableSize { table } => {
+                let (_, len) = self.table_def(table);
+                let v = self.b.ins().ireduce(I32, len);
+                self.push(v);
+            }
+            O::TableGrow { table } => {
+                let (init, delta) = self.pop2();
+                let t = self.i32const(table as i64);
+                let r = self.libcall(Libcall::TableGrow, &[t, init, delta]);
+                self.push(r[0]);
+            }
+            O::TableFill { table } => {
+                let (i, v, n) = self.pop3();
+                let t = self.i32const(table as i64);
+                self.libcall(Libcall::TableFill, &[t, i, v, n]);
+                self.check_trap();
+            }
+            O::TableCopy { dst_table, src_table } => {
+                let (d, s, n) = self.pop3();
+                let dt = self.i32const(dst_table as i64);
+                let st = self.i32const(src_table as i64);
+                self.libcall(Libcall::TableCopy, &[dt, st, d, s, n]);
+                self.check_trap();
+            }
+            O::TableInit { elem_index, table } => {
+                let (d, s, n) = self.pop3();
+                let t = self.i32const(table as i64);
+                let seg = self.i32const(elem_index as i64);
+                self.libcall(Libcall::TableInit, &[t, seg, d, s, n]);
+                self.check_trap();
+            }
+            O::ElemDrop { elem_index } => {
+                let seg = self.i32const(elem_index as i64);
+                self.libcall(Libcall::ElemDrop, &[seg]);
+            }
+            O::RefNull { .. } => {
+                let v = self.b.ins().iconst(I64, 0);
+                self.push(v);
+            }
+            O::RefIsNull => self.unary(|b, a| {
+                let c = b.ins().icmp_imm(IntCC::Equal, a, 0);
+                b.ins().uextend(I32, c)
+            }),
+            O::RefFunc { function_index } => {
+                let off = self.env.offsets.func_addr(function_index);
+                let addr = self.b.ins().load(I32, readonly(), self.vmctx, off);
+                let a = self.b.ins().uextend(I64, addr);
+                let v = self.b.ins().iadd_imm(a, 1);
+                self.push(v);
+            }
+
+            O::I32Const { value } => {
+                let v = self.i32const(value as i64);
+                self.push(v);
+            }
+            O::I64Const { value } => {
+                let v = self.b.ins().iconst(I64, value);
+                self.push(v);
+            }
+            O::F32Const { value } => {
+                let v = self.b.ins().f32const(Ieee32::with_bits(value.bits()));
+                self.push(v);
+            }
+            O::F64Const { value } => {
+                let v = self.b.ins().f64const(Ieee64::with_bits(value.bits()));
+                self.push(v);
+            }
+            O::V128Const { value } => {
+                let c = self.b.func.dfg.constants.insert(ConstantData::from(value.bytes().to_vec()));
+                let v = self.b.ins().vconst(I8X16, c);
+                self.push(v);
+            }
+
+            O::I32Eqz | O::I64Eqz => self.unary(|b, a| {
+                let c = b.ins().icmp_imm(IntCC::Equal, a, 0);
+                b.ins().uextend(I32, c)
+            }),
+            O::I32Eq | O::I64Eq => self.icmp(IntCC::Equal),
+            O::I32Ne | O::I64Ne => self.icmp(IntCC::NotEqual),
+            O::I32LtS | O::I64LtS => self.icmp(IntCC::SignedLessThan),
+            O::I32LtU | O::I64LtU => self.icmp(IntCC::UnsignedLessThan),
+            O::I32GtS | O::I64GtS => self.icmp(IntCC::SignedGreaterThan),
+            O::I32GtU | O::I64GtU => self.icmp(IntCC::UnsignedGreaterThan),
+            O::I32LeS | O::I64LeS => self.icmp(IntCC::SignedLessThanOrEqual),
+            O::I32LeU | O::I64LeU => self.icmp(IntCC::UnsignedLessThanOrEqual),
+            O::I32GeS | O::I64GeS => self.icmp(IntCC::SignedGreaterThanOrEqual),
+            O::I32GeU | O::I64GeU => self.icmp(IntCC::UnsignedGreaterThanOrEqual),
+            O::F32Eq | O::F64Eq => self.fcmp(FloatCC::Equal),
+            O::F32Ne | O::F64Ne => self.fcmp(FloatCC::NotEqual),
+            O::F32Lt | O::F64Lt => self.fcmp(FloatCC::LessThan),
+            O::F32Gt | O::F64Gt => self.fcmp(FloatCC::GreaterThan),
+            O::F32Le | O::F64Le => self.fcmp(FloatCC::LessThanOrEqual),
+            O::F32Ge | O::F64Ge => self.fcmp(FloatCC::GreaterThanOrEqual),
+
+            O::I32Clz | O::I64Clz => self.unary(|b, a| b.ins().clz(a)),
+            O::I32Ctz | O::I64Ctz => self.unary(|b, a| b.ins().ctz(a)),
+            O::I32Popcnt | O::I64Popcnt => self.unary(|b, a| b.ins().popcnt(a)),
+            O::I32Add | O::I64Add => self.binary(|b, x, y| b.ins().iadd(x, y)),
+            O::I32Sub | O::I64Sub => self.binary(|b, x, y| b.ins().isub(x, y)),
+            O::I32Mul | O::I64Mul => self.binary(|b, x, y| b.ins().imul(x, y)),
+            O::I32DivS => self.div(I32, true, false),
+            O::I32DivU => self.div(I32, false, false),
+            O::I32RemS => self.div(I32, true, true),
+            O::I32RemU => self.div(I32, false, true),
+            O::I64DivS => self.div(I64, true, false),
+            O::I64DivU => self.div(I64, false, false),
+            O::I64RemS => self.div(I64, true, true),
+            O::I64RemU => self.div(I64, false, true),
+            O::I32And | O::I64And => self.binary(|b, x, y| b.ins().band(x, y)),
+            O::I32Or | O::I64Or => self.binary(|b, x, y| b.ins().bor(x, y)),
+            O::I32Xor | O::I64Xor => self.binary(|b, x, y| b.ins().bxor(x, y)),
+            // Cranelift's shifts and rotates take the amount modulo the width, as wasm does.
+            O::I32Shl | O::I64Shl => self.binary(|b, x, y| b.ins().ishl(x, y)),
+            O::I32ShrS | O::I64ShrS => self.binary(|b, x, y| b.ins().sshr(x, y)),
+            O::I32ShrU | O::I64ShrU => self.binary(|b, x, y| b.ins().ushr(x, y)),
+            O::I32Rotl | O::I64Rotl => self.binary(|b, x, y| b.ins().rotl(x, y)),
+            O::I32Rotr | O::I64Rotr => self.binary(|b, x, y| b.ins().rotr(x, y)),
+
+            // Sign operations are bit operations in Cranelift: NaN payloads are kept.
+            O::F32Abs | O::F64Abs => self.unary(|b, a| b.ins().fabs(a)),
+            O::F32Neg | O::F64Neg => self.unary(|b, a| b.ins().fneg(a)),
+            O::F32Copysign | O::F64Copysign => self.binary(|b, x, y| b.ins().fcopysign(x, y)),
+            O::F32Ceil | O::F64Ceil => self.unary(|b, a| b.ins().ceil(a)),
+            O::F32Floor | O::F64Floor => self.unary(|b, a| b.ins().floor(a)),
+            O::F32Trunc | O::F64Trunc => self.unary(|b, a| b.ins().trunc(a)),
+            O::F32Nearest | O::F64Nearest => self.unary(|b, a| b.ins().nearest(a)),
+            O::F32Sqrt | O::F64Sqrt => self.unary(|b, a| b.ins().sqrt(a)),
+            O::F32Add | O::F64Add => self.binary(|b, x, y| b.ins().fadd(x, y)),
+            O::F32Sub | O::F64Sub => self.binary(|b, x, y| b.ins().fsub(x, y)),
+            O::F32Mul | O::F64Mul => self.binary(|b, x, y| b.ins().fmul(x, y)),
+            O::F32Div | O::F64Div => self.binary(|b, x, y| b.ins().fdiv(x, y)),
+            // Cranelift's fmin/fmax have wasm's semantics (NaN propagation, -0 < +0).
+            O::F32Min | O::F64Min => self.binary(|b, x, y| b.ins().fmin(x, y)),
+            O::F32Max | O::F64Max => self.binary(|b, x, y| b.ins().fmax(x, y)),
+
+            O::I32WrapI64 => self.unary(|b, a| b.ins().ireduce(I32, a)),
+            O::I64ExtendI32S => self.unary(|b, a| b.ins().sextend(I64, a)),
+            O::I64ExtendI32U => self.unary(|b, a| b.ins().uextend(I64, a)),
+            O::I32Extend8S => self.unary(|b, a| {
+                let n = b.ins().ireduce(I8, a);
+                b.ins().sextend(I32, n)
+            }),
+            O::I32Extend16S => self.unary(|b, a| {
+                let n = b.ins().ireduce(I16, a);
+                b.ins().sextend(I32, n)
+            }),
+            O::I64Extend8S => self.unary(|b, a| {
+                let n = b.ins().ireduce(I8, a);
+                b.ins().sextend(I64, n)
+            }),
+            O::I64Extend16S => self.unary(|b, a| {
+                let n = b.ins().ireduce(I16, a);
+                b.ins().sextend(I64, n)
+            }),
+            O::I64Extend32S => self.unary(|b, a| {
+                let n = b.ins().ireduce(I32, a);
+                b.ins().sextend(I64, n)
+            }),
+            O::I32TruncF32S | O::I32TruncF64S => self.trunc(I32, true),
+            O::I32TruncF32U | O::I32TruncF64U => self.trunc(I32, false),
+            O::I64TruncF32S | O::I64TruncF64S => self.trunc(I64, true),
+            O::I64TruncF32U | O::I64TruncF64U => self.trunc(I64, false),
+            O::I32TruncSatF32S | O::I32TruncSatF64S => self.unary(|b, a| b.ins().fcvt_to_sint_sat(I32, a)),
+            O::I32TruncSatF32U | O::I32TruncSatF64U => self.unary(|b, a| b.ins().fcvt_to_uint_sat(I32, a)),
+            O::I64TruncSatF32S | O::I64TruncSatF64S => self.unary(|b, a| b.ins().fcvt_to_sint_sat(I64, a)),
+            O::I64TruncSatF32U | O::I64TruncSatF64U => self.unary(|b, a| b.ins().fcvt_to_uint_sat(I64, a)),
+            O::F32ConvertI32S | O::F32ConvertI64S => self.unary(|b, a| b.ins().fcvt_from_sint(F32, a)),
+            O::F32ConvertI32U | O::F32ConvertI64U => self.unary(|b, a| b.ins().fcvt_from_uint(F32, a)),
+            O::F64ConvertI32S | O::F64ConvertI64S => self.unary(|b, a| b.ins().fcvt_from_sint(F64, a)),
+            O::F64ConvertI32U | O::F64ConvertI64U => self.unary(|b, a| b.ins().fcvt_from_uint(F64, a)),
+            O::F32DemoteF64 => self.unary(|b, a| b.ins().fdemote(F32, a)),
+            O::F64PromoteF32 => self.unary(|b, a| b.ins().fpromote(F64, a)),
+            O::I32ReinterpretF32 => self.unary(|b, a| b.ins().bitcast(I32, MemFlags::new(), a)),
+            O::I64ReinterpretF64 => self.unary(|b, a| b.ins().bitcast(I64, MemFlags::new(), a)),
+            O::F32ReinterpretI32 => self.unary(|b, a| b.ins().bitcast(F32, MemFlags::new(), a)),
+            O::F64ReinterpretI64 => self.unary(|b, a| b.ins().bitcast(F64, MemFlags::new(), a)),
+
+            op => return self.simd(op),
+        }
+        Ok(())
+    }
+
+    fn else_(&mut self) {
+        let frame = self.frames.last_mut().expect("validated: else inside if");
+        let Kind::If { else_block, has_else, params } = &mut frame.kind else {
+            unreachable!("validated: else closes an if")
+        };
+        *has_else = true;
+        let (else_block, params) = (*else_block, params.clone());
+        let (dest, height, nres) = (frame.dest, frame.height, frame.results.len());
+        if self.reachable {
+            frame.dest_used = true;
+            let vals = self.top(nres);
+            self.b.ins().jump(dest, &block_args(&vals));
+        }
+        self.stack.truncate(height);
+        self.stack.extend(params);
+        self.b.switch_to_block(else_block);
+        // The `if` itself was reached (frames are only opened in reachable code).
+        self.reachable = true;
+    }
+}
