@@ -274,16 +274,17 @@ fn set_trap(st: &mut State, t: Trap) -> Flow {
     Flow::Trap
 }
 
-/// Defines one handler per instruction from `Name { operands } => { body }`. In a body, `ip` is
+/// Defines one handler per instruction from `Name { operands } => { body }`, in the modules the
+/// list is split into. In a body, `ip` is
 /// the instruction, `next` the instruction to continue with (set by branches), `fp`, `mem` and
 /// `mem_len` the registers, `st` the [`State`]. The `$d` argument is a literal `$`, for the
 /// helper macros defined here.
 macro_rules! handlers {
     ($d:tt ($ip:ident, $next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident);
-     $( $name:ident { $($field:ident),* } => $body:block )*) => {
+     $( mod $module:ident { $( $name:ident { $($field:ident),* } => $body:block )* } )*) => {$(
         /// One function per instruction kind.
         #[allow(non_snake_case, unused_mut, unused_variables, unused_unsafe, unused_macros, unreachable_code, unused_assignments, clippy::all)]
-        mod handlers {
+        mod $module {
             use super::*;
             $(
                 pub(super) unsafe fn $name(
@@ -338,6 +339,12 @@ macro_rules! handlers {
                     wv128!($d dst, ($d f)(x))
                 }};
             }
+            macro_rules! vload_bytes {
+                ($d dst:expr, $d addr:expr, $d off:expr, $d n:literal, $d f:expr) => {{
+                    let p = ea!($d addr, $d off, $d n);
+                    wv128!($d dst, ($d f)(ptr::read_unaligned(p as *const [u8; $d n])))
+                }};
+            }
             macro_rules! vload_lane {
                 ($d args:expr, $d off:expr, $d lane:expr, $d t:ty, $d f:expr) => {{
                     let p = ea!($d args, $d off, std::mem::size_of::<$d t>() as u64);
@@ -363,10 +370,11 @@ macro_rules! handlers {
                 }
             )*
         }
+        )*
 
         fn handler_of(op: &Op) -> Handler {
             match op {
-                $( Op::$name { .. } => handlers::$name, )*
+                $( $( Op::$name { .. } => $module::$name, )* )*
             }
         }
     };
@@ -395,6 +403,7 @@ macro_rules! dispatch {
 // code; memory accesses are bounds-checked against the length register, reloaded after anything
 // that can change it (calls, memory.grow).
 handlers! { $ (ip, next, fp, mem, mem_len, st);
+mod handlers {
     Unreachable {} => { trap!(Trap::Unreachable) }
     Br { target } => { jump!(target) }
     BrTable { index, len } => { next = ip.add(1 + u32_!(index).min(len) as usize) }
@@ -783,8 +792,12 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
     I64TruncSatF32U { dst, src } => { w64!(dst, f32_!(src) as u64) }
     I64TruncSatF64S { dst, src } => { w64!(dst, f64_!(src) as i64) }
     I64TruncSatF64U { dst, src } => { w64!(dst, f64_!(src) as u64) }
+}
 
-    // 128-bit SIMD: lane semantics in `simd`.
+// 128-bit SIMD, lane semantics in `simd`. A module of their own keeps them apart from the others
+// in the binary (functions are laid out by symbol name), so that the scalar handlers stay as
+// close together as without SIMD.
+mod simd_handlers {
     V128Const { dst, index } => { wv128!(dst, (*(&(*st.ctx.module).v128_consts).get_unchecked(index as usize)).into()) }
     V128Store { addr, src, offset } => {
         // V128 is little-endian bytes, as linear memory.
@@ -802,18 +815,18 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
     V128Bitselect { dst, a, b, c } => { wv128!(dst, simd::v128_bitselect(v128!(a), v128!(b), v128!(c))) }
     V128BitselectArgs { args } => { wv128!(args, simd::v128_bitselect(v128!(args), v128!(args + 2), v128!(args + 4))) }
     V128Load { dst, addr, offset } => { wv128!(dst, ptr::read_unaligned(ea!(addr, offset, 16) as *const simd::V128)) }
-    V128Load8x8S { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load8x8_s) }
-    V128Load8x8U { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load8x8_u) }
-    V128Load16x4S { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load16x4_s) }
-    V128Load16x4U { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load16x4_u) }
-    V128Load32x2S { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load32x2_s) }
-    V128Load32x2U { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load32x2_u) }
+    V128Load8x8S { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load8x8_s) }
+    V128Load8x8U { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load8x8_u) }
+    V128Load16x4S { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load16x4_s) }
+    V128Load16x4U { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load16x4_u) }
+    V128Load32x2S { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load32x2_s) }
+    V128Load32x2U { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load32x2_u) }
     V128Load8Splat { dst, addr, offset } => { vload!(dst, addr, offset, u8, |x: u8| simd::i8x16_splat(x as u64)) }
     V128Load16Splat { dst, addr, offset } => { vload!(dst, addr, offset, u16, |x: u16| simd::i16x8_splat(x as u64)) }
     V128Load32Splat { dst, addr, offset } => { vload!(dst, addr, offset, u32, |x: u32| simd::i32x4_splat(x as u64)) }
     V128Load64Splat { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::i64x2_splat) }
-    V128Load32Zero { dst, addr, offset } => { vload!(dst, addr, offset, u32, |x: u32| simd::load_zero(x as u64)) }
-    V128Load64Zero { dst, addr, offset } => { vload!(dst, addr, offset, u64, simd::load_zero) }
+    V128Load32Zero { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 4, simd::load_zero) }
+    V128Load64Zero { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load_zero) }
     V128Load8Lane { args, offset, lane } => { vload_lane!(args, offset, lane, u8, simd::i8x16_replace_lane) }
     V128Load16Lane { args, offset, lane } => { vload_lane!(args, offset, lane, u16, simd::i16x8_replace_lane) }
     V128Load32Lane { args, offset, lane } => { vload_lane!(args, offset, lane, u32, simd::i32x4_replace_lane) }
@@ -1039,4 +1052,5 @@ handlers! { $ (ip, next, fp, mem, mem_len, st);
     F64x2ConvertLowI32x4U { dst, src } => { wv128!(dst, simd::f64x2_convert_low_i32x4_u(v128!(src))) }
     F32x4DemoteF64x2Zero { dst, src } => { wv128!(dst, simd::f32x4_demote_f64x2_zero(v128!(src))) }
     F64x2PromoteLowF32x4 { dst, src } => { wv128!(dst, simd::f64x2_promote_low_f32x4(v128!(src))) }
+}
 }

@@ -214,39 +214,44 @@ fn m64(c: bool) -> u64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memory: the handlers read and write linear memory; these build the v128 from what they read.
+// Memory: the handlers read and write linear memory; these build the v128 from what they read
 // [Loads](https://webassembly.github.io/spec/core/exec/instructions.html#exec-vload-val)
 // (`vload`, `vload_pack`, `vload_splat`, `vload_zero`, `vload_lane`).
 
+// They take the bytes read, in memory order (little-endian, as V128), so that the lanes are
+// extended straight from memory rather than picked out of an integer register.
+
+/// `v128.load32_zero` / `v128.load64_zero`: the bytes in the low lanes, zeros above.
+#[inline(always)]
+pub(super) fn load_zero<const K: usize>(b: [u8; K]) -> V128 {
+    let mut v = [0u8; 16];
+    v[..K].copy_from_slice(&b);
+    V128(v)
+}
 /// `v128.load8x8_s`: 8 bytes, each sign-extended to 16 bits.
 #[inline(always)]
-pub(super) fn load8x8_s(x: u64) -> V128 {
-    i16x8_extend_low_i8x16_s(load_zero(x))
+pub(super) fn load8x8_s(b: [u8; 8]) -> V128 {
+    i16x8_extend_low_i8x16_s(load_zero(b))
 }
 #[inline(always)]
-pub(super) fn load8x8_u(x: u64) -> V128 {
-    i16x8_extend_low_i8x16_u(load_zero(x))
+pub(super) fn load8x8_u(b: [u8; 8]) -> V128 {
+    i16x8_extend_low_i8x16_u(load_zero(b))
 }
 #[inline(always)]
-pub(super) fn load16x4_s(x: u64) -> V128 {
-    i32x4_extend_low_i16x8_s(load_zero(x))
+pub(super) fn load16x4_s(b: [u8; 8]) -> V128 {
+    i32x4_extend_low_i16x8_s(load_zero(b))
 }
 #[inline(always)]
-pub(super) fn load16x4_u(x: u64) -> V128 {
-    i32x4_extend_low_i16x8_u(load_zero(x))
+pub(super) fn load16x4_u(b: [u8; 8]) -> V128 {
+    i32x4_extend_low_i16x8_u(load_zero(b))
 }
 #[inline(always)]
-pub(super) fn load32x2_s(x: u64) -> V128 {
-    i64x2_extend_low_i32x4_s(load_zero(x))
+pub(super) fn load32x2_s(b: [u8; 8]) -> V128 {
+    i64x2_extend_low_i32x4_s(load_zero(b))
 }
 #[inline(always)]
-pub(super) fn load32x2_u(x: u64) -> V128 {
-    i64x2_extend_low_i32x4_u(load_zero(x))
-}
-/// `v128.load32_zero` / `v128.load64_zero`: the value in lane 0, zeros above.
-#[inline(always)]
-pub(super) fn load_zero(x: u64) -> V128 {
-    join::<u64, 2>([x, 0])
+pub(super) fn load32x2_u(b: [u8; 8]) -> V128 {
+    i64x2_extend_low_i32x4_u(load_zero(b))
 }
 
 // ---------------------------------------------------------------------------------------------
