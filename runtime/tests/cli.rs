@@ -89,7 +89,7 @@ fn trap_message_and_status() {
 #[test]
 fn unsupported_flags_are_refused() {
     let p = temp_wat("nop.wat", r#"(module (func (export "_start")))"#);
-    for flags in [&["--timeout", "1s"][..], &["--fuel", "10"], &["--compiler"]] {
+    for flags in [&["--timeout", "1s"][..], &["--fuel", "10"]] {
         let mut a = vec!["run"];
         a.extend_from_slice(flags);
         a.push(p.to_str().unwrap());
@@ -128,4 +128,18 @@ fn env_is_not_inherited_unless_asked() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("ZEROWASM_SECRET=x\0"));
+}
+
+#[test]
+fn both_engines_run_a_program_and_report_its_exit_code() {
+    let p = temp_wat(
+        "engines.wat",
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (func (export "_start") (call $exit (i32.add (i32.const 40) (i32.const 2)))))"#,
+    );
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, _, err) = run(&["run", engine, p.to_str().unwrap()]);
+        assert_eq!(code, 42, "{engine}: {err}");
+    }
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 use zerowasm::wasi::{self, WasiConfig};
-use zerowasm::{CompiledModule, ModuleConfig, Runtime, RuntimeConfig, Trap, Val, ValType};
+use zerowasm::{CompiledModule, EngineKind, ModuleConfig, Runtime, RuntimeConfig, Trap, Val, ValType};
 
 #[derive(Parser)]
 #[command(name = "zerowasm", version, about = "Run WebAssembly modules with zerowasm")]
@@ -44,10 +44,11 @@ enum Command {
 
 #[derive(Args)]
 struct EngineArgs {
-    /// Run with the Interpreter (the default: it is the only engine built today).
+    /// Run with the Interpreter (the default).
     #[arg(long, conflicts_with = "compiler")]
     interpreter: bool,
-    /// Run with the Compiler (Cranelift); not built yet.
+    /// Run with the Compiler (Cranelift, ahead-of-time machine code); x86_64, aarch64, riscv64
+    /// and s390x hosts.
     #[arg(long)]
     compiler: bool,
 }
@@ -110,10 +111,14 @@ fn main() -> ExitCode {
 }
 
 fn runtime(engine: &EngineArgs, max_pages: Option<u32>) -> Result<Runtime, Fail> {
-    if engine.compiler {
-        return fail("the Compiler engine is not built yet; use --interpreter (the default)");
-    }
-    let mut config = RuntimeConfig::interpreter();
+    let mut config = if engine.compiler {
+        if !EngineKind::Compiler.is_available() {
+            return fail("the Compiler does not support this host; use --interpreter (the default)");
+        }
+        RuntimeConfig::compiler()
+    } else {
+        RuntimeConfig::interpreter()
+    };
     if let Some(p) = max_pages {
         if p > 65536 {
             return fail(format!("--max-memory-pages {p}: at most 65536 pages (4 GiB)"));
