@@ -38,9 +38,7 @@ impl From<V128> for u128 {
 /// A lane type: an integer or float of 1, 2, 4 or 8 bytes.
 pub(super) trait Lane: Copy {
     const BYTES: usize;
-    #[cfg_attr(target_endian = "little", allow(dead_code))]
     fn from_le_slice(b: &[u8]) -> Self;
-    #[cfg_attr(target_endian = "little", allow(dead_code))]
     fn put_le(self, b: &mut [u8]);
 }
 
@@ -63,38 +61,48 @@ macro_rules! lane {
 }
 lane!(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64);
 
+// On little-endian hosts, V128 and lane arrays have the same bytes, and so have two cells and a
+// V128: conversions are reinterpretations. The byte-wise versions below are what other hosts use
+// (`cfg!` rather than `#[cfg]`, so that they are compiled, and tested against the fast ones,
+// everywhere).
+const LITTLE: bool = cfg!(target_endian = "little");
+
 /// The `N` lanes of type `T` of `v`, lane 0 first.
 #[inline(always)]
 pub(super) fn split<T: Lane, const N: usize>(v: V128) -> [T; N] {
     const { assert!(N * T::BYTES == 16) };
-    #[cfg(target_endian = "little")]
-    {
+    if LITTLE {
         // SAFETY: `[T; N]` is 16 bytes of plain integers or floats, valid for any bits.
         unsafe { std::mem::transmute_copy(&v) }
+    } else {
+        split_bytes(v)
     }
-    #[cfg(not(target_endian = "little"))]
-    {
-        from_fn(|i| T::from_le_slice(&v.0[i * T::BYTES..(i + 1) * T::BYTES]))
-    }
+}
+
+#[inline(always)]
+fn split_bytes<T: Lane, const N: usize>(v: V128) -> [T; N] {
+    from_fn(|i| T::from_le_slice(&v.0[i * T::BYTES..(i + 1) * T::BYTES]))
 }
 
 /// The v128 with lanes `l`, lane 0 first.
 #[inline(always)]
 pub(super) fn join<T: Lane, const N: usize>(l: [T; N]) -> V128 {
     const { assert!(N * T::BYTES == 16) };
-    #[cfg(target_endian = "little")]
-    {
+    if LITTLE {
         // SAFETY: same size, and every bit pattern is a valid V128.
         unsafe { std::mem::transmute_copy(&l) }
+    } else {
+        join_bytes(l)
     }
-    #[cfg(not(target_endian = "little"))]
-    {
-        let mut b = [0u8; 16];
-        for (i, x) in l.iter().enumerate() {
-            x.put_le(&mut b[i * T::BYTES..(i + 1) * T::BYTES]);
-        }
-        V128(b)
+}
+
+#[inline(always)]
+fn join_bytes<T: Lane, const N: usize>(l: [T; N]) -> V128 {
+    let mut b = [0u8; 16];
+    for (i, x) in l.iter().enumerate() {
+        x.put_le(&mut b[i * T::BYTES..(i + 1) * T::BYTES]);
     }
+    V128(b)
 }
 
 /// Reads the v128 held in two consecutive 64-bit cells (low half first, each cell a native
@@ -104,13 +112,10 @@ pub(super) fn join<T: Lane, const N: usize>(l: [T; N]) -> V128 {
 /// `p` must point to two readable cells.
 #[inline(always)]
 pub(super) unsafe fn read_cells(p: *const u64) -> V128 {
-    #[cfg(target_endian = "little")]
-    {
+    if LITTLE {
         std::ptr::read_unaligned(p as *const V128)
-    }
-    #[cfg(not(target_endian = "little"))]
-    {
-        join::<u64, 2>([*p, *p.add(1)])
+    } else {
+        join_bytes::<u64, 2>([*p, *p.add(1)])
     }
 }
 
@@ -120,13 +125,10 @@ pub(super) unsafe fn read_cells(p: *const u64) -> V128 {
 /// `p` must point to two writable cells.
 #[inline(always)]
 pub(super) unsafe fn write_cells(p: *mut u64, v: V128) {
-    #[cfg(target_endian = "little")]
-    {
+    if LITTLE {
         std::ptr::write_unaligned(p as *mut V128, v)
-    }
-    #[cfg(not(target_endian = "little"))]
-    {
-        let [lo, hi] = split::<u64, 2>(v);
+    } else {
+        let [lo, hi] = split_bytes::<u64, 2>(v);
         *p = lo;
         *p.add(1) = hi;
     }
@@ -874,6 +876,28 @@ mod tests {
         unsafe { write_cells(cells.as_mut_ptr(), v) };
         assert_eq!(cells, [0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908]);
         assert_eq!(unsafe { read_cells(cells.as_ptr()) }, v);
+    }
+
+    /// The byte-wise conversions (used on big-endian hosts) agree with the reinterpretations.
+    #[test]
+    fn byte_wise_conversions_agree() {
+        let mut x = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
+        for _ in 0..1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = V128::from(x);
+            assert_eq!(split_bytes::<i8, 16>(v), split::<i8, 16>(v));
+            assert_eq!(split_bytes::<u16, 8>(v), split::<u16, 8>(v));
+            assert_eq!(split_bytes::<i32, 4>(v), split::<i32, 4>(v));
+            assert_eq!(split_bytes::<u64, 2>(v), split::<u64, 2>(v));
+            let f = split::<f32, 4>(v).map(f32::to_bits);
+            assert_eq!(split_bytes::<f32, 4>(v).map(f32::to_bits), f);
+            assert_eq!(join_bytes(split::<u16, 8>(v)), v);
+            assert_eq!(join_bytes(split::<f64, 2>(v)), v);
+            let cells = [x as u64, (x >> 64) as u64];
+            assert_eq!(join_bytes::<u64, 2>(cells), unsafe { read_cells(cells.as_ptr()) });
+        }
     }
 
     #[test]
