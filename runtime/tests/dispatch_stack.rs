@@ -4,7 +4,7 @@
 //! of instruction on a thread with a small native stack: such a regression crashes them in
 //! optimized builds (where the tail-call dispatch is used) instead of passing.
 
-use zerowasm::{ModuleConfig, Runtime};
+use zerowasm::{ModuleConfig, Runtime, RuntimeConfig};
 
 /// Runs `body` (which sees locals `$i`, `$a` i32, `$b` i64, `$x` f32, `$y` f64, `$v`, `$w`
 /// v128) 200 000 times on a 256 KiB native stack and returns `$a`.
@@ -30,7 +30,8 @@ fn run_loop(body: &str) -> i32 {
     std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(move || {
-            let runtime = Runtime::new();
+            // The Interpreter explicitly: the default engine may change.
+            let runtime = Runtime::with_config(RuntimeConfig::interpreter());
             let module = runtime.compile(wat).expect("valid module");
             let instance = runtime.instantiate(&module, ModuleConfig::new()).expect("instantiates");
             let run = instance.func("run").unwrap().typed::<(), i32>().unwrap();
