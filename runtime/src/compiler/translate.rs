@@ -26,8 +26,9 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::types::{F32, F64, I32, I64, I8, I8X16, I16};
 use cranelift_codegen::ir::{
-    AbiParam, AliasRegion, Block, BlockArg, ConstantData, Endianness, Function, InstBuilder, JumpTableData,
-    MemFlags, SigRef, Signature, StackSlotData, StackSlotKind, Type, Value,
+    AbiParam, AliasRegion, Block, BlockArg, ConstantData, Endianness, ExtFuncData, ExternalName, FuncRef,
+    Function, InstBuilder, JumpTableData, MemFlags, SigRef, Signature, StackSlotData, StackSlotKind, Type,
+    UserExternalName, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -134,6 +135,10 @@ pub(crate) struct Env<'a> {
     pub offsets: &'a VMOffsets,
     /// The host's C calling convention (libcalls).
     pub host_cc: CallConv,
+    /// Whether calls between the module's own functions are direct, PC-relative calls (the
+    /// code placement patches their relocations); otherwise they load the callee's address
+    /// from the VMContext.
+    pub direct_calls: bool,
 }
 
 #[derive(Debug)]
@@ -193,6 +198,8 @@ struct Translator<'a, 'f> {
     results: Vec<Type>,
     sigs: HashMap<u32, SigRef>,
     libcall_sigs: HashMap<usize, SigRef>,
+    /// Direct-call references to the module's own functions, by defined-function index.
+    callees: HashMap<u32, FuncRef>,
 }
 
 fn unsupported(op: &Operator) -> CompileError {
@@ -270,6 +277,7 @@ pub(crate) fn translate(
         results,
         sigs: HashMap::new(),
         libcall_sigs: HashMap::new(),
+        callees: HashMap::new(),
     };
     t.stack_check();
     if !m.memories.is_empty() {
@@ -522,7 +530,27 @@ impl<'a, 'f> Translator<'a, 'f> {
         let n = m.types[type_index as usize].params().len();
         let args = self.top(n);
         self.stack.truncate(self.stack.len() - n);
-        let results = if func >= m.num_imported_funcs {
+        let results = if func >= m.num_imported_funcs && self.env.direct_calls {
+            let defined = func - m.num_imported_funcs;
+            let sig = self.sig(type_index);
+            let fref = match self.callees.get(&defined) {
+                Some(f) => *f,
+                None => {
+                    let name = self.b.func.declare_imported_user_function(UserExternalName::new(0, defined));
+                    let f = self.b.import_function(ExtFuncData {
+                        name: ExternalName::user(name),
+                        signature: sig,
+                        colocated: true,
+                    });
+                    self.callees.insert(defined, f);
+                    f
+                }
+            };
+            let mut all = vec![self.vmctx];
+            all.extend_from_slice(&args);
+            let inst = self.b.ins().call(fref, &all);
+            self.b.inst_results(inst).to_vec()
+        } else if func >= m.num_imported_funcs {
             let off = self.env.offsets.defined_code(func - m.num_imported_funcs);
             let code = self.b.ins().load(I64, readonly(), self.vmctx, off);
             let sig = self.sig(type_index);
