@@ -64,9 +64,10 @@ impl Compiler {
         Ok(Compiler { isa, stack_budget })
     }
 
-    /// Whether the Compiler can run on this host.
+    /// Whether the Compiler can run on this host (detected once per process).
     pub fn is_supported() -> bool {
-        TARGET_SUPPORTED && cranelift_native::builder().is_ok()
+        static SUPPORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *SUPPORTED.get_or_init(|| TARGET_SUPPORTED && cranelift_native::builder().is_ok())
     }
 
     fn host_cc(&self) -> CallConv {
