@@ -326,7 +326,7 @@ impl Engine for Compiler {
 
         let mut blob: Vec<u8> = Vec::new();
         let mut place = |code: &[u8]| {
-            while blob.len() % 16 != 0 {
+            while !blob.len().is_multiple_of(16) {
                 blob.push(0);
             }
             let at = blob.len();
