@@ -321,3 +321,55 @@ fn the_wasm_stack_limit_is_configurable() {
         assert_eq!(instance(&small, src).func("sum").unwrap().call(&[depth]), Err(Trap::CallStackExhausted));
     }
 }
+
+#[test]
+fn tables_set_from_the_host_reach_call_indirect_with_type_checks() {
+    let rt = runtime();
+    let i = instance(
+        &rt,
+        r#"(module
+            (type $t (func (result i32)))
+            (table (export "tab") 2 funcref)
+            (func (export "call") (param i32) (result i32) (call_indirect (type $t) (local.get 0))))"#,
+    );
+    // Host functions and another instance's function made after the caller was instantiated.
+    let host = HostModuleBuilder::new("h").func("seven", || 7i32).func("wide", || 7i64).instantiate(&rt).unwrap();
+    let other = instance(&rt, r#"(module (func (export "nine") (result i32) (i32.const 9)))"#);
+    let tab = i.table("tab").unwrap();
+    let call = i.func("call").unwrap().typed::<i32, i32>().unwrap();
+    tab.set(0, Val::FuncRef(host.func("seven"))).unwrap();
+    tab.set(1, Val::FuncRef(other.func("nine"))).unwrap();
+    assert_eq!(call.call(0), Ok(7));
+    assert_eq!(call.call(1), Ok(9));
+    tab.set(0, Val::FuncRef(host.func("wide"))).unwrap();
+    assert_eq!(call.call(0), Err(Trap::IndirectCallTypeMismatch));
+    tab.set(1, Val::FuncRef(None)).unwrap();
+    assert_eq!(call.call(1), Err(Trap::UninitializedElement));
+}
+
+#[test]
+fn globals_are_shared_in_place_with_the_host() {
+    let rt = runtime();
+    let host = HostModuleBuilder::new("host")
+        .global("counter", Val::I32(10), true)
+        .global("wide", Val::V128(1 << 100), true)
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "host" "counter" (global $c (mut i32)))
+            (import "host" "wide" (global $w (mut v128)))
+            (global $own (export "own") (mut f32) (f32.const 1.5))
+            (func (export "bump") (result i32)
+              (global.set $c (i32.add (global.get $c) (i32.const 1)))
+              (global.set $own (f32.neg (global.get $own)))
+              (global.set $w (v128.const i64x2 5 6))
+              (global.get $c)))"#,
+    );
+    assert_eq!(i.func("bump").unwrap().call(&[]), Ok(vec![Val::I32(11)]));
+    assert_eq!(host.global("counter").unwrap().get(), Val::I32(11));
+    assert_eq!(host.global("wide").unwrap().get(), Val::V128(5 | 6 << 64));
+    assert_eq!(i.global("own").unwrap().get(), Val::f32(-1.5));
+    host.global("counter").unwrap().set(Val::I32(100)).unwrap();
+    assert_eq!(i.func("bump").unwrap().call(&[]), Ok(vec![Val::I32(101)]));
+}

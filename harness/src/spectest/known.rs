@@ -339,6 +339,28 @@ mod tests {
     use crate::spectest::{Suite, WastFile};
 
     #[test]
+    fn derived_reason_names_the_engine_that_reported_the_gap() {
+        let f = |directive, message: &str| Failure {
+            line: 3,
+            directive,
+            message: message.into(),
+            expected: None,
+            actual: None,
+        };
+        assert_eq!(
+            derived_reason(&f("module", "compile failed: the Compiler does not support I8x16Shl yet")),
+            "its module does not compile: the compiler does not support I8x16Shl yet"
+        );
+        assert_eq!(
+            derived_reason(&f(
+                "assert_return",
+                "the current module is unavailable: compile failed: the Interpreter does not support V128Load { memarg: .. } yet"
+            )),
+            "its module does not compile: the interpreter does not support V128Load yet"
+        );
+    }
+
+    #[test]
     fn parse_render_check() {
         let text = "# header\ncore-2.0/simd/a.wast:12 interpreter # SIMD is not implemented\ncore-2.0/b.wast:3 interpreter # x\n";
         let k = KnownFailures::parse(text).unwrap();

@@ -2,7 +2,7 @@
 //! into a module instance that wasm modules import by name.
 
 use super::*;
-use crate::vm::{self, ExternAddr, FuncEntity, GlobalEntity, HostFn, InstanceEntity, Store};
+use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostFn, InstanceEntity, Store};
 use std::sync::Arc;
 
 /// What a host function sees of its caller: the calling instance's exports and linear memory,
@@ -264,6 +264,7 @@ impl HostModuleBuilder {
             tables: Vec::new(),
             memories: Vec::new(),
             globals: Vec::new(),
+            global_defs: Vec::new(),
             exports: Vec::new(),
             dropped_elems: Vec::new(),
             dropped_datas: Vec::new(),
@@ -293,6 +294,7 @@ impl HostModuleBuilder {
                     };
                     store.globals.push(GlobalEntity::new(bits, ty));
                     inst.globals.push(store.globals.len() as u32 - 1);
+                    inst.global_defs.push(GlobalDef(store.globals[store.globals.len() - 1].definition()));
                     ExternAddr::Global(store.globals.len() as u32 - 1)
                 }
                 (HostItem::Memory(_), Some(Ok(m))) => {

@@ -21,7 +21,9 @@ use crate::wasm::Module;
 use code_memory::CodeMemory;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::types::I64;
-use cranelift_codegen::ir::{AbiParam, Function, InstBuilder, Signature, UserFuncName};
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::{AbiParam, ExternalName, Function, InstBuilder, Signature, UserFuncName};
+use cranelift_codegen::FinalizedRelocTarget;
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -62,9 +64,10 @@ impl Compiler {
         Ok(Compiler { isa, stack_budget })
     }
 
-    /// Whether the Compiler can run on this host.
+    /// Whether the Compiler can run on this host (detected once per process).
     pub fn is_supported() -> bool {
-        TARGET_SUPPORTED && cranelift_native::builder().is_ok()
+        static SUPPORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *SUPPORTED.get_or_init(|| TARGET_SUPPORTED && cranelift_native::builder().is_ok())
     }
 
     fn host_cc(&self) -> CallConv {
@@ -77,7 +80,7 @@ impl Compiler {
         index: usize,
         fctx: &mut FunctionBuilderContext,
         ctx: &mut cranelift_codegen::Context,
-    ) -> Result<Vec<u8>, CompileError> {
+    ) -> Result<Emitted, CompileError> {
         let m = env.module;
         let ty = m.func_type(m.num_imported_funcs + index as u32);
         ctx.clear();
@@ -91,25 +94,39 @@ impl Compiler {
         self.emit(ctx, &format!("function {}", m.num_imported_funcs as usize + index))
     }
 
-    /// Compiles the function in `ctx` to machine code with no relocations.
-    fn emit(&self, ctx: &mut cranelift_codegen::Context, what: &str) -> Result<Vec<u8>, CompileError> {
+    /// Compiles the function in `ctx` to machine code. The only relocations allowed are
+    /// direct calls to the module's own functions, which placement patches.
+    fn emit(&self, ctx: &mut cranelift_codegen::Context, what: &str) -> Result<Emitted, CompileError> {
         let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| CompileError {
             message: format!("Cranelift cannot compile {what}: {:?}", e.inner),
             offset: None,
         })?;
-        if let Some(r) = code.buffer.relocs().first() {
-            return Err(CompileError {
-                message: format!("Cranelift emitted a relocation in {what}: {:?}", r.kind),
-                offset: None,
-            });
+        let bytes = code.code_buffer().to_vec();
+        let relocs: Vec<_> = code.buffer.relocs().to_vec();
+        let mut calls = Vec::new();
+        for r in relocs {
+            let callee = match (&r.target, r.kind) {
+                (FinalizedRelocTarget::ExternalName(ExternalName::User(name)), Reloc::X86CallPCRel4 | Reloc::X86CallPLTRel4 | Reloc::Arm64Call) => {
+                    let n = &ctx.func.params.user_named_funcs()[*name];
+                    (n.namespace == 0).then_some(n.index)
+                }
+                _ => None,
+            };
+            let Some(callee) = callee else {
+                return Err(CompileError {
+                    message: format!("Cranelift emitted an unexpected relocation in {what}: {:?} to {}", r.kind, r.target.display(None)),
+                    offset: None,
+                });
+            };
+            calls.push(CallReloc { offset: r.offset as usize, kind: r.kind, callee, addend: r.addend });
         }
-        Ok(code.code_buffer().to_vec())
+        Ok(Emitted { bytes, calls })
     }
 
     /// The entry trampoline for functions of type `ty`: `extern "C" fn(code, vmctx, values)`
     /// reads the arguments from the cell array `values`, calls `code` and writes the results
     /// back to `values`.
-    fn compile_trampoline(&self, ty: &crate::api::FuncType) -> Result<Vec<u8>, CompileError> {
+    fn compile_trampoline(&self, ty: &crate::api::FuncType) -> Result<Emitted, CompileError> {
         let mut sig = Signature::new(self.host_cc());
         sig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
         let mut func = Function::with_name_signature(UserFuncName::user(1, 0), sig);
@@ -143,6 +160,42 @@ impl Compiler {
         }
         let mut ctx = cranelift_codegen::Context::for_function(func);
         self.emit(&mut ctx, "an entry trampoline")
+    }
+}
+
+/// One function's machine code and the direct calls in it to patch.
+struct Emitted {
+    bytes: Vec<u8>,
+    calls: Vec<CallReloc>,
+}
+
+/// A direct call from one of the module's functions to another.
+struct CallReloc {
+    /// Where the relocation applies, from the start of the calling function.
+    offset: usize,
+    kind: Reloc,
+    /// The callee's defined-function index.
+    callee: u32,
+    addend: i64,
+}
+
+/// Patches the direct call `r` of the function placed at `at` in `blob` to the function at
+/// `target`.
+fn patch_call(blob: &mut [u8], at: usize, r: &CallReloc, target: usize) {
+    let site = at + r.offset;
+    let delta = target as i64 + r.addend - site as i64;
+    match r.kind {
+        Reloc::X86CallPCRel4 | Reloc::X86CallPLTRel4 => {
+            let d = i32::try_from(delta).expect("code is smaller than 2 GiB");
+            blob[site..site + 4].copy_from_slice(&d.to_le_bytes());
+        }
+        Reloc::Arm64Call => {
+            assert!(delta % 4 == 0 && (-(1 << 27)..(1 << 27)).contains(&delta), "a branch within 128 MiB");
+            let insn = u32::from_le_bytes(blob[site..site + 4].try_into().expect("4 bytes"));
+            let insn = (insn & 0xfc00_0000) | ((delta >> 2) as u32 & 0x03ff_ffff);
+            blob[site..site + 4].copy_from_slice(&insn.to_le_bytes());
+        }
+        k => unreachable!("emit only accepts call relocations, not {k:?}"),
     }
 }
 
@@ -236,11 +289,13 @@ fn approximate_sp() -> usize {
 impl Engine for Compiler {
     fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError> {
         let offsets = VMOffsets::new(module);
-        let env = translate::Env { module, offsets: &offsets, host_cc: self.host_cc() };
+        // Direct calls where we know how to patch them.
+        let direct_calls = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
+        let env = translate::Env { module, offsets: &offsets, host_cc: self.host_cc(), direct_calls };
         let n = module.bodies.len();
         // Functions are compiled in parallel, each thread taking every `threads`-th body.
         let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n.max(1)).min(16);
-        let mut bodies: Vec<Option<Result<Vec<u8>, CompileError>>> = (0..n).map(|_| None).collect();
+        let mut bodies: Vec<Option<Result<Emitted, CompileError>>> = (0..n).map(|_| None).collect();
         if threads <= 1 || n < 8 {
             let mut fctx = FunctionBuilderContext::new();
             let mut ctx = cranelift_codegen::Context::new();
@@ -248,7 +303,7 @@ impl Engine for Compiler {
                 *b = Some(self.compile_function(&env, i, &mut fctx, &mut ctx));
             }
         } else {
-            let results: Vec<Vec<(usize, Result<Vec<u8>, CompileError>)>> = std::thread::scope(|s| {
+            let results: Vec<Vec<(usize, Result<Emitted, CompileError>)>> = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..threads)
                     .map(|t| {
                         let env = &env;
@@ -271,7 +326,7 @@ impl Engine for Compiler {
 
         let mut blob: Vec<u8> = Vec::new();
         let mut place = |code: &[u8]| {
-            while blob.len() % 16 != 0 {
+            while !blob.len().is_multiple_of(16) {
                 blob.push(0);
             }
             let at = blob.len();
@@ -279,16 +334,24 @@ impl Engine for Compiler {
             at
         };
         let mut funcs = Vec::with_capacity(n);
+        let mut calls = Vec::new();
         for b in bodies {
             let code = b.expect("every body compiled")?;
-            funcs.push(place(&code));
+            let at = place(&code.bytes);
+            funcs.push(at);
+            calls.push((at, code.calls));
         }
         let mut trampolines = vec![None; module.types.len()];
         for i in 0..n {
             let t = module.funcs[module.num_imported_funcs as usize + i] as usize;
             if trampolines[t].is_none() {
                 let code = self.compile_trampoline(&module.types[t])?;
-                trampolines[t] = Some(place(&code));
+                trampolines[t] = Some(place(&code.bytes));
+            }
+        }
+        for (at, relocs) in &calls {
+            for r in relocs {
+                patch_call(&mut blob, *at, r, funcs[r.callee as usize]);
             }
         }
         let code = CodeMemory::new(&blob).map_err(|message| CompileError { message, offset: None })?;

@@ -8,10 +8,6 @@
 use super::*;
 use cranelift_codegen::ir::types::{F32X4, F64X2, I16X8, I32X4, I64X2};
 
-fn lanes() -> MemFlags {
-    MemFlags::new().with_endianness(Endianness::Little)
-}
-
 impl Translator<'_, '_> {
     /// Pops a v128 as a vector of shape `ty`.
     fn popv(&mut self, ty: Type) -> Value {
@@ -23,7 +19,7 @@ impl Translator<'_, '_> {
         if self.b.func.dfg.value_type(v) == ty {
             v
         } else {
-            self.b.ins().bitcast(ty, lanes(), v)
+            self.b.ins().bitcast(ty, lane_order(), v)
         }
     }
 

@@ -24,10 +24,11 @@ use crate::api::{CompileError, FuncType, ValType};
 use crate::wasm::Module;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
-use cranelift_codegen::ir::types::{F32, F64, I32, I64, I8, I8X16, I16};
+use cranelift_codegen::ir::types::{F32, F64, I16, I32, I64, I64X2, I8, I8X16};
 use cranelift_codegen::ir::{
-    AbiParam, AliasRegion, Block, BlockArg, ConstantData, Endianness, Function, InstBuilder, JumpTableData,
-    MemFlags, SigRef, Signature, StackSlotData, StackSlotKind, Type, Value,
+    AbiParam, AliasRegion, Block, BlockArg, ConstantData, Endianness, ExtFuncData, ExternalName, FuncRef,
+    Function, InstBuilder, JumpTableData, MemFlags, SigRef, Signature, StackSlotData, StackSlotKind, Type,
+    UserExternalName, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -86,8 +87,33 @@ fn cells_of(t: Type) -> i32 {
     if t == I8X16 { 2 } else { 1 }
 }
 
-/// Writes `v` to the cell array at `ptr + off` as its 64-bit cell(s).
+/// Flags for bitcasts between vector shapes: wasm's lane order, whatever the host's byte order.
+fn lane_order() -> MemFlags {
+    MemFlags::new().with_endianness(Endianness::Little)
+}
+
+/// The low and high 64 bits of a v128.
+fn v128_halves(b: &mut FunctionBuilder, v: Value) -> (Value, Value) {
+    let w = b.ins().bitcast(I64X2, lane_order(), v);
+    (b.ins().extractlane(w, 0), b.ins().extractlane(w, 1))
+}
+
+/// A v128 from its low and high 64 bits.
+fn v128_from_halves(b: &mut FunctionBuilder, lo: Value, hi: Value) -> Value {
+    let v = b.ins().scalar_to_vector(I64X2, lo);
+    let v = b.ins().insertlane(v, hi, 1);
+    b.ins().bitcast(I8X16, lane_order(), v)
+}
+
+/// Writes `v` to the cell array at `ptr + off` as its native 64-bit cell(s) (a v128: low half
+/// first, as `vm` lays them out).
 pub(crate) fn store_cell(b: &mut FunctionBuilder, v: Value, ptr: Value, off: i32) {
+    store_value_bits(b, v, ptr, off, off + 8)
+}
+
+/// Writes `v`'s bits as native 64-bit words: the low (or only) word at `lo`, a v128's high
+/// word at `hi`. Narrow values are zero-extended to 64 bits.
+fn store_value_bits(b: &mut FunctionBuilder, v: Value, ptr: Value, lo: i32, hi: i32) {
     let flags = MemFlags::trusted();
     let t = b.func.dfg.value_type(v);
     let cell = match t {
@@ -98,20 +124,31 @@ pub(crate) fn store_cell(b: &mut FunctionBuilder, v: Value, ptr: Value, off: i32
         }
         F64 => b.ins().bitcast(I64, MemFlags::new(), v),
         I8X16 => {
-            b.ins().store(flags.with_endianness(Endianness::Little), v, ptr, off);
+            let (l, h) = v128_halves(b, v);
+            b.ins().store(flags, l, ptr, lo);
+            b.ins().store(flags, h, ptr, hi);
             return;
         }
         _ => v,
     };
-    b.ins().store(flags, cell, ptr, off);
+    b.ins().store(flags, cell, ptr, lo);
 }
 
-/// Reads a value of CLIF type `t` from its cell(s) at `ptr + off`.
+/// Reads a value of CLIF type `t` from its native cell(s) at `ptr + off`.
 pub(crate) fn load_cell(b: &mut FunctionBuilder, t: Type, ptr: Value, off: i32) -> Value {
+    load_value_bits(b, t, ptr, off, off + 8)
+}
+
+/// Reads a value of CLIF type `t` from native 64-bit words: the low (or only) one at `lo`, a
+/// v128's high one at `hi`.
+fn load_value_bits(b: &mut FunctionBuilder, t: Type, ptr: Value, lo: i32, hi: i32) -> Value {
     let flags = MemFlags::trusted();
     if t == I8X16 {
-        return b.ins().load(I8X16, flags.with_endianness(Endianness::Little), ptr, off);
+        let l = b.ins().load(I64, flags, ptr, lo);
+        let h = b.ins().load(I64, flags, ptr, hi);
+        return v128_from_halves(b, l, h);
     }
+    let off = lo;
     let cell = b.ins().load(I64, flags, ptr, off);
     match t {
         I32 => b.ins().ireduce(I32, cell),
@@ -134,6 +171,10 @@ pub(crate) struct Env<'a> {
     pub offsets: &'a VMOffsets,
     /// The host's C calling convention (libcalls).
     pub host_cc: CallConv,
+    /// Whether calls between the module's own functions are direct, PC-relative calls (the
+    /// code placement patches their relocations); otherwise they load the callee's address
+    /// from the VMContext.
+    pub direct_calls: bool,
 }
 
 #[derive(Debug)]
@@ -193,6 +234,8 @@ struct Translator<'a, 'f> {
     results: Vec<Type>,
     sigs: HashMap<u32, SigRef>,
     libcall_sigs: HashMap<usize, SigRef>,
+    /// Direct-call references to the module's own functions, by defined-function index.
+    callees: HashMap<u32, FuncRef>,
 }
 
 fn unsupported(op: &Operator) -> CompileError {
@@ -270,6 +313,7 @@ pub(crate) fn translate(
         results,
         sigs: HashMap::new(),
         libcall_sigs: HashMap::new(),
+        callees: HashMap::new(),
     };
     t.stack_check();
     if !m.memories.is_empty() {
@@ -522,7 +566,27 @@ impl<'a, 'f> Translator<'a, 'f> {
         let n = m.types[type_index as usize].params().len();
         let args = self.top(n);
         self.stack.truncate(self.stack.len() - n);
-        let results = if func >= m.num_imported_funcs {
+        let results = if func >= m.num_imported_funcs && self.env.direct_calls {
+            let defined = func - m.num_imported_funcs;
+            let sig = self.sig(type_index);
+            let fref = match self.callees.get(&defined) {
+                Some(f) => *f,
+                None => {
+                    let name = self.b.func.declare_imported_user_function(UserExternalName::new(0, defined));
+                    let f = self.b.import_function(ExtFuncData {
+                        name: ExternalName::user(name),
+                        signature: sig,
+                        colocated: true,
+                    });
+                    self.callees.insert(defined, f);
+                    f
+                }
+            };
+            let mut all = vec![self.vmctx];
+            all.extend_from_slice(&args);
+            let inst = self.b.ins().call(fref, &all);
+            self.b.inst_results(inst).to_vec()
+        } else if func >= m.num_imported_funcs {
             let off = self.env.offsets.defined_code(func - m.num_imported_funcs);
             let code = self.b.ins().load(I64, readonly(), self.vmctx, off);
             let sig = self.sig(type_index);
@@ -908,28 +972,18 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let v = *self.stack.last().expect("validated");
                 self.b.def_var(self.locals[local_index as usize], v);
             }
+            // A global's value is a native u128 (vm::defs); scalars use its low 64 bits,
+            // zero-extended like the Interpreter's cells.
             O::GlobalGet { global_index } => {
                 let t = clif_type(self.env.module.globals[global_index as usize].content);
                 let p = self.global_ptr(global_index);
-                let flags = if t == I8X16 { vm_data().with_endianness(Endianness::Little) } else { vm_data() };
-                let v = self.b.ins().load(t, flags, p, vmctx::GLOBAL_BITS);
+                let v = load_value_bits(&mut self.b, t, p, vmctx::GLOBAL_LOW, vmctx::GLOBAL_HIGH);
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
                 let v = self.pop();
-                let t = self.b.func.dfg.value_type(v);
                 let p = self.global_ptr(global_index);
-                let flags = if t == I8X16 { vm_data().with_endianness(Endianness::Little) } else { vm_data() };
-                // Narrow values are stored into a zeroed-above 64-bit cell, like the Interpreter.
-                let v = match t {
-                    I32 => self.b.ins().uextend(I64, v),
-                    F32 => {
-                        let i = self.b.ins().bitcast(I32, MemFlags::new(), v);
-                        self.b.ins().uextend(I64, i)
-                    }
-                    _ => v,
-                };
-                self.b.ins().store(flags, v, p, vmctx::GLOBAL_BITS);
+                store_value_bits(&mut self.b, v, p, vmctx::GLOBAL_LOW, vmctx::GLOBAL_HIGH);
             }
 
             O::I32Load { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().load(I32, heap(), p, o)),

@@ -110,7 +110,11 @@ pub(crate) const MEMORY_BASE: i32 = offset_of!(VMMemoryDefinition, base) as i32;
 pub(crate) const MEMORY_LENGTH: i32 = offset_of!(VMMemoryDefinition, length) as i32;
 pub(crate) const TABLE_BASE: i32 = offset_of!(VMTableDefinition, base) as i32;
 pub(crate) const TABLE_LENGTH: i32 = offset_of!(VMTableDefinition, length) as i32;
-pub(crate) const GLOBAL_BITS: i32 = offset_of!(VMGlobalDefinition, bits) as i32;
+/// Where the low and high 64 bits of a global's native `u128` are.
+pub(crate) const GLOBAL_LOW: i32 =
+    offset_of!(VMGlobalDefinition, bits) as i32 + if cfg!(target_endian = "little") { 0 } else { 8 };
+pub(crate) const GLOBAL_HIGH: i32 =
+    offset_of!(VMGlobalDefinition, bits) as i32 + if cfg!(target_endian = "little") { 8 } else { 0 };
 
 /// The fixed start of every VMContext.
 #[repr(C)]

@@ -15,7 +15,7 @@ use crate::vm::bulk;
 use super::num::*;
 use super::{InterpFunc, InterpModule};
 use crate::api::Trap;
-use crate::vm::{FuncEntity, Store, PAGE_SIZE};
+use crate::vm::{FuncEntity, GlobalDef, Store, PAGE_SIZE};
 use std::ptr;
 
 /// The most cells the value stack may grow to (1 GiB), beyond which calls trap with
@@ -62,7 +62,8 @@ struct Ctx {
     instance: u32,
     module: *const InterpModule,
     funcs: *const u32,
-    globals: *const u32,
+    /// The instance's globals' definitions (fixed addresses).
+    globals: *const GlobalDef,
     type_ids: *const u32,
     tables: *const u32,
     memory: Option<u32>,
@@ -82,7 +83,7 @@ impl Ctx {
             instance,
             module,
             funcs: inst.funcs.as_ptr(),
-            globals: inst.globals.as_ptr(),
+            globals: inst.global_defs.as_ptr(),
             type_ids: inst.type_ids.as_ptr(),
             tables: inst.tables.as_ptr(),
             memory: inst.memories.first().copied(),
@@ -452,12 +453,12 @@ mod handlers {
         }
     }
     GlobalGet { dst, global } => {
-        let g = *st.ctx.globals.add(global as usize);
-        set!(dst, (&(*st.store).globals).get_unchecked(g as usize).bits() as u64)
+        let g = (*st.ctx.globals.add(global as usize)).0;
+        set!(dst, (*g).bits as u64)
     }
     GlobalSet { src, global } => {
-        let g = *st.ctx.globals.add(global as usize);
-        (&mut (*st.store).globals).get_unchecked_mut(g as usize).set_bits(get!(src) as u128)
+        let g = (*st.ctx.globals.add(global as usize)).0;
+        (*g).bits = get!(src) as u128
     }
     MemorySize { dst } => { w32!(dst, mem_len / PAGE_SIZE) }
     Copy128 { dst, src } => {
@@ -475,12 +476,12 @@ mod handlers {
         }
     }
     GlobalGet128 { dst, global } => {
-        let g = *st.ctx.globals.add(global as usize);
-        wv128!(dst, (&(*st.store).globals).get_unchecked(g as usize).bits().into())
+        let g = (*st.ctx.globals.add(global as usize)).0;
+        wv128!(dst, (*g).bits.into())
     }
     GlobalSet128 { src, global } => {
-        let g = *st.ctx.globals.add(global as usize);
-        (&mut (*st.store).globals).get_unchecked_mut(g as usize).set_bits(v128!(src).into())
+        let g = (*st.ctx.globals.add(global as usize)).0;
+        (*g).bits = v128!(src).into()
     }
     MemoryCopy { args } => { tri!(bulk::memory_copy(mem, mem_len, u32_!(args), u32_!(args + 1), u32_!(args + 2))) }
     MemoryFill { args } => { tri!(bulk::memory_fill(mem, mem_len, u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2))) }

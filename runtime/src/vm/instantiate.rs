@@ -121,6 +121,7 @@ pub(crate) fn instantiate(
         tables: Vec::new(),
         memories: Vec::new(),
         globals: Vec::new(),
+        global_defs: Vec::new(),
         exports: Vec::new(),
         dropped_elems: vec![false; module.elems.len()],
         dropped_datas: vec![false; module.datas.len()],
@@ -163,6 +164,7 @@ pub(crate) fn instantiate(
         inst.globals.push(store.globals.len() as u32);
         store.globals.push(GlobalEntity::new(bits, ty));
     }
+    inst.global_defs = inst.globals.iter().map(|g| GlobalDef(store.globals[*g as usize].definition())).collect();
     for e in &module.exports {
         let i = e.index as usize;
         let addr = match e.kind {

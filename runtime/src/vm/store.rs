@@ -80,6 +80,14 @@ pub(crate) struct GlobalEntity {
     pub ty: GlobalType,
 }
 
+/// A pointer to a global's definition ([`GlobalEntity::definition`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GlobalDef(pub *mut VMGlobalDefinition);
+
+// SAFETY: points into a global of the same store, only dereferenced under the store's lock.
+unsafe impl Send for GlobalDef {}
+unsafe impl Sync for GlobalDef {}
+
 impl GlobalEntity {
     pub fn new(bits: u128, ty: GlobalType) -> GlobalEntity {
         GlobalEntity { def: Pinned::new(VMGlobalDefinition { bits }), ty }
@@ -119,6 +127,9 @@ pub(crate) struct InstanceEntity {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
+    /// Where each of `globals` keeps its value (fixed addresses), for engines that access
+    /// globals in place.
+    pub global_defs: Vec<GlobalDef>,
     pub exports: Vec<(String, ExternAddr)>,
     pub dropped_elems: Vec<bool>,
     pub dropped_datas: Vec<bool>,

@@ -1,0 +1,872 @@
+// The API test cases, shared by `api.rs` (the default engine) and `api_compiler.rs` (the
+// Compiler): each includes this file as a module and defines `config()`, the configuration its
+// runtimes start from.
+
+use super::config;
+use zerowasm::*;
+
+/// A runtime of the engine under test.
+fn new_runtime() -> Runtime {
+    Runtime::with_config(config())
+}
+
+/// Compiles and instantiates `src` (text or binary) anonymously.
+fn instance(rt: &Runtime, src: &str) -> Instance {
+    let module = rt.compile(src).expect("compiles");
+    rt.instantiate(&module, ModuleConfig::new()).expect("instantiates")
+}
+
+fn func_ty(params: &[ValType], results: &[ValType]) -> FuncType {
+    FuncType::new(params.iter().copied(), results.iter().copied())
+}
+
+const ADD: &str = r#"(module
+    (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#;
+
+// ---------------------------------------------------------------------------------------------
+// Compiling
+
+#[test]
+fn compiles_text_and_binary_to_the_same_module() {
+    let rt = new_runtime();
+    let binary = wat::parse_str(ADD).unwrap();
+    assert!(binary.starts_with(b"\0asm"));
+    let from_text = rt.compile(ADD).unwrap();
+    let from_binary = rt.compile(&binary).unwrap();
+    assert_eq!(from_text.exports(), from_binary.exports());
+    for module in [&from_text, &from_binary] {
+        let i = rt.instantiate(module, ModuleConfig::new()).unwrap();
+        let add = i.func("add").unwrap();
+        assert_eq!(add.call(&[Val::I32(40), Val::I32(2)]).unwrap(), vec![Val::I32(42)]);
+    }
+}
+
+#[test]
+fn text_syntax_error_is_a_compile_error() {
+    let rt = new_runtime();
+    let e = rt.compile("(module (func (export \"f\") (result i32) i32.cosnt 1))").err().unwrap();
+    assert!(e.message.contains("cosnt"), "{e}");
+}
+
+#[test]
+fn invalid_module_is_a_compile_error_with_offset() {
+    let rt = new_runtime();
+    let e = rt.compile("(module (func (result i32) (i64.const 1)))").err().unwrap();
+    assert!(e.message.contains("type mismatch"), "{e}");
+    assert!(e.offset.is_some(), "{e:?}");
+    assert!(e.to_string().contains("at offset 0x"), "{e}");
+}
+
+#[test]
+fn core_features_gate_validation() {
+    // Sign-extension operators are Core 2.0.
+    let src = "(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))";
+    let v1 = Runtime::with_config(config().with_core_features(CoreFeatures::V1_0));
+    assert!(v1.compile(src).is_err());
+    let v2 = Runtime::with_config(config().with_core_features(CoreFeatures::V2_0));
+    assert!(v2.compile(src).is_ok());
+    assert_eq!(v2.config().core_features(), CoreFeatures::V2_0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import and export listings
+
+#[test]
+fn imports_and_exports_are_listed_with_their_types() {
+    let rt = new_runtime();
+    let m = rt
+        .compile(
+            r#"(module
+            (import "env" "f" (func (param i32 f64) (result i64)))
+            (import "env" "t" (table 2 10 funcref))
+            (import "env" "m" (memory 1))
+            (import "env" "g" (global (mut f32)))
+            (func $h (export "h") (param i64) (result f32) (f32.const 0))
+            (export "tab" (table 0))
+            (export "mem" (memory 0))
+            (global (export "glob") i32 (i32.const 7))
+            (export "f_again" (func 0)))"#,
+        )
+        .unwrap();
+    let expected_imports = vec![
+        ImportType {
+            module: "env".into(),
+            name: "f".into(),
+            ty: ExternType::Func(func_ty(&[ValType::I32, ValType::F64], &[ValType::I64])),
+        },
+        ImportType {
+            module: "env".into(),
+            name: "t".into(),
+            ty: ExternType::Table(TableType { element: ValType::FuncRef, min: 2, max: Some(10) }),
+        },
+        ImportType {
+            module: "env".into(),
+            name: "m".into(),
+            ty: ExternType::Memory(MemoryType { min: 1, max: None }),
+        },
+        ImportType {
+            module: "env".into(),
+            name: "g".into(),
+            ty: ExternType::Global(GlobalType { content: ValType::F32, mutable: true }),
+        },
+    ];
+    assert_eq!(m.imports(), expected_imports);
+    let expected_exports = vec![
+        ExportType { name: "h".into(), ty: ExternType::Func(func_ty(&[ValType::I64], &[ValType::F32])) },
+        ExportType {
+            name: "tab".into(),
+            ty: ExternType::Table(TableType { element: ValType::FuncRef, min: 2, max: Some(10) }),
+        },
+        ExportType { name: "mem".into(), ty: ExternType::Memory(MemoryType { min: 1, max: None }) },
+        ExportType {
+            name: "glob".into(),
+            ty: ExternType::Global(GlobalType { content: ValType::I32, mutable: false }),
+        },
+        ExportType {
+            name: "f_again".into(),
+            ty: ExternType::Func(func_ty(&[ValType::I32, ValType::F64], &[ValType::I64])),
+        },
+    ];
+    assert_eq!(m.exports(), expected_exports);
+
+    let m = rt.compile(r#"(module (table (export "t") 3 funcref) (memory (export "m") 2 5))"#).unwrap();
+    assert!(m.imports().is_empty());
+    assert_eq!(
+        m.exports(),
+        vec![
+            ExportType {
+                name: "t".into(),
+                ty: ExternType::Table(TableType { element: ValType::FuncRef, min: 3, max: None }),
+            },
+            ExportType { name: "m".into(), ty: ExternType::Memory(MemoryType { min: 2, max: Some(5) }) },
+        ]
+    );
+}
+
+#[test]
+fn instance_exports_are_listed_in_order() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module (memory (export "a") 1) (func (export "b")) (global (export "c") i32 (i32.const 0))
+            (table (export "d") 1 funcref))"#,
+    );
+    let kinds: Vec<(String, &str)> = i
+        .exports()
+        .into_iter()
+        .map(|(n, e)| {
+            let k = match e {
+                Extern::Func(_) => "func",
+                Extern::Table(_) => "table",
+                Extern::Memory(_) => "memory",
+                Extern::Global(_) => "global",
+            };
+            (n, k)
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("a".into(), "memory"), ("b".into(), "func"), ("c".into(), "global"), ("d".into(), "table")]
+    );
+    // Typed lookups return None for an export of another kind or no export at all.
+    assert!(i.func("a").is_none());
+    assert!(i.memory("b").is_none());
+    assert!(i.global("zzz").is_none());
+    assert!(i.table("c").is_none());
+    assert!(i.export("zzz").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linking by name
+
+const PROVIDER: &str = r#"(module
+    (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+    (global (export "base") i32 (i32.const 100))
+    (memory (export "memory") 1)
+    (table (export "table") 2 funcref)
+    (data (i32.const 8) "\2a"))"#;
+
+const CONSUMER: &str = r#"(module
+    (import "provider" "double" (func $double (param i32) (result i32)))
+    (import "provider" "base" (global $base i32))
+    (import "provider" "memory" (memory 1))
+    (func (export "run") (param i32) (result i32)
+        (i32.add (call $double (local.get 0))
+                 (i32.add (global.get $base) (i32.load8_u (i32.const 8))))))"#;
+
+#[test]
+fn later_module_imports_from_a_named_instance() {
+    let rt = new_runtime();
+    let provider = rt.compile(PROVIDER).unwrap();
+    rt.instantiate(&provider, ModuleConfig::new().with_name("provider")).unwrap();
+    assert!(rt.instance("provider").is_some());
+    assert!(rt.instance("nobody").is_none());
+    let consumer = instance(&rt, CONSUMER);
+    let run = consumer.func("run").unwrap().typed::<i32, i32>().unwrap();
+    assert_eq!(run.call(5).unwrap(), 10 + 100 + 42);
+}
+
+#[test]
+fn imported_memory_is_shared() {
+    let rt = new_runtime();
+    let provider = rt.compile(PROVIDER).unwrap();
+    let p = rt.instantiate(&provider, ModuleConfig::new().with_name("provider")).unwrap();
+    let consumer = instance(&rt, CONSUMER);
+    p.memory("memory").unwrap().write(8, &[1]).unwrap();
+    assert_eq!(consumer.func("run").unwrap().call(&[Val::I32(0)]).unwrap(), vec![Val::I32(101)]);
+}
+
+#[test]
+fn register_makes_an_anonymous_instance_importable() {
+    let rt = new_runtime();
+    let p = instance(&rt, PROVIDER);
+    let m = rt.compile(CONSUMER).unwrap();
+    assert!(matches!(
+        rt.instantiate(&m, ModuleConfig::new()),
+        Err(InstantiationError::Link(LinkError::UnknownImport { .. }))
+    ));
+    rt.register("provider", &p).unwrap();
+    let c = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+    assert_eq!(c.func("run").unwrap().call(&[Val::I32(1)]).unwrap(), vec![Val::I32(2 + 100 + 42)]);
+}
+
+#[test]
+fn duplicate_instance_name_is_rejected() {
+    let rt = new_runtime();
+    let m = rt.compile(ADD).unwrap();
+    rt.instantiate(&m, ModuleConfig::new().with_name("a")).unwrap();
+    match rt.instantiate(&m, ModuleConfig::new().with_name("a")) {
+        Err(InstantiationError::DuplicateName(n)) => assert_eq!(n, "a"),
+        other => panic!("expected DuplicateName, got {:?}", other.err()),
+    }
+    match HostModuleBuilder::new("a").func("f", || {}).instantiate(&rt) {
+        Err(InstantiationError::DuplicateName(n)) => assert_eq!(n, "a"),
+        other => panic!("expected DuplicateName, got {:?}", other.err()),
+    }
+    // The first instance is still the one registered.
+    assert!(rt.instance("a").unwrap().func("add").is_some());
+}
+
+#[test]
+fn module_of_another_runtime_is_rejected() {
+    let a = new_runtime();
+    let b = new_runtime();
+    let m = a.compile(ADD).unwrap();
+    assert_eq!(b.instantiate(&m, ModuleConfig::new()).err(), Some(InstantiationError::ForeignModule));
+    let i = instance(&a, ADD);
+    assert_eq!(b.register("x", &i).err(), Some(InstantiationError::ForeignModule));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Link errors
+
+#[test]
+fn link_error_names_module_field_and_both_types() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env").func("log", |_: i32| {}).instantiate(&rt).unwrap();
+    let m = rt.compile(r#"(module (import "env" "log" (func (param i64))))"#).unwrap();
+    let e = rt.instantiate(&m, ModuleConfig::new()).err().unwrap();
+    let expected = ExternType::Func(func_ty(&[ValType::I64], &[]));
+    let actual = ExternType::Func(func_ty(&[ValType::I32], &[]));
+    assert_eq!(
+        e,
+        InstantiationError::Link(LinkError::IncompatibleImportType {
+            module: "env".into(),
+            name: "log".into(),
+            expected: expected.clone(),
+            actual: actual.clone(),
+        })
+    );
+    let text = e.to_string();
+    for part in ["env", "log", &expected.to_string(), &actual.to_string()] {
+        assert!(text.contains(part), "{text:?} lacks {part:?}");
+    }
+    assert!(std::error::Error::source(&e).is_some());
+}
+
+#[test]
+fn link_error_for_a_mismatched_kind_and_limits() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env")
+        .global("g", Val::I32(1), false)
+        .memory("mem", MemoryType { min: 1, max: None })
+        .instantiate(&rt)
+        .unwrap();
+    // A global imported as a function.
+    let m = rt.compile(r#"(module (import "env" "g" (func)))"#).unwrap();
+    match rt.instantiate(&m, ModuleConfig::new()).err().unwrap() {
+        InstantiationError::Link(LinkError::IncompatibleImportType { name, actual, .. }) => {
+            assert_eq!(name, "g");
+            assert_eq!(actual, ExternType::Global(GlobalType { content: ValType::I32, mutable: false }));
+        }
+        e => panic!("unexpected {e:?}"),
+    }
+    // A mutable global imported from an immutable one.
+    let m = rt.compile(r#"(module (import "env" "g" (global (mut i32))))"#).unwrap();
+    assert!(matches!(
+        rt.instantiate(&m, ModuleConfig::new()),
+        Err(InstantiationError::Link(LinkError::IncompatibleImportType { .. }))
+    ));
+    // A memory with a maximum imported from one without.
+    let m = rt.compile(r#"(module (import "env" "mem" (memory 1 2)))"#).unwrap();
+    match rt.instantiate(&m, ModuleConfig::new()).err().unwrap() {
+        InstantiationError::Link(LinkError::IncompatibleImportType { expected, actual, .. }) => {
+            assert_eq!(expected, ExternType::Memory(MemoryType { min: 1, max: Some(2) }));
+            assert_eq!(actual, ExternType::Memory(MemoryType { min: 1, max: None }));
+        }
+        e => panic!("unexpected {e:?}"),
+    }
+    // A memory larger than the one provided.
+    let m = rt.compile(r#"(module (import "env" "mem" (memory 2)))"#).unwrap();
+    assert!(matches!(
+        rt.instantiate(&m, ModuleConfig::new()),
+        Err(InstantiationError::Link(LinkError::IncompatibleImportType { .. }))
+    ));
+}
+
+#[test]
+fn unknown_import_names_module_field_and_type() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env").func("known", || {}).instantiate(&rt).unwrap();
+    let m = rt.compile(r#"(module (import "nowhere" "f" (func (result i32))))"#).unwrap();
+    assert_eq!(
+        rt.instantiate(&m, ModuleConfig::new()).err().unwrap(),
+        InstantiationError::Link(LinkError::UnknownImport {
+            module: "nowhere".into(),
+            name: "f".into(),
+            expected: ExternType::Func(func_ty(&[], &[ValType::I32])),
+        })
+    );
+    // A known module without that field.
+    let m = rt.compile(r#"(module (import "env" "unknown" (memory 1)))"#).unwrap();
+    let e = rt.instantiate(&m, ModuleConfig::new()).err().unwrap();
+    assert_eq!(
+        e,
+        InstantiationError::Link(LinkError::UnknownImport {
+            module: "env".into(),
+            name: "unknown".into(),
+            expected: ExternType::Memory(MemoryType { min: 1, max: None }),
+        })
+    );
+    assert!(e.to_string().contains("env.unknown"), "{e}");
+    // A failed instantiation registers nothing under its name.
+    assert!(rt.instantiate(&m, ModuleConfig::new().with_name("failed")).is_err());
+    assert!(rt.instance("failed").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+const NUMBERS: &str = r#"(module
+    (func (export "mix") (param i32 i64 f32 f64) (result f64)
+        (f64.add
+            (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
+            (f64.add (f64.promote_f32 (local.get 2)) (local.get 3))))
+    (func (export "id_f32") (param f32) (result f32) (local.get 0))
+    (func (export "id_f64") (param f64) (result f64) (local.get 0))
+    (func (export "neg_i64") (param i64) (result i64) (i64.sub (i64.const 0) (local.get 0)))
+    (func (export "nothing")))"#;
+
+#[test]
+fn call_with_vals() {
+    let rt = new_runtime();
+    let i = instance(&rt, NUMBERS);
+    let mix = i.func("mix").unwrap();
+    assert_eq!(mix.ty(), func_ty(&[ValType::I32, ValType::I64, ValType::F32, ValType::F64], &[ValType::F64]));
+    let r = mix.call(&[Val::I32(1), Val::I64(2), Val::f32(0.5), Val::f64(0.25)]).unwrap();
+    assert_eq!(r, vec![Val::f64(3.75)]);
+    assert_eq!(r[0].as_f64(), Some(3.75));
+    assert_eq!(i.func("neg_i64").unwrap().call(&[Val::I64(i64::MAX)]).unwrap(), vec![Val::I64(-i64::MAX)]);
+    assert_eq!(i.func("nothing").unwrap().call(&[]).unwrap(), vec![]);
+}
+
+#[test]
+fn nan_payloads_cross_the_boundary_unchanged() {
+    let rt = new_runtime();
+    let i = instance(&rt, NUMBERS);
+    for bits in [0x7fc0_0001u32, 0xffa0_0000, 0x7f80_0001, 0x8000_0000] {
+        let r = i.func("id_f32").unwrap().call(&[Val::F32(bits)]).unwrap();
+        assert_eq!(r, vec![Val::F32(bits)], "{bits:#x}");
+        let t = i.func("id_f32").unwrap().typed::<f32, f32>().unwrap();
+        assert_eq!(t.call(f32::from_bits(bits)).unwrap().to_bits(), bits);
+    }
+    for bits in [0x7ff8_0000_0000_0001u64, 0xfff4_0000_0000_0000, 0x8000_0000_0000_0000] {
+        let r = i.func("id_f64").unwrap().call(&[Val::F64(bits)]).unwrap();
+        assert_eq!(r, vec![Val::F64(bits)], "{bits:#x}");
+    }
+}
+
+#[test]
+fn typed_calls() {
+    let rt = new_runtime();
+    let i = instance(&rt, NUMBERS);
+    let mix = i.func("mix").unwrap().typed::<(i32, i64, f32, f64), f64>().unwrap();
+    assert_eq!(mix.call((-1, 10, 1.5, 2.0)).unwrap(), 12.5);
+    let neg = i.func("neg_i64").unwrap().typed::<u64, u64>().unwrap();
+    assert_eq!(neg.call(1).unwrap(), u64::MAX);
+    let nothing = i.func("nothing").unwrap().typed::<(), ()>().unwrap();
+    nothing.call(()).unwrap();
+    assert_eq!(nothing.func(), &i.func("nothing").unwrap());
+}
+
+#[test]
+fn typed_with_the_wrong_signature_is_rejected() {
+    let rt = new_runtime();
+    let i = instance(&rt, ADD);
+    let add = i.func("add").unwrap();
+    for result in [
+        add.typed::<(i32, i32), i64>().err(),
+        add.typed::<i32, i32>().err(),
+        add.typed::<(i32, i32, i32), i32>().err(),
+        add.typed::<(i64, i32), i32>().err(),
+        add.typed::<(i32, i32), ()>().err(),
+    ] {
+        assert!(matches!(result, Some(Trap::InvalidArguments(_))), "{result:?}");
+    }
+}
+
+#[test]
+fn wrong_argument_count_or_type_is_invalid_arguments() {
+    let rt = new_runtime();
+    let i = instance(&rt, ADD);
+    let add = i.func("add").unwrap();
+    for args in [
+        vec![],
+        vec![Val::I32(1)],
+        vec![Val::I32(1), Val::I32(2), Val::I32(3)],
+        vec![Val::I32(1), Val::I64(2)],
+        vec![Val::f32(1.0), Val::I32(2)],
+        vec![Val::I32(1), Val::FuncRef(None)],
+    ] {
+        match add.call(&args) {
+            Err(Trap::InvalidArguments(m)) => assert!(!m.is_empty()),
+            other => panic!("{args:?}: expected InvalidArguments, got {other:?}"),
+        }
+    }
+    // The function still works afterwards.
+    assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]).unwrap(), vec![Val::I32(3)]);
+}
+
+#[test]
+fn traps_are_typed_and_carry_the_spec_message() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module
+            (func (export "unreachable") unreachable)
+            (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+            (memory 1)
+            (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#,
+    );
+    let e = i.func("unreachable").unwrap().call(&[]).unwrap_err();
+    assert_eq!(e, Trap::Unreachable);
+    assert_eq!(e.to_string(), "unreachable");
+    let div = i.func("div").unwrap().typed::<(i32, i32), i32>().unwrap();
+    assert_eq!(div.call((1, 0)).unwrap_err(), Trap::IntegerDivideByZero);
+    assert_eq!(div.call((i32::MIN, -1)).unwrap_err().to_string(), "integer overflow");
+    assert_eq!(div.call((7, 2)).unwrap(), 3);
+    let load = i.func("load").unwrap().typed::<i32, i32>().unwrap();
+    assert_eq!(load.call(65533).unwrap_err(), Trap::MemoryOutOfBounds);
+    assert_eq!(load.call(65532).unwrap(), 0);
+}
+
+#[test]
+fn start_function_runs_at_instantiation_and_its_trap_fails_it() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module (global $g (export "g") (mut i32) (i32.const 0))
+            (func $s (global.set $g (i32.const 9))) (start $s))"#,
+    );
+    assert_eq!(i.global("g").unwrap().get(), Val::I32(9));
+    let m = rt.compile("(module (func $s unreachable) (start $s))").unwrap();
+    assert_eq!(
+        rt.instantiate(&m, ModuleConfig::new().with_name("s")).err(),
+        Some(InstantiationError::Trap(Trap::Unreachable))
+    );
+    assert!(rt.instance("s").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory
+
+#[test]
+fn memory_read_write_size_grow() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module (memory (export "mem") 1 3)
+            (data (i32.const 16) "hello")
+            (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+            (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let mem = i.memory("mem").unwrap();
+    assert_eq!(mem.size(), 1);
+    assert_eq!(mem.data_size(), 65536);
+    assert_eq!(mem.ty(), MemoryType { min: 1, max: Some(3) });
+
+    let mut buf = [0u8; 5];
+    mem.read(16, &mut buf).unwrap();
+    assert_eq!(&buf, b"hello");
+    mem.write(100, &[7, 8, 9]).unwrap();
+    let load8 = i.func("load8").unwrap().typed::<i32, i32>().unwrap();
+    assert_eq!(load8.call(101).unwrap(), 8);
+
+    // Bounds: the last byte is fine, one past it is not, and nothing is written on failure.
+    mem.write(65535, &[1]).unwrap();
+    assert_eq!(mem.write(65535, &[2, 3]), Err(Trap::MemoryOutOfBounds));
+    let mut one = [0u8; 1];
+    mem.read(65535, &mut one).unwrap();
+    assert_eq!(one, [1]);
+    let mut two = [0u8; 2];
+    assert_eq!(mem.read(65535, &mut two), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(mem.read(u64::MAX, &mut one), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(mem.write(u64::MAX - 1, &[0; 4]), Err(Trap::MemoryOutOfBounds));
+    mem.read(65536, &mut []).unwrap();
+
+    // Growth from the host and from wasm, up to the declared maximum.
+    assert_eq!(mem.grow(1), Some(1));
+    assert_eq!(mem.size(), 2);
+    mem.write(65536 + 10, &[5]).unwrap();
+    assert_eq!(load8.call(65536 + 10).unwrap(), 5);
+    assert_eq!(i.func("grow").unwrap().call(&[Val::I32(1)]).unwrap(), vec![Val::I32(2)]);
+    assert_eq!(mem.size(), 3);
+    assert_eq!(mem.grow(1), None);
+    assert_eq!(i.func("grow").unwrap().call(&[Val::I32(1)]).unwrap(), vec![Val::I32(-1)]);
+    assert_eq!(mem.grow(0), Some(3));
+    assert_eq!(mem.data_size(), 3 * 65536);
+}
+
+#[test]
+fn memory_limit_caps_growth_and_initial_size() {
+    let rt = Runtime::with_config(config().with_memory_limit_pages(2));
+    assert_eq!(rt.config().memory_limit_pages(), 2);
+    let i = instance(&rt, r#"(module (memory (export "mem") 1))"#);
+    let mem = i.memory("mem").unwrap();
+    assert_eq!(mem.grow(1), Some(1));
+    assert_eq!(mem.grow(1), None);
+    assert_eq!(mem.size(), 2);
+    let m = rt.compile("(module (memory 3))").unwrap();
+    assert!(matches!(rt.instantiate(&m, ModuleConfig::new()), Err(InstantiationError::Resource(_))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Globals
+
+#[test]
+fn globals_get_and_set() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module
+            (global $m (export "m") (mut i64) (i64.const -5))
+            (global (export "c") f32 (f32.const 1.5))
+            (func (export "get_m") (result i64) (global.get $m)))"#,
+    );
+    let m = i.global("m").unwrap();
+    assert_eq!(m.ty(), GlobalType { content: ValType::I64, mutable: true });
+    assert_eq!(m.get(), Val::I64(-5));
+    m.set(Val::I64(1 << 40)).unwrap();
+    assert_eq!(m.get(), Val::I64(1 << 40));
+    assert_eq!(i.func("get_m").unwrap().call(&[]).unwrap(), vec![Val::I64(1 << 40)]);
+    assert!(matches!(m.set(Val::I32(1)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(m.get(), Val::I64(1 << 40));
+
+    let c = i.global("c").unwrap();
+    assert_eq!(c.ty(), GlobalType { content: ValType::F32, mutable: false });
+    assert_eq!(c.get(), Val::f32(1.5));
+    assert!(matches!(c.set(Val::f32(2.0)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(c.get(), Val::f32(1.5));
+}
+
+#[test]
+fn host_globals_are_imported() {
+    let rt = new_runtime();
+    let host = HostModuleBuilder::new("host")
+        .global("counter", Val::I32(10), true)
+        .global("pi", Val::f64(std::f64::consts::PI), false)
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "host" "counter" (global $c (mut i32)))
+            (import "host" "pi" (global $pi f64))
+            (func (export "bump") (result i32)
+                (global.set $c (i32.add (global.get $c) (i32.const 1))) (global.get $c))
+            (func (export "pi") (result f64) (global.get $pi)))"#,
+    );
+    assert_eq!(i.func("bump").unwrap().call(&[]).unwrap(), vec![Val::I32(11)]);
+    assert_eq!(host.global("counter").unwrap().get(), Val::I32(11));
+    host.global("counter").unwrap().set(Val::I32(100)).unwrap();
+    assert_eq!(i.func("bump").unwrap().call(&[]).unwrap(), vec![Val::I32(101)]);
+    assert_eq!(i.func("pi").unwrap().call(&[]).unwrap(), vec![Val::f64(std::f64::consts::PI)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+#[test]
+fn tables_get_and_set() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module
+            (type $t (func (result i32)))
+            (table (export "tab") 3 funcref)
+            (func $one (export "one") (result i32) (i32.const 1))
+            (func $two (export "two") (result i32) (i32.const 2))
+            (elem (i32.const 0) $one)
+            (func (export "call") (param i32) (result i32) (call_indirect (type $t) (local.get 0))))"#,
+    );
+    let tab = i.table("tab").unwrap();
+    assert_eq!(tab.size(), 3);
+    assert_eq!(tab.ty(), TableType { element: ValType::FuncRef, min: 3, max: None });
+    let one = i.func("one").unwrap();
+    let two = i.func("two").unwrap();
+    assert_eq!(tab.get(0), Some(Val::FuncRef(Some(one.clone()))));
+    assert_eq!(tab.get(1), Some(Val::FuncRef(None)));
+    assert_eq!(tab.get(3), None);
+
+    let call = i.func("call").unwrap().typed::<i32, i32>().unwrap();
+    assert_eq!(call.call(0).unwrap(), 1);
+    assert_eq!(call.call(1).unwrap_err(), Trap::UninitializedElement);
+    assert_eq!(call.call(3).unwrap_err(), Trap::UndefinedElement);
+
+    tab.set(1, Val::FuncRef(Some(two.clone()))).unwrap();
+    assert_eq!(call.call(1).unwrap(), 2);
+    tab.set(0, Val::FuncRef(None)).unwrap();
+    assert_eq!(call.call(0).unwrap_err(), Trap::UninitializedElement);
+
+    assert_eq!(tab.set(3, Val::FuncRef(Some(one))), Err(Trap::TableOutOfBounds));
+    assert!(matches!(tab.set(2, Val::I32(0)), Err(Trap::InvalidArguments(_))));
+    // A function of another runtime cannot be stored.
+    let other = new_runtime();
+    let foreign = instance(&other, ADD).func("add").unwrap();
+    assert!(matches!(tab.set(2, Val::FuncRef(Some(foreign))), Err(Trap::InvalidArguments(_))));
+    assert_eq!(tab.get(2), Some(Val::FuncRef(None)));
+}
+
+#[test]
+fn host_function_in_a_table_has_its_type_checked_by_call_indirect() {
+    let rt = new_runtime();
+    let host = HostModuleBuilder::new("h")
+        .func("seven", || 7i32)
+        .func("wide", || 7i64)
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (type $t (func (result i32))) (table (export "tab") 1 funcref)
+            (func (export "call") (result i32) (call_indirect (type $t) (i32.const 0))))"#,
+    );
+    let tab = i.table("tab").unwrap();
+    let call = i.func("call").unwrap();
+    tab.set(0, Val::FuncRef(host.func("seven"))).unwrap();
+    assert_eq!(call.call(&[]).unwrap(), vec![Val::I32(7)]);
+    tab.set(0, Val::FuncRef(host.func("wide"))).unwrap();
+    assert_eq!(call.call(&[]).unwrap_err(), Trap::IndirectCallTypeMismatch);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host functions
+
+#[test]
+fn host_function_reads_and_writes_the_callers_memory() {
+    use std::sync::{Arc, Mutex};
+    let rt = new_runtime();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let seen2 = seen.clone();
+    HostModuleBuilder::new("env")
+        // Reads a string out of the caller's memory.
+        .func("print", move |caller: &mut Caller<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
+            let mut buf = vec![0; len as u32 as usize];
+            caller.read(ptr as u32 as u64, &mut buf)?;
+            *seen2.lock().unwrap() = String::from_utf8_lossy(&buf).into_owned();
+            Ok(())
+        })
+        // Writes an uppercase copy into the caller's memory, through the raw slice.
+        .func("upcase", |caller: &mut Caller<'_>, ptr: i32, len: i32| -> Result<i32, Trap> {
+            let data = caller.memory_data_mut().ok_or(Trap::MemoryOutOfBounds)?;
+            let (p, l) = (ptr as usize, len as usize);
+            let s = data.get_mut(p..p + l).ok_or(Trap::MemoryOutOfBounds)?;
+            s.make_ascii_uppercase();
+            Ok(l as i32)
+        })
+        // Writes through `write`, which bounds-checks.
+        .func("poke", |caller: &mut Caller<'_>, ptr: i32| caller.write(ptr as u32 as u64, b"!!"))
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module
+            (import "env" "print" (func $print (param i32 i32)))
+            (import "env" "upcase" (func $upcase (param i32 i32) (result i32)))
+            (import "env" "poke" (func $poke (param i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "hello, world")
+            (func (export "run") (result i32)
+                (drop (call $upcase (i32.const 0) (i32.const 5)))
+                (call $poke (i32.const 10))
+                (call $print (i32.const 0) (i32.const 12))
+                (i32.load8_u (i32.const 1)))
+            (func (export "print_oob") (call $print (i32.const 65530) (i32.const 10)))
+            (func (export "poke_oob") (call $poke (i32.const 65535))))"#,
+    );
+    assert_eq!(i.func("run").unwrap().call(&[]).unwrap(), vec![Val::I32(b'E' as i32)]);
+    assert_eq!(*seen.lock().unwrap(), "HELLO, wor!!");
+    assert_eq!(i.func("print_oob").unwrap().call(&[]).unwrap_err(), Trap::MemoryOutOfBounds);
+    assert_eq!(i.func("poke_oob").unwrap().call(&[]).unwrap_err(), Trap::MemoryOutOfBounds);
+    let mut last = [0u8; 1];
+    i.memory("memory").unwrap().read(65535, &mut last).unwrap();
+    assert_eq!(last, [0], "a failed write must not write anything");
+}
+
+#[test]
+fn host_function_error_propagates_to_the_caller() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env")
+        .func("check", |x: i32| -> Result<i32, Trap> {
+            if x < 0 {
+                Err(Trap::Host(format!("negative input {x}")))
+            } else {
+                Ok(x + 1)
+            }
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "env" "check" (func $check (param i32) (result i32)))
+            (global $after (export "after") (mut i32) (i32.const 0))
+            (func (export "run") (param i32) (result i32)
+                (call $check (local.get 0))
+                (global.set $after (i32.const 1))))"#,
+    );
+    let run = i.func("run").unwrap().typed::<i32, i32>().unwrap();
+    assert_eq!(run.call(1).unwrap(), 2);
+    assert_eq!(i.global("after").unwrap().get(), Val::I32(1));
+    i.global("after").unwrap().set(Val::I32(0)).unwrap();
+    let e = run.call(-3).unwrap_err();
+    assert_eq!(e, Trap::Host("negative input -3".into()));
+    assert_eq!(e.to_string(), "host function failed: negative input -3");
+    assert_eq!(i.global("after").unwrap().get(), Val::I32(0), "wasm code after the failed call ran");
+}
+
+#[test]
+fn host_function_calls_back_into_wasm_through_the_caller() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env")
+        .func("twice", |caller: &mut Caller<'_>, x: i32| -> Result<i32, Trap> {
+            let Some(Extern::Func(inc)) = caller.export("inc") else {
+                return Err(Trap::Host("no export inc".into()));
+            };
+            let once = caller.call(&inc, &[Val::I32(x)])?;
+            let twice = caller.call(&inc, &once)?;
+            Ok(twice[0].i32().unwrap())
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "env" "twice" (func $twice (param i32) (result i32)))
+            (func (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+            (func (export "run") (param i32) (result i32) (call $twice (local.get 0))))"#,
+    );
+    assert_eq!(i.func("run").unwrap().call(&[Val::I32(40)]).unwrap(), vec![Val::I32(42)]);
+}
+
+#[test]
+fn host_function_called_directly_from_the_host() {
+    let rt = new_runtime();
+    let host = HostModuleBuilder::new("env")
+        .func("add", |a: i64, b: i64| a.wrapping_add(b))
+        .func("no_memory", |caller: &mut Caller<'_>| -> Result<(), Trap> {
+            // Called from the host, there is no calling instance and so no memory.
+            assert!(caller.memory_data().is_none());
+            assert!(caller.export("anything").is_none());
+            caller.write(0, &[1])
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let add = host.func("add").unwrap();
+    assert_eq!(add.ty(), func_ty(&[ValType::I64, ValType::I64], &[ValType::I64]));
+    assert_eq!(add.call(&[Val::I64(i64::MAX), Val::I64(1)]).unwrap(), vec![Val::I64(i64::MIN)]);
+    assert_eq!(add.typed::<(i64, i64), i64>().unwrap().call((2, 3)).unwrap(), 5);
+    assert!(matches!(add.call(&[Val::I64(1)]), Err(Trap::InvalidArguments(_))));
+    assert_eq!(host.func("no_memory").unwrap().call(&[]).unwrap_err(), Trap::MemoryOutOfBounds);
+}
+
+#[test]
+fn dynamic_host_function_with_a_wrong_result_type_traps() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env")
+        .func_dynamic("good", func_ty(&[ValType::I32], &[ValType::I32]), |_, args, results| {
+            results[0] = Val::I32(args[0].i32().unwrap() * 3);
+            Ok(())
+        })
+        .func_dynamic("bad", func_ty(&[], &[ValType::I32]), |_, _, results| {
+            results[0] = Val::I64(1);
+            Ok(())
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "env" "good" (func $good (param i32) (result i32)))
+            (import "env" "bad" (func $bad (result i32)))
+            (func (export "good") (result i32) (call $good (i32.const 5)))
+            (func (export "bad") (result i32) (call $bad)))"#,
+    );
+    assert_eq!(i.func("good").unwrap().call(&[]).unwrap(), vec![Val::I32(15)]);
+    assert!(matches!(i.func("bad").unwrap().call(&[]), Err(Trap::Host(_))));
+}
+
+#[test]
+#[should_panic(expected = "use the Caller instead")]
+fn reentering_the_runtime_from_a_host_function_panics_instead_of_deadlocking() {
+    use std::sync::{Arc, OnceLock};
+    let rt = new_runtime();
+    let target: Arc<OnceLock<Func>> = Arc::new(OnceLock::new());
+    let t = target.clone();
+    HostModuleBuilder::new("env")
+        .func("reenter", move || {
+            let _ = t.get().unwrap().call(&[]);
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "env" "reenter" (func $r)) (func (export "f")) (func (export "run") (call $r)))"#,
+    );
+    target.set(i.func("f").unwrap()).unwrap();
+    let _ = i.func("run").unwrap().call(&[]);
+}
+
+#[test]
+fn runtime_is_usable_after_a_host_function_panicked() {
+    let rt = new_runtime();
+    let host = HostModuleBuilder::new("env")
+        .func("boom", || -> i32 { panic!("host bug") })
+        .func("ok", || 1i32)
+        .instantiate(&rt)
+        .unwrap();
+    let boom = host.func("boom").unwrap();
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| boom.call(&[]))).is_err());
+    assert_eq!(host.func("ok").unwrap().call(&[]).unwrap(), vec![Val::I32(1)]);
+}
+
+#[test]
+fn handles_work_from_other_threads() {
+    let rt = new_runtime();
+    let i = instance(&rt, ADD);
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let add = i.func("add").unwrap();
+            std::thread::spawn(move || {
+                (0..100).map(|k| add.call(&[Val::I32(t), Val::I32(k)]).unwrap()[0].i32().unwrap()).sum::<i32>()
+            })
+        })
+        .collect();
+    let sums: Vec<i32> = threads.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(sums, (0..4).map(|t| 100 * t + 4950).collect::<Vec<_>>());
+}
