@@ -10,6 +10,7 @@ pub(crate) mod bulk;
 pub(crate) mod defs;
 mod engine;
 mod instantiate;
+mod limits;
 mod memory;
 mod store;
 
@@ -19,5 +20,6 @@ pub(crate) use instantiate::{eval_const, instantiate, MAX_TABLE_ELEMS};
 pub(crate) mod instantiate_helpers {
     pub(crate) use super::instantiate::{new_memory, new_table};
 }
+pub(crate) use limits::{Instrumentation, VMLimits};
 pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
 pub(crate) use store::*;
