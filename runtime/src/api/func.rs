@@ -83,8 +83,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         let mut results = [0u64; 16];
         let n = crate::vm::cell_count(&Results::types());
         let mut store = self.func.rt.store();
-        let engine = store.engine.clone();
-        engine.call(&mut store, self.func.addr, &args, &mut results[..n])?;
+        store.invoke(self.func.addr, &args, &mut results[..n])?;
         Ok(Results::from_cells(&results[..n]))
     }
     /// The untyped function.

@@ -263,6 +263,7 @@ impl HostModuleBuilder {
         }
         let idx = store.instances.len() as u32;
         let mut inst = InstanceEntity {
+            module: None,
             code: None,
             type_ids: Vec::new(),
             funcs: Vec::new(),

@@ -80,7 +80,12 @@ impl Runtime {
 
     /// A runtime with the given configuration.
     pub fn with_config(mut config: RuntimeConfig) -> Runtime {
-        let instr = vm::Instrumentation { fuel: config.consume_fuel, interruptible: config.interruptible };
+        let instr = vm::Instrumentation {
+            fuel: config.consume_fuel,
+            interruptible: config.interruptible,
+            listen: config.listener.is_some(),
+            max_call_depth: config.call_depth_set.then_some(config.max_call_depth),
+        };
         let engine: Arc<dyn Engine> = match config.engine {
             EngineKind::Interpreter => Arc::new(crate::interp::Interpreter::new(instr)),
             EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack, instr) {
@@ -95,10 +100,11 @@ impl Runtime {
             memory_pages: config.memory_limit_pages,
             max_call_depth: config.max_call_depth,
         };
+        let listener = config.listener.clone().map(|l| l.0);
         let inner = Arc::new_cyclic(|weak| RuntimeInner {
             config,
             engine: engine.clone(),
-            store: Mutex::new(Store::new(engine, limits, weak.clone())),
+            store: Mutex::new(Store::new(engine, limits, weak.clone(), listener)),
         });
         Runtime { inner }
     }

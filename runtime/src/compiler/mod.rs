@@ -240,6 +240,7 @@ fn store_state(store: &mut Store) -> &mut StoreState {
             trap_code: trap_code::NONE,
             stack_limit: 0,
             limits: store.vm_limits.as_ptr(),
+            call_depth: 0,
             funcrefs: std::ptr::null(),
             store: std::ptr::null_mut(),
             libcalls: libcalls::table(),
@@ -426,6 +427,8 @@ impl Engine for Compiler {
         // through libcalls, while this frame does not touch it.
         unsafe {
             let outermost = (*ctx).stack_limit == 0;
+            // A trap skips the decrements of the frames it unwinds: restore the depth.
+            let depth = (*ctx).call_depth;
             if outermost {
                 (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
             }
@@ -435,6 +438,7 @@ impl Engine for Compiler {
             if outermost {
                 (*ctx).stack_limit = 0;
             }
+            (*ctx).call_depth = depth;
             let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
             if code == trap_code::INTERRUPTED {
                 // The request is consumed by the trap it caused.

@@ -115,6 +115,7 @@ pub(crate) fn instantiate(
     let type_ids: Vec<u32> = module.types.iter().map(|t| store.intern_type(t)).collect();
 
     let mut inst = InstanceEntity {
+        module: Some(module.clone()),
         code: Some(code.clone()),
         type_ids,
         funcs: Vec::with_capacity(module.funcs.len()),
