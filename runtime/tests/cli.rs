@@ -190,3 +190,22 @@ fn trace_prints_every_call_on_both_engines() {
         );
     }
 }
+
+#[test]
+fn cache_dir_is_filled_once_and_reused() {
+    let dir = std::env::temp_dir().join(format!("zerowasm-cli-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let p = temp_wat("cached.wat", r#"(module (func (export "_start")))"#);
+    let (d, m) = (dir.to_str().unwrap(), p.to_str().unwrap());
+    assert_eq!(run(&["compile", "--compiler", "--cache-dir", d, m]).0, 0);
+    let entries = || std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
+    let expected = usize::from(zerowasm::EngineKind::Compiler.is_available());
+    assert_eq!(entries(), expected);
+    assert_eq!(run(&["run", "--compiler", "--cache-dir", d, m]).0, 0);
+    assert_eq!(entries(), expected);
+    let _ = std::fs::remove_dir_all(&dir);
+    // A cache directory that cannot be made is one clear error.
+    let (code, _, err) = run(&["run", "--cache-dir", "/proc/zerowasm-no/x", m]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("zerowasm: error: cannot use cache directory /proc/zerowasm-no/x"), "{err}");
+}

@@ -67,6 +67,7 @@ pub struct RuntimeConfig {
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
     pub(crate) listener: Option<crate::api::ListenerSlot>,
+    pub(crate) cache: Option<crate::CompilationCache>,
 }
 
 impl Default for RuntimeConfig {
@@ -81,6 +82,7 @@ impl Default for RuntimeConfig {
             consume_fuel: false,
             interruptible: false,
             listener: None,
+            cache: None,
         }
     }
 }
@@ -168,6 +170,13 @@ impl RuntimeConfig {
     /// default), the hooks are not compiled in and cost nothing.
     pub fn with_function_listener(mut self, listener: std::sync::Arc<dyn crate::FunctionListener>) -> Self {
         self.listener = Some(crate::api::ListenerSlot(listener));
+        self
+    }
+    /// Compiles modules through `cache`: a module compiled before (by any runtime sharing the
+    /// cache with the same engine and configuration, or, with a cache directory, by an earlier
+    /// process) is not compiled again. See [`CompilationCache`](crate::CompilationCache).
+    pub fn with_compilation_cache(mut self, cache: crate::CompilationCache) -> Self {
+        self.cache = Some(cache);
         self
     }
     /// Whether running code consumes fuel ([`RuntimeConfig::consume_fuel`]).

@@ -3,6 +3,7 @@
 //! [`HostModuleBuilder`] and the typed errors.
 
 pub(crate) mod backtrace;
+pub(crate) mod cache;
 mod config;
 mod error;
 mod func;
@@ -16,6 +17,7 @@ mod types;
 mod val;
 
 pub use backtrace::{FrameInfo, WasmBacktrace};
+pub use cache::{CacheStats, CompilationCache};
 pub use config::{CoreFeatures, EngineKind, RuntimeConfig};
 pub use error::{CompileError, InstantiationError, LinkError, Trap};
 pub use func::{Func, TypedFunc, WasmParams, WasmResults, WasmTy};

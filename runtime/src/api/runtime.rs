@@ -129,8 +129,7 @@ impl Runtime {
                 .into_owned()
                 .into()
         };
-        let module = Arc::new(crate::wasm::parse(binary, self.inner.config.features.wasm_features())?);
-        let code = self.inner.engine.compile(&module)?;
+        let (module, code) = super::cache::compile(&self.inner, binary)?;
         Ok(CompiledModule::new(module, code, &self.inner))
     }
 

@@ -4,8 +4,8 @@
 //! ```text
 //! zerowasm run [--interpreter|--compiler] [--dir HOST[:GUEST][:ro]]... [--env K=V]...
 //!              [--inherit-env] [--timeout DURATION] [--fuel N] [--max-memory-pages N]
-//!              [--trace] [--invoke FUNC] MODULE.wasm [ARGS...]
-//! zerowasm compile MODULE.wasm
+//!              [--trace] [--cache-dir DIR] [--invoke FUNC] MODULE.wasm [ARGS...]
+//! zerowasm compile [--cache-dir DIR] MODULE.wasm
 //! zerowasm --version
 //! ```
 //!
@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use zerowasm::wasi::{self, WasiConfig};
 use zerowasm::{
-    CompiledModule, EngineKind, FrameInfo, FunctionListener, ModuleConfig, Runtime, RuntimeConfig, Trap, Val,
+    CompilationCache, CompiledModule, EngineKind, FrameInfo, FunctionListener, ModuleConfig, Runtime, RuntimeConfig, Trap, Val,
     ValType, WasmBacktrace,
 };
 
@@ -51,6 +51,10 @@ enum Command {
 
 #[derive(Args)]
 struct EngineArgs {
+    /// Keeps compiled code in DIR (created if missing) and reuses it on later runs of the
+    /// same module with the same engine and options (like wazero's -cachedir).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// Run with the Interpreter (the default where the Compiler is not available).
     #[arg(long, conflicts_with = "compiler")]
     interpreter: bool,
@@ -173,6 +177,11 @@ fn runtime(engine: &EngineArgs, limits: &Limits) -> Result<Runtime, Fail> {
     config = config.consume_fuel(limits.fuel.is_some()).interruptible(limits.timeout.is_some());
     if limits.trace {
         config = config.with_function_listener(Arc::new(Tracer::default()));
+    }
+    if let Some(dir) = &engine.cache_dir {
+        let cache = CompilationCache::with_dir(dir)
+            .or_else(|e| fail(format!("cannot use cache directory {}: {e}", dir.display())))?;
+        config = config.with_compilation_cache(cache);
     }
     let rt = Runtime::with_config(config);
     if let Some(f) = limits.fuel {
