@@ -114,15 +114,14 @@ pub trait WasmResultsVals {
     fn write(self, out: &mut [Val]);
 }
 
-macro_rules! result_vals {
-    ($($t:ty),*) => {$(
-        impl WasmResultsVals for $t {
-            fn types() -> Vec<ValType> { vec![<$t as WasmTy>::TYPE] }
-            fn write(self, out: &mut [Val]) { out[0] = self.into_val(); }
-        }
-    )*};
+impl<T: WasmTy> WasmResultsVals for T {
+    fn types() -> Vec<ValType> {
+        vec![T::TYPE]
+    }
+    fn write(self, out: &mut [Val]) {
+        out[0] = self.into_val();
+    }
 }
-result_vals!(i32, u32, i64, u64, f32, f64);
 
 macro_rules! host_funcs {
     ($($a:ident $i:tt),*) => {
@@ -174,6 +173,13 @@ host_funcs!(A 0, B 1, C 2, D 3, E 4);
 host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5);
 host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6);
 host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
+
+/// What `HostModuleBuilder::instantiate` prepares before changing the store.
+enum Allocated {
+    Memory(vm::MemoryEntity),
+    Table(vm::TableEntity),
+    Global(u128),
+}
 
 enum HostItem {
     Func(FuncType, Arc<HostFn>),
@@ -253,59 +259,50 @@ impl HostModuleBuilder {
     /// [`InstantiationError::Link`] never.
     pub fn instantiate(self, runtime: &Runtime) -> Result<Instance, InstantiationError> {
         let mut store = runtime.inner.store();
+        if runtime.inner.is_closed() {
+            return Err(InstantiationError::RuntimeClosed);
+        }
         if store.names.contains_key(&self.name) {
             return Err(InstantiationError::DuplicateName(self.name));
         }
         let idx = store.instances.len() as u32;
-        let mut inst = InstanceEntity {
-            code: None,
-            type_ids: Vec::new(),
-            funcs: Vec::new(),
-            tables: Vec::new(),
-            memories: Vec::new(),
-            globals: Vec::new(),
-            global_defs: Vec::new(),
-            exports: Vec::new(),
-            dropped_elems: Vec::new(),
-            dropped_datas: Vec::new(),
-            engine_state: None,
-        };
+        let mut inst = InstanceEntity::new(None);
         // Allocate fallible resources first so an error leaves the store unchanged.
         let mut allocated = Vec::new();
         for (_, item) in &self.items {
             allocated.push(match item {
-                HostItem::Memory(ty) => Some(Ok(vm::instantiate_helpers::new_memory(&store, *ty)?)),
-                HostItem::Table(ty) => Some(Err(vm::instantiate_helpers::new_table(*ty)?)),
-                _ => None,
+                HostItem::Memory(ty) => Some(Allocated::Memory(vm::instantiate_helpers::new_memory(&store, *ty)?)),
+                HostItem::Table(ty) => Some(Allocated::Table(vm::instantiate_helpers::new_table(*ty)?)),
+                HostItem::Global(_, v) => Some(Allocated::Global(match v {
+                    Val::V128(x) => *x,
+                    v => store.val_to_cell(v).map_err(|t| InstantiationError::Resource(t.to_string()))? as u128,
+                })),
+                HostItem::Func(..) => None,
             });
         }
         for ((name, item), alloc) in self.items.into_iter().zip(allocated) {
             let addr = match (item, alloc) {
                 (HostItem::Func(ty, func), _) => {
                     let type_id = store.intern_type(&ty);
-                    store.funcs.push(FuncEntity::Host { type_id, func });
-                    inst.funcs.push(store.funcs.len() as u32 - 1);
-                    ExternAddr::Func(store.funcs.len() as u32 - 1)
+                    let addr = store.add_func(FuncEntity::Host { type_id, func, instance: idx });
+                    inst.funcs.push(addr);
+                    ExternAddr::Func(addr)
                 }
-                (HostItem::Global(ty, v), _) => {
-                    let bits = match v {
-                        Val::V128(x) => x,
-                        v => store.val_to_cell(&v).map_err(|t| InstantiationError::Resource(t.to_string()))? as u128,
-                    };
-                    store.globals.push(GlobalEntity::new(bits, ty));
-                    inst.globals.push(store.globals.len() as u32 - 1);
-                    inst.global_defs.push(GlobalDef(store.globals[store.globals.len() - 1].definition()));
-                    ExternAddr::Global(store.globals.len() as u32 - 1)
+                (HostItem::Global(ty, _), Some(Allocated::Global(bits))) => {
+                    let addr = store.add_global(GlobalEntity::new(bits, ty), idx);
+                    inst.globals.push(addr);
+                    inst.global_defs.push(GlobalDef(store.globals[addr as usize].definition()));
+                    ExternAddr::Global(addr)
                 }
-                (HostItem::Memory(_), Some(Ok(m))) => {
-                    store.memories.push(m);
-                    inst.memories.push(store.memories.len() as u32 - 1);
-                    ExternAddr::Memory(store.memories.len() as u32 - 1)
+                (HostItem::Memory(_), Some(Allocated::Memory(m))) => {
+                    let addr = store.add_memory(m, idx);
+                    inst.memories.push(addr);
+                    ExternAddr::Memory(addr)
                 }
-                (HostItem::Table(_), Some(Err(t))) => {
-                    store.tables.push(t);
-                    inst.tables.push(store.tables.len() as u32 - 1);
-                    ExternAddr::Table(store.tables.len() as u32 - 1)
+                (HostItem::Table(_), Some(Allocated::Table(t))) => {
+                    let addr = store.add_table(t, idx);
+                    inst.tables.push(addr);
+                    ExternAddr::Table(addr)
                 }
                 _ => unreachable!("allocated in the loop above"),
             };
