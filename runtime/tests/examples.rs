@@ -1,0 +1,93 @@
+//! Runs every example in `runtime/examples/` and checks that it prints what its doc comment
+//! says. `cargo test` builds the examples next to the test binaries (`target/<profile>/examples/`),
+//! so this costs no extra build; when a test is run on its own and an example is missing, it
+//! is built first with the cargo that built this test.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// `target/<profile>/examples/<name>`, built if missing.
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps/<test>");
+    let path = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.args(["build", "-p", "zerowasm", "--example", name]);
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.status().expect("cargo runs");
+        assert!(status.success(), "building example {name} failed");
+    }
+    path
+}
+
+/// Runs example `name` with `args`; returns its output.
+fn run(name: &str, args: &[&str]) -> Output {
+    Command::new(example(name)).args(args).output().unwrap_or_else(|e| panic!("running example {name}: {e}"))
+}
+
+/// Runs example `name` with `args` and checks it succeeds printing exactly `expected`.
+fn check(name: &str, args: &[&str], expected: &str) {
+    let out = run(name, args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{name} {args:?}: {}\nstderr: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout, expected, "{name} {args:?}");
+}
+
+#[test]
+fn basic() {
+    check("basic", &["7", "35"], "7 + 35 = 42\n");
+    check("basic", &[], "1 + 2 = 3\n");
+    let out = run("basic", &["seven", "35"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));
+}
+
+#[test]
+fn host_function() {
+    let out = run("host_function", &["2000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let age: i32 = stdout.strip_prefix("age: ").and_then(|s| s.trim().parse().ok()).unwrap_or_else(|| panic!("{stdout:?}"));
+    assert!((25..200).contains(&age), "{stdout:?}");
+}
+
+#[test]
+fn replace_import() {
+    check("replace_import", &[], "env.get_number resolved in \"host_v2\": run() = 42\n");
+}
+
+#[test]
+fn allocation() {
+    check("allocation", &[], "wasm >> Hello, zerowasm!\nhost >> Hello, zerowasm!\n");
+    check("allocation", &["wasm guest"], "wasm >> Hello, wasm guest!\nhost >> Hello, wasm guest!\n");
+}
+
+#[test]
+#[cfg(unix)]
+fn wasi_cat() {
+    check("wasi_cat", &[], "greet filesystem\n");
+    let dir = std::env::temp_dir().join(format!("zerowasm-example-cat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("poem.txt");
+    let text = "line one\nline two\n".repeat(1000); // more than the guest's 4 KiB buffer
+    std::fs::write(&file, &text).unwrap();
+    check("wasi_cat", &[file.to_str().unwrap()], &text);
+    // A file that does not exist: the guest reports it and exits with status 1.
+    let out = run("wasi_cat", &[dir.join("missing.txt").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "cat: cannot open the file\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn concurrent_instances() {
+    check(
+        "concurrent_instances",
+        &["8", "1000"],
+        "8 threads × 1000 instances: 16000 calls, sum of results 36000\n\
+         after closing: 0 guest instances open, 0 bytes of linear memory\n",
+    );
+}
