@@ -5,8 +5,12 @@ use super::*;
 use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostFn, InstanceEntity, Store};
 use std::sync::Arc;
 
-/// What a host function sees of its caller: the calling instance's exports and linear memory,
-/// and the store, for calling back into wasm.
+/// What a [host function](https://webassembly.github.io/spec/core/exec/runtime.html#function-instances)
+/// sees of its caller: the calling instance's exports and linear memory (memory 0), and the
+/// store, for calling back into wasm. The runtime's store is locked for the duration of the
+/// call, so inside a host function this is the way into the runtime (its other handles would
+/// panic). When the host calls a host function directly there is no calling instance: no
+/// memory and no exports.
 pub struct Caller<'a> {
     store: &'a mut Store,
     instance: Option<u32>,
@@ -59,8 +63,9 @@ impl<'a> Caller<'a> {
         Some(Extern::from_addr(&rt, addr))
     }
 
-    /// Calls `func` (of this runtime) from inside the host function.
-    /// Errors: as [`Func::call`].
+    /// Calls `func` (of this runtime) from inside the host function; the nested call uses
+    /// the native stack, and the Interpreter allows at most 100 such nested entries.
+    /// Errors: as [`Func::call`]; [`Trap::InvalidArguments`] for a function of another runtime.
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
         if !func.belongs_to(self.store) {
             return Err(Trap::InvalidArguments("function of another runtime".into()));
@@ -214,15 +219,23 @@ impl HostModuleBuilder {
         HostModuleBuilder { name: name.into(), items: Vec::new() }
     }
 
-    /// Adds a function from a typed closure; its wasm type comes from the closure's signature.
+    /// Adds a function from a typed closure; its wasm type comes from the closure's signature
+    /// (parameters and results of any [`WasmTy`]: i32, i64, f32, f64, v128 as `u128`,
+    /// funcref as `Option<Func>`, externref as `Option<ExternRef>`). A closure returning
+    /// `Result<_, Trap>` stops the calling wasm code with its `Err`: [`Trap::Host`] for a
+    /// failure, [`Trap::Exit`] to end the guest with an exit status. A closure that panics
+    /// unwinds to the host's call ([`Func::call`]) and the runtime stays usable.
     pub fn func<P, R>(mut self, name: impl Into<String>, f: impl IntoHostFunc<P, R>) -> Self {
         let (ty, f) = f.into_host_func();
         self.items.push((name.into(), HostItem::Func(ty, f)));
         self
     }
 
-    /// Adds a function of type `ty` working on dynamic values. The closure fills `results`
-    /// (pre-set to zeros of the result types); a result of the wrong type traps.
+    /// Adds a function of type `ty` working on dynamic values, for host functions whose type
+    /// is only known at run time. The closure gets the arguments (checked against `ty`) and
+    /// fills `results` (pre-set to zeros of the result types); a result of the wrong type
+    /// traps with [`Trap::Host`], and an `Err` stops the calling wasm code as in
+    /// [`HostModuleBuilder::func`].
     pub fn func_dynamic(
         mut self,
         name: impl Into<String>,
@@ -233,20 +246,23 @@ impl HostModuleBuilder {
         self
     }
 
-    /// Adds a global holding `value`.
+    /// Adds a [global](https://webassembly.github.io/spec/core/exec/runtime.html#global-instances)
+    /// holding `value`, of `value`'s type; `mutable` allows `global.set` and [`Global::set`].
     pub fn global(mut self, name: impl Into<String>, value: Val, mutable: bool) -> Self {
         let ty = GlobalType { content: value.ty(), mutable };
         self.items.push((name.into(), HostItem::Global(ty, value)));
         self
     }
 
-    /// Adds a zeroed linear memory of type `ty` (limits in pages).
+    /// Adds a zeroed [linear memory](https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances)
+    /// of type `ty` (limits in pages of 64 KiB), for modules that import their memory.
     pub fn memory(mut self, name: impl Into<String>, ty: MemoryType) -> Self {
         self.items.push((name.into(), HostItem::Memory(ty)));
         self
     }
 
-    /// Adds a table of type `ty`, all elements null.
+    /// Adds a [table](https://webassembly.github.io/spec/core/exec/runtime.html#table-instances)
+    /// of type `ty` (limits in elements), all elements null.
     pub fn table(mut self, name: impl Into<String>, ty: TableType) -> Self {
         self.items.push((name.into(), HostItem::Table(ty)));
         self
@@ -255,7 +271,8 @@ impl HostModuleBuilder {
     /// Instantiates the host module in `runtime` and registers it under its name.
     ///
     /// Errors: [`InstantiationError::DuplicateName`] if the name is taken,
-    /// [`InstantiationError::Resource`] if a memory or table exceeds the runtime's limits,
+    /// [`InstantiationError::Resource`] if a memory or table exceeds the runtime's limits or a
+    /// global's value is a funcref of another runtime, [`InstantiationError::RuntimeClosed`];
     /// [`InstantiationError::Link`] never.
     pub fn instantiate(self, runtime: &Runtime) -> Result<Instance, InstantiationError> {
         let mut store = runtime.inner.store();
