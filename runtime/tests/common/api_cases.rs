@@ -1333,3 +1333,70 @@ fn eight_threads_instantiate_and_call_a_thousand_times_each() {
     let stats = rt.stats();
     assert_eq!((stats.open_instances, stats.freed_instances, stats.memory_bytes), (1, 8000, 0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: every misuse of the API, in one place
+
+#[test]
+fn every_api_misuse_is_a_typed_error() {
+    let rt = new_runtime();
+    let other = new_runtime();
+    // A host function that misuses its Caller: wrong arguments, memory out of range.
+    HostModuleBuilder::new("env")
+        .func("misuse", |caller: &mut Caller<'_>| -> Result<i32, Trap> {
+            let Some(Extern::Func(add)) = caller.export("add") else { return Err(Trap::Host("no add".into())) };
+            let wrong = caller.call(&add, &[Val::I64(1)]);
+            assert!(matches!(wrong, Err(Trap::InvalidArguments(_))), "{wrong:?}");
+            assert_eq!(caller.read(u64::MAX, &mut [0]), Err(Trap::MemoryOutOfBounds));
+            assert_eq!(caller.write(65536, &[0]), Err(Trap::MemoryOutOfBounds));
+            Ok(1)
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let m = rt
+        .compile(
+            r#"(module (import "env" "misuse" (func $misuse (result i32)))
+                (memory (export "memory") 1)
+                (global (export "const") i32 (i32.const 1))
+                (table (export "table") 1 funcref)
+                (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+                (func (export "misuse") (result i32) (call $misuse)))"#,
+        )
+        .unwrap();
+    let i = rt.instantiate(&m, ModuleConfig::new().with_name("i")).unwrap();
+    let add = i.func("add").unwrap();
+
+    // Calls: wrong count, wrong types, a reference of another runtime, a wrong typed view.
+    assert!(matches!(add.call(&[Val::I32(1)]), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(add.call(&[Val::I32(1), Val::f64(2.0)]), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(add.typed::<(i32, i32), i64>(), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(i.typed_func::<i32, i32>("add"), Err(ExportError::TypeMismatch { .. })));
+    let foreign = instance(&other, ADD).func("add");
+    assert!(matches!(i.table("table").unwrap().set(0, Val::FuncRef(foreign)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(i.func("misuse").unwrap().call(&[]).unwrap(), vec![Val::I32(1)]);
+
+    // Memory, globals and tables out of range or of the wrong type.
+    let memory = i.memory("memory").unwrap();
+    assert_eq!(memory.read(65536, &mut [0]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(memory.write(u64::MAX, &[0]), Err(Trap::MemoryOutOfBounds));
+    assert!(matches!(i.global("const").unwrap().set(Val::I32(2)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(i.table("table").unwrap().set(1, Val::FuncRef(None)), Err(Trap::TableOutOfBounds));
+    assert!(matches!(i.table("table").unwrap().set(0, Val::I32(0)), Err(Trap::InvalidArguments(_))));
+
+    // Exports that do not exist or are of another kind.
+    assert_eq!(i.get_export("sub").err(), Some(ExportError::NotFound("sub".into())));
+    assert_eq!(i.typed_func::<(), ()>("sub").err(), Some(ExportError::NotFound("sub".into())));
+    assert!(matches!(i.typed_func::<(), ()>("memory"), Err(ExportError::WrongKind { .. })));
+
+    // Names already taken; modules and instances of another runtime.
+    assert_eq!(rt.instantiate(&m, ModuleConfig::new().with_name("i")).err(), Some(InstantiationError::DuplicateName("i".into())));
+    assert_eq!(HostModuleBuilder::new("env").instantiate(&rt).err(), Some(InstantiationError::DuplicateName("env".into())));
+    assert_eq!(other.instantiate(&m, ModuleConfig::new()).err(), Some(InstantiationError::ForeignModule));
+    assert_eq!(other.register("i", &i).err(), Some(InstantiationError::ForeignModule));
+
+    // An instance used after close.
+    i.close();
+    assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]), Err(Trap::InstanceClosed));
+    assert_eq!(memory.read(0, &mut [0]), Err(Trap::InstanceClosed));
+    assert_eq!(i.get_export("add").err(), Some(ExportError::Closed));
+}
