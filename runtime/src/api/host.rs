@@ -325,7 +325,7 @@ impl HostModuleBuilder {
             };
             inst.exports.push((name, addr));
         }
-        store.instances.push(inst);
+        store.add_instance(inst);
         store.names.insert(self.name, idx);
         Ok(Instance::new(runtime.inner.clone(), idx))
     }

@@ -190,7 +190,7 @@ pub(crate) fn instantiate(
         };
         inst.exports.push((e.name.clone(), addr));
     }
-    store.instances.push(inst);
+    store.add_instance(inst);
     match initialize(store, idx, module) {
         Ok(()) => Ok(idx),
         Err(e) => {

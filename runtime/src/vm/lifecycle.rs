@@ -18,6 +18,7 @@
 
 use super::*;
 use crate::api::Trap;
+use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
 /// The closure every freed function is replaced with.
@@ -40,35 +41,36 @@ pub(crate) struct StoreCounts {
 impl Store {
     /// Closes instance `idx` (a no-op if it already is) and frees whatever became unreachable.
     pub fn close_instance(&mut self, idx: u32) {
-        let Some(inst) = self.instances.get_mut(idx as usize) else { return };
-        if inst.status != InstanceStatus::Open {
+        if !self.open.remove(&idx) {
             return;
         }
-        inst.status = InstanceStatus::Closed;
+        self.instances[idx as usize].status = InstanceStatus::Closed;
+        self.kept.push(idx);
         self.names.retain(|_, i| *i != idx);
         self.collect();
     }
 
     /// Closes and frees every instance ([`crate::Runtime::close`]).
     pub fn close_all(&mut self) {
-        for inst in &mut self.instances {
-            if inst.status == InstanceStatus::Open {
-                inst.status = InstanceStatus::Closed;
-            }
+        for idx in std::mem::take(&mut self.open) {
+            self.instances[idx as usize].status = InstanceStatus::Closed;
+            self.kept.push(idx);
         }
         self.names.clear();
         self.collect();
     }
 
-    /// Frees every closed instance no open instance can reach (mark from the open instances,
-    /// then sweep the closed ones).
+    /// Frees every closed instance no open instance can reach: marks from the open instances,
+    /// then sweeps the closed ones not yet freed. Costs what is alive (open instances, their
+    /// imports, tables and globals), not what was ever instantiated.
     pub fn collect(&mut self) {
-        let mut live = vec![false; self.instances.len()];
-        let mut stack: Vec<u32> = (0..self.instances.len() as u32)
-            .filter(|i| self.instances[*i as usize].status == InstanceStatus::Open)
-            .collect();
+        if self.kept.is_empty() {
+            return;
+        }
+        let mut live: HashSet<u32> = HashSet::new();
+        let mut stack: Vec<u32> = self.open.iter().copied().collect();
         while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut live[i as usize], true) {
+            if !live.insert(i) {
                 continue;
             }
             let inst = &self.instances[i as usize];
@@ -90,9 +92,11 @@ impl Store {
                 }
             }
         }
-        for i in 0..self.instances.len() {
-            if !live[i] && self.instances[i].status == InstanceStatus::Closed {
-                self.free_instance(i as u32);
+        for idx in std::mem::take(&mut self.kept) {
+            if live.contains(&idx) {
+                self.kept.push(idx);
+            } else {
+                self.free_instance(idx);
             }
         }
     }

@@ -210,7 +210,13 @@ pub(crate) struct Store {
     pub tables: Vec<TableEntity>,
     pub memories: Vec<MemoryEntity>,
     pub globals: Vec<GlobalEntity>,
+    /// Every instance ever made; add with [`Store::add_instance`]. Closed ones stay as
+    /// tombstones (see `vm/lifecycle.rs`).
     pub instances: Vec<InstanceEntity>,
+    /// The open instances and the closed ones not yet freed, so that collecting costs what is
+    /// alive rather than everything ever instantiated.
+    pub(crate) open: std::collections::BTreeSet<u32>,
+    pub(crate) kept: Vec<u32>,
     /// Interned function types; the index is the canonical type id.
     pub types: Vec<FuncType>,
     type_index: HashMap<FuncType, u32>,
@@ -242,6 +248,8 @@ impl Store {
             memories: Vec::new(),
             globals: Vec::new(),
             instances: Vec::new(),
+            open: Default::default(),
+            kept: Vec::new(),
             types: Vec::new(),
             type_index: HashMap::new(),
             names: HashMap::new(),
@@ -262,6 +270,14 @@ impl Store {
         self.types.push(ty.clone());
         self.type_index.insert(ty.clone(), id);
         id
+    }
+
+    /// Adds an open instance; returns its address.
+    pub fn add_instance(&mut self, inst: InstanceEntity) -> u32 {
+        let idx = self.instances.len() as u32;
+        self.instances.push(inst);
+        self.open.insert(idx);
+        idx
     }
 
     /// Adds a function; returns its address.
