@@ -1,26 +1,25 @@
 //! Runs every example in `runtime/examples/` and checks that it prints what its doc comment
-//! says. `cargo test` builds the examples next to the test binaries (`target/<profile>/examples/`),
-//! so this costs no extra build; when a test is run on its own and an example is missing, it
-//! is built first with the cargo that built this test.
+//! says. Each example binary is brought up to date with the cargo that built this test, in the
+//! same profile: after `cargo test` (which builds the examples next to the tests, in
+//! `target/<profile>/examples/`) that is a no-op, and a test run on its own still runs the
+//! current code.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// `target/<profile>/examples/<name>`, built if missing.
+/// `target/<profile>/examples/<name>`, built (or rebuilt) first.
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test's own path");
     let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps/<test>");
-    let path = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    if !path.exists() {
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "-p", "zerowasm", "--example", name]);
-        if profile_dir.file_name().is_some_and(|p| p == "release") {
-            cargo.arg("--release");
-        }
-        let status = cargo.status().expect("cargo runs");
-        assert!(status.success(), "building example {name} failed");
-    }
-    path
+    // `cargo test` builds in the test profile into target/debug, `cargo test --release` in
+    // the release profile.
+    let profile = if profile_dir.file_name().is_some_and(|p| p == "release") { "release" } else { "test" };
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "zerowasm", "--profile", profile, "--example", name])
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building example {name} failed");
+    profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// Runs example `name` with `args`; returns its output.
@@ -84,10 +83,8 @@ fn wasi_cat() {
 
 #[test]
 fn concurrent_instances() {
-    check(
-        "concurrent_instances",
-        &["8", "1000"],
-        "8 threads × 1000 instances: 16000 calls, sum of results 36000\n\
-         after closing: 0 guest instances open, 0 bytes of linear memory\n",
-    );
+    let expected = "8 threads × 1000 instances: 16000 calls, sum of results 36000\n\
+         after closing: 0 guest instances open, 0 bytes of linear memory\n";
+    check("concurrent_instances", &["8", "1000"], expected);
+    check("concurrent_instances", &["--runtime-per-thread", "8", "1000"], expected);
 }
