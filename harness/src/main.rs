@@ -83,6 +83,10 @@ enum Command {
         /// Files run in parallel (default: the number of CPUs).
         #[arg(long, short)]
         jobs: Option<usize>,
+        /// Compiles fuel accounting (with more fuel than any test needs) and interrupt checks
+        /// into every function, to show that they change no result. Reports are not written.
+        #[arg(long)]
+        instrumented: bool,
     },
     /// Runs the WASI preview 1 test suite (../shared/wasi-testsuite: c, rust, assemblyscript)
     /// through the public API, and the corpus programs (../shared/corpus/programs) through the
@@ -137,6 +141,7 @@ fn main() -> ExitCode {
             derive_reasons,
             verbose,
             jobs,
+            instrumented,
         } => {
             let engines = match engine {
                 EngineArg::Interpreter => vec![Engine::Interpreter],
@@ -162,6 +167,7 @@ fn main() -> ExitCode {
                 },
                 verbose,
                 jobs,
+                instrumented,
             };
             ExitCode::from(spectest::command(&opts) as u8)
         }

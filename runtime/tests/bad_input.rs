@@ -56,6 +56,12 @@ impl Rng {
 const HEADER: &[u8] = b"\0asm\x01\0\0\0";
 
 /// The error compiling `input`; fails the test (saying `what`) if it compiles.
+/// The runtime for tests of decoding and validation, shared by both engines: the Interpreter,
+/// whose translation is cheap, so that thousands of inputs run quickly in unoptimized tests.
+fn decoder_runtime() -> Runtime {
+    Runtime::with_config(RuntimeConfig::interpreter())
+}
+
 fn compile_err(rt: &Runtime, input: impl AsRef<[u8]>, what: &str) -> CompileError {
     match rt.compile(input) {
         Ok(_) => panic!("{what}"),
@@ -125,7 +131,7 @@ fn every_truncation_of_a_real_module_is_a_compile_error() {
     let Some(wasm) = real_module() else { return };
     no_hang("truncations", move || {
         let ends = section_ends(&wasm);
-        let rt = Runtime::new();
+        let rt = decoder_runtime();
         rt.compile(&wasm).expect("the whole module compiles");
         let mut errors = 0;
         for len in 1..wasm.len() {
@@ -148,7 +154,7 @@ fn every_truncation_of_a_real_module_is_a_compile_error() {
 #[test]
 fn random_bytes_after_a_valid_header() {
     no_hang("random binaries", || {
-        let rt = Runtime::new();
+        let rt = decoder_runtime();
         let mut rng = Rng(0x5eed_0001);
         let mut rejected = 0;
         for i in 0..4000 {
@@ -178,7 +184,7 @@ fn random_bytes_after_a_valid_header() {
 #[test]
 fn random_bytes_as_text() {
     no_hang("random text", || {
-        let rt = Runtime::new();
+        let rt = decoder_runtime();
         let mut rng = Rng(0x5eed_0002);
         const ALPHABET: &[u8] = b"() \n\"$;0123456789.xabcdefimnoprstuglq_-+=";
         for i in 0..3000 {
@@ -204,7 +210,7 @@ fn random_bytes_as_text() {
 fn mutations_of_a_real_module() {
     let Some(wasm) = real_module() else { return };
     no_hang("mutations", move || {
-        let rt = Runtime::new();
+        let rt = decoder_runtime();
         let mut rng = Rng(0x5eed_0003);
         let mut compiled = 0;
         for _ in 0..3000 {
@@ -218,11 +224,18 @@ fn mutations_of_a_real_module() {
                 Ok(_) => {
                     compiled += 1;
                     // Instantiate (in a fresh runtime each time, so import names are free) but do
-                    // not call: mutated code may legitimately loop forever.
-                    let rt = Runtime::new();
-                    let m = rt.compile(&input).unwrap();
-                    provide_imports(&rt, &m);
-                    let _ = rt.instantiate(&m, ModuleConfig::new());
+                    // not call: mutated code may legitimately loop forever. The first few also
+                    // go through the Compiler (slow in unoptimized tests; the fuzzer does more).
+                    let mut configs = vec![RuntimeConfig::interpreter()];
+                    if compiled <= 10 {
+                        configs.push(RuntimeConfig::compiler());
+                    }
+                    for config in configs {
+                        let rt = Runtime::with_config(config);
+                        let m = rt.compile(&input).unwrap();
+                        provide_imports(&rt, &m);
+                        let _ = rt.instantiate(&m, ModuleConfig::new());
+                    }
                 }
             }
         }
@@ -232,7 +245,7 @@ fn mutations_of_a_real_module() {
 
 #[test]
 fn wrong_magic_and_version() {
-    let rt = Runtime::new();
+    let rt = decoder_runtime();
     // A binary whose magic is wrong is not binary; as text it is not valid either.
     for input in [&b"\0asn\x01\0\0\0"[..], b"\0ASM\x01\0\0\0", b"\x7fELF\x02\x01\x01\0", b"\0"] {
         assert!(rt.compile(input).is_err(), "{input:?} compiled");
@@ -274,7 +287,7 @@ const COUNT_MAX: &[u8] = &[0xff, 0xff, 0xff, 0xff, 0x0f]; // 2^32 - 1 as LEB128
 #[test]
 fn absurd_declared_sizes_are_compile_errors() {
     no_hang("absurd sizes", || {
-        let rt = Runtime::new();
+        let rt = decoder_runtime();
         let cases: Vec<(&str, Vec<u8>)> = vec![
             ("type section of 4 GiB", section(1, u32::MAX, &[1, 0x60, 0, 0])),
             ("custom section of 4 GiB", section(0, u32::MAX, b"\x04name")),
@@ -319,7 +332,7 @@ fn absurd_declared_sizes_are_compile_errors() {
 
 #[test]
 fn memory_beyond_the_runtime_limit_is_a_resource_error() {
-    let rt = Runtime::with_config(RuntimeConfig::new().with_memory_limit_pages(1));
+    let rt = Runtime::with_config(RuntimeConfig::interpreter().with_memory_limit_pages(1));
     let m = rt.compile("(module (memory 65536))").unwrap();
     match rt.instantiate(&m, ModuleConfig::new().with_name("big")) {
         Err(InstantiationError::Resource(msg)) => assert!(msg.contains("65536"), "{msg}"),
@@ -338,7 +351,7 @@ fn memory_beyond_the_runtime_limit_is_a_resource_error() {
 
 #[test]
 fn huge_table_is_a_resource_error() {
-    let rt = Runtime::new();
+    let rt = decoder_runtime();
     for src in ["(module (table 0xffffffff funcref))", "(module (table 0xffffffff 0xffffffff funcref))"] {
         let m = rt.compile(src).unwrap();
         match rt.instantiate(&m, ModuleConfig::new()) {
@@ -361,9 +374,9 @@ fn segments_at_absurd_offsets_do_not_fit() {
         (r#"(module (memory 1) (data (i32.const 0) "ok") (data (i32.const 65535) "no"))"#, Trap::MemoryOutOfBounds),
     ];
     // Core 1.0: every segment is checked before any is written; the failure is a link-time one.
-    let v1 = Runtime::with_config(RuntimeConfig::new().with_core_features(CoreFeatures::V1_0));
+    let v1 = Runtime::with_config(RuntimeConfig::interpreter().with_core_features(CoreFeatures::V1_0));
     // Core 2.0: segments are applied in order and the first one out of bounds traps.
-    let v2 = Runtime::with_config(RuntimeConfig::new().with_core_features(CoreFeatures::V2_0));
+    let v2 = Runtime::with_config(RuntimeConfig::interpreter().with_core_features(CoreFeatures::V2_0));
     for (src, trap) in cases {
         let m = v1.compile(src).unwrap();
         match v1.instantiate(&m, ModuleConfig::new()) {
@@ -386,19 +399,19 @@ fn compile_error_has_the_validators_message_and_offset() {
     wasm.extend([0x03, 0x02, 0x01, 0x00]); // function section, bytes 15..19
     wasm.extend([0x0a, 0x05, 0x01, 0x03, 0x00, 0x6a, 0x0b]); // code section, i32.add at 24
     assert_eq!(wasm[24], 0x6a);
-    let e = compile_err(&Runtime::new(), &wasm, "invalid module compiled");
+    let e = compile_err(&decoder_runtime(), &wasm, "invalid module compiled");
     assert!(e.message.contains("type mismatch"), "{e}");
     assert_eq!(e.offset, Some(24), "{e}");
     assert_eq!(e.to_string(), format!("{} (at offset 0x18)", e.message));
 
     // An unknown opcode (0xff) in the same place: malformed, at the same offset.
     wasm[24] = 0xff;
-    let e = compile_err(&Runtime::new(), &wasm, "unknown opcode compiled");
+    let e = compile_err(&decoder_runtime(), &wasm, "unknown opcode compiled");
     assert_eq!(e.offset, Some(24), "{e}");
     // A call to a function that does not exist.
     wasm.truncate(19);
     wasm.extend([0x0a, 0x06, 0x01, 0x04, 0x00, 0x10, 0x05, 0x0b]); // call 5 at byte 24
-    let e = compile_err(&Runtime::new(), &wasm, "call to an unknown function compiled");
+    let e = compile_err(&decoder_runtime(), &wasm, "call to an unknown function compiled");
     assert!(e.message.contains("unknown function"), "{e}");
     assert_eq!(e.offset, Some(24), "{e}");
 }
@@ -430,7 +443,8 @@ const RECURSION: &str = r#"(module
                i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
         (i64.add (call $wide (local.get 0)) (local.get 63))))"#;
 
-/// Runs `f` on a thread with only 256 KiB of native stack: wasm calls must not recurse in Rust.
+/// Runs `f` on a thread with only 256 KiB of native stack: the Interpreter's wasm calls must not
+/// recurse in Rust; the Compiler's use native stack and must stay within its configured budget.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new().stack_size(256 * 1024).spawn(f).unwrap().join().unwrap()
 }
@@ -438,7 +452,7 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 #[test]
 fn deep_recursion_exhausts_the_call_stack() {
     on_small_stack(|| {
-        let rt = Runtime::new();
+        let rt = Runtime::with_config(RuntimeConfig::interpreter());
         let m = rt.compile(RECURSION).unwrap();
         let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
         assert_eq!(i.func("forever").unwrap().call(&[]).unwrap_err(), Trap::CallStackExhausted);
@@ -452,9 +466,27 @@ fn deep_recursion_exhausts_the_call_stack() {
 }
 
 #[test]
+fn compiled_recursion_stays_within_the_native_stack_budget() {
+    // The Compiler's wasm frames are native frames: on a small thread stack, a budget below it
+    // turns endless recursion into a trap instead of a stack overflow.
+    // Compiling (Cranelift, unoptimized in tests) needs more stack than this: not on the thread.
+    let rt = Runtime::with_config(RuntimeConfig::compiler().with_max_wasm_stack(128 << 10));
+    let m = rt.compile(RECURSION).unwrap();
+    on_small_stack(move || {
+        let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+        assert_eq!(i.func("forever").unwrap().call(&[]).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(i.func("wide").unwrap().call(&[Val::I64(0)]).unwrap_err(), Trap::CallStackExhausted);
+        let down = i.func("down").unwrap().typed::<i32, i32>().unwrap();
+        assert_eq!(down.call(1_000).unwrap(), 1_000);
+        assert_eq!(down.call(1_000_000).unwrap_err(), Trap::CallStackExhausted);
+    });
+}
+
+#[test]
 fn call_depth_limit_is_configurable() {
     on_small_stack(|| {
-        let rt = Runtime::with_config(RuntimeConfig::new().with_max_call_depth(100));
+        let rt = Runtime::with_config(RuntimeConfig::interpreter().with_max_call_depth(100));
         let m = rt.compile(RECURSION).unwrap();
         let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
         let down = i.func("down").unwrap().typed::<i32, i32>().unwrap();
@@ -468,8 +500,8 @@ fn call_depth_limit_is_configurable() {
 fn recursion_through_a_host_function_exhausts_the_call_stack() {
     // wasm -> host -> wasm -> host ... each host level re-enters the engine from Rust; the
     // runtime must stop this before the native stack overflows (a crash, not a trap).
-    no_hang("host recursion", || {
-        let rt = Runtime::new();
+    no_hang("host recursion", || for config in [RuntimeConfig::interpreter(), RuntimeConfig::compiler()] {
+        let rt = Runtime::with_config(config);
         HostModuleBuilder::new("env")
             .func("again", |caller: &mut Caller<'_>, n: i32| -> Result<i32, Trap> {
                 let Some(Extern::Func(f)) = caller.export("recurse") else {

@@ -29,8 +29,8 @@ fn compiler_is_chosen_where_cranelift_supports_the_host() {
     let expected = if supported { EngineKind::Compiler } else { EngineKind::Interpreter };
     assert_eq!(RuntimeConfig::compiler().engine(), expected);
     assert_eq!(runtime().config().engine(), expected);
-    // Until the Compiler runs everything, the default stays the Interpreter.
-    assert_eq!(Runtime::new().config().engine(), EngineKind::Interpreter);
+    // The Compiler is the default wherever it is available.
+    assert_eq!(Runtime::new().config().engine(), expected);
 }
 
 #[test]

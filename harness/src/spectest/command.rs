@@ -36,6 +36,9 @@ pub struct Options {
     pub verbose: bool,
     /// Worker threads (default: available parallelism).
     pub jobs: Option<usize>,
+    /// Run with fuel accounting (and more fuel than any test needs) and interrupt checks
+    /// compiled in, to show they change no result; reports are not written.
+    pub instrumented: bool,
 }
 
 /// The reason recorded for each failure `--update-known-failures` adds.
@@ -148,7 +151,8 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     let mut runs: Vec<RunReport> = Vec::new();
     let mut update_notes: Vec<String> = Vec::new();
     let mut ran_something = false;
-    let filtered = !opts.files.is_empty();
+    let filtered = !opts.files.is_empty() || opts.instrumented;
+    super::runner::INSTRUMENTED.store(opts.instrumented, std::sync::atomic::Ordering::Relaxed);
 
     for &suite in &opts.suites {
         let all_files = discover(&root, suite)?;

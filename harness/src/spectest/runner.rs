@@ -235,12 +235,21 @@ fn fail(msg: impl Into<String>) -> Outcome {
     Outcome::Fail(msg.into(), None)
 }
 
+/// Whether runtimes are made with fuel and interrupt checks (`spectest --instrumented`).
+pub static INSTRUMENTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 impl<'l> Runner<'l> {
     fn new(suite: Suite, kind: zerowasm::EngineKind, lines: &'l LineIndex) -> Self {
+        let instrumented = INSTRUMENTED.load(std::sync::atomic::Ordering::Relaxed);
         let config = RuntimeConfig::interpreter()
             .with_engine(kind)
-            .with_core_features(suite.features());
+            .with_core_features(suite.features())
+            .consume_fuel(instrumented)
+            .interruptible(instrumented);
         let runtime = Runtime::with_config(config);
+        if instrumented {
+            runtime.set_fuel(u64::MAX).expect("fuel is on");
+        }
         spectest_module(&runtime);
         Runner {
             runtime,

@@ -62,6 +62,8 @@ const STAT: Expect = Expect::Exact("stdin isatty: false\nstdout isatty: false\ns
 const TRAP: i32 = 134;
 /// Exit status of the CLI for a module it cannot load, link or instantiate.
 const ERR: i32 = 1;
+/// The CLI's status when `--timeout` stops the guest (as coreutils' `timeout`).
+const TIMEOUT: i32 = 124;
 
 /// Every case, in PROGRAMS.md's order.
 pub const CASES: &[Program] = &[
@@ -92,11 +94,8 @@ pub const CASES: &[Program] = &[
     p("wasi_fd", "wat/wasi_fd.wasm", &["--dir", "{wasi_fd}:/", "{m}"], Expect::Exact("pooh\n")),
     p("wasi_fd-read-only", "wat/wasi_fd.wasm", &["--dir", "{wasi_fd}:/:ro", "{m}"], Expect::Exact("pooh\n")),
     p("wasi_random_get", "wat/wasi_random_get.wasm", &["{m}"], Expect::Exact("")),
-    Program {
-        skip: Some("needs --timeout or --fuel, and the Interpreter cannot be interrupted yet"),
-        ..p("infinite_loop", "wat/infinite_loop.wasm", &["--timeout", "1s", "{m}"], Expect::Exact(""))
-    },
-    fails("infinite_loop-timeout-refused", "wat/infinite_loop.wasm", &["--timeout", "1s", "{m}"], ERR, "--timeout is not supported yet"),
+    fails("infinite_loop", "wat/infinite_loop.wasm", &["--timeout", "300ms", "{m}"], TIMEOUT, "interrupted: --timeout 300ms elapsed"),
+    fails("infinite_loop-fuel", "wat/infinite_loop.wasm", &["--fuel", "100000", "{m}"], TRAP, "wasm trap: fuel exhausted"),
     Program { code: 2, ..p("exit_on_start_unstable", "wat/exit_on_start_unstable.wasm", &["{m}"], Expect::Exact("")) },
     Program { code: 2, ..p("exit_on_start", "wat/exit_on_start.wasm", &["{m}"], Expect::Exact("")) },
     p("print_prestat_dirname", "wat/print_prestat_dirname.wasm", &["--dir", "{empty}:/wazero", "{m}"], Expect::Exact("/wazero")),

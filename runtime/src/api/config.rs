@@ -62,25 +62,29 @@ pub struct RuntimeConfig {
     pub(crate) memory_limit_pages: u32,
     pub(crate) max_call_depth: u32,
     pub(crate) max_wasm_stack: usize,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
 }
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
-            engine: EngineKind::Interpreter,
+            engine: if EngineKind::Compiler.is_available() { EngineKind::Compiler } else { EngineKind::Interpreter },
             features: CoreFeatures::V2_0,
             memory_limit_pages: 65536,
             max_call_depth: 20_000,
             max_wasm_stack: 1 << 20,
+            consume_fuel: false,
+            interruptible: false,
         }
     }
 }
 
 impl RuntimeConfig {
-    /// The default configuration: the best engine for this host (today the Interpreter),
-    /// Core 2.0 features, no memory limit beyond 4 GiB (65536 pages), call depth 20 000.
-    /// (The Interpreter does not run SIMD yet: such modules fail to compile with a
-    /// [`CompileError`](crate::CompileError) naming the instruction.)
+    /// The default configuration: the Compiler where it is
+    /// [available](EngineKind::is_available), else the Interpreter; Core 2.0 features; no
+    /// memory limit beyond 4 GiB (65536 pages); call depth 20 000 (Interpreter) and 1 MiB of
+    /// native stack (Compiler); no fuel, not interruptible.
     pub fn new() -> Self {
         Self::default()
     }
@@ -128,6 +132,37 @@ impl RuntimeConfig {
     pub fn with_max_wasm_stack(mut self, bytes: usize) -> Self {
         self.max_wasm_stack = bytes.max(64 << 10);
         self
+    }
+    /// Makes running code consume fuel, on either engine: each executed wasm operator costs
+    /// one unit, except `nop`, `drop`, `block`, `loop`, `else` and `end`, which are free (the
+    /// cost model of wasmtime). Fuel is charged per straight-line segment of a function before
+    /// the segment runs, the same way by both engines; when a segment costs more than is left,
+    /// the call traps with [`Trap::FuelExhausted`](crate::Trap::FuelExhausted) ("fuel
+    /// exhausted") and the fuel left is unchanged. A runtime starts with no fuel: give it some
+    /// with [`Runtime::set_fuel`](crate::Runtime::set_fuel) or
+    /// [`Runtime::add_fuel`](crate::Runtime::add_fuel) before calling. Off by default, as the
+    /// accounting slows loops down.
+    pub fn consume_fuel(mut self, enable: bool) -> Self {
+        self.consume_fuel = enable;
+        self
+    }
+    /// Lets an [`InterruptHandle`](crate::InterruptHandle) stop running code from another
+    /// thread: both engines then check the runtime's interrupt flag on every function entry and
+    /// at every loop header, and trap with [`Trap::Interrupted`](crate::Trap::Interrupted)
+    /// ("interrupted") when it is set. Off by default (the checks cost a little in loops);
+    /// [`Runtime::interrupt_handle`](crate::Runtime::interrupt_handle) refuses to hand out a
+    /// handle without it.
+    pub fn interruptible(mut self, enable: bool) -> Self {
+        self.interruptible = enable;
+        self
+    }
+    /// Whether running code consumes fuel ([`RuntimeConfig::consume_fuel`]).
+    pub fn fuel_enabled(&self) -> bool {
+        self.consume_fuel
+    }
+    /// Whether running code can be interrupted ([`RuntimeConfig::interruptible`]).
+    pub fn is_interruptible(&self) -> bool {
+        self.interruptible
     }
     /// The engine chosen.
     pub fn engine(&self) -> EngineKind {

@@ -157,6 +157,11 @@ pub enum Trap {
     IndirectCallTypeMismatch,
     /// The call depth or value stack limit was reached.
     CallStackExhausted,
+    /// The runtime ran out of fuel ([`RuntimeConfig::consume_fuel`](crate::RuntimeConfig::consume_fuel));
+    /// [`Runtime::add_fuel`](crate::Runtime::add_fuel) lets later calls go on.
+    FuelExhausted,
+    /// An [`InterruptHandle`](crate::InterruptHandle) stopped the call.
+    Interrupted,
     /// A host function failed with this message.
     Host(String),
     /// The host API was called with arguments that do not match the function's type; nothing ran.
@@ -195,6 +200,8 @@ impl fmt::Display for Trap {
             Trap::UninitializedElement => "uninitialized element",
             Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
             Trap::CallStackExhausted => "call stack exhausted",
+            Trap::FuelExhausted => "fuel exhausted",
+            Trap::Interrupted => "interrupted",
             Trap::Host(m) => return write!(f, "host function failed: {m}"),
             Trap::InvalidArguments(m) => return write!(f, "invalid arguments: {m}"),
             Trap::Exit(c) => return write!(f, "exit status {c}"),

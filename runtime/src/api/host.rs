@@ -21,6 +21,11 @@ impl<'a> Caller<'a> {
         Caller { store, instance }
     }
 
+    /// The store of the running call.
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        self.store
+    }
+
     fn memory_addr(&self) -> Option<u32> {
         let inst = &self.store.instances[self.instance? as usize];
         inst.memories.first().copied()

@@ -7,6 +7,7 @@ mod error;
 mod func;
 mod host;
 mod instance;
+mod limits;
 mod module;
 mod runtime;
 mod types;
@@ -17,6 +18,7 @@ pub use error::{CompileError, InstantiationError, LinkError, Trap};
 pub use func::{Func, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use host::{Caller, HostFuncResult, HostModuleBuilder, IntoHostFunc};
 pub use instance::{ExportError, Extern, Global, Instance, Memory, Table};
+pub use limits::{InterruptHandle, LimitError};
 pub use module::{CompiledModule, ModuleConfig};
 pub use runtime::{Runtime, RuntimeStats};
 #[doc(hidden)]

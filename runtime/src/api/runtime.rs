@@ -90,13 +90,14 @@ impl Runtime {
 
     /// A runtime with the given configuration.
     pub fn with_config(mut config: RuntimeConfig) -> Runtime {
+        let instr = vm::Instrumentation { fuel: config.consume_fuel, interruptible: config.interruptible };
         let engine: Arc<dyn Engine> = match config.engine {
-            EngineKind::Interpreter => Arc::new(crate::interp::Interpreter::new()),
-            EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack) {
+            EngineKind::Interpreter => Arc::new(crate::interp::Interpreter::new(instr)),
+            EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack, instr) {
                 Ok(c) => Arc::new(c),
                 Err(_) => {
                     config.engine = EngineKind::Interpreter;
-                    Arc::new(crate::interp::Interpreter::new())
+                    Arc::new(crate::interp::Interpreter::new(instr))
                 }
             },
         };

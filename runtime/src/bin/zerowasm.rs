@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! zerowasm run [--interpreter|--compiler] [--dir HOST[:GUEST][:ro]]... [--env K=V]...
-//!              [--inherit-env] [--max-memory-pages N] [--invoke FUNC] MODULE.wasm [ARGS...]
+//!              [--inherit-env] [--timeout DURATION] [--fuel N] [--max-memory-pages N]
+//!              [--invoke FUNC] MODULE.wasm [ARGS...]
 //! zerowasm compile MODULE.wasm
 //! zerowasm --version
 //! ```
@@ -11,12 +12,13 @@
 //! Exit status: the guest's exit code for `run` of a WASI command (0 when `_start` returns,
 //! `n` after `proc_exit(n)`); 1 when the module cannot be read, compiled, linked or
 //! instantiated, or a directory cannot be mounted; 134 when the guest traps (as a native
-//! program that aborts); 2 for a usage error.
+//! program that aborts), running out of `--fuel` included; 124 when `--timeout` stops it (as
+//! coreutils' `timeout`); 2 for a usage error.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use zerowasm::wasi::{self, WasiConfig};
 use zerowasm::{CompiledModule, EngineKind, ModuleConfig, Runtime, RuntimeConfig, Trap, Val, ValType};
 
@@ -44,11 +46,11 @@ enum Command {
 
 #[derive(Args)]
 struct EngineArgs {
-    /// Run with the Interpreter (the default).
+    /// Run with the Interpreter (the default where the Compiler is not available).
     #[arg(long, conflicts_with = "compiler")]
     interpreter: bool,
-    /// Run with the Compiler (Cranelift, ahead-of-time machine code); x86_64, aarch64, riscv64
-    /// and s390x hosts.
+    /// Run with the Compiler (Cranelift, ahead-of-time machine code; the default on x86_64,
+    /// aarch64, riscv64 and s390x hosts).
     #[arg(long)]
     compiler: bool,
 }
@@ -67,11 +69,13 @@ struct RunArgs {
     /// Passes every environment variable of this process to the guest (before --env ones).
     #[arg(long)]
     inherit_env: bool,
-    /// Stops the guest after DURATION (e.g. 5s, 100ms). Not supported yet: the engine cannot
-    /// be interrupted.
-    #[arg(long, value_name = "DURATION")]
-    timeout: Option<String>,
-    /// Stops the guest after N units of fuel. Not supported yet.
+    /// Stops the guest once DURATION has passed (e.g. 5s, 100ms, 1.5m; units ns, us, ms, s,
+    /// m, h), exiting with status 124. Time spent blocked in a WASI call (reading stdin,
+    /// sleeping) counts, but the guest only stops once it is back in wasm code.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Duration>,
+    /// Stops the guest (a trap, "fuel exhausted") once it has run N units of fuel: one per
+    /// executed wasm operator except nop, drop, block, loop, else and end.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
     /// Caps every linear memory at N pages of 64 KiB.
@@ -110,22 +114,55 @@ fn main() -> ExitCode {
     }
 }
 
-fn runtime(engine: &EngineArgs, max_pages: Option<u32>) -> Result<Runtime, Fail> {
+/// The limits `run` applies besides the engine's.
+#[derive(Default)]
+struct Limits {
+    max_pages: Option<u32>,
+    fuel: Option<u64>,
+    timeout: Option<Duration>,
+}
+
+fn runtime(engine: &EngineArgs, limits: &Limits) -> Result<Runtime, Fail> {
     let mut config = if engine.compiler {
         if !EngineKind::Compiler.is_available() {
-            return fail("the Compiler does not support this host; use --interpreter (the default)");
+            return fail("the Compiler does not support this host; use --interpreter");
         }
         RuntimeConfig::compiler()
-    } else {
+    } else if engine.interpreter {
         RuntimeConfig::interpreter()
+    } else {
+        RuntimeConfig::new()
     };
+    let max_pages = limits.max_pages;
     if let Some(p) = max_pages {
         if p > 65536 {
             return fail(format!("--max-memory-pages {p}: at most 65536 pages (4 GiB)"));
         }
         config = config.with_memory_limit_pages(p);
     }
-    Ok(Runtime::with_config(config))
+    config = config.consume_fuel(limits.fuel.is_some()).interruptible(limits.timeout.is_some());
+    let rt = Runtime::with_config(config);
+    if let Some(f) = limits.fuel {
+        rt.set_fuel(f).expect("fuel is on");
+    }
+    Ok(rt)
+}
+
+/// A duration such as `5s`, `100ms`, `1.5m` (units ns, us, µs, ms, s, m, h).
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().map_err(|_| format!("{s:?}: expected a number and a unit, e.g. 5s or 100ms"))?;
+    let secs = match unit {
+        "ns" => 1e-9,
+        "us" | "µs" => 1e-6,
+        "ms" => 1e-3,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ns, us, ms, s, m or h)")),
+    };
+    Duration::try_from_secs_f64(n * secs).map_err(|e| format!("{s:?}: {e}"))
 }
 
 fn load(runtime: &Runtime, path: &Path) -> Result<CompiledModule, Fail> {
@@ -134,16 +171,17 @@ fn load(runtime: &Runtime, path: &Path) -> Result<CompiledModule, Fail> {
 }
 
 fn compile(path: &Path, engine: &EngineArgs) -> Result<u8, Fail> {
-    let rt = runtime(engine, None)?;
+    let rt = runtime(engine, &Limits::default())?;
     let start = Instant::now();
     let m = load(&rt, path)?;
     let t = start.elapsed();
     println!(
-        "compiled {} in {:.3} ms ({} imports, {} exports, Interpreter)",
+        "compiled {} in {:.3} ms ({} imports, {} exports, {:?})",
         path.display(),
         t.as_secs_f64() * 1e3,
         m.imports().len(),
-        m.exports().len()
+        m.exports().len(),
+        rt.config().engine()
     );
     Ok(0)
 }
@@ -162,14 +200,22 @@ fn parse_dir(spec: &str) -> (String, String, bool) {
 }
 
 fn run(a: RunArgs) -> Result<u8, Fail> {
-    if a.timeout.is_some() {
-        return fail("--timeout is not supported yet: the Interpreter cannot be interrupted");
-    }
-    if a.fuel.is_some() {
-        return fail("--fuel is not supported yet: the Interpreter does not meter fuel");
-    }
-    let rt = runtime(&a.engine, a.max_memory_pages)?;
+    let limits = Limits { max_pages: a.max_memory_pages, fuel: a.fuel, timeout: a.timeout };
+    let rt = runtime(&a.engine, &limits)?;
     let module = load(&rt, &a.module)?;
+    // The watchdog starts once the module is compiled: --timeout limits running, not compiling.
+    // It is detached: the process exits when the guest is done, whether or not it fired.
+    if let Some(t) = a.timeout {
+        let handle = rt.interrupt_handle().expect("interruptible");
+        std::thread::spawn(move || {
+            std::thread::sleep(t);
+            handle.interrupt();
+        });
+    }
+    let trap = |t: &Trap| match (t, &a.timeout) {
+        (Trap::Interrupted, Some(d)) => Fail(format!("wasm trap: interrupted: --timeout {} elapsed", show_duration(*d)), 124),
+        _ => trap(t),
+    };
 
     let name = a.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut config = WasiConfig::new().with_inherited_stdio().with_unstable_alias(true);
@@ -249,6 +295,16 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
                 Err(t) => Err(trap(&t)),
             }
         }
+    }
+}
+
+/// A duration as the user would have written it.
+fn show_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms < 1000.0 {
+        format!("{ms}ms")
+    } else {
+        format!("{}s", d.as_secs_f64())
     }
 }
 

@@ -16,7 +16,7 @@ mod vmctx;
 
 use crate::api::{CompileError, InstantiationError, Trap};
 use crate::vm::defs::Pinned;
-use crate::vm::{Engine, EngineCode, FuncEntity, Store};
+use crate::vm::{Instrumentation, Engine, EngineCode, FuncEntity, Store};
 use crate::wasm::Module;
 use code_memory::CodeMemory;
 use cranelift_codegen::control::ControlPlane;
@@ -43,12 +43,14 @@ pub(crate) struct Compiler {
     /// The native stack compiled code may use below the point where the host first enters it,
     /// in bytes; deeper recursion traps with "call stack exhausted".
     stack_budget: usize,
+    /// The fuel and interrupt checks to compile into every function.
+    instr: Instrumentation,
 }
 
 impl Compiler {
     /// A Compiler for the host ISA (detected with cranelift-native) whose code may use
     /// `stack_budget` bytes of native stack. Errors: the host is not supported.
-    pub fn new(stack_budget: usize) -> Result<Compiler, String> {
+    pub fn new(stack_budget: usize, instr: Instrumentation) -> Result<Compiler, String> {
         if !TARGET_SUPPORTED {
             return Err("the Compiler does not support this target".into());
         }
@@ -61,7 +63,7 @@ impl Compiler {
         set(&mut flags, "unwind_info", "false")?;
         let isa_builder = cranelift_native::builder().map_err(|e| format!("host ISA: {e}"))?;
         let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| format!("host ISA: {e}"))?;
-        Ok(Compiler { isa, stack_budget })
+        Ok(Compiler { isa, stack_budget, instr })
     }
 
     /// Whether the Compiler can run on this host (detected once per process).
@@ -236,8 +238,8 @@ fn store_state(store: &mut Store) -> &mut StoreState {
     if store.engine_state.is_none() {
         let ctx = VMStoreContext {
             trap_code: trap_code::NONE,
-            interrupt: 0,
             stack_limit: 0,
+            limits: store.vm_limits.as_ptr(),
             funcrefs: std::ptr::null(),
             store: std::ptr::null_mut(),
             libcalls: libcalls::table(),
@@ -291,7 +293,7 @@ impl Engine for Compiler {
         let offsets = VMOffsets::new(module);
         // Direct calls where we know how to patch them.
         let direct_calls = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
-        let env = translate::Env { module, offsets: &offsets, host_cc: self.host_cc(), direct_calls };
+        let env = translate::Env { module, offsets: &offsets, host_cc: self.host_cc(), direct_calls, instr: self.instr };
         let n = module.bodies.len();
         // Functions are compiled in parallel, each thread taking every `threads`-th body.
         let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n.max(1)).min(16);
@@ -448,6 +450,10 @@ impl Engine for Compiler {
                 (*ctx).stack_limit = 0;
             }
             let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
+            if code == trap_code::INTERRUPTED {
+                // The request is consumed by the trap it caused.
+                store.interrupt.store(0, std::sync::atomic::Ordering::Relaxed);
+            }
             if code != trap_code::NONE {
                 return Err(match (*ctx).pending.take() {
                     Some(Pending::Trap(t)) if code == trap_code::PENDING => t,

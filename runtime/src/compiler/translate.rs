@@ -21,6 +21,8 @@
 use super::libcalls::Libcall;
 use super::vmctx::{self, trap_code, VMOffsets};
 use crate::api::{CompileError, FuncType, ValType};
+use crate::vm::{Instrumentation, VMLimits};
+use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
@@ -175,6 +177,8 @@ pub(crate) struct Env<'a> {
     /// code placement patches their relocations); otherwise they load the callee's address
     /// from the VMContext.
     pub direct_calls: bool,
+    /// The fuel and interrupt checks to insert.
+    pub instr: Instrumentation,
 }
 
 #[derive(Debug)]
@@ -236,6 +240,10 @@ struct Translator<'a, 'f> {
     libcall_sigs: HashMap<usize, SigRef>,
     /// Direct-call references to the module's own functions, by defined-function index.
     callees: HashMap<u32, FuncRef>,
+    /// The store's [`VMLimits`], when fuel or interrupts are on.
+    limits: Option<Value>,
+    /// The interrupt flag's address, when the runtime is interruptible.
+    interrupt_flag: Option<Value>,
 }
 
 fn unsupported(op: &Operator) -> CompileError {
@@ -314,8 +322,20 @@ pub(crate) fn translate(
         sigs: HashMap::new(),
         libcall_sigs: HashMap::new(),
         callees: HashMap::new(),
+        limits: None,
+        interrupt_flag: None,
     };
     t.stack_check();
+    let instr = env.instr;
+    let mut fuel = if instr.fuel { Some(FuelPlan::new(&body).map_err(parse_error)?) } else { None };
+    if instr.fuel || instr.interruptible {
+        let limits = t.b.ins().load(I64, readonly(), store_ctx, vmctx::STORE_LIMITS);
+        t.limits = Some(limits);
+        if instr.interruptible {
+            t.interrupt_flag = Some(t.b.ins().load(I64, readonly(), limits, VMLimits::INTERRUPT));
+            t.check_interrupt();
+        }
+    }
     if !m.memories.is_empty() {
         let def = t.b.ins().load(I64, readonly(), vmctx, vmctx::VMCTX_MEMORY0);
         t.mem_def = Some(def);
@@ -325,8 +345,16 @@ pub(crate) fn translate(
     }
 
     let mut reader = body.get_operators_reader().map_err(parse_error)?;
+    let mut index = 0u32;
     while !reader.eof() {
         let op = reader.read().map_err(parse_error)?;
+        // A segment's charge goes first, in the block every path into the segment enters by.
+        if let Some(cost) = fuel.as_mut().and_then(|f| f.charge_at(index)) {
+            if t.reachable {
+                t.consume_fuel(cost);
+            }
+        }
+        index += 1;
         t.op(op)?;
     }
     t.finish_cold_blocks();
@@ -469,6 +497,25 @@ impl<'a, 'f> Translator<'a, 'f> {
         let limit = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_STACK_LIMIT);
         let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(low, trap_code::CALL_STACK_EXHAUSTED);
+    }
+
+    /// Takes `cost` units of fuel, or traps with "fuel exhausted" (taking none) if fewer are
+    /// left. The fuel lives in memory, not in a variable: host functions may read or add to it.
+    fn consume_fuel(&mut self, cost: u32) {
+        let limits = self.limits.expect("loaded on entry when fuel is on");
+        let fuel = self.b.ins().load(I64, vm_data(), limits, VMLimits::FUEL);
+        let short = self.b.ins().icmp_imm(IntCC::UnsignedLessThan, fuel, cost as i64);
+        self.trap_if(short, trap_code::FUEL_EXHAUSTED);
+        let left = self.b.ins().iadd_imm(fuel, -(cost as i64));
+        self.b.ins().store(vm_data(), left, limits, VMLimits::FUEL);
+    }
+
+    /// Traps with "interrupted" if the interrupt flag is set. The load is atomic so that
+    /// Cranelift can neither hoist it out of a loop nor reuse an earlier one.
+    fn check_interrupt(&mut self) {
+        let Some(flag) = self.interrupt_flag else { return };
+        let v = self.b.ins().atomic_load(I32, MemFlags::trusted(), flag);
+        self.trap_if(v, trap_code::INTERRUPTED);
     }
 
     /// Reloads memory 0's base and length (after anything that may move or grow it).
@@ -893,6 +940,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let hp = self.b.block_params(header).to_vec();
                 self.stack.extend(hp);
                 self.frames.push(Frame { kind: Kind::Loop { header }, dest, height, params, results, dest_used: false });
+                self.check_interrupt();
             }
             O::If { blockty } => {
                 let cond = self.pop();

@@ -1,6 +1,6 @@
 //! The data compiled code reads at fixed offsets (DESIGN.md, "Instance layout"):
 //!
-//! - one [`VMStoreContext`] per store: the trap-code slot, the stack limit, the interrupt flag,
+//! - one [`VMStoreContext`] per store: the trap-code slot, the stack limit, the limits (fuel, interrupt flag),
 //!   the funcref array (one [`VMFuncRef`] per function of the store, indexed by store address)
 //!   and the libcall table. Every instance's VMContext points to it, so a trap raised in any
 //!   instance is seen by every caller up the stack, whatever instance it belongs to.
@@ -32,6 +32,9 @@ pub(crate) mod trap_code {
     pub const CALL_STACK_EXHAUSTED: u32 = 10;
     /// The trap (or a host panic) is in [`super::VMStoreContext::pending`].
     pub const PENDING: u32 = 11;
+    pub const FUEL_EXHAUSTED: u32 = 12;
+    /// The store's interrupt flag was set; the entry clears it when it reports the trap.
+    pub const INTERRUPTED: u32 = 13;
 }
 
 /// The trap a code stands for (`PENDING` is resolved by the caller).
@@ -48,6 +51,8 @@ pub(crate) fn trap_of(code: u32) -> Trap {
         UNINITIALIZED_ELEMENT => Trap::UninitializedElement,
         INDIRECT_CALL_TYPE_MISMATCH => Trap::IndirectCallTypeMismatch,
         CALL_STACK_EXHAUSTED => Trap::CallStackExhausted,
+        FUEL_EXHAUSTED => Trap::FuelExhausted,
+        INTERRUPTED => Trap::Interrupted,
         _ => Trap::Host(format!("internal error: unknown trap code {code}")),
     }
 }
@@ -78,10 +83,10 @@ pub(crate) struct VMFuncRef {
 pub(crate) struct VMStoreContext {
     /// The trap being propagated ([`trap_code`]); compiled code checks it after every call.
     pub trap_code: u32,
-    /// Set (non-zero) to interrupt running code (reserved: not checked yet).
-    pub interrupt: u32,
     /// The lowest stack pointer compiled code may run with; 0 while no wasm runs.
     pub stack_limit: usize,
+    /// The store's fuel and interrupt flag ([`crate::vm::VMLimits`], a fixed address).
+    pub limits: *mut crate::vm::VMLimits,
     /// The store's funcref array (`funcrefs` below), indexed by store address.
     pub funcrefs: *const VMFuncRef,
     /// The store, for libcalls; set on every entry from the host.
@@ -100,6 +105,7 @@ unsafe impl Send for VMStoreContext {}
 
 pub(crate) const STORE_TRAP_CODE: i32 = offset_of!(VMStoreContext, trap_code) as i32;
 pub(crate) const STORE_STACK_LIMIT: i32 = offset_of!(VMStoreContext, stack_limit) as i32;
+pub(crate) const STORE_LIMITS: i32 = offset_of!(VMStoreContext, limits) as i32;
 pub(crate) const STORE_FUNCREFS: i32 = offset_of!(VMStoreContext, funcrefs) as i32;
 pub(crate) const STORE_LIBCALLS: i32 = offset_of!(VMStoreContext, libcalls) as i32;
 pub(crate) const FUNCREF_CODE: i32 = offset_of!(VMFuncRef, code) as i32;

@@ -15,7 +15,8 @@ use crate::vm::bulk;
 use super::num::*;
 use super::{InterpFunc, InterpModule};
 use crate::api::Trap;
-use crate::vm::{FuncEntity, GlobalDef, Store, PAGE_SIZE};
+use crate::vm::{FuncEntity, GlobalDef, Store, VMLimits, PAGE_SIZE};
+use std::sync::atomic::Ordering;
 use std::ptr;
 
 /// The most cells the value stack may grow to (1 GiB), beyond which calls trap with
@@ -107,6 +108,8 @@ impl Ctx {
 /// Everything a running call needs besides the registers passed between handlers.
 struct State {
     store: *mut Store,
+    /// The store's fuel and interrupt flag (a fixed address).
+    limits: *mut VMLimits,
     ctx: Ctx,
     stack: Vec<u64>,
     frames: Vec<Frame>,
@@ -155,6 +158,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     let mut stack: Vec<u64> = vec![0; (f.frame_size as usize).max(1024)];
     stack[..args.len()].copy_from_slice(args);
     let mut st = State {
+        limits: store.vm_limits.as_ptr(),
         store: store as *mut Store,
         max_depth: store.limits.max_call_depth as usize,
         frames: Vec::with_capacity(16),
@@ -406,6 +410,20 @@ macro_rules! dispatch {
 handlers! { $ (ip, next, fp, mem, mem_len, st);
 mod handlers {
     Unreachable {} => { trap!(Trap::Unreachable) }
+    ConsumeFuel { cost } => {
+        let l = st.limits;
+        if (*l).fuel < cost as u64 {
+            trap!(Trap::FuelExhausted)
+        }
+        (*l).fuel -= cost as u64;
+    }
+    CheckInterrupt {} => {
+        // Relaxed: the flag carries no data; the trap only has to come eventually, promptly.
+        if (*(*st.limits).interrupt).load(Ordering::Relaxed) != 0 {
+            (*(*st.limits).interrupt).store(0, Ordering::Relaxed);
+            trap!(Trap::Interrupted)
+        }
+    }
     Br { target } => { jump!(target) }
     BrTable { index, len } => { next = ip.add(1 + u32_!(index).min(len) as usize) }
     Return {} => {

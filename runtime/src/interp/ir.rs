@@ -49,6 +49,12 @@ pub(crate) enum Op {
     CallImported { func: u32, base: Slot },
     /// Calls through table `table` at the index in slot `index`, expecting type `ty`.
     CallIndirect { ty: u32, index: Slot, base: Slot, table: u16 },
+    /// Takes `cost` units of fuel, or traps with "fuel exhausted" (and takes none) when fewer
+    /// are left; at the start of every fuel segment (`wasm::fuel`), when fuel is on.
+    ConsumeFuel { cost: u32 },
+    /// Traps with "interrupted" if an interrupt was requested (clearing the request); on
+    /// function entry and at loop headers, when the runtime is interruptible.
+    CheckInterrupt,
 
     // Data movement.
     Copy { dst: Slot, src: Slot },

@@ -11,7 +11,7 @@ mod tests;
 mod translate;
 
 use crate::api::{CompileError, Trap};
-use crate::vm::{Engine, EngineCode, Store};
+use crate::vm::{Engine, EngineCode, Instrumentation, Store};
 use crate::wasm::Module;
 use std::sync::Arc;
 
@@ -38,11 +38,14 @@ pub(crate) struct InterpModule {
 }
 
 /// The Interpreter engine.
-pub(crate) struct Interpreter;
+pub(crate) struct Interpreter {
+    /// The fuel and interrupt checks to translate into every function.
+    instr: Instrumentation,
+}
 
 impl Interpreter {
-    pub fn new() -> Self {
-        Interpreter
+    pub fn new(instr: Instrumentation) -> Self {
+        Interpreter { instr }
     }
 }
 
@@ -50,7 +53,7 @@ impl Engine for Interpreter {
     fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError> {
         let mut pool = translate::V128Pool::default();
         let funcs = (0..module.bodies.len())
-            .map(|i| translate::translate(module, i, &mut pool))
+            .map(|i| translate::translate(module, i, &mut pool, self.instr))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Arc::new(InterpModule { module: module.clone(), funcs, v128_consts: pool.finish() }))
     }

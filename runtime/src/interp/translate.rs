@@ -13,6 +13,8 @@
 use super::ir::{Op, Slot};
 use super::InterpFunc;
 use crate::api::{CompileError, ValType};
+use crate::vm::Instrumentation;
+use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
 use std::collections::HashMap;
 use wasmparser::{BlockType, FunctionBody, Operator};
@@ -296,6 +298,8 @@ struct Translator<'m> {
     dead_depth: u32,
     /// Index of the last instruction if it wrote the top `Temp` and its `dst` may be redirected.
     last_producer: Option<usize>,
+    /// Whether to check for interrupts at loop headers (and on entry).
+    interruptible: bool,
 }
 
 fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
@@ -306,8 +310,14 @@ fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
 }
 
 /// Translates the `index`-th function body of `module`.
-pub(crate) fn translate(module: &Module, index: usize, pool: &mut V128Pool) -> Result<InterpFunc, CompileError> {
+pub(crate) fn translate(
+    module: &Module,
+    index: usize,
+    pool: &mut V128Pool,
+    instr: Instrumentation,
+) -> Result<InterpFunc, CompileError> {
     let body: FunctionBody<'_> = crate::wasm::body(module, index);
+    let mut fuel = if instr.fuel { Some(FuelPlan::new(&body)?) } else { None };
     let ty = module.func_type(module.num_imported_funcs + index as u32);
     let num_results = ty.results().len() as u32;
     let mut local_wide: Vec<bool> = ty.params().iter().map(|t| is_wide(*t)).collect();
@@ -343,11 +353,24 @@ pub(crate) fn translate(module: &Module, index: usize, pool: &mut V128Pool) -> R
         reachable: true,
         dead_depth: 0,
         last_producer: None,
+        interruptible: instr.interruptible,
     };
+    if instr.interruptible {
+        t.emit(Op::CheckInterrupt);
+    }
     let mut reader = body.get_operators_reader()?;
+    let mut index = 0u32;
     while !reader.eof() {
         let offset = reader.original_position() as usize;
         let op = reader.read()?;
+        // A segment's charge goes first, where every path into the segment (labels included)
+        // lands.
+        if let Some(cost) = fuel.as_mut().and_then(|f| f.charge_at(index)) {
+            if t.reachable {
+                t.emit(Op::ConsumeFuel { cost });
+            }
+        }
+        index += 1;
         t.op(op, offset)?;
     }
     Ok(InterpFunc {
@@ -491,7 +514,11 @@ impl Translator<'_> {
         let kind = match kind {
             CtrlKind::Loop { .. } => {
                 self.last_producer = None;
-                CtrlKind::Loop { start: self.pc() }
+                let start = self.pc();
+                if self.interruptible {
+                    self.emit(Op::CheckInterrupt);
+                }
+                CtrlKind::Loop { start }
             }
             k => k,
         };

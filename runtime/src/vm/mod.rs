@@ -11,6 +11,7 @@ pub(crate) mod defs;
 mod engine;
 mod instantiate;
 mod lifecycle;
+mod limits;
 mod memory;
 mod store;
 
@@ -20,5 +21,6 @@ pub(crate) use instantiate::{eval_const, instantiate, ImportRenames, MAX_TABLE_E
 pub(crate) mod instantiate_helpers {
     pub(crate) use super::instantiate::{new_memory, new_table};
 }
+pub(crate) use limits::{Instrumentation, VMLimits};
 pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
 pub(crate) use store::*;

@@ -2,9 +2,11 @@
 //! table, memory, global and instance of one runtime, addressed by index ("addr").
 
 use super::defs::{Pinned, VMGlobalDefinition, VMTableDefinition};
+use super::VMLimits;
 use super::{Engine, EngineCode, MemoryEntity, MAX_TABLE_ELEMS};
 use crate::api::{Caller, ExternRef, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 
 /// Cells taken by values of types `tys` (two for v128, one otherwise).
@@ -232,6 +234,10 @@ pub(crate) struct Store {
     /// State the engine keeps per store (the Compiler's shared VM context and funcref array);
     /// `None` for the Interpreter.
     pub engine_state: Option<Box<dyn std::any::Any + Send>>,
+    /// Fuel left and the interrupt flag, where running code of either engine reads them.
+    pub vm_limits: Pinned<VMLimits>,
+    /// The interrupt flag `vm_limits` points to, shared with every [`crate::InterruptHandle`].
+    pub interrupt: Arc<AtomicU32>,
 }
 
 impl Store {
@@ -240,6 +246,7 @@ impl Store {
         limits: StoreLimits,
         runtime: std::sync::Weak<crate::api::RuntimeInner>,
     ) -> Store {
+        let interrupt = Arc::new(AtomicU32::new(0));
         Store {
             engine,
             limits,
@@ -258,6 +265,8 @@ impl Store {
             extern_index: HashMap::new(),
             runtime,
             engine_state: None,
+            vm_limits: Pinned::new(VMLimits { fuel: 0, interrupt: Arc::as_ptr(&interrupt) }),
+            interrupt,
         }
     }
 

@@ -3,6 +3,7 @@
 //! ([§5 binary format](https://webassembly.github.io/spec/core/binary/index.html),
 //! [§3 validation](https://webassembly.github.io/spec/core/valid/index.html)).
 
+pub(crate) mod fuel;
 mod parse;
 
 pub(crate) use parse::{body, parse, val_type};
