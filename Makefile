@@ -34,11 +34,14 @@ spectest:
 ## report: regenerate the conformance reports (the same run as spectest)
 report: spectest
 
-## test: the whole test suite, spec tests included (see [profile.test] in Cargo.toml), then
-## the spec tests and the dispatch-stack test again in release mode: only optimized builds use
-## the Interpreter's tail-call dispatch (runtime/build.rs), and that is what users run.
+## test: the whole test suite, spec tests and examples included (see [profile.test] in
+## Cargo.toml), then the spec tests and the dispatch-stack test again in release mode: only
+## optimized builds use the Interpreter's tail-call dispatch (runtime/build.rs), and that is
+## what users run. The API docs must build without warnings (every public item documented,
+## every link resolved).
 test:
 	$(CARGO) test --workspace
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p zerowasm
 	$(CARGO) test --release -p zerowasm --test dispatch_stack
 	$(CARGO) test --release -p zerowasm-harness --test spectest
 

@@ -1,24 +1,66 @@
-//! zerowasm: a WebAssembly runtime with two engines, a fast [`Interpreter`](EngineKind::Interpreter)
-//! and a Cranelift-based [`Compiler`](EngineKind::Compiler), behind one embedding API.
+//! zerowasm: a WebAssembly runtime with two engines, a portable
+//! [`Interpreter`](EngineKind::Interpreter) and a Cranelift-based
+//! [`Compiler`](EngineKind::Compiler), behind one embedding API.
+//!
+//! # A guide in five steps
+//!
+//! 1. **Make a [`Runtime`]**: it owns the engine and the
+//!    [store](https://webassembly.github.io/spec/core/exec/runtime.html#store) every instance
+//!    lives in. [`RuntimeConfig`] picks the engine, the core feature set and the limits
+//!    (memory in pages of 64 KiB, call depth, native stack in bytes).
+//! 2. **Compile** a module once with [`Runtime::compile`] (binary or text format): it is
+//!    decoded, [validated](https://webassembly.github.io/spec/core/valid/index.html) and
+//!    translated; failures are a [`CompileError`].
+//! 3. **Provide imports**: host functions, globals, memories and tables with
+//!    [`HostModuleBuilder`] (closures over any wasm value type, optionally taking a [`Caller`]
+//!    for the calling instance's memory and exports), WASI with [`wasi::instantiate`], or other
+//!    instances registered by name.
+//! 4. **Instantiate** with [`Runtime::instantiate`] and a [`ModuleConfig`] (a name, import
+//!    renamings, start functions) as many times as needed; failures are an
+//!    [`InstantiationError`] (a [`LinkError`] for unresolved imports).
+//! 5. **Call** exports: [`Instance::typed_func`] for statically typed calls, [`Func::call`]
+//!    with [`Val`]s for dynamic ones; read and write [`Memory`], [`Global`] and [`Table`].
+//!    A call that stops abnormally returns a [`Trap`]. [`Instance::close`] and
+//!    [`Runtime::close`] free what an instance holds.
 //!
 //! ```
-//! use zerowasm::{Runtime, ModuleConfig};
+//! use zerowasm::{HostModuleBuilder, ModuleConfig, Runtime};
 //!
 //! let runtime = Runtime::new();
-//! let module = runtime.compile(br#"(module
+//! HostModuleBuilder::new("env").func("offset", |x: i32| x + 100).instantiate(&runtime)?;
+//! let module = runtime.compile(r#"(module
+//!     (import "env" "offset" (func $offset (param i32) (result i32)))
 //!     (func (export "add") (param i32 i32) (result i32)
-//!         local.get 0 local.get 1 i32.add))"#).unwrap();
-//! let instance = runtime.instantiate(&module, ModuleConfig::new()).unwrap();
-//! let add = instance.func("add").unwrap().typed::<(i32, i32), i32>().unwrap();
-//! assert_eq!(add.call((2, 3)).unwrap(), 5);
+//!         (call $offset (i32.add (local.get 0) (local.get 1)))))"#)?;
+//! let instance = runtime.instantiate(&module, ModuleConfig::new())?;
+//! let add = instance.typed_func::<(i32, i32), i32>("add")?;
+//! assert_eq!(add.call((2, 3))?, 105);
+//! instance.close();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The layers, from the outside in: [`api`] (what this page re-exports), `wasm` (the module after
-//! decoding and [validation](https://webassembly.github.io/spec/core/valid/index.html)), `vm`
-//! (store, instances, linear memories, tables, globals, traps; shared by both engines) and the
-//! engines (`interp`, `compiler`).
+//! # Threads
+//!
+//! [`Runtime`], [`CompiledModule`] and every handle ([`Instance`], [`Func`], [`TypedFunc`],
+//! [`Memory`], [`Global`], [`Table`]) are `Send + Sync` and can be used from any thread; the
+//! calls into one runtime take turns on its store. Inside a host function, use the [`Caller`]
+//! rather than handles of the same runtime (that would panic instead of deadlocking).
+//!
+//! # Errors
+//!
+//! Every misuse of the API is a typed error, never a panic: wrong argument count or types
+//! ([`Trap::InvalidArguments`]), memory accesses out of range ([`Trap::MemoryOutOfBounds`]),
+//! missing exports ([`ExportError`]), names already taken
+//! ([`InstantiationError::DuplicateName`]), handles of a closed instance
+//! ([`Trap::InstanceClosed`]).
+//!
+//! Runnable programs are in `runtime/examples/` (`cargo run --example basic -- 1 2`).
+//!
+//! The layers, from the outside in: [`api`] (what this page re-exports), `wasm` (the module
+//! after decoding and validation), `vm` (store, instances, linear memories, tables, globals,
+//! traps; shared by both engines) and the engines (`interp`, `compiler`).
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod api;
 pub(crate) mod compiler;

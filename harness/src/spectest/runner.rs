@@ -590,6 +590,8 @@ fn inst_err(e: &InstantiationError) -> String {
         InstantiationError::Trap(_) => "trap",
         InstantiationError::DuplicateName(_) => "duplicate-name error",
         InstantiationError::ForeignModule => "foreign-module error",
+        InstantiationError::RuntimeClosed => "runtime-closed error",
+        InstantiationError::InvalidStartFunction(_) => "start-function error",
     };
     format!("{kind}: {e}")
 }

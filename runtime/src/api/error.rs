@@ -91,6 +91,12 @@ pub enum InstantiationError {
     DuplicateName(String),
     /// The module was compiled by a different [`Runtime`](crate::Runtime).
     ForeignModule,
+    /// The runtime was closed ([`Runtime::close`](crate::Runtime::close)).
+    RuntimeClosed,
+    /// A start function named with
+    /// [`ModuleConfig::with_start_functions`](crate::ModuleConfig::with_start_functions) is
+    /// exported but is not a function of type `[] -> []`.
+    InvalidStartFunction(String),
 }
 
 impl fmt::Display for InstantiationError {
@@ -102,6 +108,8 @@ impl fmt::Display for InstantiationError {
             InstantiationError::Trap(t) => write!(f, "{t}"),
             InstantiationError::DuplicateName(n) => write!(f, "module name {n:?} is already in use"),
             InstantiationError::ForeignModule => f.write_str("module was compiled by another runtime"),
+            InstantiationError::RuntimeClosed => f.write_str("runtime closed"),
+            InstantiationError::InvalidStartFunction(m) => write!(f, "invalid start function: {m}"),
         }
     }
 }
@@ -158,6 +166,10 @@ pub enum Trap {
     Host(String),
     /// The host API was called with arguments that do not match the function's type; nothing ran.
     InvalidArguments(String),
+    /// The function, memory, table or global belongs to an instance that was closed
+    /// ([`Instance::close`](crate::Instance::close), [`Runtime::close`](crate::Runtime::close));
+    /// nothing ran. Also what wasm code gets if it reaches a function of a freed instance.
+    InstanceClosed,
     /// The guest asked to end the program with this exit status (WASI
     /// [`proc_exit`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-proc_exitrval-exitcode));
     /// not a failure of its code. A host function returns it to stop the guest at once;
@@ -193,6 +205,7 @@ impl fmt::Display for Trap {
             Trap::Host(m) => return write!(f, "host function failed: {m}"),
             Trap::InvalidArguments(m) => return write!(f, "invalid arguments: {m}"),
             Trap::Exit(c) => return write!(f, "exit status {c}"),
+            Trap::InstanceClosed => "instance closed",
         })
     }
 }

@@ -44,8 +44,9 @@ impl Func {
 
     /// Calls the function with `args`, returning its results.
     ///
-    /// Errors: the [`Trap`] that stopped execution, or [`Trap::InvalidArguments`] (nothing ran)
-    /// when `args` do not match the function's parameter types.
+    /// Errors: the [`Trap`] that stopped execution, or (nothing ran) [`Trap::InvalidArguments`]
+    /// when `args` do not match the function's parameter types (count or types, or a
+    /// reference of another runtime), [`Trap::InstanceClosed`] when its instance was closed.
     /// Panics if called from inside a host function of the same runtime: use [`Caller::call`].
     pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Trap> {
         self.rt.store().call(self.addr, args)
@@ -65,26 +66,49 @@ impl Func {
                 FuncType::new(Params::types(), Results::types())
             )));
         }
-        Ok(TypedFunc { func: self.clone(), _marker: PhantomData })
+        Ok(TypedFunc::new_unchecked(self.clone()))
     }
 }
 
-/// A [`Func`] whose type was checked once against `Params` and `Results`.
+/// A [`Func`] whose type was checked once against `Params` and `Results`; calls skip the
+/// per-call conversion to [`Val`]s.
 pub struct TypedFunc<Params, Results> {
     func: Func,
     _marker: PhantomData<fn(Params) -> Results>,
 }
 
+impl<Params, Results> Clone for TypedFunc<Params, Results> {
+    fn clone(&self) -> Self {
+        TypedFunc { func: self.func.clone(), _marker: PhantomData }
+    }
+}
+
+impl<Params, Results> std::fmt::Debug for TypedFunc<Params, Results> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TypedFunc({})", self.func.addr)
+    }
+}
+
 impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
-    /// Calls the function. Errors: the [`Trap`] that stopped execution.
+    /// Wraps `func`, whose type the caller checked.
+    pub(crate) fn new_unchecked(func: Func) -> Self {
+        TypedFunc { func, _marker: PhantomData }
+    }
+
+    /// Calls the function.
+    ///
+    /// Errors: the [`Trap`] that stopped execution; (nothing ran) [`Trap::InstanceClosed`] when
+    /// its instance was closed, [`Trap::InvalidArguments`] for a funcref argument of another
+    /// runtime or of a closed instance.
     pub fn call(&self, params: Params) -> Result<Results, Trap> {
+        let mut store = self.func.rt.store();
+        store.check_open(store.funcs[self.func.addr as usize].owner())?;
         let mut args = Vec::with_capacity(8);
-        params.into_cells(&mut args);
+        params.into_cells(&mut CellWriter { store: &mut store, cells: &mut args })?;
         let mut results = [0u64; 16];
         let n = crate::vm::cell_count(&Results::types());
-        let mut store = self.func.rt.store();
         store.invoke(self.func.addr, &args, &mut results[..n])?;
-        Ok(Results::from_cells(&results[..n]))
+        Ok(Results::from_cells(&mut CellReader { store: &store, cells: &results[..n] }))
     }
     /// The untyped function.
     pub fn func(&self) -> &Func {
@@ -92,32 +116,51 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     }
 }
 
-/// A Rust type that maps to a wasm number type: `i32`, `u32` (as i32), `i64`, `u64` (as i64),
-/// `f32`, `f64`.
+/// Where [`WasmTy`] values are written as the store's raw cells. Not for use outside zerowasm.
+#[doc(hidden)]
+pub struct CellWriter<'a> {
+    store: &'a mut Store,
+    cells: &'a mut Vec<u64>,
+}
+
+/// Where [`WasmTy`] values are read from the store's raw cells. Not for use outside zerowasm.
+#[doc(hidden)]
+pub struct CellReader<'a> {
+    store: &'a Store,
+    cells: &'a [u64],
+}
+
+impl CellReader<'_> {
+    fn take(&mut self) -> u64 {
+        let (first, rest) = self.cells.split_first().expect("as many cells as the types need");
+        self.cells = rest;
+        *first
+    }
+}
+
+/// A Rust type that maps to a wasm value type: `i32`, `u32` (as i32), `i64`, `u64` (as i64),
+/// `f32`, `f64`, `u128` (v128, lane 0 in the low bits), `Option<Func>` (funcref, `None` is
+/// null) and `Option<ExternRef>` (externref, `None` is null). Used by [`TypedFunc`] and by
+/// host closures ([`HostModuleBuilder::func`]).
 pub trait WasmTy: Sized + Send + 'static {
     /// The wasm type.
     const TYPE: ValType;
-    /// The value's raw bits.
-    fn into_cell(self) -> u64;
-    /// The value from its raw bits.
-    fn from_cell(cell: u64) -> Self;
     /// The value from a [`Val`] of the right type.
     fn from_val(v: &Val) -> Option<Self>;
     /// The value as a [`Val`].
     fn into_val(self) -> Val;
+    /// Appends the value's raw cells.
+    #[doc(hidden)]
+    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
+    /// Reads the value from its raw cells.
+    #[doc(hidden)]
+    fn read_cells(from: &mut CellReader<'_>) -> Self;
 }
 
-macro_rules! wasm_ty {
+macro_rules! wasm_num {
     ($t:ty, $vt:ident, |$x:ident| $to:expr, |$c:ident| $from:expr, $valpat:pat => $valx:expr, $val:expr) => {
         impl WasmTy for $t {
             const TYPE: ValType = ValType::$vt;
-            fn into_cell(self) -> u64 {
-                let $x = self;
-                $to
-            }
-            fn from_cell($c: u64) -> Self {
-                $from
-            }
             fn from_val(v: &Val) -> Option<Self> {
                 match v {
                     $valpat => Some($valx),
@@ -128,46 +171,112 @@ macro_rules! wasm_ty {
                 let $x = self;
                 $val
             }
+            #[inline]
+            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+                let $x = self;
+                out.cells.push($to);
+                Ok(())
+            }
+            #[inline]
+            fn read_cells(from: &mut CellReader<'_>) -> Self {
+                let $c = from.take();
+                $from
+            }
         }
     };
 }
-wasm_ty!(i32, I32, |x| x as u32 as u64, |c| c as u32 as i32, Val::I32(v) => *v, Val::I32(x));
-wasm_ty!(u32, I32, |x| x as u64, |c| c as u32, Val::I32(v) => *v as u32, Val::I32(x as i32));
-wasm_ty!(i64, I64, |x| x as u64, |c| c as i64, Val::I64(v) => *v, Val::I64(x));
-wasm_ty!(u64, I64, |x| x, |c| c, Val::I64(v) => *v as u64, Val::I64(x as i64));
-wasm_ty!(f32, F32, |x| x.to_bits() as u64, |c| f32::from_bits(c as u32), Val::F32(v) => f32::from_bits(*v), Val::f32(x));
-wasm_ty!(f64, F64, |x| x.to_bits(), |c| f64::from_bits(c), Val::F64(v) => f64::from_bits(*v), Val::f64(x));
+wasm_num!(i32, I32, |x| x as u32 as u64, |c| c as u32 as i32, Val::I32(v) => *v, Val::I32(x));
+wasm_num!(u32, I32, |x| x as u64, |c| c as u32, Val::I32(v) => *v as u32, Val::I32(x as i32));
+wasm_num!(i64, I64, |x| x as u64, |c| c as i64, Val::I64(v) => *v, Val::I64(x));
+wasm_num!(u64, I64, |x| x, |c| c, Val::I64(v) => *v as u64, Val::I64(x as i64));
+wasm_num!(f32, F32, |x| x.to_bits() as u64, |c| f32::from_bits(c as u32), Val::F32(v) => f32::from_bits(*v), Val::f32(x));
+wasm_num!(f64, F64, |x| x.to_bits(), |c| f64::from_bits(c), Val::F64(v) => f64::from_bits(*v), Val::f64(x));
+
+impl WasmTy for u128 {
+    const TYPE: ValType = ValType::V128;
+    fn from_val(v: &Val) -> Option<Self> {
+        match v {
+            Val::V128(x) => Some(*x),
+            _ => None,
+        }
+    }
+    fn into_val(self) -> Val {
+        Val::V128(self)
+    }
+    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+        // Two cells, low half first, as everywhere in the vm.
+        out.cells.extend([self as u64, (self >> 64) as u64]);
+        Ok(())
+    }
+    fn read_cells(from: &mut CellReader<'_>) -> Self {
+        let lo = from.take() as u128;
+        lo | (from.take() as u128) << 64
+    }
+}
+
+macro_rules! wasm_ref {
+    ($t:ty, $vt:ident) => {
+        impl WasmTy for $t {
+            const TYPE: ValType = ValType::$vt;
+            fn from_val(v: &Val) -> Option<Self> {
+                match v {
+                    Val::$vt(r) => Some(r.clone()),
+                    _ => None,
+                }
+            }
+            fn into_val(self) -> Val {
+                Val::$vt(self)
+            }
+            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+                let cell = out.store.val_to_cell(&Val::$vt(self))?;
+                out.cells.push(cell);
+                Ok(())
+            }
+            fn read_cells(from: &mut CellReader<'_>) -> Self {
+                let c = from.take();
+                match from.store.cell_to_val(c, ValType::$vt) {
+                    Val::$vt(r) => r,
+                    _ => unreachable!("cell_to_val returns the type asked for"),
+                }
+            }
+        }
+    };
+}
+wasm_ref!(Option<Func>, FuncRef);
+wasm_ref!(Option<ExternRef>, ExternRef);
 
 /// Parameters of a [`TypedFunc`]: `()`, a [`WasmTy`], or a tuple of up to 8 of them.
 pub trait WasmParams: Send {
     /// The wasm types, in order.
     fn types() -> Vec<ValType>;
-    /// Appends the values' raw bits.
-    fn into_cells(self, out: &mut Vec<u64>);
+    /// Appends the values' raw cells.
+    #[doc(hidden)]
+    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
 }
 
 /// Results of a [`TypedFunc`]: `()`, a [`WasmTy`], or a tuple of up to 8 of them.
 pub trait WasmResults: Sized {
     /// The wasm types, in order.
     fn types() -> Vec<ValType>;
-    /// The values from their raw bits.
-    fn from_cells(cells: &[u64]) -> Self;
+    /// The values from their raw cells.
+    #[doc(hidden)]
+    fn from_cells(from: &mut CellReader<'_>) -> Self;
 }
 
 impl<T: WasmTy> WasmParams for T {
     fn types() -> Vec<ValType> {
         vec![T::TYPE]
     }
-    fn into_cells(self, out: &mut Vec<u64>) {
-        out.push(self.into_cell());
+    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+        self.write_cells(out)
     }
 }
 impl<T: WasmTy> WasmResults for T {
     fn types() -> Vec<ValType> {
         vec![T::TYPE]
     }
-    fn from_cells(cells: &[u64]) -> Self {
-        T::from_cell(cells[0])
+    fn from_cells(from: &mut CellReader<'_>) -> Self {
+        T::read_cells(from)
     }
 }
 
@@ -178,17 +287,18 @@ macro_rules! tuples {
                 vec![$($n::TYPE),*]
             }
             #[allow(unused_variables)]
-            fn into_cells(self, out: &mut Vec<u64>) {
-                $(out.push(self.$i.into_cell());)*
+            fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+                $(self.$i.write_cells(out)?;)*
+                Ok(())
             }
         }
         impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
             fn types() -> Vec<ValType> {
                 vec![$($n::TYPE),*]
             }
-            #[allow(unused_variables)]
-            fn from_cells(cells: &[u64]) -> Self {
-                ($($n::from_cell(cells[$i]),)*)
+            #[allow(unused_variables, clippy::unused_unit)]
+            fn from_cells(from: &mut CellReader<'_>) -> Self {
+                ($($n::read_cells(from),)*)
             }
         }
     };

@@ -5,8 +5,12 @@ use super::*;
 use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostFn, InstanceEntity, Store};
 use std::sync::Arc;
 
-/// What a host function sees of its caller: the calling instance's exports and linear memory,
-/// and the store, for calling back into wasm.
+/// What a [host function](https://webassembly.github.io/spec/core/exec/runtime.html#function-instances)
+/// sees of its caller: the calling instance's exports and linear memory (memory 0), and the
+/// store, for calling back into wasm. The runtime's store is locked for the duration of the
+/// call, so inside a host function this is the way into the runtime (its other handles would
+/// panic). When the host calls a host function directly there is no calling instance: no
+/// memory and no exports.
 pub struct Caller<'a> {
     store: &'a mut Store,
     instance: Option<u32>,
@@ -64,8 +68,9 @@ impl<'a> Caller<'a> {
         Some(Extern::from_addr(&rt, addr))
     }
 
-    /// Calls `func` (of this runtime) from inside the host function.
-    /// Errors: as [`Func::call`].
+    /// Calls `func` (of this runtime) from inside the host function; the nested call uses
+    /// the native stack, and the Interpreter allows at most 100 such nested entries.
+    /// Errors: as [`Func::call`]; [`Trap::InvalidArguments`] for a function of another runtime.
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
         if !func.belongs_to(self.store) {
             return Err(Trap::InvalidArguments("function of another runtime".into()));
@@ -119,15 +124,14 @@ pub trait WasmResultsVals {
     fn write(self, out: &mut [Val]);
 }
 
-macro_rules! result_vals {
-    ($($t:ty),*) => {$(
-        impl WasmResultsVals for $t {
-            fn types() -> Vec<ValType> { vec![<$t as WasmTy>::TYPE] }
-            fn write(self, out: &mut [Val]) { out[0] = self.into_val(); }
-        }
-    )*};
+impl<T: WasmTy> WasmResultsVals for T {
+    fn types() -> Vec<ValType> {
+        vec![T::TYPE]
+    }
+    fn write(self, out: &mut [Val]) {
+        out[0] = self.into_val();
+    }
 }
-result_vals!(i32, u32, i64, u64, f32, f64);
 
 macro_rules! host_funcs {
     ($($a:ident $i:tt),*) => {
@@ -180,6 +184,13 @@ host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5);
 host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6);
 host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
 
+/// What `HostModuleBuilder::instantiate` prepares before changing the store.
+enum Allocated {
+    Memory(vm::MemoryEntity),
+    Table(vm::TableEntity),
+    Global(u128),
+}
+
 enum HostItem {
     Func(FuncType, Arc<HostFn>),
     Global(GlobalType, Val),
@@ -213,15 +224,23 @@ impl HostModuleBuilder {
         HostModuleBuilder { name: name.into(), items: Vec::new() }
     }
 
-    /// Adds a function from a typed closure; its wasm type comes from the closure's signature.
+    /// Adds a function from a typed closure; its wasm type comes from the closure's signature
+    /// (parameters and results of any [`WasmTy`]: i32, i64, f32, f64, v128 as `u128`,
+    /// funcref as `Option<Func>`, externref as `Option<ExternRef>`). A closure returning
+    /// `Result<_, Trap>` stops the calling wasm code with its `Err`: [`Trap::Host`] for a
+    /// failure, [`Trap::Exit`] to end the guest with an exit status. A closure that panics
+    /// unwinds to the host's call ([`Func::call`]) and the runtime stays usable.
     pub fn func<P, R>(mut self, name: impl Into<String>, f: impl IntoHostFunc<P, R>) -> Self {
         let (ty, f) = f.into_host_func();
         self.items.push((name.into(), HostItem::Func(ty, f)));
         self
     }
 
-    /// Adds a function of type `ty` working on dynamic values. The closure fills `results`
-    /// (pre-set to zeros of the result types); a result of the wrong type traps.
+    /// Adds a function of type `ty` working on dynamic values, for host functions whose type
+    /// is only known at run time. The closure gets the arguments (checked against `ty`) and
+    /// fills `results` (pre-set to zeros of the result types); a result of the wrong type
+    /// traps with [`Trap::Host`], and an `Err` stops the calling wasm code as in
+    /// [`HostModuleBuilder::func`].
     pub fn func_dynamic(
         mut self,
         name: impl Into<String>,
@@ -232,20 +251,23 @@ impl HostModuleBuilder {
         self
     }
 
-    /// Adds a global holding `value`.
+    /// Adds a [global](https://webassembly.github.io/spec/core/exec/runtime.html#global-instances)
+    /// holding `value`, of `value`'s type; `mutable` allows `global.set` and [`Global::set`].
     pub fn global(mut self, name: impl Into<String>, value: Val, mutable: bool) -> Self {
         let ty = GlobalType { content: value.ty(), mutable };
         self.items.push((name.into(), HostItem::Global(ty, value)));
         self
     }
 
-    /// Adds a zeroed linear memory of type `ty` (limits in pages).
+    /// Adds a zeroed [linear memory](https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances)
+    /// of type `ty` (limits in pages of 64 KiB), for modules that import their memory.
     pub fn memory(mut self, name: impl Into<String>, ty: MemoryType) -> Self {
         self.items.push((name.into(), HostItem::Memory(ty)));
         self
     }
 
-    /// Adds a table of type `ty`, all elements null.
+    /// Adds a [table](https://webassembly.github.io/spec/core/exec/runtime.html#table-instances)
+    /// of type `ty` (limits in elements), all elements null.
     pub fn table(mut self, name: impl Into<String>, ty: TableType) -> Self {
         self.items.push((name.into(), HostItem::Table(ty)));
         self
@@ -254,70 +276,61 @@ impl HostModuleBuilder {
     /// Instantiates the host module in `runtime` and registers it under its name.
     ///
     /// Errors: [`InstantiationError::DuplicateName`] if the name is taken,
-    /// [`InstantiationError::Resource`] if a memory or table exceeds the runtime's limits,
+    /// [`InstantiationError::Resource`] if a memory or table exceeds the runtime's limits or a
+    /// global's value is a funcref of another runtime, [`InstantiationError::RuntimeClosed`];
     /// [`InstantiationError::Link`] never.
     pub fn instantiate(self, runtime: &Runtime) -> Result<Instance, InstantiationError> {
         let mut store = runtime.inner.store();
+        if runtime.inner.is_closed() {
+            return Err(InstantiationError::RuntimeClosed);
+        }
         if store.names.contains_key(&self.name) {
             return Err(InstantiationError::DuplicateName(self.name));
         }
         let idx = store.instances.len() as u32;
-        let mut inst = InstanceEntity {
-            module: None,
-            code: None,
-            type_ids: Vec::new(),
-            funcs: Vec::new(),
-            tables: Vec::new(),
-            memories: Vec::new(),
-            globals: Vec::new(),
-            global_defs: Vec::new(),
-            exports: Vec::new(),
-            dropped_elems: Vec::new(),
-            dropped_datas: Vec::new(),
-            engine_state: None,
-        };
+        let mut inst = InstanceEntity::new(None);
         // Allocate fallible resources first so an error leaves the store unchanged.
         let mut allocated = Vec::new();
         for (_, item) in &self.items {
             allocated.push(match item {
-                HostItem::Memory(ty) => Some(Ok(vm::instantiate_helpers::new_memory(&store, *ty)?)),
-                HostItem::Table(ty) => Some(Err(vm::instantiate_helpers::new_table(*ty)?)),
-                _ => None,
+                HostItem::Memory(ty) => Some(Allocated::Memory(vm::instantiate_helpers::new_memory(&store, *ty)?)),
+                HostItem::Table(ty) => Some(Allocated::Table(vm::instantiate_helpers::new_table(*ty)?)),
+                HostItem::Global(_, v) => Some(Allocated::Global(match v {
+                    Val::V128(x) => *x,
+                    v => store.val_to_cell(v).map_err(|t| InstantiationError::Resource(t.to_string()))? as u128,
+                })),
+                HostItem::Func(..) => None,
             });
         }
         for ((name, item), alloc) in self.items.into_iter().zip(allocated) {
             let addr = match (item, alloc) {
                 (HostItem::Func(ty, func), _) => {
                     let type_id = store.intern_type(&ty);
-                    store.funcs.push(FuncEntity::Host { type_id, func });
-                    inst.funcs.push(store.funcs.len() as u32 - 1);
-                    ExternAddr::Func(store.funcs.len() as u32 - 1)
+                    let addr = store.add_func(FuncEntity::Host { type_id, func, instance: idx });
+                    inst.funcs.push(addr);
+                    ExternAddr::Func(addr)
                 }
-                (HostItem::Global(ty, v), _) => {
-                    let bits = match v {
-                        Val::V128(x) => x,
-                        v => store.val_to_cell(&v).map_err(|t| InstantiationError::Resource(t.to_string()))? as u128,
-                    };
-                    store.globals.push(GlobalEntity::new(bits, ty));
-                    inst.globals.push(store.globals.len() as u32 - 1);
-                    inst.global_defs.push(GlobalDef(store.globals[store.globals.len() - 1].definition()));
-                    ExternAddr::Global(store.globals.len() as u32 - 1)
+                (HostItem::Global(ty, _), Some(Allocated::Global(bits))) => {
+                    let addr = store.add_global(GlobalEntity::new(bits, ty), idx);
+                    inst.globals.push(addr);
+                    inst.global_defs.push(GlobalDef(store.globals[addr as usize].definition()));
+                    ExternAddr::Global(addr)
                 }
-                (HostItem::Memory(_), Some(Ok(m))) => {
-                    store.memories.push(m);
-                    inst.memories.push(store.memories.len() as u32 - 1);
-                    ExternAddr::Memory(store.memories.len() as u32 - 1)
+                (HostItem::Memory(_), Some(Allocated::Memory(m))) => {
+                    let addr = store.add_memory(m, idx);
+                    inst.memories.push(addr);
+                    ExternAddr::Memory(addr)
                 }
-                (HostItem::Table(_), Some(Err(t))) => {
-                    store.tables.push(t);
-                    inst.tables.push(store.tables.len() as u32 - 1);
-                    ExternAddr::Table(store.tables.len() as u32 - 1)
+                (HostItem::Table(_), Some(Allocated::Table(t))) => {
+                    let addr = store.add_table(t, idx);
+                    inst.tables.push(addr);
+                    ExternAddr::Table(addr)
                 }
                 _ => unreachable!("allocated in the loop above"),
             };
             inst.exports.push((name, addr));
         }
-        store.instances.push(inst);
+        store.add_instance(inst);
         store.names.insert(self.name, idx);
         Ok(Instance::new(runtime.inner.clone(), idx))
     }

@@ -43,15 +43,32 @@ impl Instance {
         Instance { rt, idx }
     }
 
-    /// The export called `name`, if any.
+    /// The export called `name`, if any; `None` as well once the instance is closed
+    /// ([`Instance::get_export`] tells the two apart).
     pub fn export(&self, name: &str) -> Option<Extern> {
-        let addr = self.rt.store().instances[self.idx as usize].export(name)?;
-        Some(Extern::from_addr(&self.rt, addr))
+        self.get_export(name).ok()
     }
 
-    /// All exports, in declaration order.
+    /// The export called `name`.
+    ///
+    /// Errors: [`ExportError::NotFound`] if there is none, [`ExportError::Closed`] once the
+    /// instance (or its runtime) is closed.
+    pub fn get_export(&self, name: &str) -> Result<Extern, ExportError> {
+        let store = self.rt.store();
+        store.check_open(self.idx).map_err(|_| ExportError::Closed)?;
+        let addr = store.instances[self.idx as usize]
+            .export(name)
+            .ok_or_else(|| ExportError::NotFound(name.to_string()))?;
+        drop(store);
+        Ok(Extern::from_addr(&self.rt, addr))
+    }
+
+    /// All exports, in declaration order; empty once the instance is closed.
     pub fn exports(&self) -> Vec<(String, Extern)> {
         let store = self.rt.store();
+        if store.check_open(self.idx).is_err() {
+            return Vec::new();
+        }
         store.instances[self.idx as usize]
             .exports
             .iter()
@@ -66,6 +83,41 @@ impl Instance {
             _ => None,
         }
     }
+
+    /// The exported function `name` as a [`TypedFunc`], its type checked once against
+    /// `Params` and `Results` (each a [`WasmTy`], `()` or a tuple of them).
+    ///
+    /// Errors: [`ExportError::NotFound`], [`ExportError::WrongKind`] if `name` is not a
+    /// function, [`ExportError::TypeMismatch`] if its type differs, [`ExportError::Closed`].
+    ///
+    /// ```
+    /// # let runtime = zerowasm::Runtime::new();
+    /// # let module = runtime.compile(r#"(module (func (export "add") (param i32 i32) (result i32)
+    /// #     (i32.add (local.get 0) (local.get 1))))"#).unwrap();
+    /// # let instance = runtime.instantiate(&module, zerowasm::ModuleConfig::new()).unwrap();
+    /// let add = instance.typed_func::<(i32, i32), i32>("add")?;
+    /// assert_eq!(add.call((1, 2))?, 3);
+    /// assert!(instance.typed_func::<i64, i64>("add").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn typed_func<Params: WasmParams, Results: WasmResults>(
+        &self,
+        name: &str,
+    ) -> Result<TypedFunc<Params, Results>, ExportError> {
+        let f = match self.get_export(name)? {
+            Extern::Func(f) => f,
+            other => {
+                return Err(ExportError::WrongKind { name: name.to_string(), expected: "func", actual: other.kind() })
+            }
+        };
+        let actual = f.ty();
+        let expected = FuncType::new(Params::types(), Results::types());
+        if actual != expected {
+            return Err(ExportError::TypeMismatch { name: name.to_string(), expected, actual });
+        }
+        Ok(TypedFunc::new_unchecked(f))
+    }
+
     /// The exported linear memory `name`, if there is one.
     pub fn memory(&self, name: &str) -> Option<Memory> {
         match self.export(name)? {
@@ -87,6 +139,77 @@ impl Instance {
             _ => None,
         }
     }
+
+    /// Closes the instance, like wazero's `Module.Close`: removes its names (they can be used
+    /// again), and frees its linear memories, tables, host functions and its reference to the
+    /// compiled code as soon as no open instance refers to them any more (by importing them,
+    /// or through a funcref in a table or global); until then wasm code that calls into it
+    /// keeps working. Afterwards every operation through this instance's handles fails with
+    /// [`Trap::InstanceClosed`] or [`ExportError::Closed`] (or returns `None`, an empty list,
+    /// or a size of 0 where the method has no error). Idempotent.
+    pub fn close(&self) {
+        self.rt.store().close_instance(self.idx);
+    }
+
+    /// Whether the instance was closed ([`Instance::close`], [`Runtime::close`]).
+    pub fn is_closed(&self) -> bool {
+        self.rt.store().check_open(self.idx).is_err()
+    }
+}
+
+/// Looking up an export failed ([`Instance::get_export`], [`Instance::typed_func`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportError {
+    /// The instance has no export of that name.
+    NotFound(String),
+    /// The export is of another kind than asked for.
+    WrongKind {
+        /// The export's name.
+        name: String,
+        /// The kind asked for: `"func"`, `"table"`, `"memory"` or `"global"`.
+        expected: &'static str,
+        /// The export's kind.
+        actual: &'static str,
+    },
+    /// The exported function's type is not the one asked for.
+    TypeMismatch {
+        /// The export's name.
+        name: String,
+        /// The type asked for.
+        expected: FuncType,
+        /// The function's type.
+        actual: FuncType,
+    },
+    /// The instance (or its runtime) was closed.
+    Closed,
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::NotFound(n) => write!(f, "no export named {n:?}"),
+            ExportError::WrongKind { name, expected, actual } => {
+                write!(f, "export {name:?} is a {actual}, not a {expected}")
+            }
+            ExportError::TypeMismatch { name, expected, actual } => {
+                write!(f, "export {name:?} has type {actual}, not {expected}")
+            }
+            ExportError::Closed => f.write_str("instance closed"),
+        }
+    }
+}
+impl std::error::Error for ExportError {}
+
+impl Extern {
+    /// The kind: `"func"`, `"table"`, `"memory"` or `"global"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Extern::Func(_) => "func",
+            Extern::Table(_) => "table",
+            Extern::Memory(_) => "memory",
+            Extern::Global(_) => "global",
+        }
+    }
 }
 
 /// A [linear memory](https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances):
@@ -99,30 +222,35 @@ pub struct Memory {
 
 impl Memory {
     /// The memory's type: current size in pages as the minimum, and its declared maximum.
+    /// (A closed instance's memory has 0 pages.)
     pub fn ty(&self) -> MemoryType {
         self.rt.store().memories[self.addr as usize].ty()
     }
-    /// The current size in pages of 64 KiB.
+    /// The current size in pages of 64 KiB (0 once the memory's instance is closed).
     pub fn size(&self) -> u32 {
         self.rt.store().memories[self.addr as usize].pages()
     }
-    /// The current size in bytes.
+    /// The current size in bytes (0 once the memory's instance is closed).
     pub fn data_size(&self) -> usize {
         self.rt.store().memories[self.addr as usize].data.len()
     }
     /// Copies `buf.len()` bytes starting at byte `offset` into `buf`.
-    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is read).
+    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is
+    /// read); [`Trap::InstanceClosed`].
     pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), Trap> {
         let store = self.rt.store();
+        store.check_open(store.memories[self.addr as usize].owner)?;
         let data = &store.memories[self.addr as usize].data;
         let range = byte_range(offset, buf.len(), data.len())?;
         buf.copy_from_slice(&data[range]);
         Ok(())
     }
     /// Copies `bytes` into the memory at byte `offset`.
-    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is written).
+    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is
+    /// written); [`Trap::InstanceClosed`].
     pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
         let mut store = self.rt.store();
+        store.check_open(store.memories[self.addr as usize].owner)?;
         let data = &mut store.memories[self.addr as usize].data;
         let range = byte_range(offset, bytes.len(), data.len())?;
         data[range].copy_from_slice(bytes);
@@ -131,9 +259,11 @@ impl Memory {
     /// Grows the memory by `delta` pages, like
     /// [`memory.grow`](https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-memory-mathsf-memory-grow):
     /// returns the previous size in pages, or `None` if the maximum (declared or the runtime's
-    /// limit) would be exceeded or the allocation failed.
+    /// limit) would be exceeded, the allocation failed or the memory's instance is closed.
     pub fn grow(&self, delta: u32) -> Option<u32> {
-        self.rt.store().memories[self.addr as usize].grow(delta)
+        let mut store = self.rt.store();
+        store.check_open(store.memories[self.addr as usize].owner).ok()?;
+        store.memories[self.addr as usize].grow(delta)
     }
 }
 
@@ -160,7 +290,7 @@ impl Global {
     pub fn ty(&self) -> GlobalType {
         self.rt.store().globals[self.addr as usize].ty
     }
-    /// The current value.
+    /// The current value (a closed instance's globals keep their last value).
     pub fn get(&self) -> Val {
         let store = self.rt.store();
         let g = &store.globals[self.addr as usize];
@@ -170,9 +300,11 @@ impl Global {
         }
     }
     /// Sets the value.
-    /// Errors: [`Trap::InvalidArguments`] if the global is immutable or `v` has the wrong type.
+    /// Errors: [`Trap::InvalidArguments`] if the global is immutable or `v` has the wrong type;
+    /// [`Trap::InstanceClosed`].
     pub fn set(&self, v: Val) -> Result<(), Trap> {
         let mut store = self.rt.store();
+        store.check_open(store.globals[self.addr as usize].owner)?;
         let ty = store.globals[self.addr as usize].ty;
         if !ty.mutable {
             return Err(Trap::InvalidArguments("global is immutable".into()));
@@ -201,22 +333,26 @@ impl Table {
     pub fn ty(&self) -> TableType {
         self.rt.store().tables[self.addr as usize].ty()
     }
-    /// The current size in elements.
+    /// The current size in elements (0 once the table's instance is closed).
     pub fn size(&self) -> u32 {
         self.rt.store().tables[self.addr as usize].elems.len() as u32
     }
-    /// The element at `index`, or `None` if `index` is out of bounds.
+    /// The element at `index`, or `None` if `index` is out of bounds or the table's instance
+    /// is closed.
     pub fn get(&self, index: u32) -> Option<Val> {
         let store = self.rt.store();
         let t = &store.tables[self.addr as usize];
+        store.check_open(t.owner).ok()?;
         let cell = *t.elems.get(index as usize)?;
         Some(store.cell_to_val(cell, t.ty.element))
     }
     /// Sets the element at `index`.
     /// Errors: [`Trap::TableOutOfBounds`] if `index` is out of bounds; [`Trap::InvalidArguments`]
-    /// if `v` is not of the table's element type or belongs to another runtime.
+    /// if `v` is not of the table's element type or belongs to another runtime;
+    /// [`Trap::InstanceClosed`].
     pub fn set(&self, index: u32, v: Val) -> Result<(), Trap> {
         let mut store = self.rt.store();
+        store.check_open(store.tables[self.addr as usize].owner)?;
         let elem_ty = store.tables[self.addr as usize].ty.element;
         if v.ty() != elem_ty {
             return Err(Trap::InvalidArguments(format!("table holds {elem_ty}, got {}", v.ty())));

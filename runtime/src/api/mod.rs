@@ -22,12 +22,12 @@ pub use config::{CoreFeatures, EngineKind, RuntimeConfig};
 pub use error::{CompileError, InstantiationError, LinkError, Trap};
 pub use func::{Func, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use host::{Caller, HostFuncResult, HostModuleBuilder, IntoHostFunc};
-pub use instance::{Extern, Global, Instance, Memory, Table};
+pub use instance::{ExportError, Extern, Global, Instance, Memory, Table};
 pub use limits::{InterruptHandle, LimitError};
 pub use listener::FunctionListener;
 pub(crate) use listener::ListenerSlot;
 pub use module::{CompiledModule, ModuleConfig};
-pub use runtime::Runtime;
+pub use runtime::{Runtime, RuntimeStats};
 #[doc(hidden)]
 pub use runtime::RuntimeInner;
 pub use host::WithCaller;

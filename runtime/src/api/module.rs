@@ -2,7 +2,7 @@
 
 use super::runtime::RuntimeInner;
 use super::*;
-use crate::vm::EngineCode;
+use crate::vm::{EngineCode, ImportRenames};
 use crate::wasm::{ExternKind, ImportDesc, Module};
 use std::sync::{Arc, Weak};
 
@@ -75,20 +75,72 @@ impl CompiledModule {
     }
 }
 
-/// Per-instantiation settings.
+/// Per-instantiation settings: the instance's name, renamings of imports, and which exported
+/// start functions run.
+///
+/// ```
+/// use zerowasm::ModuleConfig;
+/// let config = ModuleConfig::new()
+///     .with_name("app")                          // importable as "app"
+///     .with_import_module("env", "host_v2")      // (import "env" ...) resolves in "host_v2"
+///     .with_start_functions(&["_initialize"]);   // runs the reactor's initializer
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct ModuleConfig {
     pub(crate) name: Option<String>,
+    pub(crate) renames: ImportRenames,
+    pub(crate) start_functions: Vec<String>,
 }
 
 impl ModuleConfig {
-    /// Defaults: an anonymous instance (not importable by name).
+    /// Defaults: an anonymous instance (not importable by name), imports resolved as written,
+    /// and no exported start function called (the module's own
+    /// [start function](https://webassembly.github.io/spec/core/syntax/modules.html#start-function)
+    /// always runs).
     pub fn new() -> Self {
         Self::default()
     }
-    /// Registers the instance under `name`, so later modules can import from it.
+
+    /// Registers the instance under `name`, so later modules can import from it. Instantiation
+    /// fails with [`InstantiationError::DuplicateName`] if an open instance already has it; a
+    /// closed instance's names are free again.
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+
+    /// Resolves every import from module `old` in the instance registered as `new` instead
+    /// (wazero's "replace import"): for example a guest importing `"env"` can be linked to a
+    /// host module registered as `"env_v2"`. Applies to this instantiation only; a later call
+    /// for the same `old` replaces the earlier one. Link errors name the module looked up (`new`).
+    pub fn with_import_module(mut self, old: impl Into<String>, new: impl Into<String>) -> Self {
+        self.renames.modules.insert(old.into(), new.into());
+        self
+    }
+
+    /// Resolves the single import `old_module`.`old_name` as `new_module`.`new_name`; takes
+    /// precedence over [`ModuleConfig::with_import_module`].
+    pub fn with_import(
+        mut self,
+        old_module: impl Into<String>,
+        old_name: impl Into<String>,
+        new_module: impl Into<String>,
+        new_name: impl Into<String>,
+    ) -> Self {
+        self.renames
+            .items
+            .insert((old_module.into(), old_name.into()), (new_module.into(), new_name.into()));
+        self
+    }
+
+    /// Calls these exported functions, in order, after the module's own start function: for
+    /// example `&["_initialize"]` for a WASI reactor or `&["_start"]` to run a WASI command at
+    /// instantiation (as wazero does by default). Names the module does not export are skipped;
+    /// an empty list (the default) calls none. Each must have type `[] -> []`, or instantiation
+    /// fails with [`InstantiationError::InvalidStartFunction`]; a trap (including a guest's
+    /// `proc_exit`, [`Trap::Exit`]) fails it with [`InstantiationError::Trap`].
+    pub fn with_start_functions(mut self, names: &[&str]) -> Self {
+        self.start_functions = names.iter().map(|n| n.to_string()).collect();
         self
     }
 }

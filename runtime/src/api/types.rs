@@ -64,8 +64,18 @@ impl FuncType {
 
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |v: &[ValType]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
-        write!(f, "(func (param {}) (result {}))", list(&self.params), list(&self.results))
+        // The text format's notation, leaving out empty clauses: `(func (param i32) (result i64))`.
+        f.write_str("(func")?;
+        for (clause, types) in [("param", &self.params), ("result", &self.results)] {
+            if !types.is_empty() {
+                write!(f, " ({clause}")?;
+                for t in types.iter() {
+                    write!(f, " {t}")?;
+                }
+                f.write_str(")")?;
+            }
+        }
+        f.write_str(")")
     }
 }
 

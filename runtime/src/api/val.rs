@@ -58,7 +58,8 @@ pub enum Val {
     F32(u32),
     /// A 64-bit float, as its bits.
     F64(u64),
-    /// A 128-bit vector.
+    /// A 128-bit vector, lane 0 in the least significant bits (the little-endian byte order
+    /// of `v128.store`).
     V128(u128),
     /// A function reference; `None` is `ref.null func`.
     FuncRef(Option<Func>),

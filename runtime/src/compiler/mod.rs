@@ -465,6 +465,20 @@ impl Engine for Compiler {
         Ok(())
     }
 
+    fn release(&self, store: &mut Store, funcs: &[u32]) {
+        if store.engine_state.is_none() {
+            return;
+        }
+        // The freed functions are host functions now: null code sends calls through `host_call`.
+        let refs: Vec<(u32, VMFuncRef)> = funcs.iter().map(|f| (*f, funcref_of(store, *f))).collect();
+        let ctx = store_state(store).ctx.get_mut();
+        for (f, r) in refs {
+            if let Some(slot) = ctx.funcref_vec.get_mut(f as usize) {
+                *slot = r;
+            }
+        }
+    }
+
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
         let (instance, index) = match store.funcs[func as usize] {
             FuncEntity::Host { .. } => return store.invoke_host(func, None, args, results),

@@ -4,6 +4,7 @@
 use super::*;
 use crate::api::{ExternType, InstantiationError, LinkError, MemoryType, TableType, Trap};
 use crate::wasm::{ConstExpr, DataMode, ElemMode, ImportDesc, Module};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The most elements one table may have: 2^24 cells = 128 MiB, so that a hostile module cannot
@@ -41,24 +42,47 @@ fn import_type(module: &Module, desc: &ImportDesc) -> ExternType {
     }
 }
 
-fn resolve_imports(store: &Store, module: &Module) -> Result<Vec<ExternAddr>, LinkError> {
+/// Renamings applied to a module's imports before they are resolved
+/// ([`crate::ModuleConfig::with_import_module`], [`crate::ModuleConfig::with_import`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ImportRenames {
+    /// Whole modules: every import from the first name is looked up in the second.
+    pub modules: HashMap<String, String>,
+    /// Single imports: (module, name) → (module, name); takes precedence over `modules`.
+    pub items: HashMap<(String, String), (String, String)>,
+}
+
+impl ImportRenames {
+    /// The (module, name) an import is resolved by.
+    pub fn resolve<'a>(&'a self, module: &'a str, name: &'a str) -> (&'a str, &'a str) {
+        if !self.items.is_empty() {
+            if let Some((m, n)) = self.items.get(&(module.to_string(), name.to_string())) {
+                return (m, n);
+            }
+        }
+        (self.modules.get(module).map_or(module, |m| m.as_str()), name)
+    }
+}
+
+fn resolve_imports(store: &Store, module: &Module, renames: &ImportRenames) -> Result<Vec<ExternAddr>, LinkError> {
     let mut resolved = Vec::with_capacity(module.imports.len());
     for import in &module.imports {
         let expected = import_type(module, &import.desc);
+        let (module_name, name) = renames.resolve(&import.module, &import.name);
         let addr = store
             .names
-            .get(&import.module)
-            .and_then(|i| store.instances[*i as usize].export(&import.name))
+            .get(module_name)
+            .and_then(|i| store.instances[*i as usize].export(name))
             .ok_or_else(|| LinkError::UnknownImport {
-                module: import.module.clone(),
-                name: import.name.clone(),
+                module: module_name.to_string(),
+                name: name.to_string(),
                 expected: expected.clone(),
             })?;
         let actual = store.extern_type(addr);
         if !import_matches(&actual, &expected) {
             return Err(LinkError::IncompatibleImportType {
-                module: import.module.clone(),
-                name: import.name.clone(),
+                module: module_name.to_string(),
+                name: name.to_string(),
                 expected,
                 actual,
             });
@@ -102,32 +126,23 @@ pub(crate) fn new_memory(store: &Store, ty: MemoryType) -> Result<MemoryEntity, 
 }
 
 /// Instantiates `module` (compiled to `code`) in `store`; returns the new instance's address.
-/// On failure nothing is registered, though entities already allocated stay in the store and
-/// (Core 2.0) segment writes into imported tables and memories before a trap remain visible,
-/// as the spec prescribes.
+/// On failure nothing is registered and the half-built instance is closed (so its memories and
+/// tables are freed unless something still refers to them); (Core 2.0) segment writes into
+/// imported tables and memories before a trap remain visible, as the spec prescribes.
 pub(crate) fn instantiate(
     store: &mut Store,
     module: &Arc<Module>,
     code: &EngineCode,
+    renames: &ImportRenames,
 ) -> Result<u32, InstantiationError> {
-    let imports = resolve_imports(store, module)?;
+    let imports = resolve_imports(store, module, renames)?;
     let idx = store.instances.len() as u32;
-    let type_ids: Vec<u32> = module.types.iter().map(|t| store.intern_type(t)).collect();
-
-    let mut inst = InstanceEntity {
-        module: Some(module.clone()),
-        code: Some(code.clone()),
-        type_ids,
-        funcs: Vec::with_capacity(module.funcs.len()),
-        tables: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-        global_defs: Vec::new(),
-        exports: Vec::new(),
-        dropped_elems: vec![false; module.elems.len()],
-        dropped_datas: vec![false; module.datas.len()],
-        engine_state: None,
-    };
+    let mut inst = InstanceEntity::new(Some(code.clone()));
+    inst.type_ids = module.types.iter().map(|t| store.intern_type(t)).collect();
+    inst.funcs.reserve(module.funcs.len());
+    inst.dropped_elems = vec![false; module.elems.len()];
+    inst.dropped_datas = vec![false; module.datas.len()];
+    inst.module = Some(module.clone());
     for addr in &imports {
         match *addr {
             ExternAddr::Func(a) => inst.funcs.push(a),
@@ -148,22 +163,22 @@ pub(crate) fn instantiate(
     for i in 0..module.bodies.len() {
         let func_index = module.num_imported_funcs as usize + i;
         let type_id = inst.type_ids[module.funcs[func_index] as usize];
-        inst.funcs.push(store.funcs.len() as u32);
-        store.funcs.push(FuncEntity::Wasm { instance: idx, index: i as u32, type_id });
+        let addr = store.add_func(FuncEntity::Wasm { instance: idx, index: i as u32, type_id });
+        inst.funcs.push(addr);
     }
     for t in tables {
-        inst.tables.push(store.tables.len() as u32);
-        store.tables.push(t);
+        let addr = store.add_table(t, idx);
+        inst.tables.push(addr);
     }
     for m in memories {
-        inst.memories.push(store.memories.len() as u32);
-        store.memories.push(m);
+        let addr = store.add_memory(m, idx);
+        inst.memories.push(addr);
     }
     for (i, init) in module.global_inits.iter().enumerate() {
         let ty = module.globals[module.num_imported_globals as usize + i];
         let bits = eval_const(store, &inst.globals, &inst.funcs, init);
-        inst.globals.push(store.globals.len() as u32);
-        store.globals.push(GlobalEntity::new(bits, ty));
+        let addr = store.add_global(GlobalEntity::new(bits, ty), idx);
+        inst.globals.push(addr);
     }
     inst.global_defs = inst.globals.iter().map(|g| GlobalDef(store.globals[*g as usize].definition())).collect();
     for e in &module.exports {
@@ -176,7 +191,18 @@ pub(crate) fn instantiate(
         };
         inst.exports.push((e.name.clone(), addr));
     }
-    store.instances.push(inst);
+    store.add_instance(inst);
+    match initialize(store, idx, module) {
+        Ok(()) => Ok(idx),
+        Err(e) => {
+            store.close_instance(idx);
+            Err(e)
+        }
+    }
+}
+
+/// The steps of instantiation after allocation: the engine's set-up, segments, start function.
+fn initialize(store: &mut Store, idx: u32, module: &Module) -> Result<(), InstantiationError> {
     let engine = store.engine.clone();
     engine.instantiate(store, idx)?;
 
@@ -190,7 +216,7 @@ pub(crate) fn instantiate(
         let f = store.instances[idx as usize].funcs[start as usize];
         store.call(f, &[]).map_err(InstantiationError::Trap)?;
     }
-    Ok(idx)
+    Ok(())
 }
 
 fn elem_items(store: &Store, inst: u32, items: &[ConstExpr]) -> Vec<u64> {

@@ -33,6 +33,8 @@ pub(crate) struct MemoryEntity {
     pub declared_max: Option<u32>,
     /// The effective maximum in pages: the declared one capped by the runtime's memory limit.
     pub max_pages: u32,
+    /// The instance that defined the memory (set by `Store::add_memory`).
+    pub owner: u32,
 }
 
 impl MemoryEntity {
@@ -49,7 +51,14 @@ impl MemoryEntity {
         let data = zeroed_bytes(bytes).ok_or_else(|| format!("cannot allocate {} pages", ty.min))?;
         let mut data = data;
         let def = Pinned::new(VMMemoryDefinition { base: data.as_mut_ptr(), length: data.len() });
-        Ok(MemoryEntity { data, def, declared_max: ty.max, max_pages })
+        Ok(MemoryEntity { data, def, declared_max: ty.max, max_pages, owner: u32::MAX })
+    }
+
+    /// Frees the bytes (the memory's instance was freed); the memory has 0 pages and cannot grow.
+    pub fn free(&mut self) {
+        self.data = Vec::new();
+        self.max_pages = 0;
+        *self.def.get_mut() = VMMemoryDefinition { base: self.data.as_mut_ptr(), length: 0 };
     }
 
     /// The definition compiled code reads (base and length, updated by `grow`); its address is

@@ -10,12 +10,13 @@ pub(crate) mod bulk;
 pub(crate) mod defs;
 mod engine;
 mod instantiate;
+mod lifecycle;
 mod limits;
 mod memory;
 mod store;
 
 pub(crate) use engine::{Engine, EngineCode};
-pub(crate) use instantiate::{eval_const, instantiate, MAX_TABLE_ELEMS};
+pub(crate) use instantiate::{eval_const, instantiate, ImportRenames, MAX_TABLE_ELEMS};
 /// Allocation helpers shared with host modules.
 pub(crate) mod instantiate_helpers {
     pub(crate) use super::instantiate::{new_memory, new_table};

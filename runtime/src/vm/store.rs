@@ -20,13 +20,21 @@ pub(crate) type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(
 pub(crate) enum FuncEntity {
     /// A function defined by a module: the `index`-th body of `instance`'s module.
     Wasm { instance: u32, index: u32, type_id: u32 },
-    Host { type_id: u32, func: Arc<HostFn> },
+    /// A host function of host module `instance`. A freed instance's functions, wasm or host,
+    /// become host functions that trap with [`Trap::InstanceClosed`] (see `vm/lifecycle.rs`).
+    Host { type_id: u32, func: Arc<HostFn>, instance: u32 },
 }
 
 impl FuncEntity {
     pub fn type_id(&self) -> u32 {
         match self {
             FuncEntity::Wasm { type_id, .. } | FuncEntity::Host { type_id, .. } => *type_id,
+        }
+    }
+    /// The instance that defined the function.
+    pub fn owner(&self) -> u32 {
+        match self {
+            FuncEntity::Wasm { instance, .. } | FuncEntity::Host { instance, .. } => *instance,
         }
     }
 }
@@ -38,13 +46,21 @@ pub(crate) struct TableEntity {
     pub ty: TableType,
     /// Base and length of `elems` at a fixed address, for compiled code.
     def: Pinned<VMTableDefinition>,
+    /// The instance that defined the table (set by [`Store::add_table`]).
+    pub owner: u32,
 }
 
 impl TableEntity {
     /// A table of type `ty` holding `elems`.
     pub fn new(mut elems: Vec<u64>, ty: TableType) -> TableEntity {
         let def = Pinned::new(VMTableDefinition { base: elems.as_mut_ptr(), length: elems.len() });
-        TableEntity { elems, ty, def }
+        TableEntity { elems, ty, def, owner: u32::MAX }
+    }
+
+    /// Frees the elements (the table's instance was freed).
+    pub fn free(&mut self) {
+        self.elems = Vec::new();
+        *self.def.get_mut() = VMTableDefinition { base: self.elems.as_mut_ptr(), length: 0 };
     }
 
     /// The definition compiled code reads (base and length in elements, updated by `grow`);
@@ -80,6 +96,8 @@ pub(crate) struct GlobalEntity {
     /// The value's bits at a fixed address (compiled code reads and writes it in place).
     def: Pinned<VMGlobalDefinition>,
     pub ty: GlobalType,
+    /// The instance that defined the global (set by [`Store::add_global`]).
+    pub owner: u32,
 }
 
 /// A pointer to a global's definition ([`GlobalEntity::definition`]).
@@ -92,7 +110,7 @@ unsafe impl Sync for GlobalDef {}
 
 impl GlobalEntity {
     pub fn new(bits: u128, ty: GlobalType) -> GlobalEntity {
-        GlobalEntity { def: Pinned::new(VMGlobalDefinition { bits }), ty }
+        GlobalEntity { def: Pinned::new(VMGlobalDefinition { bits }), ty, owner: u32::MAX }
     }
     /// The value's bits (v128 uses all 128; other types the low 64).
     #[inline(always)]
@@ -118,11 +136,25 @@ pub(crate) enum ExternAddr {
     Global(u32),
 }
 
+/// Where an instance is in its life (see `vm/lifecycle.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InstanceStatus {
+    /// Usable through the API.
+    Open,
+    /// Closed through the API, but still referred to by an open instance (an import, or a
+    /// funcref in a table or global), so its code, memories and tables are kept.
+    Closed,
+    /// Closed and unreferenced: its memories, tables, code and engine state are freed; its
+    /// store addresses stay as tombstones.
+    Freed,
+}
+
 /// A module instance ([§4.2.5](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)).
 /// Host modules are instances without `module`.
 pub(crate) struct InstanceEntity {
     /// The module it is an instance of (`None` for host modules).
     pub module: Option<Arc<crate::wasm::Module>>,
+    pub status: InstanceStatus,
     /// The engine's compiled code for `module`.
     pub code: Option<EngineCode>,
     /// Canonical type id of each of the module's types (for `call_indirect`).
@@ -143,6 +175,25 @@ pub(crate) struct InstanceEntity {
 }
 
 impl InstanceEntity {
+    /// An open instance with nothing in it yet.
+    pub fn new(code: Option<EngineCode>) -> InstanceEntity {
+        InstanceEntity {
+            module: None,
+            status: InstanceStatus::Open,
+            code,
+            type_ids: Vec::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            global_defs: Vec::new(),
+            exports: Vec::new(),
+            dropped_elems: Vec::new(),
+            dropped_datas: Vec::new(),
+            engine_state: None,
+        }
+    }
+
     pub fn export(&self, name: &str) -> Option<ExternAddr> {
         self.exports.iter().find(|(n, _)| n == name).map(|(_, a)| *a)
     }
@@ -164,7 +215,13 @@ pub(crate) struct Store {
     pub tables: Vec<TableEntity>,
     pub memories: Vec<MemoryEntity>,
     pub globals: Vec<GlobalEntity>,
+    /// Every instance ever made; add with [`Store::add_instance`]. Closed ones stay as
+    /// tombstones (see `vm/lifecycle.rs`).
     pub instances: Vec<InstanceEntity>,
+    /// The open instances and the closed ones not yet freed, so that collecting costs what is
+    /// alive rather than everything ever instantiated.
+    pub(crate) open: std::collections::BTreeSet<u32>,
+    pub(crate) kept: Vec<u32>,
     /// Interned function types; the index is the canonical type id.
     pub types: Vec<FuncType>,
     type_index: HashMap<FuncType, u32>,
@@ -212,6 +269,8 @@ impl Store {
             memories: Vec::new(),
             globals: Vec::new(),
             instances: Vec::new(),
+            open: Default::default(),
+            kept: Vec::new(),
             types: Vec::new(),
             type_index: HashMap::new(),
             names: HashMap::new(),
@@ -239,6 +298,46 @@ impl Store {
         id
     }
 
+    /// Adds an open instance; returns its address.
+    pub fn add_instance(&mut self, inst: InstanceEntity) -> u32 {
+        let idx = self.instances.len() as u32;
+        self.instances.push(inst);
+        self.open.insert(idx);
+        idx
+    }
+
+    /// Adds a function; returns its address.
+    pub fn add_func(&mut self, f: FuncEntity) -> u32 {
+        self.funcs.push(f);
+        self.funcs.len() as u32 - 1
+    }
+    /// Adds a table defined by instance `owner`; returns its address.
+    pub fn add_table(&mut self, mut t: TableEntity, owner: u32) -> u32 {
+        t.owner = owner;
+        self.tables.push(t);
+        self.tables.len() as u32 - 1
+    }
+    /// Adds a linear memory defined by instance `owner`; returns its address.
+    pub fn add_memory(&mut self, mut m: MemoryEntity, owner: u32) -> u32 {
+        m.owner = owner;
+        self.memories.push(m);
+        self.memories.len() as u32 - 1
+    }
+    /// Adds a global defined by instance `owner`; returns its address.
+    pub fn add_global(&mut self, mut g: GlobalEntity, owner: u32) -> u32 {
+        g.owner = owner;
+        self.globals.push(g);
+        self.globals.len() as u32 - 1
+    }
+
+    /// `Ok` if `instance` is open; [`Trap::InstanceClosed`] once it (or the runtime) was closed.
+    pub fn check_open(&self, instance: u32) -> Result<(), Trap> {
+        match self.instances.get(instance as usize) {
+            Some(i) if i.status == InstanceStatus::Open => Ok(()),
+            _ => Err(Trap::InstanceClosed),
+        }
+    }
+
     pub fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.funcs[func as usize].type_id() as usize]
     }
@@ -253,7 +352,9 @@ impl Store {
     }
 
     /// Calls a function with dynamic values, checking them against its type.
+    /// Errors: [`Trap::InstanceClosed`] if the function's instance was closed.
     pub fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        self.check_open(self.funcs[func as usize].owner())?;
         let ty = self.func_type(func).clone();
         if args.len() != ty.params().len() {
             return Err(Trap::InvalidArguments(format!(
@@ -350,6 +451,8 @@ impl Store {
                 if !f.belongs_to(self) {
                     return Err(Trap::InvalidArguments("funcref from another runtime".into()));
                 }
+                // A function of a closed instance must not become reachable again.
+                self.check_open(self.funcs[f.addr() as usize].owner())?;
                 f.addr() as u64 + 1
             }
             Val::ExternRef(Some(r)) => {
@@ -412,8 +515,9 @@ impl Store {
         args: &[u64],
         results: &mut [u64],
     ) -> Result<(), Trap> {
-        let FuncEntity::Host { type_id, func: f } = &self.funcs[func as usize] else {
-            unreachable!("invoke_host on a wasm function")
+        let FuncEntity::Host { type_id, func: f, .. } = &self.funcs[func as usize] else {
+            // Engines only send host functions here.
+            return Err(Trap::Host("internal error: invoke_host on a wasm function".into()));
         };
         let f = f.clone();
         let ty = self.types[*type_id as usize].clone();

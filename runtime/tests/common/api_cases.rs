@@ -871,6 +871,536 @@ fn handles_work_from_other_threads() {
     assert_eq!(sums, (0..4).map(|t| 100 * t + 4950).collect::<Vec<_>>());
 }
 
+// ---------------------------------------------------------------------------------------------
+// Instances and names
+
+/// A module with its own state: a memory, a mutable global and a counter function.
+const COUNTER: &str = r#"(module
+    (memory (export "memory") 1)
+    (global $n (export "n") (mut i32) (i32.const 0))
+    (func (export "bump") (result i32)
+        (global.set $n (i32.add (global.get $n) (i32.const 1)))
+        (i32.store (i32.const 0) (global.get $n))
+        (global.get $n)))"#;
+
+#[test]
+fn instances_of_one_module_have_their_own_state_and_names() {
+    let rt = new_runtime();
+    let m = rt.compile(COUNTER).unwrap();
+    let names = ["a", "b", "c"];
+    let instances: Vec<Instance> =
+        names.iter().map(|n| rt.instantiate(&m, ModuleConfig::new().with_name(*n)).unwrap()).collect();
+    for (k, i) in instances.iter().enumerate() {
+        let bump = i.typed_func::<(), i32>("bump").unwrap();
+        for _ in 0..=k {
+            bump.call(()).unwrap();
+        }
+    }
+    for (k, n) in names.iter().enumerate() {
+        let i = rt.instance(n).unwrap();
+        assert_eq!(i.global("n").unwrap().get(), Val::I32(k as i32 + 1), "{n}");
+        let mut word = [0u8; 4];
+        i.memory("memory").unwrap().read(0, &mut word).unwrap();
+        assert_eq!(i32::from_le_bytes(word), k as i32 + 1, "{n}");
+    }
+    // A later module imports from the one named "b".
+    let reader = instance(
+        &rt,
+        r#"(module (import "b" "n" (global $n (mut i32))) (func (export "n") (result i32) (global.get $n)))"#,
+    );
+    assert_eq!(reader.func("n").unwrap().call(&[]).unwrap(), vec![Val::I32(2)]);
+}
+
+/// A guest importing from "env", as compiled against an older host.
+const USES_ENV: &str = r#"(module
+    (import "env" "scale" (func $scale (param i32) (result i32)))
+    (func (export "run") (param i32) (result i32) (call $scale (local.get 0))))"#;
+
+#[test]
+fn with_import_module_resolves_a_module_under_another_name() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env_v2").func("scale", |x: i32| x * 100).instantiate(&rt).unwrap();
+    HostModuleBuilder::new("other").func("triple", |x: i32| x * 3).instantiate(&rt).unwrap();
+    let m = rt.compile(USES_ENV).unwrap();
+    // Without the renaming, "env" does not exist.
+    assert_eq!(
+        rt.instantiate(&m, ModuleConfig::new()).err(),
+        Some(InstantiationError::Link(LinkError::UnknownImport {
+            module: "env".into(),
+            name: "scale".into(),
+            expected: ExternType::Func(func_ty(&[ValType::I32], &[ValType::I32])),
+        }))
+    );
+    let i = rt.instantiate(&m, ModuleConfig::new().with_import_module("env", "env_v2")).unwrap();
+    assert_eq!(i.typed_func::<i32, i32>("run").unwrap().call(4).unwrap(), 400);
+    // A single import renamed, module and name; it wins over the module renaming.
+    let config = ModuleConfig::new().with_import_module("env", "env_v2").with_import("env", "scale", "other", "triple");
+    let i = rt.instantiate(&m, config).unwrap();
+    assert_eq!(i.typed_func::<i32, i32>("run").unwrap().call(4).unwrap(), 12);
+    // A renaming to a module without the field names what was looked up.
+    match rt.instantiate(&m, ModuleConfig::new().with_import_module("env", "other")).err() {
+        Some(InstantiationError::Link(LinkError::UnknownImport { module, name, .. })) => {
+            assert_eq!((module.as_str(), name.as_str()), ("other", "scale"));
+        }
+        e => panic!("unexpected {e:?}"),
+    }
+}
+
+/// Records the order its exported start functions ran in: `log = log * 10 + k`.
+const STARTS: &str = r#"(module
+    (global $log (export "log") (mut i32) (i32.const 0))
+    (func $note (param i32) (global.set $log (i32.add (i32.mul (global.get $log) (i32.const 10)) (local.get 0))))
+    (func $section (call $note (i32.const 1)))
+    (start $section)
+    (func (export "_initialize") (call $note (i32.const 2)))
+    (func (export "_start") (call $note (i32.const 3)))
+    (func (export "trap") unreachable)
+    (func (export "takes_arg") (param i32))
+    (global (export "not_a_func") i32 (i32.const 0)))"#;
+
+#[test]
+fn start_functions_are_configurable() {
+    let rt = new_runtime();
+    let m = rt.compile(STARTS).unwrap();
+    let log = |config: ModuleConfig| {
+        let i = rt.instantiate(&m, config).unwrap();
+        i.global("log").unwrap().get()
+    };
+    // The start section always runs; exported start functions only when asked for.
+    assert_eq!(log(ModuleConfig::new()), Val::I32(1));
+    assert_eq!(log(ModuleConfig::new().with_start_functions(&[])), Val::I32(1));
+    assert_eq!(log(ModuleConfig::new().with_start_functions(&["_initialize"])), Val::I32(12));
+    assert_eq!(log(ModuleConfig::new().with_start_functions(&["_start"])), Val::I32(13));
+    assert_eq!(log(ModuleConfig::new().with_start_functions(&["_start", "_initialize"])), Val::I32(132));
+    // Names the module does not export are skipped.
+    assert_eq!(log(ModuleConfig::new().with_start_functions(&["missing", "_initialize"])), Val::I32(12));
+
+    // A trap fails instantiation; the instance is not registered (its name stays free).
+    let config = ModuleConfig::new().with_name("s").with_start_functions(&["_initialize", "trap"]);
+    assert_eq!(rt.instantiate(&m, config).err(), Some(InstantiationError::Trap(Trap::Unreachable)));
+    assert!(rt.instance("s").is_none());
+    for bad in ["takes_arg", "not_a_func"] {
+        match rt.instantiate(&m, ModuleConfig::new().with_name("s").with_start_functions(&[bad])).err() {
+            Some(InstantiationError::InvalidStartFunction(msg)) => assert!(msg.contains(bad), "{msg}"),
+            e => panic!("{bad}: unexpected {e:?}"),
+        }
+    }
+    rt.instantiate(&m, ModuleConfig::new().with_name("s")).unwrap();
+}
+
+#[test]
+fn a_start_function_asking_to_exit_fails_instantiation_with_its_status() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env").func("exit", |code: i32| -> Result<(), Trap> { Err(Trap::Exit(code)) }).instantiate(&rt).unwrap();
+    let m = rt
+        .compile(r#"(module (import "env" "exit" (func $exit (param i32))) (memory 1)
+            (func (export "_start") (call $exit (i32.const 3)) unreachable))"#)
+        .unwrap();
+    let e = rt.instantiate(&m, ModuleConfig::new().with_start_functions(&["_start"])).unwrap_err();
+    assert_eq!(e, InstantiationError::Trap(Trap::Exit(3)));
+    // The failed instance was closed and its memory freed.
+    assert_eq!(rt.stats().memory_bytes, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closing
+
+#[test]
+fn closing_an_instance_frees_its_memory_and_code() {
+    let rt = new_runtime();
+    let m = rt.compile(r#"(module (memory (export "memory") 2) (table 10 funcref) (func (export "f")))"#).unwrap();
+    let i = rt.instantiate(&m, ModuleConfig::new().with_name("x")).unwrap();
+    let stats = rt.stats();
+    assert_eq!((stats.open_instances, stats.memory_bytes, stats.table_elements), (1, 2 * 65536, 10));
+    assert_eq!(stats.compiled_modules, 1);
+    i.close();
+    let stats = rt.stats();
+    assert_eq!(
+        stats,
+        RuntimeStats {
+            open_instances: 0,
+            closed_instances: 0,
+            freed_instances: 1,
+            memory_bytes: 0,
+            table_elements: 0,
+            compiled_modules: 1, // `m` still holds it
+        }
+    );
+    drop(m);
+    assert_eq!(rt.stats().compiled_modules, 0);
+
+    // The code lives while an instance does, even without the CompiledModule.
+    let m = rt.compile(r#"(module (func (export "f") (result i32) (i32.const 5)))"#).unwrap();
+    let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+    drop(m);
+    assert_eq!(rt.stats().compiled_modules, 1);
+    assert_eq!(i.func("f").unwrap().call(&[]).unwrap(), vec![Val::I32(5)]);
+    i.close();
+    assert_eq!(rt.stats().compiled_modules, 0);
+}
+
+#[test]
+fn a_closed_instance_gives_typed_errors() {
+    let rt = new_runtime();
+    let m = rt.compile(COUNTER).unwrap();
+    let i = rt.instantiate(&m, ModuleConfig::new().with_name("counter")).unwrap();
+    let t = instance(&rt, r#"(module (table (export "t") 1 funcref) (global (export "g") (mut funcref) (ref.null func)))"#);
+    let bump = i.func("bump").unwrap();
+    let typed = bump.typed::<(), i32>().unwrap();
+    let memory = i.memory("memory").unwrap();
+    let n = i.global("n").unwrap();
+    typed.call(()).unwrap();
+    assert!(!i.is_closed());
+
+    i.close();
+    i.close(); // idempotent
+    assert!(i.is_closed());
+    assert_eq!(bump.call(&[]), Err(Trap::InstanceClosed));
+    assert_eq!(typed.call(()), Err(Trap::InstanceClosed));
+    assert_eq!(memory.read(0, &mut [0; 4]), Err(Trap::InstanceClosed));
+    assert_eq!(memory.write(0, &[1]), Err(Trap::InstanceClosed));
+    assert_eq!((memory.size(), memory.data_size(), memory.grow(1)), (0, 0, None));
+    assert_eq!(n.set(Val::I32(5)), Err(Trap::InstanceClosed));
+    assert_eq!(n.get(), Val::I32(1), "a global keeps its last value");
+    assert_eq!(i.get_export("bump").err(), Some(ExportError::Closed));
+    assert!(i.export("bump").is_none());
+    assert!(i.exports().is_empty());
+    assert_eq!(i.typed_func::<(), i32>("bump").err(), Some(ExportError::Closed));
+    assert_eq!(rt.register("again", &i), Err(InstantiationError::Trap(Trap::InstanceClosed)));
+    // Its functions cannot be handed back to wasm.
+    let table = t.table("t").unwrap();
+    assert_eq!(table.set(0, Val::FuncRef(Some(bump.clone()))), Err(Trap::InstanceClosed));
+    assert_eq!(t.global("g").unwrap().set(Val::FuncRef(Some(bump.clone()))), Err(Trap::InstanceClosed));
+    // Its name is free again.
+    assert!(rt.instance("counter").is_none());
+    let again = rt.instantiate(&m, ModuleConfig::new().with_name("counter")).unwrap();
+    assert_eq!(again.typed_func::<(), i32>("bump").unwrap().call(()).unwrap(), 1);
+    // Closing a host module works the same way.
+    let host = HostModuleBuilder::new("h").func("one", || 1i32).instantiate(&rt).unwrap();
+    let one = host.func("one").unwrap();
+    host.close();
+    assert_eq!(one.call(&[]), Err(Trap::InstanceClosed));
+    assert!(rt.instance("h").is_none());
+}
+
+#[test]
+fn a_closed_instance_is_kept_while_an_open_one_imports_from_it() {
+    let rt = new_runtime();
+    let provider = rt.compile(PROVIDER).unwrap();
+    let p = rt.instantiate(&provider, ModuleConfig::new().with_name("provider")).unwrap();
+    let c = instance(&rt, CONSUMER);
+    let run = c.typed_func::<i32, i32>("run").unwrap();
+    assert_eq!(run.call(5).unwrap(), 10 + 100 + 42);
+    p.close();
+    let stats = rt.stats();
+    assert_eq!((stats.open_instances, stats.closed_instances, stats.memory_bytes), (1, 1, 65536));
+    // The consumer still runs against the provider's function, global and memory ...
+    assert_eq!(run.call(5).unwrap(), 10 + 100 + 42);
+    // ... but the provider's own handles are closed.
+    assert_eq!(p.func("double"), None);
+    c.close();
+    let stats = rt.stats();
+    assert_eq!((stats.open_instances, stats.closed_instances, stats.freed_instances), (0, 0, 2));
+    assert_eq!(stats.memory_bytes, 0);
+}
+
+#[test]
+fn a_funcref_in_an_open_table_keeps_its_instance() {
+    let rt = new_runtime();
+    let a = instance(&rt, r#"(module (memory 1) (func (export "f") (result i32) (i32.store (i32.const 0) (i32.const 7)) (i32.load (i32.const 0))))"#);
+    let b = instance(
+        &rt,
+        r#"(module (type $t (func (result i32))) (table (export "t") 1 funcref)
+            (func (export "call") (result i32) (call_indirect (type $t) (i32.const 0))))"#,
+    );
+    b.table("t").unwrap().set(0, Val::FuncRef(a.func("f"))).unwrap();
+    let call = b.typed_func::<(), i32>("call").unwrap();
+    a.close();
+    assert_eq!(rt.stats().closed_instances, 1);
+    assert_eq!(call.call(()).unwrap(), 7, "wasm still reaches the closed instance's function");
+    // Once the reference is gone, the next collection (any close) frees it.
+    b.table("t").unwrap().set(0, Val::FuncRef(None)).unwrap();
+    instance(&rt, "(module)").close();
+    let stats = rt.stats();
+    assert_eq!((stats.closed_instances, stats.memory_bytes), (0, 0));
+    assert_eq!(call.call(()), Err(Trap::UninitializedElement));
+}
+
+#[test]
+fn closing_the_runtime_frees_everything_and_refuses_new_work() {
+    let rt = new_runtime();
+    let host = HostModuleBuilder::new("env").func("f", || {}).memory("mem", MemoryType { min: 1, max: None }).instantiate(&rt).unwrap();
+    let m = rt.compile(COUNTER).unwrap();
+    let i = rt.instantiate(&m, ModuleConfig::new().with_name("c")).unwrap();
+    assert!(rt.stats().memory_bytes >= 2 * 65536);
+    rt.close();
+    rt.close();
+    assert!(rt.is_closed());
+    let stats = rt.stats();
+    assert_eq!((stats.open_instances, stats.closed_instances, stats.freed_instances), (0, 0, 2));
+    assert_eq!((stats.memory_bytes, stats.compiled_modules), (0, 1));
+    drop(m);
+    assert_eq!(rt.stats().compiled_modules, 0);
+    assert!(i.is_closed() && host.is_closed());
+    assert_eq!(i.func("bump"), None);
+    assert_eq!(host.memory("mem").map(|m| m.size()), None);
+    assert!(rt.instance("c").is_none());
+    assert!(rt.compile(COUNTER).is_err());
+    assert_eq!(HostModuleBuilder::new("x").instantiate(&rt).err(), Some(InstantiationError::RuntimeClosed));
+}
+
+#[test]
+fn a_failed_instantiation_is_freed() {
+    let rt = new_runtime();
+    let m = rt.compile("(module (memory 4) (func $s unreachable) (start $s))").unwrap();
+    assert!(rt.instantiate(&m, ModuleConfig::new()).is_err());
+    let stats = rt.stats();
+    assert_eq!((stats.open_instances, stats.freed_instances, stats.memory_bytes), (0, 1, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host functions of every value type
+
+#[test]
+fn host_closures_take_and_return_every_value_type() {
+    let rt = new_runtime();
+    let host = HostModuleBuilder::new("env")
+        .func(
+            "id",
+            |a: i32, b: i64, c: f32, d: f64, v: u128, f: Option<Func>, e: Option<ExternRef>| (a, b, c, d, v, f, e),
+        )
+        // With the Caller first: the calling instance's exports are reachable.
+        .func("swap", |caller: &mut Caller<'_>, v: u128, r: Option<ExternRef>| -> Result<(Option<ExternRef>, u128), Trap> {
+            assert!(matches!(caller.export("memory"), Some(Extern::Memory(_))));
+            Ok((r, v.rotate_left(64)))
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module
+            (type $all (func (param i32 i64 f32 f64 v128 funcref externref)
+                             (result i32 i64 f32 f64 v128 funcref externref)))
+            (import "env" "id" (func $id (type $all)))
+            (import "env" "swap" (func $swap (param v128 externref) (result externref v128)))
+            (memory (export "memory") 1)
+            (func $me (export "me") (result i32) (i32.const 99))
+            (elem declare func $me)
+            (func (export "through") (type $all)
+                (call $id (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)
+                          (local.get 5) (local.get 6)))
+            (func (export "me_through") (result funcref) (local $v v128) (local $f funcref)
+                (call $id (i32.const 0) (i64.const 0) (f32.const 0) (f64.const 0) (local.get $v)
+                    (ref.func $me) (ref.null extern))
+                drop (local.set $f) drop drop drop drop drop
+                (local.get $f))
+            (func (export "swap") (param v128 externref) (result externref v128)
+                (call $swap (local.get 0) (local.get 1))))"#,
+    );
+    let data = ExternRef::new(String::from("host data"));
+    let me = i.func("me").unwrap();
+    let v = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
+    let through = i
+        .typed_func::<(i32, i64, f32, f64, u128, Option<Func>, Option<ExternRef>), (i32, i64, f32, f64, u128, Option<Func>, Option<ExternRef>)>("through")
+        .unwrap();
+    let (a, b, c, d, v2, f, e) = through.call((-7, i64::MIN, 1.5, -0.25, v, Some(me.clone()), Some(data.clone()))).unwrap();
+    assert_eq!((a, b, c, d, v2), (-7, i64::MIN, 1.5, -0.25, v));
+    assert_eq!(f.as_ref(), Some(&me));
+    assert_eq!(f.unwrap().call(&[]).unwrap(), vec![Val::I32(99)]);
+    assert_eq!(e.as_ref().and_then(|e| e.downcast_ref::<String>()).map(String::as_str), Some("host data"));
+    let (_, _, _, _, _, f, e) = through.call((0, 0, 0.0, 0.0, 0, None, None)).unwrap();
+    assert!(f.is_none() && e.is_none());
+    // Dynamic calls carry the same values.
+    let r = i
+        .func("through")
+        .unwrap()
+        .call(&[Val::I32(1), Val::I64(2), Val::f32(3.0), Val::f64(4.0), Val::V128(v), Val::FuncRef(None), Val::ExternRef(Some(data.clone()))])
+        .unwrap();
+    assert_eq!(r[4], Val::V128(v));
+    assert_eq!(r[6], Val::ExternRef(Some(data.clone())));
+    // A funcref made inside wasm comes back as a callable Func.
+    let made = i.typed_func::<(), Option<Func>>("me_through").unwrap().call(()).unwrap().unwrap();
+    assert_eq!(made.call(&[]).unwrap(), vec![Val::I32(99)]);
+    let swap = i.typed_func::<(u128, Option<ExternRef>), (Option<ExternRef>, u128)>("swap").unwrap();
+    let (r, w) = swap.call((v, Some(data.clone()))).unwrap();
+    assert_eq!((r, w), (Some(data), v.rotate_left(64)));
+    // Called directly from the host, without wasm in between.
+    let id = host.func("id").unwrap();
+    assert_eq!(id.ty().params(), &[ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::FuncRef, ValType::ExternRef]);
+}
+
+#[test]
+fn a_funcref_of_another_runtime_is_invalid_arguments_in_a_typed_call() {
+    let rt = new_runtime();
+    let i = instance(&rt, r#"(module (func (export "id") (param funcref) (result funcref) (local.get 0)))"#);
+    let id = i.typed_func::<Option<Func>, Option<Func>>("id").unwrap();
+    let other = new_runtime();
+    let foreign = instance(&other, ADD).func("add");
+    assert!(matches!(id.call(foreign), Err(Trap::InvalidArguments(_))));
+    assert_eq!(id.call(None).unwrap(), None);
+}
+
+#[test]
+fn a_host_function_requests_exit() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env")
+        .func("exit", |code: i32| -> Result<(), Trap> { Err(Trap::Exit(code)) })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "env" "exit" (func $exit (param i32)))
+            (global $after (export "after") (mut i32) (i32.const 0))
+            (func (export "run") (call $exit (i32.const 42)) (global.set $after (i32.const 1))))"#,
+    );
+    let e = i.func("run").unwrap().call(&[]).unwrap_err();
+    assert_eq!(e.exit_code(), Some(42));
+    assert_eq!(e.to_string(), "exit status 42");
+    assert_eq!(i.global("after").unwrap().get(), Val::I32(0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: lookups
+
+#[test]
+fn export_lookups_give_typed_errors() {
+    let rt = new_runtime();
+    let i = instance(&rt, r#"(module (memory (export "mem") 1) (func (export "f") (param i32)))"#);
+    assert_eq!(i.get_export("nope").err(), Some(ExportError::NotFound("nope".into())));
+    assert_eq!(
+        i.typed_func::<(), ()>("mem").err(),
+        Some(ExportError::WrongKind { name: "mem".into(), expected: "func", actual: "memory" })
+    );
+    let e = i.typed_func::<i64, ()>("f").unwrap_err();
+    assert_eq!(
+        e,
+        ExportError::TypeMismatch {
+            name: "f".into(),
+            expected: func_ty(&[ValType::I64], &[]),
+            actual: func_ty(&[ValType::I32], &[])
+        }
+    );
+    assert!(e.to_string().contains("(param i32)"), "{e}");
+    assert_eq!(i.typed_func::<i32, ()>("f").unwrap().call(1), Ok(()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads
+
+#[test]
+fn api_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Runtime>();
+    check::<CompiledModule>();
+    check::<Instance>();
+    check::<Func>();
+    check::<TypedFunc<(i32, u128), Option<ExternRef>>>();
+    check::<Memory>();
+    check::<Global>();
+    check::<Table>();
+    check::<Val>();
+    check::<ExternRef>();
+}
+
+#[test]
+fn eight_threads_instantiate_and_call_a_thousand_times_each() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env").func("offset", |x: i32| x + 1000).instantiate(&rt).unwrap();
+    let m = rt
+        .compile(
+            r#"(module (import "env" "offset" (func $off (param i32) (result i32)))
+                (memory (export "memory") 1)
+                (func (export "run") (param i32) (result i32)
+                    (i32.store (i32.const 8) (call $off (local.get 0)))
+                    (i32.load (i32.const 8))))"#,
+        )
+        .unwrap();
+    std::thread::scope(|s| {
+        for t in 0..8 {
+            let (rt, m) = (&rt, &m);
+            s.spawn(move || {
+                for k in 0..1000 {
+                    let name = format!("t{t}-{k}");
+                    let i = rt.instantiate(m, ModuleConfig::new().with_name(&name)).unwrap();
+                    let run = i.typed_func::<i32, i32>("run").unwrap();
+                    assert_eq!(run.call(t * 10_000 + k).unwrap(), t * 10_000 + k + 1000);
+                    assert!(rt.instance(&name).is_some());
+                    i.close();
+                }
+            });
+        }
+    });
+    let stats = rt.stats();
+    assert_eq!((stats.open_instances, stats.freed_instances, stats.memory_bytes), (1, 8000, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: every misuse of the API, in one place
+
+#[test]
+fn every_api_misuse_is_a_typed_error() {
+    let rt = new_runtime();
+    let other = new_runtime();
+    // A host function that misuses its Caller: wrong arguments, memory out of range.
+    HostModuleBuilder::new("env")
+        .func("misuse", |caller: &mut Caller<'_>| -> Result<i32, Trap> {
+            let Some(Extern::Func(add)) = caller.export("add") else { return Err(Trap::Host("no add".into())) };
+            let wrong = caller.call(&add, &[Val::I64(1)]);
+            assert!(matches!(wrong, Err(Trap::InvalidArguments(_))), "{wrong:?}");
+            assert_eq!(caller.read(u64::MAX, &mut [0]), Err(Trap::MemoryOutOfBounds));
+            assert_eq!(caller.write(65536, &[0]), Err(Trap::MemoryOutOfBounds));
+            Ok(1)
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let m = rt
+        .compile(
+            r#"(module (import "env" "misuse" (func $misuse (result i32)))
+                (memory (export "memory") 1)
+                (global (export "const") i32 (i32.const 1))
+                (table (export "table") 1 funcref)
+                (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+                (func (export "misuse") (result i32) (call $misuse)))"#,
+        )
+        .unwrap();
+    let i = rt.instantiate(&m, ModuleConfig::new().with_name("i")).unwrap();
+    let add = i.func("add").unwrap();
+
+    // Calls: wrong count, wrong types, a reference of another runtime, a wrong typed view.
+    assert!(matches!(add.call(&[Val::I32(1)]), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(add.call(&[Val::I32(1), Val::f64(2.0)]), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(add.typed::<(i32, i32), i64>(), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(i.typed_func::<i32, i32>("add"), Err(ExportError::TypeMismatch { .. })));
+    let foreign = instance(&other, ADD).func("add");
+    assert!(matches!(i.table("table").unwrap().set(0, Val::FuncRef(foreign)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(i.func("misuse").unwrap().call(&[]).unwrap(), vec![Val::I32(1)]);
+
+    // Memory, globals and tables out of range or of the wrong type.
+    let memory = i.memory("memory").unwrap();
+    assert_eq!(memory.read(65536, &mut [0]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(memory.write(u64::MAX, &[0]), Err(Trap::MemoryOutOfBounds));
+    assert!(matches!(i.global("const").unwrap().set(Val::I32(2)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(i.table("table").unwrap().set(1, Val::FuncRef(None)), Err(Trap::TableOutOfBounds));
+    assert!(matches!(i.table("table").unwrap().set(0, Val::I32(0)), Err(Trap::InvalidArguments(_))));
+
+    // Exports that do not exist or are of another kind.
+    assert_eq!(i.get_export("sub").err(), Some(ExportError::NotFound("sub".into())));
+    assert_eq!(i.typed_func::<(), ()>("sub").err(), Some(ExportError::NotFound("sub".into())));
+    assert!(matches!(i.typed_func::<(), ()>("memory"), Err(ExportError::WrongKind { .. })));
+
+    // Names already taken; modules and instances of another runtime.
+    assert_eq!(rt.instantiate(&m, ModuleConfig::new().with_name("i")).err(), Some(InstantiationError::DuplicateName("i".into())));
+    assert_eq!(HostModuleBuilder::new("env").instantiate(&rt).err(), Some(InstantiationError::DuplicateName("env".into())));
+    assert_eq!(other.instantiate(&m, ModuleConfig::new()).err(), Some(InstantiationError::ForeignModule));
+    assert_eq!(other.register("i", &i).err(), Some(InstantiationError::ForeignModule));
+
+    // An instance used after close.
+    i.close();
+    assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]), Err(Trap::InstanceClosed));
+    assert_eq!(memory.read(0, &mut [0]), Err(Trap::InstanceClosed));
+    assert_eq!(i.get_export("add").err(), Some(ExportError::Closed));
+}
+
 #[test]
 fn a_trap_leaves_a_backtrace_with_names_across_instances() {
     let rt = new_runtime();
