@@ -533,15 +533,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Calls listener libcall `lc` with this function's index and `vals` spilled as cells;
     /// a panic in the listener becomes a pending trap, checked here.
     fn listen(&mut self, lc: Libcall, vals: &[Value]) {
-        let cells: i32 = vals.iter().map(|v| cells_of(self.b.func.dfg.value_type(*v))).sum();
-        let size = (cells.max(1) * 8) as u32;
-        let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4));
-        let ptr = self.b.ins().stack_addr(I64, slot, 0);
-        let mut off = 0;
-        for v in vals {
-            store_cell(&mut self.b, *v, ptr, off);
-            off += 8 * cells_of(self.b.func.dfg.value_type(*v));
-        }
+        let ptr = self.spill(vals, 0);
         let f = self.b.ins().iconst(I32, self.func_index as i64);
         self.libcall(lc, &[f, ptr]);
         self.check_trap();
@@ -604,18 +596,25 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.inst_results(inst).to_vec()
     }
 
-    /// Calls host function `addr` (an i32 store address) through the `host_call` libcall.
-    fn host_call(&mut self, addr: Value, args: &[Value], results: &[Type]) -> Vec<Value> {
-        let nargs: i32 = args.iter().map(|v| cells_of(self.b.func.dfg.value_type(*v))).sum();
-        let nres: i32 = results.iter().map(|t| cells_of(*t)).sum();
-        let size = (nargs.max(nres).max(1) * 8) as u32;
+    /// Stores `vals` as cells in a fresh stack slot with room for at least `min_cells` cells;
+    /// returns its address.
+    fn spill(&mut self, vals: &[Value], min_cells: i32) -> Value {
+        let cells: i32 = vals.iter().map(|v| cells_of(self.b.func.dfg.value_type(*v))).sum();
+        let size = (cells.max(min_cells).max(1) * 8) as u32;
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4));
         let ptr = self.b.ins().stack_addr(I64, slot, 0);
         let mut off = 0;
-        for v in args {
+        for v in vals {
             store_cell(&mut self.b, *v, ptr, off);
             off += 8 * cells_of(self.b.func.dfg.value_type(*v));
         }
+        ptr
+    }
+
+    /// Calls host function `addr` (an i32 store address) through the `host_call` libcall.
+    fn host_call(&mut self, addr: Value, args: &[Value], results: &[Type]) -> Vec<Value> {
+        let nres: i32 = results.iter().map(|t| cells_of(*t)).sum();
+        let ptr = self.spill(args, nres);
         self.libcall(Libcall::HostCall, &[addr, ptr]);
         let mut off = 0;
         let mut out = Vec::new();
