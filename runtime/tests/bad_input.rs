@@ -485,15 +485,25 @@ fn compiled_recursion_stays_within_the_native_stack_budget() {
 
 #[test]
 fn call_depth_limit_is_configurable() {
-    on_small_stack(|| {
-        let rt = Runtime::with_config(RuntimeConfig::interpreter().with_max_call_depth(100));
+    for config in [RuntimeConfig::interpreter(), RuntimeConfig::compiler()] {
+        let rt = Runtime::with_config(config.with_max_call_depth(100));
         let m = rt.compile(RECURSION).unwrap();
+        on_small_stack(move || call_depth_100(rt, m));
+    }
+}
+
+
+/// Recursion under a call depth of 100, on a small native stack.
+fn call_depth_100(rt: Runtime, m: CompiledModule) {
+    {
         let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
         let down = i.func("down").unwrap().typed::<i32, i32>().unwrap();
         assert_eq!(down.call(50).unwrap(), 50);
         assert_eq!(down.call(200).unwrap_err(), Trap::CallStackExhausted);
         assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), Trap::CallStackExhausted);
-    });
+        // The depth is back to 0 after a trap: the full depth is available again.
+        assert_eq!(down.call(99).unwrap(), 99);
+    }
 }
 
 #[test]

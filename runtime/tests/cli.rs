@@ -79,11 +79,22 @@ fn missing_import_names_module_and_field() {
 }
 
 #[test]
-fn trap_message_and_status() {
-    let p = temp_wat("trap.wat", r#"(module (func (export "_start") (drop (i32.div_u (i32.const 1) (i32.const 0)))))"#);
-    let (code, _, err) = run(&["run", p.to_str().unwrap()]);
-    assert_eq!(code, 134);
-    assert_eq!(err.trim(), "zerowasm: error: wasm trap: integer divide by zero");
+fn trap_message_backtrace_and_status() {
+    let p = temp_wat(
+        "trap.wat",
+        r#"(module $prog
+             (func $div (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+             (func (export "_start") (drop (call $div (i32.const 0)))))"#,
+    );
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, _, err) = run(&["run", engine, p.to_str().unwrap()]);
+        assert_eq!(code, 134, "{engine}");
+        assert_eq!(
+            err.trim(),
+            "zerowasm: error: wasm trap: integer divide by zero\nwasm backtrace:\n  0: prog!div\n  1: prog!<wasm function 1>",
+            "{engine}"
+        );
+    }
 }
 
 #[test]
@@ -93,10 +104,11 @@ fn timeout_and_fuel_stop_an_endless_loop_on_both_engines() {
     for engine in ["--interpreter", "--compiler"] {
         let (code, _, err) = run(&["run", engine, "--timeout", "50ms", m]);
         assert_eq!(code, 124, "{engine}: {err}");
-        assert_eq!(err.trim(), "zerowasm: error: wasm trap: interrupted: --timeout 50ms elapsed");
+        assert_eq!(err.lines().next(), Some("zerowasm: error: wasm trap: interrupted: --timeout 50ms elapsed"));
         let (code, _, err) = run(&["run", engine, "--fuel", "1000", m]);
         assert_eq!(code, 134, "{engine}: {err}");
-        assert_eq!(err.trim(), "zerowasm: error: wasm trap: fuel exhausted");
+        assert_eq!(err.lines().next(), Some("zerowasm: error: wasm trap: fuel exhausted"), "{err}");
+        assert!(err.ends_with("wasm backtrace:\n  0: <unknown>!<wasm function 0>\n"), "{err}");
     }
     // A program that ends in time is not affected.
     let ok = temp_wat("ok.wat", r#"(module (func (export "_start")))"#);
@@ -156,4 +168,44 @@ fn both_engines_run_a_program_and_report_its_exit_code() {
         let (code, _, err) = run(&["run", engine, p.to_str().unwrap()]);
         assert_eq!(code, 42, "{engine}: {err}");
     }
+}
+
+#[test]
+fn trace_prints_every_call_on_both_engines() {
+    let p = temp_wat(
+        "trace.wat",
+        r#"(module $t
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (func $sq (param i64) (result i64) (i64.mul (local.get 0) (local.get 0)))
+             (func $main (export "_start") (drop (call $sq (i64.const 9))) (call $exit (i32.const 3))))"#,
+    );
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, out, err) = run(&["run", engine, "--trace", p.to_str().unwrap()]);
+        assert_eq!(code, 3, "{engine}: {err}");
+        assert_eq!(out, "");
+        assert_eq!(
+            err,
+            "--> t!main()\n  --> t!sq(9)\n  <-- t!sq = (81)\n  --> wasi_snapshot_preview1!proc_exit(3) (host)\n",
+            "{engine}"
+        );
+    }
+}
+
+#[test]
+fn cache_dir_is_filled_once_and_reused() {
+    let dir = std::env::temp_dir().join(format!("zerowasm-cli-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let p = temp_wat("cached.wat", r#"(module (func (export "_start")))"#);
+    let (d, m) = (dir.to_str().unwrap(), p.to_str().unwrap());
+    assert_eq!(run(&["compile", "--compiler", "--cache-dir", d, m]).0, 0);
+    let entries = || std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
+    let expected = usize::from(zerowasm::EngineKind::Compiler.is_available());
+    assert_eq!(entries(), expected);
+    assert_eq!(run(&["run", "--compiler", "--cache-dir", d, m]).0, 0);
+    assert_eq!(entries(), expected);
+    let _ = std::fs::remove_dir_all(&dir);
+    // A cache directory that cannot be made is one clear error.
+    let (code, _, err) = run(&["run", "--cache-dir", "/proc/zerowasm-no/x", m]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("zerowasm: error: cannot use cache directory /proc/zerowasm-no/x"), "{err}");
 }

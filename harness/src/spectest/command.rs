@@ -151,7 +151,7 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     let mut runs: Vec<RunReport> = Vec::new();
     let mut update_notes: Vec<String> = Vec::new();
     let mut ran_something = false;
-    let filtered = !opts.files.is_empty() || opts.instrumented;
+    let filtered = !opts.files.is_empty();
     super::runner::INSTRUMENTED.store(opts.instrumented, std::sync::atomic::Ordering::Relaxed);
 
     for &suite in &opts.suites {
@@ -285,6 +285,8 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     }
     if filtered {
         println!("reports not written: --file selects only part of the suites");
+    } else if opts.instrumented {
+        println!("reports not written: --instrumented runs are not the reported configuration");
     } else if !runs.is_empty() {
         let dir = report::report_dir(opts.report.as_deref());
         let (j, m) = report::write(&dir, runs)?;

@@ -13,7 +13,7 @@ pub enum EngineKind {
     ///
     /// Recursion is limited by the native stack it may use
     /// ([`RuntimeConfig::with_max_wasm_stack`]), not by a call depth
-    /// ([`RuntimeConfig::with_max_call_depth`] applies to the Interpreter).
+    /// (and by a call depth only if [`RuntimeConfig::with_max_call_depth`] is set explicitly).
     Compiler,
 }
 
@@ -61,9 +61,13 @@ pub struct RuntimeConfig {
     pub(crate) features: CoreFeatures,
     pub(crate) memory_limit_pages: u32,
     pub(crate) max_call_depth: u32,
+    /// Whether `max_call_depth` was set explicitly (the Compiler then counts depth too).
+    pub(crate) call_depth_set: bool,
     pub(crate) max_wasm_stack: usize,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
+    pub(crate) listener: Option<crate::api::ListenerSlot>,
+    pub(crate) cache: Option<crate::CompilationCache>,
 }
 
 impl Default for RuntimeConfig {
@@ -73,9 +77,12 @@ impl Default for RuntimeConfig {
             features: CoreFeatures::V2_0,
             memory_limit_pages: 65536,
             max_call_depth: 20_000,
+            call_depth_set: false,
             max_wasm_stack: 1 << 20,
             consume_fuel: false,
             interruptible: false,
+            listener: None,
+            cache: None,
         }
     }
 }
@@ -117,11 +124,13 @@ impl RuntimeConfig {
         self.memory_limit_pages = pages.min(65536);
         self
     }
-    /// Caps the number of nested wasm calls on the Interpreter; a call beyond it traps with
-    /// [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted). At least 1. (The Compiler
-    /// limits the native stack instead: [`RuntimeConfig::with_max_wasm_stack`].)
+    /// Caps the number of nested wasm calls; a call beyond it traps with [`Trap::CallStackExhausted`](crate::Trap::CallStackExhausted).
+    /// At least 1; default 20 000 on the Interpreter. The Compiler limits recursion by native
+    /// stack ([`RuntimeConfig::with_max_wasm_stack`]) and counts depth only when this is set
+    /// explicitly (a load and two stores per call), so that both limits then apply.
     pub fn with_max_call_depth(mut self, depth: u32) -> Self {
         self.max_call_depth = depth.max(1);
+        self.call_depth_set = true;
         self
     }
     /// Caps the native stack, in bytes, that compiled code may use below the point where the
@@ -154,6 +163,20 @@ impl RuntimeConfig {
     /// handle without it.
     pub fn interruptible(mut self, enable: bool) -> Self {
         self.interruptible = enable;
+        self
+    }
+    /// Installs `listener`, called around every wasm and host function call of the runtime on
+    /// either engine ([`FunctionListener`](crate::FunctionListener)). Without one (the
+    /// default), the hooks are not compiled in and cost nothing.
+    pub fn with_function_listener(mut self, listener: std::sync::Arc<dyn crate::FunctionListener>) -> Self {
+        self.listener = Some(crate::api::ListenerSlot(listener));
+        self
+    }
+    /// Compiles modules through `cache`: a module compiled before (by any runtime sharing the
+    /// cache with the same engine and configuration, or, with a cache directory, by an earlier
+    /// process) is not compiled again. See [`CompilationCache`](crate::CompilationCache).
+    pub fn with_compilation_cache(mut self, cache: crate::CompilationCache) -> Self {
+        self.cache = Some(cache);
         self
     }
     /// Whether running code consumes fuel ([`RuntimeConfig::consume_fuel`]).

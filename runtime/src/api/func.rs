@@ -107,8 +107,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         params.into_cells(&mut CellWriter { store: &mut store, cells: &mut args })?;
         let mut results = [0u64; 16];
         let n = crate::vm::cell_count(&Results::types());
-        let engine = store.engine.clone();
-        engine.call(&mut store, self.func.addr, &args, &mut results[..n])?;
+        store.invoke(self.func.addr, &args, &mut results[..n])?;
         Ok(Results::from_cells(&mut CellReader { store: &store, cells: &results[..n] }))
     }
     /// The untyped function.

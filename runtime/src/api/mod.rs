@@ -5,23 +5,30 @@
 //! ([`CompileError`], [`LinkError`], [`InstantiationError`], [`ExportError`], [`LimitError`],
 //! [`Trap`]).
 
+pub(crate) mod backtrace;
+pub(crate) mod cache;
 mod config;
 mod error;
 mod func;
 mod host;
 mod instance;
 mod limits;
+mod listener;
 mod module;
 mod runtime;
 mod types;
 mod val;
 
+pub use backtrace::{FrameInfo, WasmBacktrace};
+pub use cache::{CacheStats, CompilationCache};
 pub use config::{CoreFeatures, EngineKind, RuntimeConfig};
 pub use error::{CompileError, InstantiationError, LinkError, Trap};
 pub use func::{Func, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use host::{Caller, HostFuncResult, HostModuleBuilder, IntoHostFunc};
 pub use instance::{ExportError, Extern, Global, Instance, Memory, Table};
 pub use limits::{InterruptHandle, LimitError};
+pub use listener::FunctionListener;
+pub(crate) use listener::ListenerSlot;
 pub use module::{CompiledModule, ModuleConfig};
 pub use runtime::{Runtime, RuntimeStats};
 #[doc(hidden)]

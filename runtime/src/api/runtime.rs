@@ -94,7 +94,12 @@ impl Runtime {
 
     /// A runtime with the given configuration.
     pub fn with_config(mut config: RuntimeConfig) -> Runtime {
-        let instr = vm::Instrumentation { fuel: config.consume_fuel, interruptible: config.interruptible };
+        let instr = vm::Instrumentation {
+            fuel: config.consume_fuel,
+            interruptible: config.interruptible,
+            listen: config.listener.is_some(),
+            max_call_depth: config.call_depth_set.then_some(config.max_call_depth),
+        };
         let engine: Arc<dyn Engine> = match config.engine {
             EngineKind::Interpreter => Arc::new(crate::interp::Interpreter::new(instr)),
             EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack, instr) {
@@ -109,10 +114,11 @@ impl Runtime {
             memory_pages: config.memory_limit_pages,
             max_call_depth: config.max_call_depth,
         };
+        let listener = config.listener.clone().map(|l| l.0);
         let inner = Arc::new_cyclic(|weak| RuntimeInner {
             config,
             engine: engine.clone(),
-            store: Mutex::new(Store::new(engine, limits, weak.clone())),
+            store: Mutex::new(Store::new(engine, limits, weak.clone(), listener)),
             closed: AtomicBool::new(false),
             compiled: Mutex::new(Vec::new()),
         });
@@ -143,8 +149,7 @@ impl Runtime {
                 .into_owned()
                 .into()
         };
-        let module = Arc::new(crate::wasm::parse(binary, self.inner.config.features.wasm_features())?);
-        let code = self.inner.engine.compile(&module)?;
+        let (module, code) = super::cache::compile(&self.inner, binary)?;
         let mut compiled = self.inner.compiled.lock().unwrap_or_else(|e| e.into_inner());
         compiled.retain(|w| w.strong_count() > 0);
         compiled.push(Arc::downgrade(&code));
@@ -285,6 +290,8 @@ pub struct RuntimeStats {
     /// Table elements allocated, over all tables of open and kept instances.
     pub table_elements: usize,
     /// Modules compiled by this runtime whose code is still alive: referred to by a
-    /// [`CompiledModule`] or by an instance that is not freed.
+    /// [`CompiledModule`], by an instance that is not freed, or by a
+    /// [`CompilationCache`](crate::CompilationCache) entry (which keeps its code until the
+    /// cache is dropped).
     pub compiled_modules: usize,
 }

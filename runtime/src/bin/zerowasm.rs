@@ -4,8 +4,8 @@
 //! ```text
 //! zerowasm run [--interpreter|--compiler] [--dir HOST[:GUEST][:ro]]... [--env K=V]...
 //!              [--inherit-env] [--timeout DURATION] [--fuel N] [--max-memory-pages N]
-//!              [--invoke FUNC] MODULE.wasm [ARGS...]
-//! zerowasm compile MODULE.wasm
+//!              [--trace] [--cache-dir DIR] [--invoke FUNC] MODULE.wasm [ARGS...]
+//! zerowasm compile [--cache-dir DIR] MODULE.wasm
 //! zerowasm --version
 //! ```
 //!
@@ -18,9 +18,14 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use zerowasm::wasi::{self, WasiConfig};
-use zerowasm::{CompiledModule, EngineKind, ModuleConfig, Runtime, RuntimeConfig, Trap, Val, ValType};
+use zerowasm::{
+    CompilationCache, CompiledModule, EngineKind, FrameInfo, FunctionListener, ModuleConfig, Runtime, RuntimeConfig, Trap, Val,
+    ValType, WasmBacktrace,
+};
 
 #[derive(Parser)]
 #[command(name = "zerowasm", version, about = "Run WebAssembly modules with zerowasm")]
@@ -46,6 +51,10 @@ enum Command {
 
 #[derive(Args)]
 struct EngineArgs {
+    /// Keeps compiled code in DIR (created if missing) and reuses it on later runs of the
+    /// same module with the same engine and options (like wazero's -cachedir).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// Run with the Interpreter (the default where the Compiler is not available).
     #[arg(long, conflicts_with = "compiler")]
     interpreter: bool,
@@ -78,6 +87,10 @@ struct RunArgs {
     /// executed wasm operator except nop, drop, block, loop, else and end.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
+    /// Prints every function call (wasm and host, WASI included) with its arguments, and every
+    /// return with its results, to stderr, indented by call depth.
+    #[arg(long)]
+    trace: bool,
     /// Caps every linear memory at N pages of 64 KiB.
     #[arg(long, value_name = "N")]
     max_memory_pages: Option<u32>,
@@ -120,6 +133,27 @@ struct Limits {
     max_pages: Option<u32>,
     fuel: Option<u64>,
     timeout: Option<Duration>,
+    trace: bool,
+}
+
+/// `--trace`: prints calls and returns to stderr, indented by depth.
+#[derive(Default)]
+struct Tracer {
+    depth: AtomicUsize,
+}
+
+impl FunctionListener for Tracer {
+    fn before(&self, func: &FrameInfo, host: bool, params: &[Val]) {
+        let depth = self.depth.fetch_add(1, Ordering::Relaxed);
+        let args: Vec<String> = params.iter().map(show).collect();
+        let kind = if host { " (host)" } else { "" };
+        eprintln!("{:w$}--> {func}({}){kind}", "", args.join(", "), w = 2 * depth);
+    }
+    fn after(&self, func: &FrameInfo, _host: bool, results: &[Val]) {
+        let depth = self.depth.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
+        let res: Vec<String> = results.iter().map(show).collect();
+        eprintln!("{:w$}<-- {func} = ({})", "", res.join(", "), w = 2 * depth);
+    }
 }
 
 fn runtime(engine: &EngineArgs, limits: &Limits) -> Result<Runtime, Fail> {
@@ -141,6 +175,14 @@ fn runtime(engine: &EngineArgs, limits: &Limits) -> Result<Runtime, Fail> {
         config = config.with_memory_limit_pages(p);
     }
     config = config.consume_fuel(limits.fuel.is_some()).interruptible(limits.timeout.is_some());
+    if limits.trace {
+        config = config.with_function_listener(Arc::new(Tracer::default()));
+    }
+    if let Some(dir) = &engine.cache_dir {
+        let cache = CompilationCache::with_dir(dir)
+            .or_else(|e| fail(format!("cannot use cache directory {}: {e}", dir.display())))?;
+        config = config.with_compilation_cache(cache);
+    }
     let rt = Runtime::with_config(config);
     if let Some(f) = limits.fuel {
         rt.set_fuel(f).expect("fuel is on");
@@ -200,7 +242,7 @@ fn parse_dir(spec: &str) -> (String, String, bool) {
 }
 
 fn run(a: RunArgs) -> Result<u8, Fail> {
-    let limits = Limits { max_pages: a.max_memory_pages, fuel: a.fuel, timeout: a.timeout };
+    let limits = Limits { max_pages: a.max_memory_pages, fuel: a.fuel, timeout: a.timeout, trace: a.trace };
     let rt = runtime(&a.engine, &limits)?;
     let module = load(&rt, &a.module)?;
     // The watchdog starts once the module is compiled: --timeout limits running, not compiling.
@@ -213,7 +255,9 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
         });
     }
     let trap = |t: &Trap| match (t, &a.timeout) {
-        (Trap::Interrupted, Some(d)) => Fail(format!("wasm trap: interrupted: --timeout {} elapsed", show_duration(*d)), 124),
+        (Trap::Interrupted, Some(d)) => {
+            trap_fail(format!("wasm trap: interrupted: --timeout {} elapsed", show_duration(*d)), t, 124)
+        }
         _ => trap(t),
     };
 
@@ -309,8 +353,17 @@ fn show_duration(d: Duration) -> String {
 }
 
 fn trap(t: &Trap) -> Fail {
-    // Wasm backtraces need engine support that does not exist yet.
-    Fail(format!("wasm trap: {t}"), 134)
+    trap_fail(format!("wasm trap: {t}"), t, 134)
+}
+
+/// `headline`, then the trap's wasm backtrace (function names from the name section).
+fn trap_fail(headline: String, t: &Trap, code: u8) -> Fail {
+    let mut msg = headline;
+    if let Some(bt) = WasmBacktrace::last().filter(|b| b.trap() == Some(t) && !b.frames().is_empty()) {
+        msg.push_str("\nwasm backtrace:\n");
+        msg.push_str(bt.to_string().trim_end());
+    }
+    Fail(msg, code)
 }
 
 fn parse_val(s: &str, t: ValType) -> Option<Val> {

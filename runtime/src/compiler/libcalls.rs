@@ -29,20 +29,23 @@ pub(crate) enum Libcall {
     TableCopy,
     TableInit,
     ElemDrop,
+    RecordFrame,
+    ListenEnter,
+    ListenExit,
 }
 
-pub(crate) const LIBCALL_COUNT: usize = 11;
+pub(crate) const LIBCALL_COUNT: usize = 14;
 
 impl Libcall {
     /// The CLIF signature (after the leading VMContext pointer): parameter and result types.
     fn types(self) -> (&'static [Type], &'static [Type]) {
         use types::{I32, I64};
         match self {
-            Libcall::HostCall => (&[I32, I64], &[]),
+            Libcall::HostCall | Libcall::ListenEnter | Libcall::ListenExit => (&[I32, I64], &[]),
             Libcall::MemoryGrow => (&[I32], &[I32]),
             Libcall::MemoryCopy | Libcall::MemoryFill => (&[I32, I32, I32], &[]),
             Libcall::MemoryInit => (&[I32, I32, I32, I32], &[]),
-            Libcall::DataDrop | Libcall::ElemDrop => (&[I32], &[]),
+            Libcall::DataDrop | Libcall::ElemDrop | Libcall::RecordFrame => (&[I32], &[]),
             Libcall::TableGrow => (&[I32, I64, I32], &[I32]),
             Libcall::TableFill => (&[I32, I32, I64, I32], &[]),
             Libcall::TableCopy | Libcall::TableInit => (&[I32, I32, I32, I32, I32], &[]),
@@ -79,6 +82,9 @@ pub(crate) fn table() -> [usize; LIBCALL_COUNT] {
         table_copy as *const () as usize,
         table_init as *const () as usize,
         elem_drop as *const () as usize,
+        record_frame as *const () as usize,
+        listen_enter as *const () as usize,
+        listen_exit as *const () as usize,
     ]
 }
 
@@ -190,6 +196,34 @@ unsafe extern "C" fn table_init(vmctx: *mut u8, table: u32, seg: u32, d: u32, s:
     with_store(vmctx, (), |store, instance| {
         let module = module_of(store, instance);
         bulk::table_init(store, instance, &module, table, seg, d, s, n)
+    })
+}
+
+/// Adds the frame of function `func` (a module function index) of the instance of `vmctx` to
+/// the backtrace of the trap being propagated; called by each compiled frame the trap unwinds
+/// through, innermost first. Cannot trap or panic.
+unsafe extern "C" fn record_frame(vmctx: *mut u8, func: u32) {
+    let header = &*(vmctx as *const VMContextHeader);
+    let store = &mut *(*header.store_ctx).store;
+    store.record_trap_frame(header.instance, func);
+}
+
+/// Tells the function listener that function `func` (module index) of the instance of
+/// `vmctx` is entered with the argument cells at `cells`.
+unsafe extern "C" fn listen_enter(vmctx: *mut u8, func: u32, cells: *const u64) {
+    listen(vmctx, func, cells, true)
+}
+
+/// Tells the function listener that function `func` returns the result cells at `cells`.
+unsafe extern "C" fn listen_exit(vmctx: *mut u8, func: u32, cells: *const u64) {
+    listen(vmctx, func, cells, false)
+}
+
+unsafe fn listen(vmctx: *mut u8, func: u32, cells: *const u64, enter: bool) {
+    with_store(vmctx, (), |store, instance| {
+        let n = store.listen_cells(instance, func, enter);
+        store.listen(instance, func, enter, std::slice::from_raw_parts(cells, n));
+        Ok(())
     })
 }
 

@@ -210,6 +210,8 @@ pub(crate) struct CompiledCode {
     funcs: Vec<usize>,
     /// Offset in `code` of the entry trampoline for each type index (if a function has it).
     trampolines: Vec<Option<usize>>,
+    /// Bytes of machine code in `code`.
+    code_len: usize,
 }
 
 impl CompiledCode {
@@ -240,6 +242,7 @@ fn store_state(store: &mut Store) -> &mut StoreState {
             trap_code: trap_code::NONE,
             stack_limit: 0,
             limits: store.vm_limits.as_ptr(),
+            call_depth: 0,
             funcrefs: std::ptr::null(),
             store: std::ptr::null_mut(),
             libcalls: libcalls::table(),
@@ -357,7 +360,63 @@ impl Engine for Compiler {
             }
         }
         let code = CodeMemory::new(&blob).map_err(|message| CompileError { message, offset: None })?;
-        Ok(Arc::new(CompiledCode { module: module.clone(), offsets, code, funcs, trampolines }))
+        Ok(Arc::new(CompiledCode { module: module.clone(), offsets, code, funcs, trampolines, code_len: blob.len() }))
+    }
+
+    fn fingerprint(&self) -> String {
+        let flags: Vec<String> = self.isa.isa_flags().iter().map(|f| f.to_string()).collect();
+        format!("compiler {} {} [{}]", self.isa.triple(), self.isa.flags(), flags.join(","))
+    }
+
+    /// Layout: function count, their offsets, type count, trampoline offsets (`u32::MAX`: none),
+    /// then the machine code; integers little-endian u32. The code is position-independent
+    /// (direct calls are PC-relative, everything else goes through the VMContext).
+    fn serialize(&self, code: &EngineCode) -> Option<Vec<u8>> {
+        let c = code.downcast_ref::<CompiledCode>()?;
+        let mut out = Vec::with_capacity(c.code_len + 8 * (c.funcs.len() + c.trampolines.len()) + 12);
+        let mut put = |v: usize| out.extend_from_slice(&(v as u32).to_le_bytes());
+        put(c.funcs.len());
+        c.funcs.iter().for_each(|f| put(*f));
+        put(c.trampolines.len());
+        c.trampolines.iter().for_each(|t| put(t.unwrap_or(u32::MAX as usize)));
+        put(c.code_len);
+        // SAFETY: the mapping holds `code_len` readable bytes of code.
+        out.extend_from_slice(unsafe { std::slice::from_raw_parts(c.code.base(), c.code_len) });
+        Some(out)
+    }
+
+    fn deserialize(&self, module: &Arc<Module>, bytes: &[u8]) -> Option<EngineCode> {
+        let mut at = 0usize;
+        let mut get = || -> Option<usize> {
+            let v = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?);
+            at += 4;
+            Some(v as usize)
+        };
+        let n = get()?;
+        if n != module.bodies.len() {
+            return None;
+        }
+        let funcs = (0..n).map(|_| get()).collect::<Option<Vec<_>>>()?;
+        let nt = get()?;
+        if nt != module.types.len() {
+            return None;
+        }
+        let trampolines = (0..nt)
+            .map(|_| get().map(|t| (t != u32::MAX as usize).then_some(t)))
+            .collect::<Option<Vec<_>>>()?;
+        let code_len = get()?;
+        let blob = bytes.get(at..)?;
+        if blob.len() != code_len || funcs.iter().chain(trampolines.iter().flatten()).any(|o| *o >= code_len.max(1)) {
+            return None;
+        }
+        // Every defined function's type needs its entry trampoline.
+        for i in 0..n {
+            let t = module.funcs[module.num_imported_funcs as usize + i] as usize;
+            trampolines[t]?;
+        }
+        let code = CodeMemory::new(blob).ok()?;
+        let offsets = VMOffsets::new(module);
+        Some(Arc::new(CompiledCode { module: module.clone(), offsets, code, funcs, trampolines, code_len }))
     }
 
     fn instantiate(&self, store: &mut Store, instance: u32) -> Result<(), InstantiationError> {
@@ -440,6 +499,8 @@ impl Engine for Compiler {
         // through libcalls, while this frame does not touch it.
         unsafe {
             let outermost = (*ctx).stack_limit == 0;
+            // A trap skips the decrements of the frames it unwinds: restore the depth.
+            let depth = (*ctx).call_depth;
             if outermost {
                 (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
             }
@@ -449,6 +510,7 @@ impl Engine for Compiler {
             if outermost {
                 (*ctx).stack_limit = 0;
             }
+            (*ctx).call_depth = depth;
             let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
             if code == trap_code::INTERRUPTED {
                 // The request is consumed by the trap it caused.

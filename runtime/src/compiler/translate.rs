@@ -240,6 +240,10 @@ struct Translator<'a, 'f> {
     libcall_sigs: HashMap<usize, SigRef>,
     /// Direct-call references to the module's own functions, by defined-function index.
     callees: HashMap<u32, FuncRef>,
+    /// The function's index in the module (imports included), for backtraces.
+    func_index: u32,
+    /// The call depth on entry, restored before returning, when the depth is limited.
+    entry_depth: Option<Value>,
     /// The store's [`VMLimits`], when fuel or interrupts are on.
     limits: Option<Value>,
     /// The interrupt flag's address, when the runtime is interruptible.
@@ -322,11 +326,24 @@ pub(crate) fn translate(
         sigs: HashMap::new(),
         libcall_sigs: HashMap::new(),
         callees: HashMap::new(),
+        func_index: m.num_imported_funcs + index as u32,
+        entry_depth: None,
         limits: None,
         interrupt_flag: None,
     };
     t.stack_check();
     let instr = env.instr;
+    if let Some(max) = instr.max_call_depth {
+        let d = t.b.ins().load(I32, vm_data(), store_ctx, vmctx::STORE_CALL_DEPTH);
+        let deep = t.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, d, max as i64);
+        t.trap_if(deep, trap_code::CALL_STACK_EXHAUSTED);
+        let d1 = t.b.ins().iadd_imm(d, 1);
+        t.b.ins().store(vm_data(), d1, store_ctx, vmctx::STORE_CALL_DEPTH);
+        t.entry_depth = Some(d);
+    }
+    if instr.listen {
+        t.listen(Libcall::ListenEnter, &params[1..]);
+    }
     let mut fuel = if instr.fuel { Some(FuelPlan::new(&body).map_err(parse_error)?) } else { None };
     if instr.fuel || instr.interruptible {
         let limits = t.b.ins().load(I64, readonly(), store_ctx, vmctx::STORE_LIMITS);
@@ -455,6 +472,9 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
         if let Some(blk) = self.unwind {
             self.b.switch_to_block(blk);
+            // The trap's backtrace gets this frame (only ever on this cold path).
+            let f = self.b.ins().iconst(I32, self.func_index as i64);
+            self.libcall(Libcall::RecordFrame, &[f]);
             let results = self.results.clone();
             let zeros: Vec<Value> = results.iter().map(|t| zero_of(&mut self.b, *t)).collect();
             self.b.ins().return_(&zeros);
@@ -497,6 +517,34 @@ impl<'a, 'f> Translator<'a, 'f> {
         let limit = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_STACK_LIMIT);
         let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(low, trap_code::CALL_STACK_EXHAUSTED);
+    }
+
+    /// Returns `vals`, telling the function listener first if there is one.
+    fn emit_return(&mut self, vals: &[Value]) {
+        if self.env.instr.listen {
+            self.listen(Libcall::ListenExit, vals);
+        }
+        if let Some(d) = self.entry_depth {
+            self.b.ins().store(vm_data(), d, self.store_ctx, vmctx::STORE_CALL_DEPTH);
+        }
+        self.b.ins().return_(vals);
+    }
+
+    /// Calls listener libcall `lc` with this function's index and `vals` spilled as cells;
+    /// a panic in the listener becomes a pending trap, checked here.
+    fn listen(&mut self, lc: Libcall, vals: &[Value]) {
+        let cells: i32 = vals.iter().map(|v| cells_of(self.b.func.dfg.value_type(*v))).sum();
+        let size = (cells.max(1) * 8) as u32;
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4));
+        let ptr = self.b.ins().stack_addr(I64, slot, 0);
+        let mut off = 0;
+        for v in vals {
+            store_cell(&mut self.b, *v, ptr, off);
+            off += 8 * cells_of(self.b.func.dfg.value_type(*v));
+        }
+        let f = self.b.ins().iconst(I32, self.func_index as i64);
+        self.libcall(lc, &[f, ptr]);
+        self.check_trap();
     }
 
     /// Takes `cost` units of fuel, or traps with "fuel exhausted" (taking none) if fewer are
@@ -896,7 +944,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.reachable = true;
             if self.frames.is_empty() {
                 let vals = self.top(self.results.len());
-                self.b.ins().return_(&vals);
+                self.emit_return(&vals);
             }
         } else {
             self.reachable = false;
@@ -995,7 +1043,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::Return => {
                 let vals = self.top(self.results.len());
-                self.b.ins().return_(&vals);
+                self.emit_return(&vals);
                 self.reachable = false;
             }
             O::Call { function_index } => self.call(function_index),

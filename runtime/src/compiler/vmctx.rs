@@ -87,6 +87,8 @@ pub(crate) struct VMStoreContext {
     pub stack_limit: usize,
     /// The store's fuel and interrupt flag ([`crate::vm::VMLimits`], a fixed address).
     pub limits: *mut crate::vm::VMLimits,
+    /// Nested wasm calls running, when the call depth is limited.
+    pub call_depth: u32,
     /// The store's funcref array (`funcrefs` below), indexed by store address.
     pub funcrefs: *const VMFuncRef,
     /// The store, for libcalls; set on every entry from the host.
@@ -106,6 +108,7 @@ unsafe impl Send for VMStoreContext {}
 pub(crate) const STORE_TRAP_CODE: i32 = offset_of!(VMStoreContext, trap_code) as i32;
 pub(crate) const STORE_STACK_LIMIT: i32 = offset_of!(VMStoreContext, stack_limit) as i32;
 pub(crate) const STORE_LIMITS: i32 = offset_of!(VMStoreContext, limits) as i32;
+pub(crate) const STORE_CALL_DEPTH: i32 = offset_of!(VMStoreContext, call_depth) as i32;
 pub(crate) const STORE_FUNCREFS: i32 = offset_of!(VMStoreContext, funcrefs) as i32;
 pub(crate) const STORE_LIBCALLS: i32 = offset_of!(VMStoreContext, libcalls) as i32;
 pub(crate) const FUNCREF_CODE: i32 = offset_of!(VMFuncRef, code) as i32;

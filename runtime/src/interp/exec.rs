@@ -115,6 +115,9 @@ struct State {
     frames: Vec<Frame>,
     max_depth: usize,
     trap: Option<Trap>,
+    /// Where the trap was raised (null if unknown) and in which instance, for its backtrace.
+    trap_ip: *const Instr,
+    trap_instance: u32,
     // Registers saved between handlers by the loop dispatch.
     ip: *const Instr,
     fp: *mut u64,
@@ -163,6 +166,8 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
         max_depth: store.limits.max_call_depth as usize,
         frames: Vec::with_capacity(16),
         trap: None,
+        trap_ip: ptr::null(),
+        trap_instance: instance,
         ip: f.code.as_ptr(),
         fp: stack.as_mut_ptr(),
         mem: ctx.mem,
@@ -177,8 +182,30 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
             results.copy_from_slice(&st.stack[..results.len()]);
             Ok(())
         }
-        _ => Err(st.trap.take().unwrap_or(Trap::Unreachable)),
+        _ => {
+            record_backtrace(store, &st);
+            Err(st.trap.take().unwrap_or(Trap::Unreachable))
+        }
     }
+}
+
+/// Records the wasm frames of a trapped run, innermost first, in the store's backtrace.
+fn record_backtrace(store: &mut Store, st: &State) {
+    let mut frames = vec![(st.trap_instance, st.trap_ip)];
+    // A suspended caller's `ip` is the instruction after its call.
+    frames.extend(st.frames.iter().rev().map(|f| (f.instance, f.ip.wrapping_sub(1))));
+    for (instance, ip) in frames {
+        if let Some(func) = func_at(store, instance, ip) {
+            store.record_trap_frame(instance, func);
+        }
+    }
+}
+
+/// The module function index whose code holds `ip`, in `instance`.
+fn func_at(store: &Store, instance: u32, ip: *const Instr) -> Option<u32> {
+    let m = store.instances.get(instance as usize)?.code.as_ref()?.downcast_ref::<InterpModule>()?;
+    let i = m.funcs.iter().position(|f| f.code.as_ptr_range().contains(&ip))?;
+    Some(m.module.num_imported_funcs + i as u32)
 }
 
 #[cfg(zerowasm_tail_dispatch)]
@@ -272,10 +299,29 @@ unsafe fn leave(st: &mut State) -> Option<(*const Instr, *mut u64)> {
     Some((frame.ip, st.stack.as_mut_ptr().add(frame.fp)))
 }
 
+/// Tells the function listener that `func` of the running instance is entered (arguments at
+/// `fp`) or returns (results at `fp`).
 #[cold]
 #[inline(never)]
-fn set_trap(st: &mut State, t: Trap) -> Flow {
+unsafe fn listen(st: &mut State, fp: *mut u64, func: u32, enter: bool) {
+    let store = &*st.store;
+    let n = store.listen_cells(st.ctx.instance, func, enter);
+    store.listen(st.ctx.instance, func, enter, std::slice::from_raw_parts(fp, n));
+}
+
+#[cold]
+#[inline(never)]
+fn set_trap(st: &mut State, ip: *const Instr, t: Trap) -> Flow {
     st.trap = Some(t);
+    trapped_at(st, ip, st.ctx.instance)
+}
+
+/// Notes where a trap (already in `st.trap`) was raised: instruction `ip` of `instance`.
+#[cold]
+#[inline(never)]
+fn trapped_at(st: &mut State, ip: *const Instr, instance: u32) -> Flow {
+    st.trap_ip = ip;
+    st.trap_instance = instance;
     Flow::Trap
 }
 
@@ -314,7 +360,7 @@ macro_rules! handlers {
             macro_rules! w64 { ($d d:expr, $d v:expr) => { set!($d d, ($d v) as u64) } }
             macro_rules! wf32 { ($d d:expr, $d v:expr) => { set!($d d, ($d v).to_bits() as u64) } }
             macro_rules! wf64 { ($d d:expr, $d v:expr) => { set!($d d, ($d v).to_bits()) } }
-            macro_rules! trap { ($d t:expr) => { return set_trap($st, $d t) } }
+            macro_rules! trap { ($d t:expr) => { return set_trap($st, $ip, $d t) } }
             macro_rules! tri { ($d e:expr) => { match $d e { Ok(v) => v, Err(t) => trap!(t) } } }
             macro_rules! jump { ($d t:expr) => { $next = $ip.offset($d t as i32 as isize) } }
             // Effective address check: `addr + offset + N <= len`, in u64 so it cannot wrap.
@@ -417,6 +463,8 @@ mod handlers {
         }
         (*l).fuel -= cost as u64;
     }
+    ListenEnter { func } => { listen(st, fp, func, true) }
+    ListenExit { func } => { listen(st, fp, func, false) }
     CheckInterrupt {} => {
         // Relaxed: the flag carries no data; the trap only has to come eventually, promptly.
         if (*(*st.limits).interrupt).load(Ordering::Relaxed) != 0 {
@@ -444,13 +492,14 @@ mod handlers {
         let caller = st.ctx.instance;
         match enter(st, next, fp, base, f, caller) {
             Some(new_fp) => { fp = new_fp; next = f.code.as_ptr(); }
-            None => return Flow::Trap,
+            None => return trapped_at(st, ip, caller),
         }
     }
     CallImported { func, base } => {
+        let caller = st.ctx.instance;
         match call_addr(st, ip, fp, *st.ctx.funcs.add(func as usize), base) {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
-            None => return Flow::Trap,
+            None => return trapped_at(st, ip, caller),
         }
     }
     CallIndirect { ty, index, base, table } => {
@@ -465,9 +514,10 @@ mod handlers {
         if store.funcs[addr as usize].type_id() != *st.ctx.type_ids.add(ty as usize) {
             trap!(Trap::IndirectCallTypeMismatch);
         }
+        let caller = st.ctx.instance;
         match call_addr(st, ip, fp, addr, base) {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
-            None => return Flow::Trap,
+            None => return trapped_at(st, ip, caller),
         }
     }
     GlobalGet { dst, global } => {

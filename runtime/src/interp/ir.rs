@@ -55,6 +55,12 @@ pub(crate) enum Op {
     /// Traps with "interrupted" if an interrupt was requested (clearing the request); on
     /// function entry and at loop headers, when the runtime is interruptible.
     CheckInterrupt,
+    /// Calls the function listener's `before` with the arguments (slots `0..`) of function
+    /// `func` (module index); the first instruction when a listener is installed.
+    ListenEnter { func: u32 },
+    /// Calls the function listener's `after` with the results (slots `0..`); just before every
+    /// return when a listener is installed.
+    ListenExit { func: u32 },
 
     // Data movement.
     Copy { dst: Slot, src: Slot },

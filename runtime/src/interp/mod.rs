@@ -58,6 +58,10 @@ impl Engine for Interpreter {
         Ok(Arc::new(InterpModule { module: module.clone(), funcs, v128_consts: pool.finish() }))
     }
 
+    fn fingerprint(&self) -> String {
+        "interpreter".into()
+    }
+
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
         exec::call(store, func, args, results)
     }

@@ -300,6 +300,10 @@ struct Translator<'m> {
     last_producer: Option<usize>,
     /// Whether to check for interrupts at loop headers (and on entry).
     interruptible: bool,
+    /// Whether to call the function listener on entry and before returns.
+    listen: bool,
+    /// The function's index in the module (imports included).
+    func_index: u32,
 }
 
 fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
@@ -354,7 +358,12 @@ pub(crate) fn translate(
         dead_depth: 0,
         last_producer: None,
         interruptible: instr.interruptible,
+        listen: instr.listen,
+        func_index: module.num_imported_funcs + index as u32,
     };
+    if instr.listen {
+        t.emit(Op::ListenEnter { func: t.func_index });
+    }
     if instr.interruptible {
         t.emit(Op::CheckInterrupt);
     }
@@ -547,9 +556,9 @@ impl Translator<'_> {
     fn emit_return(&mut self) {
         let n = self.ctrl[0].results as usize;
         let len = self.stack.len();
-        if n == 0 {
+        if n == 0 && !self.listen {
             self.emit(Op::Return);
-        } else if n == 1 && !self.stack.wide(len - 1) {
+        } else if n == 1 && !self.stack.wide(len - 1) && !self.listen {
             let src = self.operand_slot(len - 1);
             self.emit(Op::Return1 { src });
         } else {
@@ -561,6 +570,10 @@ impl Translator<'_> {
                 let src = self.slot_at(h);
                 self.emit_copy(dst, src, wide);
                 dst += 1 + wide as u32;
+            }
+            if self.listen {
+                // The listener reads the results where `Return` leaves them.
+                self.emit(Op::ListenExit { func: self.func_index });
             }
             self.emit(Op::Return);
         }

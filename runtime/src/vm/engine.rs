@@ -24,6 +24,19 @@ pub(crate) trait Engine: Send + Sync {
     /// [`Trap::InstanceClosed`] (they are host functions), and its engine state and code were
     /// dropped. The Compiler points its funcref entries for `funcs` at the host-call path.
     fn release(&self, _store: &mut Store, _funcs: &[u32]) {}
+    /// What the engine's compiled code depends on besides the module and the runtime
+    /// configuration: its kind and, for the Compiler, the target and CPU features. Part of
+    /// the compilation cache's key.
+    fn fingerprint(&self) -> String;
+    /// The compiled code as bytes for the on-disk cache, if the engine supports that.
+    fn serialize(&self, _code: &EngineCode) -> Option<Vec<u8>> {
+        None
+    }
+    /// Compiled code back from [`Engine::serialize`]'s bytes, for `module` (already validated).
+    /// `None` if the bytes do not describe code for this module.
+    fn deserialize(&self, _module: &Arc<Module>, _bytes: &[u8]) -> Option<EngineCode> {
+        None
+    }
     /// Calls the store's function `func` (wasm or host). `args` and `results` are cells laid out
     /// as the function's type says.
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap>;

@@ -116,6 +116,7 @@ impl Store {
         inst.dropped_datas.clear();
         inst.engine_state = None;
         inst.code = None;
+        inst.module = None;
         let own_funcs: Vec<u32> = funcs.into_iter().filter(|f| self.funcs[*f as usize].owner() == idx).collect();
         for f in &own_funcs {
             let type_id = self.funcs[*f as usize].type_id();

@@ -20,6 +20,10 @@ pub(crate) struct Instrumentation {
     /// Check the interrupt flag on function entry and at every loop header; trap with
     /// "interrupted" when set.
     pub interruptible: bool,
+    /// Call the runtime's [`crate::FunctionListener`] on function entry and before returns.
+    pub listen: bool,
+    /// The Compiler counts call depth against this limit (the Interpreter always counts).
+    pub max_call_depth: Option<u32>,
 }
 
 /// A store's execution limits as running code sees them (`#[repr(C)]`: compiled code reads

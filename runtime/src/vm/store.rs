@@ -153,6 +153,8 @@ pub(crate) enum InstanceStatus {
 /// Host modules are instances without `module`.
 pub(crate) struct InstanceEntity {
     pub status: InstanceStatus,
+    /// The module it is an instance of (`None` for host modules).
+    pub module: Option<Arc<crate::wasm::Module>>,
     /// The engine's compiled code for `module`.
     pub code: Option<EngineCode>,
     /// Canonical type id of each of the module's types (for `call_indirect`).
@@ -173,10 +175,11 @@ pub(crate) struct InstanceEntity {
 }
 
 impl InstanceEntity {
-    /// An open instance with nothing in it yet.
-    pub fn new(code: Option<EngineCode>) -> InstanceEntity {
+    /// An open instance of `module` (`None` for a host module) with nothing in it yet.
+    pub fn new(module: Option<Arc<crate::wasm::Module>>, code: Option<EngineCode>) -> InstanceEntity {
         InstanceEntity {
             status: InstanceStatus::Open,
+            module,
             code,
             type_ids: Vec::new(),
             funcs: Vec::new(),
@@ -238,13 +241,24 @@ pub(crate) struct Store {
     pub vm_limits: Pinned<VMLimits>,
     /// The interrupt flag `vm_limits` points to, shared with every [`crate::InterruptHandle`].
     pub interrupt: Arc<AtomicU32>,
+    /// Whether a call from the host is running (calls made while it is are nested).
+    in_call: bool,
+    /// The runtime's function listener, if it has one.
+    pub listener: Option<Arc<dyn crate::FunctionListener>>,
+    /// The wasm frames a trap has unwound through so far, innermost first, as (instance,
+    /// module function index); at most [`MAX_TRAP_FRAMES`].
+    trap_frames: Vec<(u32, u32)>,
 }
+
+/// The most frames a trap's backtrace keeps (the innermost ones).
+const MAX_TRAP_FRAMES: usize = 256;
 
 impl Store {
     pub fn new(
         engine: Arc<dyn Engine>,
         limits: StoreLimits,
         runtime: std::sync::Weak<crate::api::RuntimeInner>,
+        listener: Option<Arc<dyn crate::FunctionListener>>,
     ) -> Store {
         let interrupt = Arc::new(AtomicU32::new(0));
         Store {
@@ -267,6 +281,9 @@ impl Store {
             engine_state: None,
             vm_limits: Pinned::new(VMLimits { fuel: 0, interrupt: Arc::as_ptr(&interrupt) }),
             interrupt,
+            in_call: false,
+            listener,
+            trap_frames: Vec::new(),
         }
     }
 
@@ -357,9 +374,67 @@ impl Store {
             self.val_to_cells(a, &mut cells)?;
         }
         let mut results = vec![0u64; cell_count(ty.results())];
-        let engine = self.engine.clone();
-        engine.call(self, func, &cells, &mut results)?;
+        self.invoke(func, &cells, &mut results)?;
         Ok(self.vals_from_cells(&results, ty.results()))
+    }
+
+    /// Calls store function `func` on cells through the engine. A trap raised by the outermost
+    /// call from the host leaves its backtrace for [`crate::WasmBacktrace::last`].
+    pub fn invoke(&mut self, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
+        let outermost = !self.in_call;
+        self.in_call = true;
+        self.trap_frames.clear();
+        let engine = self.engine.clone();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.call(self, func, args, results)));
+        if outermost {
+            self.in_call = false;
+        }
+        match r {
+            Ok(Err(t)) if outermost && t.exit_code().is_none() => {
+                crate::api::backtrace::publish(self, &t);
+                Err(t)
+            }
+            Ok(r) => r,
+            Err(panic) => {
+                self.in_call = false;
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
+    /// Adds a frame to the backtrace of the trap being propagated (see `trap_frames`).
+    pub fn record_trap_frame(&mut self, instance: u32, func: u32) {
+        if self.trap_frames.len() < MAX_TRAP_FRAMES {
+            self.trap_frames.push((instance, func));
+        }
+    }
+
+    /// Tells the listener that wasm function `func` (module index) of `instance` is entered
+    /// with the argument `cells` (`enter`) or returns the result `cells`.
+    pub fn listen(&self, instance: u32, func: u32, enter: bool, cells: &[u64]) {
+        let Some(l) = &self.listener else { return };
+        let info = crate::api::backtrace::frame_info(self, instance, func);
+        let Some(module) = self.instances[instance as usize].module.as_ref() else { return };
+        let ty = module.func_type(func);
+        let tys = if enter { ty.params() } else { ty.results() };
+        let vals = self.vals_from_cells(&cells[..cell_count(tys)], tys);
+        if enter {
+            l.before(&info, false, &vals)
+        } else {
+            l.after(&info, false, &vals)
+        }
+    }
+
+    /// The cells function `func` (module index) of `instance` takes (`enter`) or returns.
+    pub fn listen_cells(&self, instance: u32, func: u32, enter: bool) -> usize {
+        let Some(module) = self.instances[instance as usize].module.as_ref() else { return 0 };
+        let ty = module.func_type(func);
+        cell_count(if enter { ty.params() } else { ty.results() })
+    }
+
+    /// The frames recorded for the last trap, innermost first.
+    pub fn trap_frames(&self) -> &[(u32, u32)] {
+        &self.trap_frames
     }
 
     /// A one-cell value (anything but v128) as a cell. Fails for references from another
@@ -448,9 +523,16 @@ impl Store {
         let ty = self.types[*type_id as usize].clone();
         let vargs = self.vals_from_cells(args, ty.params());
         let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        let listening = self.listener.clone().map(|l| (l, crate::api::backtrace::host_frame_info(self, func)));
+        if let Some((l, info)) = &listening {
+            l.before(info, true, &vargs);
+        }
         {
             let mut caller = Caller::new(self, caller_instance);
             f(&mut caller, &vargs, &mut vres)?;
+        }
+        if let Some((l, info)) = &listening {
+            l.after(info, true, &vres);
         }
         let mut cells = Vec::with_capacity(results.len());
         for (i, (v, t)) in vres.iter().zip(ty.results()).enumerate() {

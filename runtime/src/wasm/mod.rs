@@ -43,6 +43,18 @@ pub(crate) struct Module {
     pub bodies: Vec<FuncBody>,
     /// The feature set the module was validated with; instantiation follows its semantics.
     pub features: wasmparser::WasmFeatures,
+    /// Names from the name section, for backtraces.
+    pub names: Names,
+}
+
+/// What the [name section](https://webassembly.github.io/spec/core/appendix/custom.html#name-section)
+/// says, if the module has one.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    /// The module's name.
+    pub module: Option<String>,
+    /// Function names by function index (imports included).
+    pub funcs: std::collections::HashMap<u32, String>,
 }
 
 #[derive(Debug)]

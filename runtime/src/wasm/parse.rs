@@ -79,6 +79,7 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
         datas: Vec::new(),
         bodies: Vec::new(),
         features,
+        names: Names::default(),
     };
     let mut func_validator_allocs = wasmparser::FuncValidatorAllocations::default();
     // The parser too must know the feature set: it decides, for example, the width of limits.
@@ -227,11 +228,37 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                 }
                 m.bodies.push(FuncBody { range: range.start as usize..range.end as usize });
             }
+            Payload::CustomSection(reader) => {
+                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                    m.names = read_names(names);
+                }
+            }
             Payload::End(_) => {}
             _ => {}
         }
     }
     Ok(m)
+}
+
+/// The module and function names of a
+/// [name section](https://webassembly.github.io/spec/core/appendix/custom.html#name-section).
+/// Custom sections are not validated: a malformed one is ignored from the first error on.
+fn read_names(reader: wasmparser::NameSectionReader<'_>) -> Names {
+    let mut names = Names::default();
+    for sub in reader {
+        match sub {
+            Ok(wasmparser::Name::Module { name, .. }) => names.module = Some(name.to_string()),
+            Ok(wasmparser::Name::Function(map)) => {
+                for naming in map {
+                    let Ok(n) = naming else { break };
+                    names.funcs.insert(n.index, n.name.to_string());
+                }
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    names
 }
 
 /// Core 1.0 requires every label of a `br_table` to have the same type, also in unreachable code
