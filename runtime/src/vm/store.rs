@@ -152,9 +152,9 @@ pub(crate) enum InstanceStatus {
 /// A module instance ([§4.2.5](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)).
 /// Host modules are instances without `module`.
 pub(crate) struct InstanceEntity {
+    pub status: InstanceStatus,
     /// The module it is an instance of (`None` for host modules).
     pub module: Option<Arc<crate::wasm::Module>>,
-    pub status: InstanceStatus,
     /// The engine's compiled code for `module`.
     pub code: Option<EngineCode>,
     /// Canonical type id of each of the module's types (for `call_indirect`).
@@ -175,11 +175,11 @@ pub(crate) struct InstanceEntity {
 }
 
 impl InstanceEntity {
-    /// An open instance with nothing in it yet.
-    pub fn new(code: Option<EngineCode>) -> InstanceEntity {
+    /// An open instance of `module` (`None` for a host module) with nothing in it yet.
+    pub fn new(module: Option<Arc<crate::wasm::Module>>, code: Option<EngineCode>) -> InstanceEntity {
         InstanceEntity {
-            module: None,
             status: InstanceStatus::Open,
+            module,
             code,
             type_ids: Vec::new(),
             funcs: Vec::new(),
