@@ -88,5 +88,5 @@ pub fn run(ctx: &Ctx<'_>, report: &mut Report) {
             "no `wasmtime` CLI on the PATH or in .peers/bin (PyPI's wasmtime has none; `cargo install wasmtime-cli --locked` builds one)",
         ),
     });
-    measure(report, &Bench { group: "cli", rows: vec![(BENCH.into(), Metric::Seconds)], rounds: ctx.rounds.unwrap_or(ROUNDS).max(5), warmup: true }, cs);
+    measure(report, &Bench { group: "cli", rows: vec![(BENCH.into(), Metric::Seconds)], rounds: ctx.rounds.unwrap_or(ROUNDS).max(5), warmup: true, long_round: None }, cs);
 }

@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
         let p = p.clone();
         Ok(Box::new(move |proc| check_score(proc.call(json!({"task": "coremark", "wasm": p}))?["value"].as_f64().unwrap_or(f64::NAN))))
     }));
-    let bench = Bench { group: "coremark", rows: vec![("coremark".into(), Metric::Score)], rounds: ctx.rounds.unwrap_or(ROUNDS), warmup: false };
+    let bench = Bench { group: "coremark", rows: vec![("coremark".into(), Metric::Score)], rounds: ctx.rounds.unwrap_or(ROUNDS), warmup: false, long_round: None };
     measure(report, &bench, cs);
 }
 

@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
         }
         cs.push(Contender::setup("wasmi", wasmi_calls(&call, ns_of)));
         not_comparable(peers, &mut cs);
-        measure(report, &Bench { group: "micro", rows: vec![(bench.into(), Metric::Nanos)], rounds, warmup: true }, cs);
+        measure(report, &Bench { group: "micro", rows: vec![(bench.into(), Metric::Nanos)], rounds, warmup: true, long_round: None }, cs);
     }
 
     // memory.copy / memory.fill.
@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
                 Ok(vec![BULK_BYTES / 1e6 / v["value"].as_f64().unwrap_or(f64::NAN)])
             }))
         }));
-        measure(report, &Bench { group: "micro", rows: vec![(bench, Metric::MBps)], rounds, warmup: true }, cs);
+        measure(report, &Bench { group: "micro", rows: vec![(bench, Metric::MBps)], rounds, warmup: true, long_round: None }, cs);
     }
 
     // Instantiation of a small module.
@@ -127,7 +127,7 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
         }
         cs.push(Contender::setup("wasmi", wasmi_instantiate(&small)));
         not_comparable(peers, &mut cs);
-        measure(report, &Bench { group: "micro", rows: vec![(bench.into(), Metric::Nanos)], rounds, warmup: true }, cs);
+        measure(report, &Bench { group: "micro", rows: vec![(bench.into(), Metric::Nanos)], rounds, warmup: true, long_round: None }, cs);
     }
 }
 

@@ -140,6 +140,9 @@ pub struct Bench<'r> {
     pub rounds: usize,
     /// One untimed sample per runtime first.
     pub warmup: bool,
+    /// Stop after the first round when it took longer than this many wall seconds (all
+    /// runtimes together): such figures have a single sample, and say so (`runs`).
+    pub long_round: Option<f64>,
 }
 
 /// Takes `bench.rounds` samples of every contender, taking turns, and records the figures (or
@@ -167,6 +170,7 @@ pub fn measure(report: &mut Report, bench: &Bench<'_>, contenders: Vec<Contender
     }
     let first = &bench.rows[0].0;
     for round in 0..bench.rounds + bench.warmup as usize {
+        let t = Instant::now();
         for l in live.iter_mut().filter(|l| l.failed.is_none()) {
             match (l.f)() {
                 Ok(v) if v.len() == bench.rows.len() => {
@@ -181,6 +185,10 @@ pub fn measure(report: &mut Report, bench: &Bench<'_>, contenders: Vec<Contender
                     l.failed = Some(e);
                 }
             }
+        }
+        if round == bench.warmup as usize && bench.long_round.is_some_and(|s| wall_since(t) > s) {
+            eprintln!("  {first}: one round took {:.0} s: one sample each", wall_since(t));
+            break;
         }
     }
     for l in live {

@@ -25,7 +25,12 @@ pub struct PeerProc {
 
 impl PeerProc {
     fn start(name: &'static str) -> PeerProc {
-        let python = python();
+        Self::start_with(name, &python())
+    }
+
+    /// Starts the driver for `name` with the given Python interpreter; a peer that cannot be
+    /// started or does not answer is kept with its reason in [`PeerProc::status`].
+    pub fn start_with(name: &'static str, python: &std::path::Path) -> PeerProc {
         let script = super::workspace().join("scripts/bench_peer.py");
         let spawned = Command::new(&python)
             .arg(&script)
@@ -129,6 +134,11 @@ impl Peers {
     pub fn start(enabled: bool) -> Peers {
         let procs = if enabled { NAMES.iter().map(|n| RefCell::new(PeerProc::start(n))).collect() } else { Vec::new() };
         Peers { enabled, procs }
+    }
+
+    /// The peers driven by the given Python interpreter (for tests).
+    pub fn start_with(python: &std::path::Path) -> Peers {
+        Peers { enabled: true, procs: NAMES.iter().map(|n| RefCell::new(PeerProc::start_with(n, python))).collect() }
     }
 
     /// The peer called `name`, if started and installed.

@@ -142,7 +142,7 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
         for c in cs.iter_mut().filter(|c| c.runtime == "wasm3") {
             c.na_reason = Some(("unsupported".into(), "wasm3 has no serialized-module cache".into()));
         }
-        let bench = Bench { group: "startup", rows, rounds: ctx.rounds.unwrap_or(ROUNDS), warmup: false };
+        let bench = Bench { group: "startup", rows, rounds: ctx.rounds.unwrap_or(ROUNDS), warmup: false, long_round: None };
         measure(report, &bench, cs);
     }
     report.conditions.push(
