@@ -120,11 +120,31 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Runs the benchmarks.
+    /// Runs the benchmarks: CoreMark, sightglass execution, startup (compile + instantiate),
+    /// micro-benchmarks and the CLI's start time, on zerowasm and the peer runtimes.
+    ///
+    /// Prints each sample as it comes, then the ratios (how many times faster zerowasm is than
+    /// each peer) and the targets. Writes <report>/<os>-<arch>/bench.json and bench.md unless
+    /// --only is given without --report.
     Bench {
-        /// Only the benchmark called NAME.
+        /// Engine(s) to run.
+        #[arg(long, value_enum, default_value = "all")]
+        engine: EngineArg,
+        /// Only the groups (coremark, execution, startup, micro, cli) or benchmarks whose name
+        /// contains NAME (e.g. `sightglass/bz2`, `compile/spidermonkey`); repeatable.
         #[arg(long, value_name = "NAME")]
-        only: Option<String>,
+        only: Vec<String>,
+        /// Also run wasmtime and wasm3 (installed by `make bench-peers`); missing ones are
+        /// reported as missing. wasmi always runs (in-process).
+        #[arg(long)]
+        peers: bool,
+        /// Samples per figure (default: 3 for CoreMark, sightglass and startup, more for the
+        /// short ones).
+        #[arg(long, value_name = "N")]
+        rounds: Option<usize>,
+        /// The reports root; the report goes to DIR/<os>-<arch>/ (default: the workspace's reports/).
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
     },
 }
 
@@ -180,12 +200,14 @@ fn main() -> ExitCode {
             let opts = zerowasm_harness::wasi::Options { engines, suite, corpus, cli, filter, report, verbose };
             ExitCode::from(zerowasm_harness::wasi::command(&opts) as u8)
         }
-        Command::Bench { only } => match zerowasm_harness::bench::run(only) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("bench: error: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Bench { engine, only, peers, rounds, report } => {
+            let engines = match engine {
+                EngineArg::Interpreter => vec![Engine::Interpreter],
+                EngineArg::Compiler => vec![Engine::Compiler],
+                EngineArg::All => Engine::ALL.to_vec(),
+            };
+            let opts = zerowasm_harness::bench::Options { engines, only, peers, rounds: rounds.map(|r| r.max(1)), report };
+            ExitCode::from(zerowasm_harness::bench::command(&opts) as u8)
+        }
     }
 }
