@@ -462,7 +462,7 @@ pub fn markdown(r: &Report) -> String {
                 .ratios
                 .iter()
                 .filter(|q| q.benchmark == x.benchmark && q.metric == x.metric && q.runtime == x.runtime)
-                .map(|q| format!("{} {:.2}x", q.peer, q.speedup))
+                .map(|q| format!("{} {}x", q.peer, num(q.speedup)))
                 .collect();
             let _ = writeln!(
                 s,
