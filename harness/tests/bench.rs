@@ -105,3 +105,24 @@ fn a_failing_runtime_is_reported_failed_and_stops() {
     assert_eq!(r.unavailable[0].status, "failed");
     assert!(r.results.is_empty());
 }
+
+#[test]
+fn a_partial_run_replaces_only_its_benchmarks() {
+    let one = |bench_name: &str, ours: f64| {
+        let mut r = Report::new();
+        measure(
+            &mut r,
+            &bench("micro", bench_name, Metric::Nanos),
+            vec![Contender::new("zerowasm-compiler", move || Ok(vec![ours])), Contender::new("wasmi", || Ok(vec![10.0]))],
+        );
+        r
+    };
+    let mut old = one("call/a", 20.0);
+    old.results.extend(one("call/b", 5.0).results);
+    let merged = report::merge(old, one("call/a", 5.0));
+    let a: Vec<_> = merged.results.iter().filter(|r| r.benchmark == "call/a").collect();
+    assert_eq!(a.len(), 2, "both runtimes of call/a, from the new run only");
+    assert_eq!(merged.figure("call/a", "zerowasm-compiler", Metric::Nanos).unwrap().median, 5.0);
+    assert_eq!(merged.figure("call/b", "zerowasm-compiler", Metric::Nanos).unwrap().median, 5.0);
+    assert!(merged.ratios.iter().any(|r| r.benchmark == "call/a" && r.speedup == 2.0));
+}

@@ -43,7 +43,9 @@ pub struct Options {
     /// Samples per figure (default per group).
     pub rounds: Option<usize>,
     /// The reports root (default: the workspace's `reports/`). The report is written when
-    /// nothing is filtered out with `only`, or when this is given.
+    /// nothing is filtered out with `only`, or when this is given: then the benchmarks
+    /// measured replace theirs in the report there (every runtime of a benchmark comes from
+    /// the same run), and the others are kept.
     pub report: Option<PathBuf>,
 }
 
@@ -255,6 +257,11 @@ pub fn command(opts: &Options) -> i32 {
     print_summary(&report);
     if opts.only.is_empty() || opts.report.is_some() {
         let rdir = crate::spectest::report::report_dir(opts.report.as_deref());
+        if !opts.only.is_empty() {
+            if let Some(old) = std::fs::read_to_string(rdir.join("bench.json")).ok().and_then(|j| serde_json::from_str::<Report>(&j).ok()) {
+                report = report::merge(old, report);
+            }
+        }
         match report::write(&rdir, &report) {
             Ok((j, m)) => println!("reports: {} and {}", j.display(), m.display()),
             Err(e) => {
@@ -299,6 +306,10 @@ fn print_summary(r: &Report) {
             Some(false) => "MISSED",
             None => "not measured",
         };
-        println!("target {}: {met}: {}", t.name, t.detail);
+        if t.met.is_some() {
+            println!("target {}: {met}: {}", t.name, t.detail);
+        } else {
+            println!("target {}: {}", t.name, t.detail);
+        }
     }
 }

@@ -32,7 +32,7 @@ impl PeerProc {
     /// started or does not answer is kept with its reason in [`PeerProc::status`].
     pub fn start_with(name: &'static str, python: &std::path::Path) -> PeerProc {
         let script = super::workspace().join("scripts/bench_peer.py");
-        let spawned = Command::new(&python)
+        let spawned = Command::new(python)
             .arg(&script)
             .arg(name)
             .stdin(Stdio::piped())

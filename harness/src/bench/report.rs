@@ -353,6 +353,29 @@ impl Report {
     }
 }
 
+/// `new` (a partial run, `--only`) merged into `old`: the benchmarks `new` measured (all their
+/// runtimes) replace theirs in `old`; ratios and targets are recomputed. Each benchmark's
+/// figures still come from one run.
+pub fn merge(mut old: Report, new: Report) -> Report {
+    let mut touched: Vec<&str> = new.results.iter().map(|r| r.benchmark.as_str()).collect();
+    touched.extend(new.unavailable.iter().map(|u| u.benchmark.as_str()));
+    old.results.retain(|r| !touched.contains(&r.benchmark.as_str()));
+    old.unavailable.retain(|u| !touched.contains(&u.benchmark.as_str()));
+    let mut names: Vec<&str> = touched.clone();
+    names.sort();
+    names.dedup();
+    old.conditions.push(format!("Re-measured in a later run (started at Unix time {}): {}.", new.started_unix, names.join(", ")));
+    for c in &new.conditions {
+        old.conditions.push(format!("(later run) {c}"));
+    }
+    old.results.extend(new.results);
+    old.unavailable.extend(new.unavailable);
+    old.peers = new.peers;
+    old.compute_ratios();
+    old.compute_targets();
+    old
+}
+
 /// Whether a runtime name is one of zerowasm's engines (the numerators of the ratios).
 pub fn is_zerowasm(runtime: &str) -> bool {
     runtime.starts_with("zerowasm")
@@ -439,7 +462,7 @@ pub fn markdown(r: &Report) -> String {
                 .ratios
                 .iter()
                 .filter(|q| q.benchmark == x.benchmark && q.metric == x.metric && q.runtime == x.runtime)
-                .map(|q| format!("{} {:.2}x", q.peer, q.speedup))
+                .map(|q| format!("{} {}x", q.peer, num(q.speedup)))
                 .collect();
             let _ = writeln!(
                 s,

@@ -220,6 +220,7 @@ fn wasmi_setup<'a>(wasm: &[u8], m: &'a Module) -> Result<SampleFn<'a>, String> {
     let module = wasmi::Module::new(&engine, wasm).map_err(|e| format!("compile: {e}"))?;
     let mut linker = wasmi::Linker::<WasiState>::new(&engine);
     wasi_shim::define(&mut linker).map_err(|e| e.to_string())?;
+    wasi_shim::define_rest(&mut linker, &module)?;
     Ok(Box::new(move || {
         let mut store = wasmi::Store::new(&engine, WasiState::new(&m.dir));
         let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| format!("instantiate: {e}"))?;
