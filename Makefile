@@ -25,7 +25,7 @@ ifdef ZEROWASM_CORPUS
 export ZEROWASM_CORPUS
 endif
 
-.PHONY: spectest report test wasi bench testsuite
+.PHONY: spectest report test wasi bench bench-peers testsuite
 
 ## spectest: release build, every suite on every engine, reports in reports/<os>-<arch>/
 spectest:
@@ -51,9 +51,16 @@ wasi:
 	$(CARGO) build --release --workspace
 	$(HARNESS) wasi
 
-## bench: benchmarks on zerowasm and peer runtimes (ONLY=name for just one)
+## bench: benchmarks on zerowasm and the peer runtimes (wasmi in-process; wasmtime and wasm3
+## from `make bench-peers`, reported as missing if not installed); writes
+## reports/<os>-<arch>/bench.{json,md}. ONLY=name for one group or benchmark (no report then).
 bench:
-	$(HARNESS) bench $(if $(ONLY),--only $(ONLY))
+	$(CARGO) build --release --workspace
+	$(HARNESS) bench --peers $(if $(ONLY),--only $(ONLY))
+
+## bench-peers: installs the peer runtimes into .peers/ (scripts/bench-peers.sh)
+bench-peers:
+	scripts/bench-peers.sh
 
 ## testsuite: clone the pinned official spec test suites into testsuite/official/
 testsuite:

@@ -6,5 +6,6 @@
 //! a user of the library gets.
 
 pub mod bench;
+pub mod fuzz;
 pub mod spectest;
 pub mod wasi;

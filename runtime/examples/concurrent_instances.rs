@@ -2,7 +2,8 @@
 //! calls and closes its own instances, all at once. `Runtime`, `CompiledModule` and every
 //! handle are `Send + Sync`; calls into one runtime take turns on its store (RATIONALE.md,
 //! "Embedding API"), so for parallel speed-up give each thread its own runtime
-//! (`--runtime-per-thread`). The time taken is printed on stderr.
+//! (`--runtime-per-thread`; with a shared `CompilationCache` each module is compiled once).
+//! The time taken is printed on stderr.
 //!
 //! ```text
 //! cargo run --example concurrent_instances -- 8 1000

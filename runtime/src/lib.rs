@@ -7,7 +7,8 @@
 //! 1. **Make a [`Runtime`]**: it owns the engine and the
 //!    [store](https://webassembly.github.io/spec/core/exec/runtime.html#store) every instance
 //!    lives in. [`RuntimeConfig`] picks the engine, the core feature set and the limits
-//!    (memory in pages of 64 KiB, call depth, native stack in bytes).
+//!    (memory in pages of 64 KiB, call depth, native stack in bytes, fuel, interruption from
+//!    another thread with an [`InterruptHandle`]).
 //! 2. **Compile** a module once with [`Runtime::compile`] (binary or text format): it is
 //!    decoded, [validated](https://webassembly.github.io/spec/core/valid/index.html) and
 //!    translated; failures are a [`CompileError`].

@@ -1,25 +1,44 @@
 //! Runs every example in `runtime/examples/` and checks that it prints what its doc comment
-//! says. Each example binary is brought up to date with the cargo that built this test, in the
-//! same profile: after `cargo test` (which builds the examples next to the tests, in
-//! `target/<profile>/examples/`) that is a no-op, and a test run on its own still runs the
-//! current code.
+//! says. `cargo test` builds the examples next to the tests (`target/<profile>/examples/`), so
+//! this normally costs no build; an example binary missing or older than its sources (a test
+//! run on its own: `cargo test --test examples`) is rebuilt first with the cargo that built
+//! this test, in the same profile.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::SystemTime;
 
-/// `target/<profile>/examples/<name>`, built (or rebuilt) first.
+/// The newest modification time of `path` or, for a directory, of any file beneath it.
+fn newest(path: &Path) -> SystemTime {
+    let own = std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+    match std::fs::read_dir(path) {
+        Ok(entries) => entries.flatten().map(|e| newest(&e.path())).fold(own, SystemTime::max),
+        Err(_) => own,
+    }
+}
+
+/// `target/<profile>/examples/<name>`, built first if missing or stale.
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test's own path");
     let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps/<test>");
-    // `cargo test` builds in the test profile into target/debug, `cargo test --release` in
-    // the release profile.
-    let profile = if profile_dir.file_name().is_some_and(|p| p == "release") { "release" } else { "test" };
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "zerowasm", "--profile", profile, "--example", name])
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building example {name} failed");
-    profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+    let path = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = [manifest.join("src"), manifest.join("Cargo.toml"), manifest.join(format!("examples/{name}.rs"))]
+        .iter()
+        .map(|p| newest(p))
+        .fold(SystemTime::UNIX_EPOCH, SystemTime::max);
+    let built = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+    if built.is_none_or(|b| b < sources) {
+        // `cargo test` builds in the test profile into target/debug, `cargo test --release`
+        // in the release profile.
+        let profile = if profile_dir.file_name().is_some_and(|p| p == "release") { "release" } else { "test" };
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "zerowasm", "--profile", profile, "--example", name])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building example {name} failed");
+    }
+    path
 }
 
 /// Runs example `name` with `args`; returns its output.

@@ -288,7 +288,7 @@ impl HostModuleBuilder {
             return Err(InstantiationError::DuplicateName(self.name));
         }
         let idx = store.instances.len() as u32;
-        let mut inst = InstanceEntity::new(None);
+        let mut inst = InstanceEntity::new(None, None);
         // Allocate fallible resources first so an error leaves the store unchanged.
         let mut allocated = Vec::new();
         for (_, item) in &self.items {

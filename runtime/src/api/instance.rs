@@ -6,7 +6,10 @@ use crate::vm::{ExternAddr, PAGE_SIZE};
 use std::sync::Arc;
 
 /// A [module instance](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)
-/// living in a [`Runtime`]'s store.
+/// living in a [`Runtime`]'s store: made by [`Runtime::instantiate`] or
+/// [`HostModuleBuilder::instantiate`], it stays there until [`Instance::close`] or
+/// [`Runtime::close`] (dropping the handle does not close it). Clones are handles to the same
+/// instance; they are `Send + Sync`.
 #[derive(Clone)]
 pub struct Instance {
     pub(crate) rt: Arc<RuntimeInner>,

@@ -1,6 +1,9 @@
-//! The public embedding API: [`Runtime`], [`RuntimeConfig`], [`CompiledModule`], [`ModuleConfig`],
-//! [`Instance`], [`Func`]/[`TypedFunc`], [`Memory`], [`Global`], [`Table`],
-//! [`HostModuleBuilder`] and the typed errors.
+//! The public embedding API: [`Runtime`] (with [`RuntimeConfig`], [`RuntimeStats`] and
+//! [`InterruptHandle`]), [`CompiledModule`], [`ModuleConfig`], [`Instance`],
+//! [`Func`]/[`TypedFunc`], [`Memory`], [`Global`], [`Table`], [`HostModuleBuilder`] and
+//! [`Caller`], values ([`Val`], [`ExternRef`]) and types, and the typed errors
+//! ([`CompileError`], [`LinkError`], [`InstantiationError`], [`ExportError`], [`LimitError`],
+//! [`Trap`]).
 
 pub(crate) mod backtrace;
 pub(crate) mod cache;

@@ -70,7 +70,11 @@ impl RuntimeInner {
 ///
 /// Instances instantiated with a name ([`ModuleConfig::with_name`]) or registered with
 /// [`Runtime::register`] can be imported by later modules under that name.
-/// Cloning a `Runtime` gives another handle to the same store.
+/// Cloning a `Runtime` gives another handle to the same store. A runtime and its handles are
+/// `Send + Sync`; calls into one runtime from several threads take turns on its store.
+/// Everything it holds is freed when the last handle into it is dropped, or earlier by
+/// [`Runtime::close`] and [`Instance::close`]. A host function that owns a handle into its own
+/// runtime (a `Runtime`, `Instance`, `Func`, ...) keeps the runtime alive: close it explicitly.
 #[derive(Clone)]
 pub struct Runtime {
     pub(crate) inner: Arc<RuntimeInner>,
@@ -286,6 +290,8 @@ pub struct RuntimeStats {
     /// Table elements allocated, over all tables of open and kept instances.
     pub table_elements: usize,
     /// Modules compiled by this runtime whose code is still alive: referred to by a
-    /// [`CompiledModule`] or by an instance that is not freed.
+    /// [`CompiledModule`], by an instance that is not freed, or by a
+    /// [`CompilationCache`](crate::CompilationCache) entry (which keeps its code until the
+    /// cache is dropped).
     pub compiled_modules: usize,
 }

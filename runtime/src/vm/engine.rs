@@ -20,6 +20,10 @@ pub(crate) trait Engine: Send + Sync {
     fn instantiate(&self, _store: &mut Store, _instance: u32) -> Result<(), InstantiationError> {
         Ok(())
     }
+    /// Instance `instance` was freed: its functions `funcs` now trap with
+    /// [`Trap::InstanceClosed`] (they are host functions), and its engine state and code were
+    /// dropped. The Compiler points its funcref entries for `funcs` at the host-call path.
+    fn release(&self, _store: &mut Store, _funcs: &[u32]) {}
     /// What the engine's compiled code depends on besides the module and the runtime
     /// configuration: its kind and, for the Compiler, the target and CPU features. Part of
     /// the compilation cache's key.
@@ -33,10 +37,6 @@ pub(crate) trait Engine: Send + Sync {
     fn deserialize(&self, _module: &Arc<Module>, _bytes: &[u8]) -> Option<EngineCode> {
         None
     }
-    /// Instance `instance` was freed: its functions `funcs` now trap with
-    /// [`Trap::InstanceClosed`] (they are host functions), and its engine state and code were
-    /// dropped. The Compiler points its funcref entries for `funcs` at the host-call path.
-    fn release(&self, _store: &mut Store, _funcs: &[u32]) {}
     /// Calls the store's function `func` (wasm or host). `args` and `results` are cells laid out
     /// as the function's type says.
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap>;

@@ -137,12 +137,11 @@ pub(crate) fn instantiate(
 ) -> Result<u32, InstantiationError> {
     let imports = resolve_imports(store, module, renames)?;
     let idx = store.instances.len() as u32;
-    let mut inst = InstanceEntity::new(Some(code.clone()));
+    let mut inst = InstanceEntity::new(Some(module.clone()), Some(code.clone()));
     inst.type_ids = module.types.iter().map(|t| store.intern_type(t)).collect();
     inst.funcs.reserve(module.funcs.len());
     inst.dropped_elems = vec![false; module.elems.len()];
     inst.dropped_datas = vec![false; module.datas.len()];
-    inst.module = Some(module.clone());
     for addr in &imports {
         match *addr {
             ExternAddr::Func(a) => inst.funcs.push(a),

@@ -152,9 +152,9 @@ pub(crate) enum InstanceStatus {
 /// A module instance ([§4.2.5](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)).
 /// Host modules are instances without `module`.
 pub(crate) struct InstanceEntity {
+    pub status: InstanceStatus,
     /// The module it is an instance of (`None` for host modules).
     pub module: Option<Arc<crate::wasm::Module>>,
-    pub status: InstanceStatus,
     /// The engine's compiled code for `module`.
     pub code: Option<EngineCode>,
     /// Canonical type id of each of the module's types (for `call_indirect`).
@@ -175,11 +175,11 @@ pub(crate) struct InstanceEntity {
 }
 
 impl InstanceEntity {
-    /// An open instance with nothing in it yet.
-    pub fn new(code: Option<EngineCode>) -> InstanceEntity {
+    /// An open instance of `module` (`None` for a host module) with nothing in it yet.
+    pub fn new(module: Option<Arc<crate::wasm::Module>>, code: Option<EngineCode>) -> InstanceEntity {
         InstanceEntity {
-            module: None,
             status: InstanceStatus::Open,
+            module,
             code,
             type_ids: Vec::new(),
             funcs: Vec::new(),
@@ -520,7 +520,12 @@ impl Store {
             return Err(Trap::Host("internal error: invoke_host on a wasm function".into()));
         };
         let f = f.clone();
-        let ty = self.types[*type_id as usize].clone();
+        let ty = &self.types[*type_id as usize];
+        // The fast path has no listener hooks: runtimes with a listener take the general one.
+        if ty.params().len() <= HOST_FAST_ARITY && ty.results().len() <= HOST_FAST_ARITY && self.listener.is_none() {
+            return self.invoke_host_small(&f, *type_id, caller_instance, args, results);
+        }
+        let ty = ty.clone();
         let vargs = self.vals_from_cells(args, ty.params());
         let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         let listening = self.listener.clone().map(|l| (l, crate::api::backtrace::host_frame_info(self, func)));
@@ -544,4 +549,56 @@ impl Store {
         results.copy_from_slice(&cells);
         Ok(())
     }
+
+    /// [`Store::invoke_host`] for signatures of at most [`HOST_FAST_ARITY`] parameters and
+    /// results (nearly all): the values live in arrays on the stack and the results go straight
+    /// into `results`, so a call allocates nothing. (The general path made five heap
+    /// allocations per call, which were most of a wasm->host call's cost; see RATIONALE.md.)
+    fn invoke_host_small(
+        &mut self,
+        f: &Arc<HostFn>,
+        type_id: u32,
+        caller_instance: Option<u32>,
+        args: &[u64],
+        results: &mut [u64],
+    ) -> Result<(), Trap> {
+        let ty = &self.types[type_id as usize];
+        let (np, nr) = (ty.params().len(), ty.results().len());
+        let mut rtys = [ValType::I32; HOST_FAST_ARITY];
+        rtys[..nr].copy_from_slice(ty.results());
+        let mut vargs: [Val; HOST_FAST_ARITY] = std::array::from_fn(|_| Val::I32(0));
+        let mut at = 0;
+        for (v, t) in vargs.iter_mut().zip(ty.params()) {
+            *v = if *t == ValType::V128 {
+                at += 2;
+                Val::V128(args[at - 2] as u128 | (args[at - 1] as u128) << 64)
+            } else {
+                at += 1;
+                self.cell_to_val(args[at - 1], *t)
+            };
+        }
+        let mut vres: [Val; HOST_FAST_ARITY] = std::array::from_fn(|i| if i < nr { Val::default_for(rtys[i]) } else { Val::I32(0) });
+        {
+            let mut caller = Caller::new(self, caller_instance);
+            f(&mut caller, &vargs[..np], &mut vres[..nr])?;
+        }
+        let mut at = 0;
+        for (i, (v, t)) in vres[..nr].iter().zip(&rtys[..nr]).enumerate() {
+            if v.ty() != *t {
+                return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
+            }
+            if let Val::V128(x) = v {
+                results[at] = *x as u64;
+                results[at + 1] = (*x >> 64) as u64;
+                at += 2;
+            } else {
+                results[at] = self.val_to_cell(v)?;
+                at += 1;
+            }
+        }
+        Ok(())
+    }
 }
+
+/// Host functions with at most this many parameters and results take the allocation-free path.
+const HOST_FAST_ARITY: usize = 8;

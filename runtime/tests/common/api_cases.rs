@@ -871,6 +871,54 @@ fn handles_work_from_other_threads() {
     assert_eq!(sums, (0..4).map(|t| 100 * t + 4950).collect::<Vec<_>>());
 }
 
+#[test]
+fn a_trap_leaves_a_backtrace_with_names_across_instances() {
+    let rt = new_runtime();
+    // No name section module name: the registered name stands in.
+    let lib = rt
+        .compile(r#"(module (func $boom (export "boom") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))"#)
+        .unwrap();
+    rt.instantiate(&lib, ModuleConfig::new().with_name("lib")).unwrap();
+    let app = instance(
+        &rt,
+        r#"(module $app
+             (import "lib" "boom" (func $boom (param i32) (result i32)))
+             (func $middle (param i32) (result i32) (call $boom (local.get 0)))
+             (func (export "run") (param i32) (result i32) (call $middle (local.get 0))))"#,
+    );
+    let run = app.func("run").unwrap();
+    assert_eq!(run.call(&[Val::I32(0)]), Err(Trap::IntegerDivideByZero));
+    let bt = WasmBacktrace::last().expect("a backtrace");
+    assert_eq!(bt.trap(), Some(&Trap::IntegerDivideByZero));
+    let shown: Vec<String> = bt.frames().iter().map(|f| f.to_string()).collect();
+    assert_eq!(shown, ["lib!boom", "app!middle", "app!<wasm function 2>"]);
+    assert_eq!(bt.frames()[2].func_index, 2);
+    assert_eq!(bt.to_string(), "  0: lib!boom\n  1: app!middle\n  2: app!<wasm function 2>\n");
+    // A successful call leaves the last backtrace alone; a typed call that traps replaces it.
+    assert_eq!(run.call(&[Val::I32(1)]), Ok(vec![Val::I32(1)]));
+    assert_eq!(WasmBacktrace::last().unwrap(), bt);
+    let typed = run.typed::<i32, i32>().unwrap();
+    assert_eq!(typed.call(0), Err(Trap::IntegerDivideByZero));
+    assert_eq!(WasmBacktrace::last().unwrap().frames().len(), 3);
+}
+
+#[test]
+fn a_trap_in_a_host_function_shows_the_wasm_frames_that_called_it() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env")
+        .func("fail", || -> Result<(), Trap> { Err(Trap::Host("nope".into())) })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "env" "fail" (func $fail))
+             (func $a (call $fail)) (func $b (export "b") (call $a)))"#,
+    );
+    assert!(matches!(i.func("b").unwrap().call(&[]), Err(Trap::Host(_))));
+    let names: Vec<_> = WasmBacktrace::last().unwrap().frames().iter().map(|f| f.func_name.clone().unwrap()).collect();
+    assert_eq!(names, ["a", "b"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Instances and names
 
@@ -1292,6 +1340,7 @@ fn api_types_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Runtime>();
     check::<CompiledModule>();
+    check::<CompilationCache>();
     check::<Instance>();
     check::<Func>();
     check::<TypedFunc<(i32, u128), Option<ExternRef>>>();
@@ -1399,52 +1448,4 @@ fn every_api_misuse_is_a_typed_error() {
     assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]), Err(Trap::InstanceClosed));
     assert_eq!(memory.read(0, &mut [0]), Err(Trap::InstanceClosed));
     assert_eq!(i.get_export("add").err(), Some(ExportError::Closed));
-}
-
-#[test]
-fn a_trap_leaves_a_backtrace_with_names_across_instances() {
-    let rt = new_runtime();
-    // No name section module name: the registered name stands in.
-    let lib = rt
-        .compile(r#"(module (func $boom (export "boom") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))"#)
-        .unwrap();
-    rt.instantiate(&lib, ModuleConfig::new().with_name("lib")).unwrap();
-    let app = instance(
-        &rt,
-        r#"(module $app
-             (import "lib" "boom" (func $boom (param i32) (result i32)))
-             (func $middle (param i32) (result i32) (call $boom (local.get 0)))
-             (func (export "run") (param i32) (result i32) (call $middle (local.get 0))))"#,
-    );
-    let run = app.func("run").unwrap();
-    assert_eq!(run.call(&[Val::I32(0)]), Err(Trap::IntegerDivideByZero));
-    let bt = WasmBacktrace::last().expect("a backtrace");
-    assert_eq!(bt.trap(), Some(&Trap::IntegerDivideByZero));
-    let shown: Vec<String> = bt.frames().iter().map(|f| f.to_string()).collect();
-    assert_eq!(shown, ["lib!boom", "app!middle", "app!<wasm function 2>"]);
-    assert_eq!(bt.frames()[2].func_index, 2);
-    assert_eq!(bt.to_string(), "  0: lib!boom\n  1: app!middle\n  2: app!<wasm function 2>\n");
-    // A successful call leaves the last backtrace alone; a typed call that traps replaces it.
-    assert_eq!(run.call(&[Val::I32(1)]), Ok(vec![Val::I32(1)]));
-    assert_eq!(WasmBacktrace::last().unwrap(), bt);
-    let typed = run.typed::<i32, i32>().unwrap();
-    assert_eq!(typed.call(0), Err(Trap::IntegerDivideByZero));
-    assert_eq!(WasmBacktrace::last().unwrap().frames().len(), 3);
-}
-
-#[test]
-fn a_trap_in_a_host_function_shows_the_wasm_frames_that_called_it() {
-    let rt = new_runtime();
-    HostModuleBuilder::new("env")
-        .func("fail", || -> Result<(), Trap> { Err(Trap::Host("nope".into())) })
-        .instantiate(&rt)
-        .unwrap();
-    let i = instance(
-        &rt,
-        r#"(module (import "env" "fail" (func $fail))
-             (func $a (call $fail)) (func $b (export "b") (call $a)))"#,
-    );
-    assert!(matches!(i.func("b").unwrap().call(&[]), Err(Trap::Host(_))));
-    let names: Vec<_> = WasmBacktrace::last().unwrap().frames().iter().map(|f| f.func_name.clone().unwrap()).collect();
-    assert_eq!(names, ["a", "b"]);
 }

@@ -1,0 +1,489 @@
+//! The benchmark report: `reports/<os>-<arch>/bench.json` (for comparing runs) and `bench.md`
+//! (for people). Every figure is a median with its spread; every zerowasm figure is compared
+//! with every peer measured in the same run; peers that could not run are listed as missing or
+//! failed, never as slower.
+
+use super::stats::{self, Metric, Summary};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The whole report.
+#[derive(Serialize, Deserialize, Default, Debug)]
+pub struct Report {
+    /// `std::env::consts::OS`.
+    pub os: String,
+    /// `std::env::consts::ARCH`.
+    pub arch: String,
+    /// zerowasm's version.
+    pub zerowasm_version: String,
+    /// When the run started, seconds since the Unix epoch.
+    pub started_unix: u64,
+    /// How the run was made: clock used for execution, rounds, machine load.
+    pub conditions: Vec<String>,
+    /// Each peer runtime: how it ran, or why it did not.
+    pub peers: Vec<Peer>,
+    /// Every figure that was measured.
+    pub results: Vec<Row>,
+    /// Every (benchmark, runtime) that was asked for and has no figure, with why.
+    pub unavailable: Vec<Unavailable>,
+    /// zerowasm against each peer, per benchmark.
+    pub ratios: Vec<Ratio>,
+    /// Geometric means of the ratios of a group (the sightglass execution geomean).
+    pub geomeans: Vec<Geomean>,
+    /// The issue's targets, with how far each is from being met.
+    pub targets: Vec<Target>,
+}
+
+/// A peer runtime.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Peer {
+    /// `wasmi`, `wasmtime`, `wasm3`, `rust-native`, ...
+    pub runtime: String,
+    /// `ok` or `missing`.
+    pub status: String,
+    /// Version and how it is driven, or why it is missing.
+    pub detail: String,
+}
+
+/// One measured figure.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Row {
+    /// `coremark`, `execution`, `startup`, `micro`, `cli`.
+    pub group: String,
+    /// e.g. `coremark`, `sightglass/bz2`, `compile/spidermonkey`.
+    pub benchmark: String,
+    /// e.g. `zerowasm-interpreter`, `wasmi`.
+    pub runtime: String,
+    /// The unit.
+    pub metric: Metric,
+    /// Median of `runs` samples.
+    pub median: f64,
+    /// Smallest sample.
+    pub min: f64,
+    /// Largest sample.
+    pub max: f64,
+    /// Number of samples.
+    pub runs: usize,
+}
+
+/// A (benchmark, runtime) without a figure.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Unavailable {
+    /// As [`Row::group`].
+    pub group: String,
+    /// As [`Row::benchmark`].
+    pub benchmark: String,
+    /// As [`Row::runtime`].
+    pub runtime: String,
+    /// `missing` (the runtime is not installed), `failed` (it ran and went wrong),
+    /// `not available yet` (a zerowasm feature that does not exist yet) or `not comparable`
+    /// (the peer can only be driven in a way that would measure something else).
+    pub status: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// zerowasm against one peer on one benchmark.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Ratio {
+    /// As [`Row::benchmark`].
+    pub benchmark: String,
+    /// As [`Row::metric`].
+    pub metric: Metric,
+    /// The zerowasm engine.
+    pub runtime: String,
+    /// The peer.
+    pub peer: String,
+    /// How many times faster zerowasm is (> 1: faster), whichever way the metric points.
+    pub speedup: f64,
+}
+
+/// The geometric mean of a group's speedups against one peer.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Geomean {
+    /// As [`Row::group`].
+    pub group: String,
+    /// The zerowasm engine.
+    pub runtime: String,
+    /// The peer.
+    pub peer: String,
+    /// Geometric mean of the per-benchmark speedups (> 1: zerowasm faster).
+    pub speedup: f64,
+    /// Over how many benchmarks (those both ran).
+    pub benchmarks: usize,
+}
+
+/// A target from the issue.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Target {
+    /// What is compared, e.g. `Interpreter CoreMark vs wasmi`.
+    pub name: String,
+    /// The goal as the issue states it, e.g. `>= 1.0x`.
+    pub goal: String,
+    /// The figure in the goal's own terms (a speedup, a time ratio, ns, ms), if measured.
+    pub value: Option<f64>,
+    /// Whether it is met; `None` when it could not be measured.
+    pub met: Option<bool>,
+    /// By how much it is missed or beaten, or why it is not measured.
+    pub detail: String,
+}
+
+impl Report {
+    /// An empty report for this host.
+    pub fn new() -> Report {
+        Report {
+            os: std::env::consts::OS.into(),
+            arch: std::env::consts::ARCH.into(),
+            zerowasm_version: env!("CARGO_PKG_VERSION").into(),
+            started_unix: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            ..Report::default()
+        }
+    }
+
+    /// Records a figure from `samples`; a set without a usable median is recorded as failed.
+    pub fn add(&mut self, group: &str, benchmark: &str, runtime: &str, metric: Metric, samples: &[f64]) {
+        match stats::summarize(samples) {
+            Some(Summary { median, min, max, runs }) => self.results.push(Row {
+                group: group.into(),
+                benchmark: benchmark.into(),
+                runtime: runtime.into(),
+                metric,
+                median,
+                min,
+                max,
+                runs,
+            }),
+            None => self.unavailable(group, benchmark, runtime, "failed", "no valid sample"),
+        }
+    }
+
+    /// Records that `runtime` has no figure for `benchmark`, and why.
+    pub fn unavailable(&mut self, group: &str, benchmark: &str, runtime: &str, status: &str, reason: &str) {
+        self.unavailable.push(Unavailable {
+            group: group.into(),
+            benchmark: benchmark.into(),
+            runtime: runtime.into(),
+            status: status.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// The figure of (`benchmark`, `runtime`, `metric`), if measured.
+    pub fn figure(&self, benchmark: &str, runtime: &str, metric: Metric) -> Option<&Row> {
+        self.results.iter().find(|r| r.benchmark == benchmark && r.runtime == runtime && r.metric == metric)
+    }
+
+    /// Fills [`Report::ratios`] and [`Report::geomeans`] from the results: every zerowasm
+    /// figure against every peer figure of the same benchmark and metric. The geomeans are
+    /// over the `execution` group (sightglass), on the benchmarks both runtimes ran.
+    pub fn compute_ratios(&mut self) {
+        self.ratios.clear();
+        for ours in self.results.iter().filter(|r| is_zerowasm(&r.runtime)) {
+            for peer in self.results.iter().filter(|r| !is_zerowasm(&r.runtime)) {
+                if peer.benchmark == ours.benchmark && peer.metric == ours.metric {
+                    if let Some(s) = stats::speedup(ours.metric, ours.median, peer.median) {
+                        self.ratios.push(Ratio {
+                            benchmark: ours.benchmark.clone(),
+                            metric: ours.metric,
+                            runtime: ours.runtime.clone(),
+                            peer: peer.runtime.clone(),
+                            speedup: s,
+                        });
+                    }
+                }
+            }
+        }
+        self.geomeans.clear();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for r in &self.ratios {
+            let p = (r.runtime.clone(), r.peer.clone());
+            if self.group_of(&r.benchmark) == Some("execution") && !pairs.contains(&p) {
+                pairs.push(p);
+            }
+        }
+        for (runtime, peer) in pairs {
+            let xs: Vec<f64> = self
+                .ratios
+                .iter()
+                .filter(|r| r.runtime == runtime && r.peer == peer && self.group_of(&r.benchmark) == Some("execution"))
+                .map(|r| r.speedup)
+                .collect();
+            if let Some(g) = stats::geomean(&xs) {
+                self.geomeans.push(Geomean { group: "execution".into(), runtime, peer, speedup: g, benchmarks: xs.len() });
+            }
+        }
+    }
+
+    fn group_of(&self, benchmark: &str) -> Option<&str> {
+        self.results.iter().find(|r| r.benchmark == benchmark).map(|r| r.group.as_str())
+    }
+
+    fn ratio(&self, benchmark: &str, metric: Metric, runtime: &str, peer: &str) -> Option<f64> {
+        self.ratios
+            .iter()
+            .find(|r| r.benchmark == benchmark && r.metric == metric && r.runtime == runtime && r.peer == peer)
+            .map(|r| r.speedup)
+    }
+
+    fn why_missing(&self, benchmark: &str, runtimes: &[&str]) -> String {
+        let mut why: Vec<String> = Vec::new();
+        for rt in runtimes {
+            if let Some(u) = self.unavailable.iter().find(|u| u.benchmark == benchmark && &u.runtime == rt) {
+                why.push(format!("{rt} {}: {}", u.status, u.reason));
+            } else if !self.results.iter().any(|r| r.benchmark == benchmark && &r.runtime == rt) {
+                why.push(format!("{rt} not run"));
+            }
+        }
+        if why.is_empty() {
+            "no figure".into()
+        } else {
+            why.join("; ")
+        }
+    }
+
+    /// Fills [`Report::targets`]: the issue's targets, each met or missed by how much.
+    pub fn compute_targets(&mut self) {
+        let mut t = Vec::new();
+        // Speedup targets: zerowasm / peer >= goal.
+        let speed: [(&str, &str, Metric, &str, &str, f64); 5] = [
+            ("Interpreter CoreMark vs wasmi", "coremark", Metric::Score, "zerowasm-interpreter", "wasmi", 1.0),
+            ("Interpreter CoreMark vs wasm3", "coremark", Metric::Score, "zerowasm-interpreter", "wasm3", 1.0),
+            ("Compiler CoreMark vs wasmtime", "coremark", Metric::Score, "zerowasm-compiler", "wasmtime", 0.9),
+            (
+                "Compiler compile throughput on spidermonkey.wasm vs wasmtime (parallel compilation on)",
+                "compile/spidermonkey",
+                Metric::MBps,
+                "zerowasm-compiler",
+                "wasmtime",
+                0.8,
+            ),
+            ("Interpreter sightglass geomean vs wasmi", "", Metric::Seconds, "zerowasm-interpreter", "wasmi", 1.0),
+        ];
+        for (name, bench, metric, ours, peer, goal) in speed {
+            let value = if bench.is_empty() {
+                self.geomeans.iter().find(|g| g.runtime == ours && g.peer == peer).map(|g| g.speedup)
+            } else {
+                self.ratio(bench, metric, ours, peer)
+            };
+            t.push(match value {
+                Some(v) => Target {
+                    name: name.into(),
+                    goal: format!(">= {goal}x"),
+                    value: Some(v),
+                    met: Some(v >= goal),
+                    detail: if v >= goal {
+                        format!("{v:.2}x: met with {:.0}% to spare", (v / goal - 1.0) * 100.0)
+                    } else {
+                        format!("{v:.2}x: missed, needs {:.0}% more speed", (goal / v - 1.0) * 100.0)
+                    },
+                },
+                None => Target {
+                    name: name.into(),
+                    goal: format!(">= {goal}x"),
+                    value: None,
+                    met: None,
+                    detail: format!(
+                        "not measured: {}",
+                        if bench.is_empty() { format!("no sightglass module ran on both {ours} and {peer}") } else { self.why_missing(bench, &[ours, peer]) }
+                    ),
+                },
+            });
+        }
+        // Sightglass geomean on the Compiler: time ratio (ours / wasmtime) <= 1.15.
+        let name = "Compiler sightglass geomean time vs wasmtime";
+        t.push(match self.geomeans.iter().find(|g| g.runtime == "zerowasm-compiler" && g.peer == "wasmtime") {
+            Some(g) => {
+                let v = 1.0 / g.speedup;
+                Target {
+                    name: name.into(),
+                    goal: "<= 1.15x wasmtime's time".into(),
+                    value: Some(v),
+                    met: Some(v <= 1.15),
+                    detail: if v <= 1.15 {
+                        format!("{v:.2}x wasmtime's time over {} modules: met", g.benchmarks)
+                    } else {
+                        format!("{v:.2}x wasmtime's time over {} modules: missed, needs {:.0}% less time", g.benchmarks, (1.0 - 1.15 / v) * 100.0)
+                    },
+                }
+            }
+            None => Target {
+                name: name.into(),
+                goal: "<= 1.15x wasmtime's time".into(),
+                value: None,
+                met: None,
+                detail: "not measured: no sightglass module ran on both zerowasm-compiler and wasmtime".into(),
+            },
+        });
+        // Absolute targets.
+        let abs: [(&str, &str, &str, Metric, f64, &str, f64); 3] = [
+            ("Compiler host call overhead (wasm -> Rust closure -> wasm)", "call/wasm->host", "zerowasm-compiler", Metric::Nanos, 50.0, "ns", 1.0),
+            ("`zerowasm run` of a C hello-world, start to exit (Interpreter)", "cli/hello-c", "zerowasm-interpreter", Metric::Seconds, 10.0, "ms", 1e3),
+            ("`zerowasm run` of a C hello-world, start to exit (Compiler)", "cli/hello-c", "zerowasm-compiler", Metric::Seconds, 10.0, "ms", 1e3),
+        ];
+        for (name, bench, rt, metric, goal, unit, scale) in abs {
+            t.push(match self.figure(bench, rt, metric) {
+                Some(r) => {
+                    let v = r.median * scale;
+                    Target {
+                        name: name.into(),
+                        goal: format!("<= {goal} {unit}"),
+                        value: Some(v),
+                        met: Some(v <= goal),
+                        detail: if v <= goal {
+                            format!("{v:.1} {unit}: met")
+                        } else {
+                            format!("{v:.1} {unit}: missed by {:.1} {unit} ({:.0}% over)", v - goal, (v / goal - 1.0) * 100.0)
+                        },
+                    }
+                }
+                None => Target {
+                    name: name.into(),
+                    goal: format!("<= {goal} {unit}"),
+                    value: None,
+                    met: None,
+                    detail: format!("not measured: {}", self.why_missing(bench, &[rt])),
+                },
+            });
+        }
+        self.targets = t;
+    }
+}
+
+/// `new` (a partial run, `--only`) merged into `old`: the benchmarks `new` measured (all their
+/// runtimes) replace theirs in `old`; ratios and targets are recomputed. Each benchmark's
+/// figures still come from one run.
+pub fn merge(mut old: Report, new: Report) -> Report {
+    let mut touched: Vec<&str> = new.results.iter().map(|r| r.benchmark.as_str()).collect();
+    touched.extend(new.unavailable.iter().map(|u| u.benchmark.as_str()));
+    old.results.retain(|r| !touched.contains(&r.benchmark.as_str()));
+    old.unavailable.retain(|u| !touched.contains(&u.benchmark.as_str()));
+    let mut names: Vec<&str> = touched.clone();
+    names.sort();
+    names.dedup();
+    old.conditions.push(format!("Re-measured in a later run (started at Unix time {}): {}.", new.started_unix, names.join(", ")));
+    for c in &new.conditions {
+        old.conditions.push(format!("(later run) {c}"));
+    }
+    old.results.extend(new.results);
+    old.unavailable.extend(new.unavailable);
+    old.peers = new.peers;
+    old.compute_ratios();
+    old.compute_targets();
+    old
+}
+
+/// Whether a runtime name is one of zerowasm's engines (the numerators of the ratios).
+pub fn is_zerowasm(runtime: &str) -> bool {
+    runtime.starts_with("zerowasm")
+}
+
+/// Writes `bench.json` and `bench.md` into `dir`.
+pub fn write(dir: &Path, report: &Report) -> Result<(PathBuf, PathBuf), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let j = dir.join("bench.json");
+    let m = dir.join("bench.md");
+    let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+    std::fs::write(&j, json + "\n").map_err(|e| format!("{}: {e}", j.display()))?;
+    std::fs::write(&m, markdown(report)).map_err(|e| format!("{}: {e}", m.display()))?;
+    Ok((j, m))
+}
+
+/// A figure with 3 significant digits.
+pub fn num(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        let digits = (2 - a.log10().floor() as i32).clamp(0, 12) as usize;
+        format!("{x:.digits$}")
+    }
+}
+
+const GROUPS: [(&str, &str); 5] = [
+    ("coremark", "CoreMark 1.0 (wasmi-benchmarks/coremark.wasm): score, higher is better"),
+    ("execution", "Execution: sightglass modules, seconds between `bench.start` and `bench.end`, lower is better"),
+    ("startup", "Startup: compile and instantiate (wasmi-benchmarks modules and the largest module found)"),
+    ("micro", "Micro-benchmarks"),
+    ("cli", "Command line: `zerowasm run` start to exit, wall time"),
+];
+
+/// The Markdown rendering.
+pub fn markdown(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# zerowasm benchmarks, {}-{}\n", r.os, r.arch);
+    let _ = writeln!(
+        s,
+        "Generated by `make bench` (`zerowasm-harness bench`; `--peers` adds the peer runtimes, installed by \
+         `make bench-peers`). Every figure is the median of several runs, with the smallest and largest run; \
+         runtimes are interleaved run by run. A ratio is how many times faster zerowasm is than the peer \
+         (> 1: faster), measured in the same run. Machine-readable: `bench.json`.\n"
+    );
+    for c in &r.conditions {
+        let _ = writeln!(s, "- {c}");
+    }
+    let _ = writeln!(s, "\n## Targets\n\n| target | goal | result | met |\n|---|---|---|---|");
+    for t in &r.targets {
+        let met = match t.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "not measured",
+        };
+        let _ = writeln!(s, "| {} | {} | {} | {met} |", t.name, t.goal, t.detail.replace('|', "\\|"));
+    }
+    if !r.geomeans.is_empty() {
+        let _ = writeln!(s, "\n## Sightglass geometric means\n\n| zerowasm | peer | speedup (> 1: zerowasm faster) | time ratio | modules |\n|---|---|---|---|---|");
+        for g in &r.geomeans {
+            let _ = writeln!(s, "| {} | {} | {:.2}x | {:.2}x | {} |", g.runtime, g.peer, g.speedup, 1.0 / g.speedup, g.benchmarks);
+        }
+    }
+    let _ = writeln!(s, "\n## Peers\n\n| runtime | status | how |\n|---|---|---|");
+    for p in &r.peers {
+        let _ = writeln!(s, "| {} | {} | {} |", p.runtime, p.status, p.detail.replace('|', "\\|"));
+    }
+    for (group, title) in GROUPS {
+        let rows: Vec<&Row> = r.results.iter().filter(|x| x.group == group).collect();
+        let missing: Vec<&Unavailable> = r.unavailable.iter().filter(|x| x.group == group).collect();
+        if rows.is_empty() && missing.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n## {title}\n\n| benchmark | runtime | metric | median | min | max | runs | vs peers |\n|---|---|---|---|---|---|---|---|");
+        for x in &rows {
+            let vs: Vec<String> = r
+                .ratios
+                .iter()
+                .filter(|q| q.benchmark == x.benchmark && q.metric == x.metric && q.runtime == x.runtime)
+                .map(|q| format!("{} {}x", q.peer, num(q.speedup)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                x.benchmark,
+                x.runtime,
+                x.metric.unit(),
+                num(x.median),
+                num(x.min),
+                num(x.max),
+                x.runs,
+                vs.join(", ")
+            );
+        }
+        if !missing.is_empty() {
+            let _ = writeln!(s, "\nNo figure:\n\n| benchmark | runtime | status | why |\n|---|---|---|---|");
+            for u in missing {
+                let reason: String = u.reason.lines().next().unwrap_or("").chars().take(200).collect();
+                let _ = writeln!(s, "| {} | {} | {} | {} |", u.benchmark, u.runtime, u.status, reason.replace('|', "\\|"));
+            }
+        }
+    }
+    s
+}
