@@ -253,7 +253,7 @@ fn instantiation_error(e: &zerowasm::InstantiationError) -> String {
         E::Resource(_) => "resource limit".into(),
         E::SegmentDoesNotFit(m) => m.clone(),
         E::Trap(t) => trap_text(t),
-        E::DuplicateName(_) | E::ForeignModule => format!("{e}"),
+        E::DuplicateName(_) | E::ForeignModule | E::RuntimeClosed | E::InvalidStartFunction(_) => format!("{e}"),
     }
 }
 
