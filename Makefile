@@ -25,7 +25,7 @@ ifdef ZEROWASM_CORPUS
 export ZEROWASM_CORPUS
 endif
 
-.PHONY: spectest report test wasi bench bench-peers testsuite
+.PHONY: spectest report test wasi bench bench-peers testsuite fuzz
 
 ## spectest: release build, every suite on every engine, reports in reports/<os>-<arch>/
 spectest:
@@ -34,16 +34,25 @@ spectest:
 ## report: regenerate the conformance reports (the same run as spectest)
 report: spectest
 
+## fuzz: differential fuzzing of the two engines for DURATION (default 60s; e.g. 10m, 8h) on
+## JOBS threads (default: every CPU); adds the campaign to reports/<os>-<arch>/fuzz.{json,md};
+## divergences go to corpus/regressions/ (replayed by `cargo test`). ORACLE=wasmi adds wasmi.
+DURATION ?= 60s
+fuzz:
+	$(HARNESS) fuzz --duration $(DURATION) $(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED)) $(if $(ORACLE),--oracle $(ORACLE)) --report reports
+
 ## test: the whole test suite, spec tests and examples included (see [profile.test] in
 ## Cargo.toml), then the spec tests and the dispatch-stack test again in release mode: only
 ## optimized builds use the Interpreter's tail-call dispatch (runtime/build.rs), and that is
 ## what users run. The API docs must build without warnings (every public item documented,
 ## every link resolved).
+## Last, the proof that the fuzzer catches a deliberately broken i32.add (test-only feature).
 test:
 	$(CARGO) test --workspace
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p zerowasm
 	$(CARGO) test --release -p zerowasm --test dispatch_stack
 	$(CARGO) test --release -p zerowasm-harness --test spectest
+	$(CARGO) test -p zerowasm-harness --features inject-bug --test fuzz_catches_bug
 
 ## wasi: the WASI preview 1 test programs (API) and the corpus programs (CLI); writes
 ## reports/<os>-<arch>/wasi.{json,md}

@@ -309,6 +309,7 @@ fn main() -> ExitCode {
                 shrink: !no_shrink,
                 progress_secs: progress,
                 print,
+                stop_on_first: false,
             };
             ExitCode::from(fuzz::command(&opts) as u8)
         }

@@ -46,6 +46,29 @@ pub struct Options {
     pub progress_secs: u64,
     /// Print each case's module (as text) and trace to stdout (for replaying a seed).
     pub print: bool,
+    /// Stop at the first divergence.
+    pub stop_on_first: bool,
+}
+
+impl Options {
+    /// A campaign of `duration` on `jobs` threads over every feature set, starting at `seed`,
+    /// writing to `corpus`, without wasmi, shrinking, progress or a report.
+    pub fn new(duration: Duration, seed: u64, jobs: usize, corpus: PathBuf) -> Options {
+        Options {
+            duration,
+            seed,
+            jobs,
+            features: FeatureSet::ALL.to_vec(),
+            corpus,
+            oracle: false,
+            count: None,
+            report: None,
+            shrink: false,
+            progress_secs: 0,
+            print: false,
+            stop_on_first: false,
+        }
+    }
 }
 
 /// A difference between engines on one case.
@@ -274,6 +297,9 @@ pub fn run(opts: &Options, stop: &Arc<AtomicBool>) -> Summary {
                     slots[w].since_ms.store(u64::MAX, Relaxed);
                     if let Some((d, wasm, runs)) = found {
                         stats.divergences.fetch_add(1, Relaxed);
+                        if opts.stop_on_first {
+                            stop.store(true, Relaxed);
+                        }
                         eprintln!("fuzz: divergence on seed {seed} ({}): {}: {}", features.name(), d.pair, d.what);
                         if stats.written.fetch_add(1, Relaxed) < MAX_WRITTEN {
                             let case = Case { wasm, ..case };

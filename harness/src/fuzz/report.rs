@@ -129,6 +129,11 @@ fn markdown(r: &Json) -> String {
             n(&c["divergences"]),
         );
     }
+    for c in r["campaigns"].as_array().into_iter().flatten() {
+        if let Some(note) = c["note"].as_str() {
+            s += &format!("\nNote on the campaign of {} (seed {}): {note}\n", c["date"].as_str().unwrap_or(""), c["seed"]);
+        }
+    }
     s += "\n## Bugs found\n\nEach is in `corpus/regressions/<id>/` and replayed by `cargo test`.\n\n";
     let bugs = r["bugs"].as_array().cloned().unwrap_or_default();
     if bugs.is_empty() {

@@ -78,10 +78,17 @@ pub fn normalize_for_wasmi(line: &str) -> String {
         .replace("trap undefined element", "trap out of bounds table access")
         .replace("instantiate: data segment does not fit", "instantiate: trap out of bounds memory access")
         .replace("instantiate: elements segment does not fit", "instantiate: trap out of bounds table access");
-    while let Some(i) = l.find("funcref:\"") {
-        let rest = &l[i + 9..];
-        let end = rest.find('"').map(|e| i + 9 + e + 1).unwrap_or(l.len());
+    // Names are Debug-quoted: the closing quote is the first one not escaped.
+    let mut from = 0;
+    while let Some(i) = l[from..].find("funcref:\"").map(|i| i + from) {
+        let bytes = l.as_bytes();
+        let mut j = i + 9;
+        while j < bytes.len() && bytes[j] != b'"' {
+            j += if bytes[j] == b'\\' { 2 } else { 1 };
+        }
+        let end = (j + 1).min(l.len());
         l.replace_range(i..end, "funcref:*");
+        from = i + 9;
     }
     l
 }
@@ -166,4 +173,48 @@ pub fn diff(a: &Trace, b: &Trace) -> String {
         .context_radius(4)
         .header(&a.engine, &b.engine)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace(engine: &str, steps: &[&[&str]]) -> Trace {
+        let mut t = Trace::new(engine);
+        for s in steps {
+            t.push(s.iter().map(|l| l.to_string()).collect());
+        }
+        t
+    }
+
+    #[test]
+    fn identical_traces_agree_and_any_difference_diverges() {
+        let a = trace("interpreter", &[&["compile: ok"], &["call \"f\"()", "-> [i32:0x00000001]"]]);
+        assert_eq!(compare(&a, &a.clone(), |l| l.to_string()), Verdict::Agree { incomparable: false });
+        let b = trace("compiler", &[&["compile: ok"], &["call \"f\"()", "-> [i32:0x00000002]"]]);
+        match compare(&a, &b, |l| l.to_string()) {
+            Verdict::Diverge(d) => assert!(d.contains("i32:0x00000001") && d.contains("i32:0x00000002"), "{d}"),
+            v => panic!("{v:?}"),
+        }
+        let shorter = trace("compiler", &[&["compile: ok"]]);
+        assert!(matches!(compare(&a, &shorter, |l| l.to_string()), Verdict::Diverge(_)));
+        let mut panicked = a.clone();
+        panicked.panicked = true;
+        assert!(matches!(compare(&a, &panicked, |l| l.to_string()), Verdict::Diverge(_)));
+    }
+
+    #[test]
+    fn stack_exhaustion_makes_the_rest_incomparable() {
+        let a = trace("interpreter", &[&["compile: ok"], &["call \"f\"()", "-> [i32:0x00000001]"]]);
+        let mut b = trace("compiler", &[&["compile: ok"]]);
+        b.entries.push(Entry { lines: vec!["call \"f\"()".into(), "-> call stack exhausted".into()], exhausted: true });
+        assert_eq!(compare(&a, &b, |l| l.to_string()), Verdict::Agree { incomparable: true });
+    }
+
+    #[test]
+    fn wasmi_normalisation_drops_function_names_even_with_quotes() {
+        assert_eq!(normalize_for_wasmi(r#"global "g" = funcref:"a\"b", x"#), r#"global "g" = funcref:*, x"#);
+        assert_eq!(normalize_for_wasmi(r#"funcref:"" funcref:null"#), "funcref:* funcref:null");
+        assert_eq!(normalize_for_wasmi("-> trap undefined element"), "-> trap out of bounds table access");
+    }
 }

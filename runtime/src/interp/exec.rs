@@ -669,7 +669,7 @@ mod handlers {
     I32Clz { dst, src } => { w32!(dst, u32_!(src).leading_zeros()) }
     I32Ctz { dst, src } => { w32!(dst, u32_!(src).trailing_zeros()) }
     I32Popcnt { dst, src } => { w32!(dst, u32_!(src).count_ones()) }
-    I32Add { dst, a, b } => { w32!(dst, u32_!(a).wrapping_add(u32_!(b))) }
+    I32Add { dst, a, b } => { w32!(dst, crate::interp::num::i32_add(u32_!(a), u32_!(b))) }
     I32Sub { dst, a, b } => { w32!(dst, u32_!(a).wrapping_sub(u32_!(b))) }
     I32Mul { dst, a, b } => { w32!(dst, u32_!(a).wrapping_mul(u32_!(b))) }
     I32DivS { dst, a, b } => {

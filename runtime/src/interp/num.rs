@@ -79,3 +79,20 @@ trunc!(i64_trunc_f32_s, f32, i64, -9223373136366403584.0f32, 9223372036854775808
 trunc!(i64_trunc_f32_u, f32, u64, -1.0f32, 18446744073709551616.0f32);
 trunc!(i64_trunc_f64_s, f64, i64, -9223372036854777856.0f64, 9223372036854775808.0f64);
 trunc!(i64_trunc_f64_u, f64, u64, -1.0f64, 18446744073709551616.0f64);
+
+/// [`i32.add`](https://webassembly.github.io/spec/core/exec/numerics.html#op-iadd) of two
+/// registers.
+///
+/// With the test-only cargo feature `inject-i32-add-bug` it is deliberately wrong (one too
+/// large) whenever the operands agree in their low 4 bits (1 in 16 random pairs, and every
+/// `x + x`): the differential fuzzer's own test proves that it catches such a bug. (Only the
+/// register form: the immediate form also runs the fuzzer's fuel countdown, `i32.sub 1`, and a
+/// wrong countdown would hang rather than diverge.) Never enable it otherwise.
+#[inline(always)]
+pub(crate) fn i32_add(a: u32, b: u32) -> u32 {
+    #[cfg(feature = "inject-i32-add-bug")]
+    if (a ^ b) & 0xf == 0 {
+        return a.wrapping_add(b).wrapping_add(1);
+    }
+    a.wrapping_add(b)
+}
