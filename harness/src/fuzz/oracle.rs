@@ -72,7 +72,9 @@ fn reference(store: &Store<()>, r: &Ref) -> Value {
     }
 }
 
-fn val(store: &mut Store<()>, funcs: &[(String, Func)], v: &Value) -> Val {
+/// `v` as a wasmi value; a function reference is looked up by export name in `funcs` (null
+/// when absent, as for host results, which hold no function references).
+fn val(mut ctx: impl wasmi::AsContextMut<Data = ()>, funcs: &[(String, Func)], v: &Value) -> Val {
     match v {
         Value::I32(x) => Val::I32(*x as i32),
         Value::I64(x) => Val::I64(*x as i64),
@@ -85,7 +87,7 @@ fn val(store: &mut Store<()>, funcs: &[(String, Func)], v: &Value) -> Val {
             None => Nullable::Null,
         }),
         Value::Extern(None) => Val::ExternRef(Nullable::Null),
-        Value::Extern(Some(k)) => Val::ExternRef(Nullable::Val(ExternRef::new(&mut *store, *k))),
+        Value::Extern(Some(k)) => Val::ExternRef(Nullable::Val(ExternRef::new(&mut ctx, *k))),
     }
 }
 
@@ -171,7 +173,7 @@ fn run_inner(case: &Case) -> Trace {
                         match log.call(index, &label, &args, &results) {
                             Some(vals) => {
                                 for (o, v) in out.iter_mut().zip(&vals) {
-                                    *o = plain_val(&mut caller, v);
+                                    *o = val(&mut caller, &[], v);
                                 }
                                 Ok(())
                             }
@@ -318,20 +320,6 @@ fn value_in(store: &wasmi::StoreContext<'_, ()>, v: &Val) -> Value {
         Val::F32(x) => Value::F32(x.to_bits()),
         Val::F64(x) => Value::F64(x.to_bits()),
         Val::V128(x) => Value::V128(x.as_u128()),
-    }
-}
-
-/// A host function's result as a wasmi value (host results hold no function references).
-fn plain_val(caller: &mut wasmi::Caller<'_, ()>, v: &Value) -> Val {
-    match v {
-        Value::I32(x) => Val::I32(*x as i32),
-        Value::I64(x) => Val::I64(*x as i64),
-        Value::F32(x) => Val::F32(wasmi::F32::from_bits(*x)),
-        Value::F64(x) => Val::F64(wasmi::F64::from_bits(*x)),
-        Value::V128(x) => Val::V128(wasmi::V128::from(*x)),
-        Value::Func(_) => Val::FuncRef(Nullable::Null),
-        Value::Extern(None) => Val::ExternRef(Nullable::Null),
-        Value::Extern(Some(k)) => Val::ExternRef(Nullable::Val(ExternRef::new(caller, *k))),
     }
 }
 
