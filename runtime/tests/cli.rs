@@ -18,15 +18,17 @@ fn corpus_programs() {
     let corpus = programs::corpus_dir(None).expect("no corpus: set $ZEROWASM_CORPUS or provide ../shared/corpus/programs");
     let mut failures = Vec::new();
     let mut passed = 0;
-    for p in programs::CASES {
-        match programs::run(p, Path::new(CLI), &corpus).outcome {
-            programs::Outcome::Passed => passed += 1,
-            programs::Outcome::Skipped(_) => {}
-            programs::Outcome::Failed(why) => failures.push(format!("{}: {why}", p.name)),
+    for engine in ["interpreter", "compiler"] {
+        for p in programs::CASES {
+            match programs::run(p, Path::new(CLI), &corpus, engine).outcome {
+                programs::Outcome::Passed => passed += 1,
+                programs::Outcome::Skipped(_) => {}
+                programs::Outcome::Failed(why) => failures.push(format!("{engine}/{}: {why}", p.name)),
+            }
         }
     }
-    assert!(failures.is_empty(), "{} corpus program(s) failed:\n{}", failures.len(), failures.join("\n"));
-    assert!(passed >= 60, "only {passed} programs passed");
+    assert!(failures.is_empty(), "{} corpus program run(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(passed >= 2 * programs::CASES.len(), "only {passed} program runs passed");
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -208,4 +210,39 @@ fn cache_dir_is_filled_once_and_reused() {
     let (code, _, err) = run(&["run", "--cache-dir", "/proc/zerowasm-no/x", m]);
     assert_eq!(code, 1);
     assert!(err.starts_with("zerowasm: error: cannot use cache directory /proc/zerowasm-no/x"), "{err}");
+}
+
+#[test]
+fn invoke_parses_and_prints_every_number_type() {
+    let p = temp_wat(
+        "types.wat",
+        r#"(module (func (export "id") (param i32 i64 f32 f64 v128) (result i32 i64 f32 f64 v128)
+             local.get 0 local.get 1 local.get 2 local.get 3 local.get 4))"#,
+    );
+    let m = p.to_str().unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (&["-1", "0xffffffffffffffff", "1.5", "5e-324", "0x0102030405060708090a0b0c0d0e0f10"],
+         "-1\n-1\n1.5\n5e-324\n0x0102030405060708090a0b0c0d0e0f10\n"),
+        (&["4294967295", "-9223372036854775808", "-inf", "NaN", "-1"],
+         "-1\n-9223372036854775808\n-inf\nNaN\n0xffffffffffffffffffffffffffffffff\n"),
+        (&["0x7fffffff", "18446744073709551615", "0", "-0", "340282366920938463463374607431768211455"],
+         "2147483647\n-1\n0.0\n-0.0\n0xffffffffffffffffffffffffffffffff\n"),
+    ];
+    for engine in ["--interpreter", "--compiler"] {
+        for (args, want) in cases {
+            let mut a = vec!["run", engine, "--invoke", "id", m];
+            a.extend_from_slice(args);
+            let (code, out, err) = run(&a);
+            assert_eq!((code, out.as_str()), (0, want), "{engine} {args:?}: {err}");
+        }
+    }
+    // Out of range or not a number: one line naming the argument and its type.
+    for (bad, ty) in [("4294967296", "i32"), ("0x1ffffffffffffffff", "i64"), ("x", "f32"), ("1.5.0", "f64"), ("0x1_0000", "v128")] {
+        let mut a = vec!["run", "--invoke", "id", m, "0", "0", "0", "0", "0"];
+        let at = ["i32", "i64", "f32", "f64", "v128"].iter().position(|t| *t == ty).unwrap();
+        a[4 + at] = bad;
+        let (code, _, err) = run(&a);
+        assert_eq!(code, 1, "{bad}");
+        assert_eq!(err.trim(), format!("zerowasm: error: cannot parse {bad:?} as {ty}"));
+    }
 }

@@ -1,10 +1,11 @@
-//! Corpus programs (../shared/corpus/programs, see PROGRAMS.md there) that need an embedder:
-//! host functions, or values the CLI cannot print. The CLI runs the others (runtime/tests/cli.rs).
+//! Corpus programs (../shared/corpus/programs, see PROGRAMS.md there) that need an embedder
+//! (host functions), or checks beyond what the CLI runs: every offset/size pair of hugestack's
+//! memory fill. The CLI runs all of them where it can (runtime/tests/cli.rs).
 //! Without the corpus ($ZEROWASM_CORPUS) these tests fail and say so.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use zerowasm::{HostModuleBuilder, ModuleConfig, Runtime, Trap, Val};
+use zerowasm::{HostModuleBuilder, ModuleConfig, Runtime, RuntimeConfig, Trap, Val};
 
 fn corpus(file: &str) -> Vec<u8> {
     let dir = match std::env::var_os("ZEROWASM_CORPUS") {
@@ -16,15 +17,35 @@ fn corpus(file: &str) -> Vec<u8> {
 
 #[test]
 fn hugestack_returns_180_values() {
-    let rt = Runtime::new();
+    for config in [RuntimeConfig::interpreter(), RuntimeConfig::compiler()] {
+        hugestack(Runtime::with_config(config));
+    }
+}
+
+fn hugestack(rt: Runtime) {
     let m = rt.compile(corpus("wat/hugestack.wasm")).unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
     let main = inst.func("main").unwrap();
     let args: Vec<Val> = main.ty().params().iter().map(|t| Val::default_for(*t)).collect();
-    let results = main.call(&args).unwrap();
-    // Counted in 64-bit cells, as wazero's test does: a v128 is two (low half first).
+    assert_eq!(cells(&main.call(&args).unwrap()), (1..=180).collect::<Vec<u64>>());
+    // memory_fill_after_main(offset, byte, size) fills the (unexported) memory, then returns
+    // the same values; past the page's end it traps.
+    let fill = inst.func("memory_fill_after_main").unwrap();
+    let sizes: Vec<i32> = std::iter::once(0).chain((1..=15).map(|k| 1 << k)).collect();
+    for &offset in &sizes {
+        for &size in &sizes {
+            let r = fill.call(&[Val::I32(offset), Val::I32(0xff), Val::I32(size)]).unwrap();
+            assert_eq!(cells(&r), (1..=180).collect::<Vec<u64>>(), "offset {offset} size {size}");
+        }
+    }
+    let past = fill.call(&[Val::I32(32770), Val::I32(0xff), Val::I32(32768)]);
+    assert!(matches!(past, Err(Trap::MemoryOutOfBounds)), "{past:?}");
+}
+
+/// Results as the 64-bit cells wazero's test counts: a v128 is two (low half first).
+fn cells(results: &[Val]) -> Vec<u64> {
     let mut cells = Vec::new();
-    for v in &results {
+    for v in results {
         match v {
             Val::I32(x) => cells.push(*x as u32 as u64),
             Val::I64(x) => cells.push(*x as u64),
@@ -34,7 +55,7 @@ fn hugestack_returns_180_values() {
             _ => panic!("unexpected result {v:?}"),
         }
     }
-    assert_eq!(cells, (1..=180).collect::<Vec<u64>>());
+    cells
 }
 
 #[test]

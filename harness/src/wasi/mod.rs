@@ -284,10 +284,12 @@ pub fn command(opts: &Options) -> i32 {
     let cli = opts.cli.clone().or_else(default_cli);
     match (&corpus, &cli) {
         (Some(corpus), Some(cli)) => {
-            for p in programs::CASES.iter().filter(|p| selected(&format!("programs/{}", p.name))) {
-                let r = programs::run(p, cli, corpus);
-                print_line("programs", p.name, &r.outcome, r.millis, opts.verbose);
-                prog_results.push(r);
+            for engine in opts.engines.iter().filter(|e| e.kind().is_some()) {
+                for p in programs::CASES.iter().filter(|p| selected(&format!("programs/{}", p.name))) {
+                    let r = programs::run(p, cli, corpus, engine.name());
+                    print_line(&format!("programs/{}", engine.name()), p.name, &r.outcome, r.millis, opts.verbose);
+                    prog_results.push(r);
+                }
             }
         }
         (None, _) => println!("programs: skipped: no corpus at ../shared/corpus/programs (set $ZEROWASM_CORPUS)"),

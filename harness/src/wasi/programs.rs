@@ -18,8 +18,10 @@ pub enum Expect {
     Trimmed(&'static str),
     /// These lines, in any order (each as many times as listed), and nothing else.
     Lines(&'static [&'static str]),
-    /// The lines `1`, `2`, …, `n` (a function's results printed by `--invoke`).
-    Numbers(u32),
+    /// A function's results printed by `--invoke`, read as the 64-bit cells wazero counts
+    /// them in, must be `1`, `2`, …, `n`: an integer line is one cell, a float line is an
+    /// f64's bits, a `0x` line of 32 hex digits (a v128) is two cells, low half first.
+    Cells(u64),
 }
 
 /// One program run.
@@ -124,10 +126,14 @@ pub const CASES: &[Program] = &[
     p("add", "wat/add.wasm", &["--invoke", "add", "{m}", "2", "3"], Expect::Exact("5\n")),
     p("fac-ssa", "wat/fac-ssa.wasm", &["--invoke", "fac-ssa", "{m}", "20"], Expect::Exact("2432902008176640000\n")),
     fails("mem_grow", "wat/mem_grow.wasm", &["{m}"], TRAP, "wasm trap: unreachable"),
-    Program {
-        skip: Some("`main` takes and returns v128/f32/f64 values whose raw bits are checked: the CLI's --invoke cannot pass v128 arguments; runtime/tests/corpus.rs checks it through the library"),
-        ..p("hugestack", "wat/hugestack.wasm", &["--invoke", "main", "{m}", "0", "0", "0", "0", "0", "0"], Expect::Numbers(180))
-    },
+    // main(f32, v128, i32, f64, i64) ignores its arguments; 138 results (i64, f64, v128) make
+    // 180 cells. memory_fill_after_main fills memory first (runtime/tests/corpus.rs also checks
+    // the filled bytes, for every offset/size pair).
+    p("hugestack", "wat/hugestack.wasm", &["--invoke", "main", "{m}", "0", "0", "0", "0", "0"], Expect::Cells(180)),
+    p("hugestack-fill-0-0", "wat/hugestack.wasm", &["--invoke", "memory_fill_after_main", "{m}", "0", "255", "0"], Expect::Cells(180)),
+    p("hugestack-fill-2-32768", "wat/hugestack.wasm", &["--invoke", "memory_fill_after_main", "{m}", "2", "255", "32768"], Expect::Cells(180)),
+    p("hugestack-fill-32768-32768", "wat/hugestack.wasm", &["--invoke", "memory_fill_after_main", "{m}", "32768", "255", "32768"], Expect::Cells(180)),
+    fails("hugestack-fill-out-of-bounds", "wat/hugestack.wasm", &["--invoke", "memory_fill_after_main", "{m}", "32770", "255", "32768"], TRAP, "wasm trap: out of bounds memory access"),
     fails("recursive (needs host env.host_func)", "wat/recursive.wasm", &["{m}"], ERR, "unknown import: env.host_func"),
     fails("unreachable (needs host host.cause_unreachable)", "wat/unreachable.wasm", &["{m}"], ERR, "unknown import: host.cause_unreachable"),
     p("overflow-i32", "wat/overflow.wasm", &["--invoke", "i32", "{m}"], Expect::Exact("1\n")),
@@ -158,6 +164,8 @@ pub enum Outcome {
 pub struct ProgramResult {
     /// The case's name.
     pub name: String,
+    /// The engine it ran on: `interpreter` or `compiler`.
+    pub engine: String,
     /// How it ended.
     pub outcome: Outcome,
     /// Wall time, in milliseconds.
@@ -210,20 +218,21 @@ fn fixtures(corpus: &Path) -> std::io::Result<Fixtures> {
     Ok(Fixtures { _tmp: tmp, vars })
 }
 
-/// Runs `prog` with the CLI binary `cli` on the corpus in `corpus`.
-pub fn run(prog: &Program, cli: &Path, corpus: &Path) -> ProgramResult {
+/// Runs `prog` with the CLI binary `cli` on the corpus in `corpus`, on `engine`
+/// (`interpreter` or `compiler`, passed as `--interpreter` / `--compiler`).
+pub fn run(prog: &Program, cli: &Path, corpus: &Path, engine: &str) -> ProgramResult {
     let start = Instant::now();
     let outcome = match prog.skip {
         Some(why) => Outcome::Skipped(why.into()),
-        None => match run_inner(prog, cli, corpus) {
+        None => match run_inner(prog, cli, corpus, engine) {
             Ok(()) => Outcome::Passed,
             Err(e) => Outcome::Failed(e),
         },
     };
-    ProgramResult { name: prog.name.into(), outcome, millis: start.elapsed().as_secs_f64() * 1e3 }
+    ProgramResult { name: prog.name.into(), engine: engine.into(), outcome, millis: start.elapsed().as_secs_f64() * 1e3 }
 }
 
-fn run_inner(prog: &Program, cli: &Path, corpus: &Path) -> Result<(), String> {
+fn run_inner(prog: &Program, cli: &Path, corpus: &Path, engine: &str) -> Result<(), String> {
     let fx = fixtures(corpus).map_err(|e| format!("cannot set up fixtures: {e}"))?;
     let module = if prog.module == "test.wasm" {
         fx.vars.iter().find(|v| v.0 == "{modules}").expect("made above").1.join("test.wasm")
@@ -231,7 +240,7 @@ fn run_inner(prog: &Program, cli: &Path, corpus: &Path) -> Result<(), String> {
         corpus.join(prog.module)
     };
     let mut cmd = Command::new(cli);
-    cmd.arg("run");
+    cmd.args(["run", &format!("--{engine}")]);
     for a in prog.cmd {
         let mut s = a.replace("{m}", &module.to_string_lossy());
         for (k, v) in &fx.vars {
@@ -279,7 +288,7 @@ fn run_inner(prog: &Program, cli: &Path, corpus: &Path) -> Result<(), String> {
             want.sort();
             got == want
         }
-        Expect::Numbers(n) => stdout.lines().map(str::to_string).eq((1..=n).map(|i| i.to_string())),
+        Expect::Cells(n) => cells(&stdout) == Some((1..=n).collect()),
     };
     if !ok {
         problems.push(format!("stdout {stdout:?}, expected {:?}", prog.stdout));
@@ -297,6 +306,23 @@ fn run_inner(prog: &Program, cli: &Path, corpus: &Path) -> Result<(), String> {
         Err(format!("{}\n  stderr: {}", problems.join("; "), stderr.trim_end()))
     }
 }
+/// `--invoke` output as 64-bit cells (see [`Expect::Cells`]); `None` if a line is none of
+/// those forms.
+fn cells(stdout: &str) -> Option<Vec<u64>> {
+    let mut cells = Vec::new();
+    for line in stdout.lines() {
+        if let Some(hex) = line.strip_prefix("0x").filter(|h| h.len() == 32) {
+            let v = u128::from_str_radix(hex, 16).ok()?;
+            cells.extend([v as u64, (v >> 64) as u64]);
+        } else if let Ok(i) = line.parse::<i64>() {
+            cells.push(i as u64);
+        } else {
+            cells.push(line.parse::<f64>().ok()?.to_bits());
+        }
+    }
+    Some(cells)
+}
+
 /// A fresh, writable temporary directory, removed on drop.
 pub struct TempDir(pub PathBuf);
 

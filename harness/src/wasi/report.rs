@@ -77,7 +77,7 @@ pub fn write(
         zerowasm_version: env!("CARGO_PKG_VERSION").into(),
         runs: Vec::new(),
         not_built: not_built.to_vec(),
-        programs: programs.iter().map(|p| test(&p.name, &p.outcome)).collect(),
+        programs: programs.iter().map(|p| test(&format!("{}/{}", p.engine, p.name), &p.outcome)).collect(),
     };
     for (engine, results) in runs {
         for suite in super::SUITES {
@@ -156,11 +156,11 @@ pub fn markdown(r: &Report) -> String {
     if !r.programs.is_empty() {
         let n = |st: &str| r.programs.iter().filter(|t| t.status == st).count();
         s.push_str(&format!(
-            "\n## Corpus programs through the CLI\n\n`zerowasm run` on ../shared/corpus/programs with the \
+            "\n## Corpus programs through the CLI\n\n`zerowasm run --interpreter` and `--compiler` on ../shared/corpus/programs with the \
              invocations and expected output of PROGRAMS.md: {} passed, {} failed, {} skipped. A case \
              named \"needs host …\" checks that the CLI reports the missing import clearly: those \
              modules need host functions that only an embedder can give.\n\n\
-             | program | status | reason |\n|---|---|---|\n",
+             | engine/program | status | reason |\n|---|---|---|\n",
             n("passed"),
             n("failed"),
             n("skipped")

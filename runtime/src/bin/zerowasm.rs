@@ -96,6 +96,9 @@ struct RunArgs {
     max_memory_pages: Option<u32>,
     /// Calls exported function FUNC with ARGS (parsed by its parameter types) and prints its
     /// results, one per line, instead of running `_start`. `_initialize` runs first if exported.
+    /// Integers are decimal (either sign) or 0x hex; a v128 is one 128-bit integer, printed
+    /// as 0x and 32 hex digits; floats print in the shortest form that reads back to the
+    /// same value (1.0, 5e-324, -inf, NaN).
     #[arg(long, value_name = "FUNC")]
     invoke: Option<String>,
     /// The module (.wasm binary or .wat text).
@@ -368,20 +371,35 @@ fn trap_fail(headline: String, t: &Trap, code: u8) -> Fail {
 
 fn parse_val(s: &str, t: ValType) -> Option<Val> {
     Some(match t {
-        ValType::I32 => Val::I32(s.parse::<i32>().ok().or_else(|| s.parse::<u32>().ok().map(|v| v as i32))?),
-        ValType::I64 => Val::I64(s.parse::<i64>().ok().or_else(|| s.parse::<u64>().ok().map(|v| v as i64))?),
+        ValType::I32 => Val::I32(i32::try_from(parse_int(s)?).ok().or_else(|| u32::try_from(parse_int(s)?).ok().map(|v| v as i32))?),
+        ValType::I64 => Val::I64(i64::try_from(parse_int(s)?).ok().or_else(|| u64::try_from(parse_int(s)?).ok().map(|v| v as i64))?),
         ValType::F32 => Val::f32(s.parse().ok()?),
         ValType::F64 => Val::f64(s.parse().ok()?),
+        // The 128 bits: hex up to 32 digits, or decimal (a negative one as two's complement).
+        ValType::V128 => Val::V128(match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+            Some(h) => u128::from_str_radix(h, 16).ok()?,
+            None => s.parse::<u128>().ok().or_else(|| s.parse::<i128>().ok().map(|v| v as u128))?,
+        }),
         _ => return None,
     })
+}
+
+/// An integer argument: decimal with an optional sign, or 0x hex; the caller checks the range.
+fn parse_int(s: &str) -> Option<i128> {
+    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(h) => i128::from_str_radix(h, 16).ok(),
+        None => s.parse::<i128>().ok(),
+    }
 }
 
 fn show(v: &Val) -> String {
     match v {
         Val::I32(x) => x.to_string(),
         Val::I64(x) => x.to_string(),
-        Val::F32(b) => f32::from_bits(*b).to_string(),
-        Val::F64(b) => f64::from_bits(*b).to_string(),
+        // Debug: the shortest digits that read back to the same value, in exponent form when
+        // very large or small (Display would print all 324 digits of 5e-324).
+        Val::F32(b) => format!("{:?}", f32::from_bits(*b)),
+        Val::F64(b) => format!("{:?}", f64::from_bits(*b)),
         Val::V128(x) => format!("0x{x:032x}"),
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
