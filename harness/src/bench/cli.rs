@@ -15,6 +15,9 @@ use std::time::Instant;
 const ROUNDS: usize = 15;
 
 const BENCH: &str = "cli/hello-c";
+/// The same on the Compiler with `--cache-dir` holding the module's compiled code already
+/// (the warm-up run fills it), as a user who runs one program repeatedly would set it up.
+const BENCH_CACHED: &str = "cli/hello-c-cached";
 
 /// Runs `cmd` once; an error unless it exits 0 printing `expected`.
 fn run_once(cmd: &mut Command, expected: &str) -> Result<Vec<f64>, String> {
@@ -88,5 +91,32 @@ pub fn run(ctx: &Ctx<'_>, report: &mut Report) {
             "no `wasmtime` CLI on the PATH or in .peers/bin (PyPI's wasmtime has none; `cargo install wasmtime-cli --locked` builds one)",
         ),
     });
-    measure(report, &Bench { group: "cli", rows: vec![(BENCH.into(), Metric::Seconds)], rounds: ctx.rounds.unwrap_or(ROUNDS).max(5), warmup: true, long_round: None }, cs);
+    let rounds = ctx.rounds.unwrap_or(ROUNDS).max(5);
+    measure(report, &Bench { group: "cli", rows: vec![(BENCH.into(), Metric::Seconds)], rounds, warmup: true, long_round: None }, cs);
+
+    if !ctx.engines.contains(&Engine::Compiler) {
+        return;
+    }
+    let cache = match crate::wasi::programs::TempDir::new("bench-cache") {
+        Ok(d) => d,
+        Err(e) => {
+            report.unavailable("cli", BENCH_CACHED, engine_runtime(Engine::Compiler), "failed", &format!("no temporary folder: {e}"));
+            return;
+        }
+    };
+    let c = match &cli {
+        Some(cli) => {
+            let (cli, cache) = (cli.clone(), cache.0.clone());
+            let dir = format!("{}:/:ro", fixture.display());
+            Contender::new(engine_runtime(Engine::Compiler), move || {
+                let mut c = Command::new(&cli);
+                c.args(["run", "--compiler", "--cache-dir"]).arg(&cache);
+                c.args(["--dir", &dir]).arg(&module).arg("test.txt");
+                run_once(&mut c, &expected)
+            })
+        }
+        None => Contender::unavailable(engine_runtime(Engine::Compiler), "failed", "the zerowasm binary is not built next to the harness (cargo build --release)"),
+    };
+    eprintln!("{BENCH_CACHED}: the same with --cache-dir {}", cache.0.display());
+    measure(report, &Bench { group: "cli", rows: vec![(BENCH_CACHED.into(), Metric::Seconds)], rounds, warmup: true, long_round: None }, vec![c]);
 }
