@@ -103,11 +103,14 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     pub fn call(&self, params: Params) -> Result<Results, Trap> {
         let mut store = self.func.rt.store();
         store.check_open(store.funcs[self.func.addr as usize].owner())?;
-        let mut args = Vec::with_capacity(8);
-        params.into_cells(&mut CellWriter { store: &mut store, cells: &mut args })?;
+        // At most 8 values of at most 2 cells each, so both fit on the stack.
+        let mut args = [0u64; 16];
+        let mut w = CellWriter::new(&mut store, &mut args);
+        params.into_cells(&mut w)?;
+        let np = w.at;
         let mut results = [0u64; 16];
         let n = crate::vm::cell_count(&Results::types());
-        store.invoke(self.func.addr, &args, &mut results[..n])?;
+        store.invoke(self.func.addr, &args[..np], &mut results[..n])?;
         Ok(Results::from_cells(&mut CellReader { store: &store, cells: &results[..n] }))
     }
     /// The untyped function.
@@ -120,7 +123,21 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 #[doc(hidden)]
 pub struct CellWriter<'a> {
     store: &'a mut Store,
-    cells: &'a mut Vec<u64>,
+    cells: &'a mut [u64],
+    at: usize,
+}
+
+impl<'a> CellWriter<'a> {
+    /// Writes from the start of `cells`, which has room for every value to be written.
+    pub(crate) fn new(store: &'a mut Store, cells: &'a mut [u64]) -> Self {
+        CellWriter { store, cells, at: 0 }
+    }
+
+    #[inline]
+    fn push(&mut self, cell: u64) {
+        self.cells[self.at] = cell;
+        self.at += 1;
+    }
 }
 
 /// Where [`WasmTy`] values are read from the store's raw cells. Not for use outside zerowasm.
@@ -130,7 +147,12 @@ pub struct CellReader<'a> {
     cells: &'a [u64],
 }
 
-impl CellReader<'_> {
+impl<'a> CellReader<'a> {
+    /// Reads from the start of `cells`.
+    pub(crate) fn new(store: &'a Store, cells: &'a [u64]) -> Self {
+        CellReader { store, cells }
+    }
+
     fn take(&mut self) -> u64 {
         let (first, rest) = self.cells.split_first().expect("as many cells as the types need");
         self.cells = rest;
@@ -174,7 +196,7 @@ macro_rules! wasm_num {
             #[inline]
             fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
                 let $x = self;
-                out.cells.push($to);
+                out.push($to);
                 Ok(())
             }
             #[inline]
@@ -205,7 +227,8 @@ impl WasmTy for u128 {
     }
     fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
         // Two cells, low half first, as everywhere in the vm.
-        out.cells.extend([self as u64, (self >> 64) as u64]);
+        out.push(self as u64);
+        out.push((self >> 64) as u64);
         Ok(())
     }
     fn read_cells(from: &mut CellReader<'_>) -> Self {
@@ -229,7 +252,7 @@ macro_rules! wasm_ref {
             }
             fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
                 let cell = out.store.val_to_cell(&Val::$vt(self))?;
-                out.cells.push(cell);
+                out.push(cell);
                 Ok(())
             }
             fn read_cells(from: &mut CellReader<'_>) -> Self {

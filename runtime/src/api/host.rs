@@ -2,7 +2,8 @@
 //! into a module instance that wasm modules import by name.
 
 use super::*;
-use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostFn, InstanceEntity, Store};
+use super::func::{CellReader, CellWriter};
+use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostCode, InstanceEntity, Store};
 use std::sync::Arc;
 
 /// What a [host function](https://webassembly.github.io/spec/core/exec/runtime.html#function-instances)
@@ -87,58 +88,71 @@ pub struct WithCaller;
 /// [`HostFuncResult`].
 pub trait IntoHostFunc<Params, Results>: Send + Sync + 'static {
     #[doc(hidden)]
-    fn into_host_func(self) -> (FuncType, Arc<HostFn>);
+    fn into_host_func(self) -> (FuncType, HostFuncCode);
 }
+
+/// A host function's code as [`IntoHostFunc`] makes it. Not for use outside zerowasm.
+#[doc(hidden)]
+pub struct HostFuncCode(pub(crate) HostCode);
 
 /// What a host closure may return: `()`, a [`WasmTy`], a tuple of them, or a `Result` of one
 /// of those with a [`Trap`], which stops the calling wasm code.
 pub trait HostFuncResult {
     /// The wasm result types.
     fn types() -> Vec<ValType>;
-    /// Writes the results (or the trap).
-    fn into_vals(self, out: &mut [Val]) -> Result<(), Trap>;
+    /// Writes the results as cells (or returns the trap).
+    #[doc(hidden)]
+    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
 }
 
 impl<T: WasmResultsVals> HostFuncResult for T {
     fn types() -> Vec<ValType> {
         <T as WasmResultsVals>::types()
     }
-    fn into_vals(self, out: &mut [Val]) -> Result<(), Trap> {
-        self.write(out);
-        Ok(())
+    #[inline]
+    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+        self.write_cells(out)
     }
 }
 impl<T: WasmResultsVals> HostFuncResult for Result<T, Trap> {
     fn types() -> Vec<ValType> {
         <T as WasmResultsVals>::types()
     }
-    fn into_vals(self, out: &mut [Val]) -> Result<(), Trap> {
-        self?.write(out);
-        Ok(())
+    #[inline]
+    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+        self?.write_cells(out)
     }
 }
 
 #[doc(hidden)]
 pub trait WasmResultsVals {
     fn types() -> Vec<ValType>;
-    fn write(self, out: &mut [Val]);
+    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
 }
 
 impl<T: WasmTy> WasmResultsVals for T {
     fn types() -> Vec<ValType> {
         vec![T::TYPE]
     }
-    fn write(self, out: &mut [Val]) {
-        out[0] = self.into_val();
+    #[inline]
+    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+        WasmTy::write_cells(self, out)
     }
 }
 
+// Typed closures run on the store's cells (`HostCode::Cells`): the arguments are read into
+// owned Rust values first, so the closure can then borrow the store mutably through `Caller`,
+// and the results are written over the arguments afterwards.
 macro_rules! host_funcs {
     ($($a:ident $i:tt),*) => {
         impl<$($a: WasmTy),*> WasmResultsVals for ($($a,)*) {
             fn types() -> Vec<ValType> { vec![$($a::TYPE),*] }
             #[allow(unused_variables)]
-            fn write(self, out: &mut [Val]) { $(out[$i] = self.$i.into_val();)* }
+            #[inline]
+            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+                $(WasmTy::write_cells(self.$i, out)?;)*
+                Ok(())
+            }
         }
 
         impl<F, R, $($a: WasmTy),*> IntoHostFunc<($($a,)*), R> for F
@@ -146,14 +160,15 @@ macro_rules! host_funcs {
             F: Fn($($a),*) -> R + Send + Sync + 'static,
             R: HostFuncResult,
         {
-            fn into_host_func(self) -> (FuncType, Arc<HostFn>) {
+            fn into_host_func(self) -> (FuncType, HostFuncCode) {
                 let ty = FuncType::new(vec![$($a::TYPE),*], R::types());
-                let f = move |_: &mut Caller<'_>, args: &[Val], results: &mut [Val]| {
-                    #[allow(unused_variables)]
-                    let args = args;
-                    (self)($($a::from_val(&args[$i]).expect("checked against the type")),*).into_vals(results)
+                let f = move |store: &mut Store, _: Option<u32>, cells: &mut [u64]| {
+                    #[allow(unused_variables, unused_mut)]
+                    let mut args = CellReader::new(store, cells);
+                    $(#[allow(non_snake_case)] let $a = $a::read_cells(&mut args);)*
+                    (self)($($a),*).into_cells(&mut CellWriter::new(store, cells))
                 };
-                (ty, Arc::new(f))
+                (ty, HostFuncCode(HostCode::Cells(Arc::new(f))))
             }
         }
 
@@ -162,14 +177,16 @@ macro_rules! host_funcs {
             F: Fn(&mut Caller<'_>, $($a),*) -> R + Send + Sync + 'static,
             R: HostFuncResult,
         {
-            fn into_host_func(self) -> (FuncType, Arc<HostFn>) {
+            fn into_host_func(self) -> (FuncType, HostFuncCode) {
                 let ty = FuncType::new(vec![$($a::TYPE),*], R::types());
-                let f = move |caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]| {
-                    #[allow(unused_variables)]
-                    let args = args;
-                    (self)(caller, $($a::from_val(&args[$i]).expect("checked against the type")),*).into_vals(results)
+                let f = move |store: &mut Store, instance: Option<u32>, cells: &mut [u64]| {
+                    #[allow(unused_variables, unused_mut)]
+                    let mut args = CellReader::new(store, cells);
+                    $(#[allow(non_snake_case)] let $a = $a::read_cells(&mut args);)*
+                    let r = (self)(&mut Caller::new(store, instance), $($a),*);
+                    r.into_cells(&mut CellWriter::new(store, cells))
                 };
-                (ty, Arc::new(f))
+                (ty, HostFuncCode(HostCode::Cells(Arc::new(f))))
             }
         }
     };
@@ -192,7 +209,7 @@ enum Allocated {
 }
 
 enum HostItem {
-    Func(FuncType, Arc<HostFn>),
+    Func(FuncType, HostCode),
     Global(GlobalType, Val),
     Memory(MemoryType),
     Table(TableType),
@@ -232,7 +249,7 @@ impl HostModuleBuilder {
     /// unwinds to the host's call ([`Func::call`]) and the runtime stays usable.
     pub fn func<P, R>(mut self, name: impl Into<String>, f: impl IntoHostFunc<P, R>) -> Self {
         let (ty, f) = f.into_host_func();
-        self.items.push((name.into(), HostItem::Func(ty, f)));
+        self.items.push((name.into(), HostItem::Func(ty, f.0)));
         self
     }
 
@@ -247,7 +264,7 @@ impl HostModuleBuilder {
         ty: FuncType,
         f: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
     ) -> Self {
-        self.items.push((name.into(), HostItem::Func(ty, Arc::new(f))));
+        self.items.push((name.into(), HostItem::Func(ty, HostCode::Vals(Arc::new(f)))));
         self
     }
 

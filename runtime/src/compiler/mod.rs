@@ -491,40 +491,41 @@ impl Engine for Compiler {
         let trampoline = code.trampoline(type_index);
         let callee = code.func_ptr(index);
         let vmctx = state.vmctx.as_ptr();
-        let mut values = vec![0u64; args.len().max(results.len()).max(1)];
-        values[..args.len()].copy_from_slice(args);
-        // SAFETY: `ctx` is the store's context (a fixed address); the trampoline was compiled
-        // for the callee's type, which `values` is laid out for; code and VMContext live as
-        // long as the instance, which outlives the call. Compiled code uses the store only
-        // through libcalls, while this frame does not touch it.
-        unsafe {
-            let outermost = (*ctx).stack_limit == 0;
-            // A trap skips the decrements of the frames it unwinds: restore the depth.
-            let depth = (*ctx).call_depth;
-            if outermost {
-                (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
+        crate::vm::with_cells(args.len().max(results.len()).max(1), |values| {
+            values[..args.len()].copy_from_slice(args);
+            // SAFETY: `ctx` is the store's context (a fixed address); the trampoline was compiled
+            // for the callee's type, which `values` is laid out for; code and VMContext live as
+            // long as the instance, which outlives the call. Compiled code uses the store only
+            // through libcalls, while this frame does not touch it.
+            unsafe {
+                let outermost = (*ctx).stack_limit == 0;
+                // A trap skips the decrements of the frames it unwinds: restore the depth.
+                let depth = (*ctx).call_depth;
+                if outermost {
+                    (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
+                }
+                (*ctx).store = store as *mut Store;
+                let entry: unsafe extern "C" fn(*const u8, *mut u8, *mut u64) = std::mem::transmute(trampoline);
+                entry(callee, vmctx, values.as_mut_ptr());
+                if outermost {
+                    (*ctx).stack_limit = 0;
+                }
+                (*ctx).call_depth = depth;
+                let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
+                if code == trap_code::INTERRUPTED {
+                    // The request is consumed by the trap it caused.
+                    store.interrupt.store(0, std::sync::atomic::Ordering::Relaxed);
+                }
+                if code != trap_code::NONE {
+                    return Err(match (*ctx).pending.take() {
+                        Some(Pending::Trap(t)) if code == trap_code::PENDING => t,
+                        Some(Pending::Panic(p)) if code == trap_code::PENDING => std::panic::resume_unwind(p),
+                        _ => vmctx::trap_of(code),
+                    });
+                }
             }
-            (*ctx).store = store as *mut Store;
-            let entry: unsafe extern "C" fn(*const u8, *mut u8, *mut u64) = std::mem::transmute(trampoline);
-            entry(callee, vmctx, values.as_mut_ptr());
-            if outermost {
-                (*ctx).stack_limit = 0;
-            }
-            (*ctx).call_depth = depth;
-            let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
-            if code == trap_code::INTERRUPTED {
-                // The request is consumed by the trap it caused.
-                store.interrupt.store(0, std::sync::atomic::Ordering::Relaxed);
-            }
-            if code != trap_code::NONE {
-                return Err(match (*ctx).pending.take() {
-                    Some(Pending::Trap(t)) if code == trap_code::PENDING => t,
-                    Some(Pending::Panic(p)) if code == trap_code::PENDING => std::panic::resume_unwind(p),
-                    _ => vmctx::trap_of(code),
-                });
-            }
-        }
-        results.copy_from_slice(&values[..results.len()]);
-        Ok(())
+            results.copy_from_slice(&values[..results.len()]);
+            Ok(())
+        })
     }
 }

@@ -158,13 +158,21 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     let ctx = Ctx::load(store, instance);
     // SAFETY: the module's code lives as long as the instance, which outlives this call.
     let f: &InterpFunc = unsafe { &(&(*ctx.module).funcs)[index as usize] };
-    let mut stack: Vec<u64> = vec![0; (f.frame_size as usize).max(1024)];
+    let (mut stack, mut frames) = SPARE_STACK.take().unwrap_or_else(|| (Vec::new(), Vec::with_capacity(16)));
+    let need = (f.frame_size as usize).max(1024);
+    if stack.len() < need {
+        stack.resize(need, 0);
+    }
+    // A reused stack holds old values: zero the entry function's locals as `enter` does for
+    // callees (every other slot is written before it is read).
     stack[..args.len()].copy_from_slice(args);
+    stack[args.len()..f.num_locals as usize].fill(0);
+    frames.clear();
     let mut st = State {
         limits: store.vm_limits.as_ptr(),
         store: store as *mut Store,
         max_depth: store.limits.max_call_depth as usize,
-        frames: Vec::with_capacity(16),
+        frames,
         trap: None,
         trap_ip: ptr::null(),
         trap_instance: instance,
@@ -177,7 +185,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     };
     // SAFETY: see `handlers` below.
     let flow = unsafe { drive(&mut st) };
-    match flow {
+    let r = match flow {
         Flow::Return => {
             results.copy_from_slice(&st.stack[..results.len()]);
             Ok(())
@@ -186,8 +194,22 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
             record_backtrace(store, &st);
             Err(st.trap.take().unwrap_or(Trap::Unreachable))
         }
+    };
+    if st.stack.len() <= SPARE_STACK_MAX_CELLS {
+        SPARE_STACK.set(Some((st.stack, st.frames)));
     }
+    r
 }
+
+thread_local! {
+    /// The value and frame stacks of the last finished call on this thread, reused by the next
+    /// so that a host->wasm call allocates nothing. (A call nested in a host function finds
+    /// none while the outer call holds it, and allocates its own.)
+    static SPARE_STACK: std::cell::Cell<Option<(Vec<u64>, Vec<Frame>)>> = const { std::cell::Cell::new(None) };
+}
+
+/// The largest value stack kept for reuse: 1 MiB; a deep recursion's grown stack is freed.
+const SPARE_STACK_MAX_CELLS: usize = 1 << 17;
 
 /// Records the wasm frames of a trapped run, innermost first, in the store's backtrace.
 fn record_backtrace(store: &mut Store, st: &State) {
@@ -272,17 +294,14 @@ unsafe fn call_addr(st: &mut State, ip: *const Instr, fp: *mut u64, addr: u32, b
             Some((f.code.as_ptr(), fp))
         }
         FuncEntity::Host { type_id, .. } => {
-            let ty = &store.types[type_id as usize];
-            let (np, nr) = (crate::vm::cell_count(ty.params()), crate::vm::cell_count(ty.results()));
-            let argp = fp.add(base as usize);
-            let host_args: Vec<u64> = std::slice::from_raw_parts(argp, np).to_vec();
-            let mut host_results = vec![0u64; nr];
-            if let Err(t) = store.invoke_host(addr, Some(st.ctx.instance), &host_args, &mut host_results) {
+            // Arguments and results share the frame's cells from `base`: translation reserved
+            // the heights of both.
+            let n = crate::vm::call_cells(&store.types[type_id as usize]);
+            let cells = std::slice::from_raw_parts_mut(fp.add(base as usize), n);
+            if let Err(t) = store.invoke_host_in_place(addr, Some(st.ctx.instance), cells) {
                 st.trap = Some(t);
                 return None;
             }
-            // The frame has room for the results: translation reserved their heights.
-            ptr::copy_nonoverlapping(host_results.as_ptr(), fp.add(base as usize), nr);
             st.ctx.reload_memory(store);
             Some((ip.add(1), fp))
         }

@@ -120,7 +120,7 @@ impl Store {
         let own_funcs: Vec<u32> = funcs.into_iter().filter(|f| self.funcs[*f as usize].owner() == idx).collect();
         for f in &own_funcs {
             let type_id = self.funcs[*f as usize].type_id();
-            self.funcs[*f as usize] = FuncEntity::Host { type_id, func: closed_stub(), instance: idx };
+            self.funcs[*f as usize] = FuncEntity::Host { type_id, func: HostCode::Vals(closed_stub()), instance: idx };
         }
         for t in tables {
             if self.tables[t as usize].owner == idx {

@@ -14,15 +14,46 @@ pub(crate) fn cell_count(tys: &[ValType]) -> usize {
     tys.iter().map(|t| if *t == ValType::V128 { 2 } else { 1 }).sum()
 }
 
-/// A host function as the store keeps it: dynamic values in and out.
+/// A host function on dynamic values ([`crate::HostModuleBuilder::func_dynamic`]).
 pub(crate) type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
+
+/// A typed host closure working on the store's cells in place: it reads its arguments from
+/// the slice, then writes its results over them (the slice holds the larger of the two). For
+/// the calling instance, if any.
+pub(crate) type CellsHostFn = dyn Fn(&mut Store, Option<u32>, &mut [u64]) -> Result<(), Trap> + Send + Sync;
+
+/// How a host function is called.
+#[derive(Clone)]
+pub(crate) enum HostCode {
+    /// On [`Val`]s: arguments converted from cells, results checked against the type.
+    Vals(Arc<HostFn>),
+    /// On cells (typed closures, whose Rust types fix the wasm types): no conversion through
+    /// `Val`, no allocation, which is most of a wasm->host call's cost (RATIONALE.md).
+    Cells(Arc<CellsHostFn>),
+}
+
+/// Runs `f` on `n` zeroed cells: on the stack when few (nearly every call), else on the heap.
+#[inline]
+pub(crate) fn with_cells<R>(n: usize, f: impl FnOnce(&mut [u64]) -> R) -> R {
+    const STACK_CELLS: usize = 16;
+    if n <= STACK_CELLS {
+        f(&mut [0u64; STACK_CELLS][..n])
+    } else {
+        f(&mut vec![0u64; n])
+    }
+}
+
+/// Cells a host call's buffer needs: the larger of the arguments' and the results'.
+pub(crate) fn call_cells(ty: &FuncType) -> usize {
+    cell_count(ty.params()).max(cell_count(ty.results()))
+}
 
 pub(crate) enum FuncEntity {
     /// A function defined by a module: the `index`-th body of `instance`'s module.
     Wasm { instance: u32, index: u32, type_id: u32 },
     /// A host function of host module `instance`. A freed instance's functions, wasm or host,
     /// become host functions that trap with [`Trap::InstanceClosed`] (see `vm/lifecycle.rs`).
-    Host { type_id: u32, func: Arc<HostFn>, instance: u32 },
+    Host { type_id: u32, func: HostCode, instance: u32 },
 }
 
 impl FuncEntity {
@@ -506,8 +537,7 @@ impl Store {
             .collect()
     }
 
-    /// Runs host function `func` on cells: converts them to [`Val`]s, calls the closure with a
-    /// [`Caller`] for `caller_instance`, checks and converts the results back.
+    /// Runs host function `func` on cells: `args` in, `results` out, for `caller_instance`.
     pub fn invoke_host(
         &mut self,
         func: u32,
@@ -515,18 +545,49 @@ impl Store {
         args: &[u64],
         results: &mut [u64],
     ) -> Result<(), Trap> {
-        let FuncEntity::Host { type_id, func: f, .. } = &self.funcs[func as usize] else {
+        with_cells(args.len().max(results.len()), |buf| {
+            buf[..args.len()].copy_from_slice(args);
+            self.invoke_host_in_place(func, caller_instance, buf)?;
+            results.copy_from_slice(&buf[..results.len()]);
+            Ok(())
+        })
+    }
+
+    /// Runs host function `func` for `caller_instance` on `cells`, which holds the argument
+    /// cells and receives the result cells (its length is [`call_cells`] of the type).
+    pub fn invoke_host_in_place(&mut self, func: u32, caller_instance: Option<u32>, cells: &mut [u64]) -> Result<(), Trap> {
+        let FuncEntity::Host { type_id, func: code, .. } = &self.funcs[func as usize] else {
             // Engines only send host functions here.
             return Err(Trap::Host("internal error: invoke_host on a wasm function".into()));
         };
-        let f = f.clone();
-        let ty = &self.types[*type_id as usize];
-        // The fast path has no listener hooks: runtimes with a listener take the general one.
-        if ty.params().len() <= HOST_FAST_ARITY && ty.results().len() <= HOST_FAST_ARITY && self.listener.is_none() {
-            return self.invoke_host_small(&f, *type_id, caller_instance, args, results);
+        let type_id = *type_id;
+        match code.clone() {
+            HostCode::Cells(f) if self.listener.is_none() => f(self, caller_instance, cells),
+            HostCode::Cells(f) => {
+                let ty = self.types[type_id as usize].clone();
+                let (l, info) = (self.listener.clone().expect("checked"), crate::api::backtrace::host_frame_info(self, func));
+                l.before(&info, true, &self.vals_from_cells(&cells[..cell_count(ty.params())], ty.params()));
+                f(self, caller_instance, cells)?;
+                l.after(&info, true, &self.vals_from_cells(&cells[..cell_count(ty.results())], ty.results()));
+                Ok(())
+            }
+            HostCode::Vals(f) => {
+                let ty = &self.types[type_id as usize];
+                // The fast path has no listener hooks: runtimes with a listener take the general one.
+                if ty.params().len() <= HOST_FAST_ARITY && ty.results().len() <= HOST_FAST_ARITY && self.listener.is_none() {
+                    return self.invoke_host_small(&f, type_id, caller_instance, cells);
+                }
+                self.invoke_host_vals(&f, func, type_id, caller_instance, cells)
+            }
         }
-        let ty = ty.clone();
-        let vargs = self.vals_from_cells(args, ty.params());
+    }
+
+    /// [`Store::invoke_host_in_place`] for a closure on [`Val`]s, in general: converts the
+    /// cells to [`Val`]s, calls the closure with a [`Caller`] for `caller_instance` (and the
+    /// listener, if any), checks and converts the results back.
+    fn invoke_host_vals(&mut self, f: &Arc<HostFn>, func: u32, type_id: u32, caller_instance: Option<u32>, cells: &mut [u64]) -> Result<(), Trap> {
+        let ty = self.types[type_id as usize].clone();
+        let vargs = self.vals_from_cells(&cells[..cell_count(ty.params())], ty.params());
         let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         let listening = self.listener.clone().map(|l| (l, crate::api::backtrace::host_frame_info(self, func)));
         if let Some((l, info)) = &listening {
@@ -539,29 +600,22 @@ impl Store {
         if let Some((l, info)) = &listening {
             l.after(info, true, &vres);
         }
-        let mut cells = Vec::with_capacity(results.len());
+        let mut out = Vec::with_capacity(cells.len());
         for (i, (v, t)) in vres.iter().zip(ty.results()).enumerate() {
             if v.ty() != *t {
                 return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
             }
-            self.val_to_cells(v, &mut cells)?;
+            self.val_to_cells(v, &mut out)?;
         }
-        results.copy_from_slice(&cells);
+        cells[..out.len()].copy_from_slice(&out);
         Ok(())
     }
 
-    /// [`Store::invoke_host`] for signatures of at most [`HOST_FAST_ARITY`] parameters and
-    /// results (nearly all): the values live in arrays on the stack and the results go straight
-    /// into `results`, so a call allocates nothing. (The general path made five heap
-    /// allocations per call, which were most of a wasm->host call's cost; see RATIONALE.md.)
-    fn invoke_host_small(
-        &mut self,
-        f: &Arc<HostFn>,
-        type_id: u32,
-        caller_instance: Option<u32>,
-        args: &[u64],
-        results: &mut [u64],
-    ) -> Result<(), Trap> {
+    /// [`Store::invoke_host_vals`] for signatures of at most [`HOST_FAST_ARITY`] parameters and
+    /// results (nearly all) without a listener: the values live in arrays on the stack and the
+    /// results go straight into `cells`, so a call allocates nothing. (The general path makes
+    /// several heap allocations per call; see RATIONALE.md.)
+    fn invoke_host_small(&mut self, f: &Arc<HostFn>, type_id: u32, caller_instance: Option<u32>, cells: &mut [u64]) -> Result<(), Trap> {
         let ty = &self.types[type_id as usize];
         let (np, nr) = (ty.params().len(), ty.results().len());
         let mut rtys = [ValType::I32; HOST_FAST_ARITY];
@@ -571,10 +625,10 @@ impl Store {
         for (v, t) in vargs.iter_mut().zip(ty.params()) {
             *v = if *t == ValType::V128 {
                 at += 2;
-                Val::V128(args[at - 2] as u128 | (args[at - 1] as u128) << 64)
+                Val::V128(cells[at - 2] as u128 | (cells[at - 1] as u128) << 64)
             } else {
                 at += 1;
-                self.cell_to_val(args[at - 1], *t)
+                self.cell_to_val(cells[at - 1], *t)
             };
         }
         let mut vres: [Val; HOST_FAST_ARITY] = std::array::from_fn(|i| if i < nr { Val::default_for(rtys[i]) } else { Val::I32(0) });
@@ -588,11 +642,11 @@ impl Store {
                 return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
             }
             if let Val::V128(x) = v {
-                results[at] = *x as u64;
-                results[at + 1] = (*x >> 64) as u64;
+                cells[at] = *x as u64;
+                cells[at + 1] = (*x >> 64) as u64;
                 at += 2;
             } else {
-                results[at] = self.val_to_cell(v)?;
+                cells[at] = self.val_to_cell(v)?;
                 at += 1;
             }
         }
