@@ -298,7 +298,9 @@ impl Engine for Compiler {
         let direct_calls = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
         let env = translate::Env { module, offsets: &offsets, host_cc: self.host_cc(), direct_calls, instr: self.instr };
         let n = module.bodies.len();
-        // Functions are compiled in parallel, each thread taking every `threads`-th body.
+        // Functions are compiled in parallel: each thread takes the largest body left, so that
+        // a few huge functions (a third of spidermonkey's time is in three) start first and
+        // the rest fill in around them.
         let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n.max(1)).min(16);
         let mut bodies: Vec<Option<Result<Emitted, CompileError>>> = (0..n).map(|_| None).collect();
         if threads <= 1 || n < 8 {
@@ -308,17 +310,22 @@ impl Engine for Compiler {
                 *b = Some(self.compile_function(&env, i, &mut fctx, &mut ctx));
             }
         } else {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(module.bodies[i].range.len()));
+            let next = std::sync::atomic::AtomicUsize::new(0);
             let results: Vec<Vec<(usize, Result<Emitted, CompileError>)>> = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let env = &env;
+                    .map(|_| {
+                        let (env, order, next) = (&env, &order, &next);
                         s.spawn(move || {
                             let mut fctx = FunctionBuilderContext::new();
                             let mut ctx = cranelift_codegen::Context::new();
-                            (t..n)
-                                .step_by(threads)
-                                .map(|i| (i, self.compile_function(env, i, &mut fctx, &mut ctx)))
-                                .collect::<Vec<_>>()
+                            let mut done = Vec::new();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(&i) = order.get(k) else { break done };
+                                done.push((i, self.compile_function(env, i, &mut fctx, &mut ctx)));
+                            }
                         })
                     })
                     .collect();

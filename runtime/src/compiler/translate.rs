@@ -235,6 +235,12 @@ struct Translator<'a, 'f> {
     mem_len: Option<Variable>,
     trap_blocks: HashMap<u32, Block>,
     unwind: Option<Block>,
+    /// Bounds checks done on the straight-line path ending in block `checked_in`: (i32
+    /// address, end offset) pairs known to be in bounds. Memory never shrinks, so a check
+    /// that passed stays true; a later access at the same address ending no further needs
+    /// none (`p->a`, `p->b` after `p->c`). Any other block entry forgets them.
+    checked: Vec<(Value, u64)>,
+    checked_in: Option<Block>,
     results: Vec<Type>,
     sigs: HashMap<u32, SigRef>,
     libcall_sigs: HashMap<usize, SigRef>,
@@ -249,6 +255,9 @@ struct Translator<'a, 'f> {
     /// The interrupt flag's address, when the runtime is interruptible.
     interrupt_flag: Option<Value>,
 }
+
+/// Bounds checks remembered per straight-line path (see `Translator::checked`).
+const MAX_CHECKED: usize = 16;
 
 fn unsupported(op: &Operator) -> CompileError {
     CompileError { message: format!("the Compiler does not support {op:?} yet"), offset: None }
@@ -321,6 +330,8 @@ pub(crate) fn translate(
         mem_base: None,
         mem_len: None,
         trap_blocks: HashMap::new(),
+        checked: Vec::new(),
+        checked_in: None,
         unwind: None,
         results,
         sigs: HashMap::new(),
@@ -487,12 +498,22 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.seal_block(blk);
     }
 
+    /// Continues in `cont`, whose only predecessor is the current block (the other edge
+    /// leaves the function), so the bounds checks done so far still hold there.
+    fn continue_straight(&mut self, cont: Block) {
+        let carry = self.b.current_block() == self.checked_in;
+        self.continue_in(cont);
+        if carry {
+            self.checked_in = Some(cont);
+        }
+    }
+
     /// Traps with `code` if `cond` (an integer) is non-zero.
     fn trap_if(&mut self, cond: Value, code: u32) {
         let t = self.trap_block(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, t, &[], cont, &[]);
-        self.continue_in(cont);
+        self.continue_straight(cont);
     }
 
     /// Traps with `code` if `cond` is zero.
@@ -500,7 +521,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let t = self.trap_block(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, cont, &[], t, &[]);
-        self.continue_in(cont);
+        self.continue_straight(cont);
     }
 
     /// After a call: returns at once if the callee trapped.
@@ -509,7 +530,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let unwind = self.unwind_block();
         let cont = self.b.create_block();
         self.b.ins().brif(code, unwind, &[], cont, &[]);
-        self.continue_in(cont);
+        self.continue_straight(cont);
     }
 
     fn stack_check(&mut self) {
@@ -745,10 +766,22 @@ impl<'a, 'f> Translator<'a, 'f> {
         let addr = self.pop();
         let (base, len) = (self.mem_base.expect("validated: memory"), self.mem_len.expect("validated: memory"));
         let ea = self.b.ins().uextend(I64, addr);
-        let end = self.b.ins().iadd_imm(ea, (memarg.offset + size as u64) as i64);
-        let len = self.b.use_var(len);
-        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.trap_if(oob, trap_code::MEMORY_OUT_OF_BOUNDS);
+        let end_offset = memarg.offset + size as u64;
+        if self.checked_in != self.b.current_block() {
+            self.checked.clear();
+            self.checked_in = self.b.current_block();
+        }
+        if !self.checked.iter().any(|&(a, e)| a == addr && e >= end_offset) {
+            let end = self.b.ins().iadd_imm(ea, end_offset as i64);
+            let len = self.b.use_var(len);
+            let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.trap_if(oob, trap_code::MEMORY_OUT_OF_BOUNDS);
+            match self.checked.iter().position(|&(a, _)| a == addr) {
+                Some(i) => self.checked[i].1 = end_offset,
+                None if self.checked.len() < MAX_CHECKED => self.checked.push((addr, end_offset)),
+                None => self.checked[0] = (addr, end_offset),
+            }
+        }
         let base = self.b.use_var(base);
         let p = self.b.ins().iadd(base, ea);
         if memarg.offset <= i32::MAX as u64 {
