@@ -158,7 +158,9 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     let ctx = Ctx::load(store, instance);
     // SAFETY: the module's code lives as long as the instance, which outlives this call.
     let f: &InterpFunc = unsafe { &(&(*ctx.module).funcs)[index as usize] };
-    let (mut stack, mut frames) = SPARE_STACK.take().unwrap_or_else(|| (Vec::new(), Vec::with_capacity(16)));
+    // (`try_with`: a call from another thread-local's destructor finds none and allocates.)
+    let spare = SPARE_STACK.try_with(|s| s.take()).ok().flatten();
+    let (mut stack, mut frames) = spare.unwrap_or_else(|| (Vec::new(), Vec::with_capacity(16)));
     let need = (f.frame_size as usize).max(1024);
     if stack.len() < need {
         stack.resize(need, 0);
@@ -196,7 +198,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
         }
     };
     if st.stack.len() <= SPARE_STACK_MAX_CELLS {
-        SPARE_STACK.set(Some((st.stack, st.frames)));
+        let _ = SPARE_STACK.try_with(|s| s.set(Some((st.stack, st.frames))));
     }
     r
 }
