@@ -111,7 +111,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         let mut results = [0u64; 16];
         let n = crate::vm::cell_count(&Results::types());
         store.invoke(self.func.addr, &args[..np], &mut results[..n])?;
-        Ok(Results::from_cells(&mut CellReader { store: &store, cells: &results[..n] }))
+        Ok(Results::from_cells(&mut CellReader::new(&store, &results[..n])))
     }
     /// The untyped function.
     pub fn func(&self) -> &Func {
@@ -290,6 +290,7 @@ impl<T: WasmTy> WasmParams for T {
     fn types() -> Vec<ValType> {
         vec![T::TYPE]
     }
+    #[inline]
     fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
         self.write_cells(out)
     }
@@ -310,6 +311,7 @@ macro_rules! tuples {
                 vec![$($n::TYPE),*]
             }
             #[allow(unused_variables)]
+            #[inline]
             fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
                 $(self.$i.write_cells(out)?;)*
                 Ok(())

@@ -105,38 +105,23 @@ pub trait HostFuncResult {
     fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
 }
 
-impl<T: WasmResultsVals> HostFuncResult for T {
+// A closure's results are written exactly as a typed call's parameters are.
+impl<T: WasmParams> HostFuncResult for T {
     fn types() -> Vec<ValType> {
-        <T as WasmResultsVals>::types()
+        <T as WasmParams>::types()
     }
     #[inline]
     fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
-        self.write_cells(out)
+        WasmParams::into_cells(self, out)
     }
 }
-impl<T: WasmResultsVals> HostFuncResult for Result<T, Trap> {
+impl<T: WasmParams> HostFuncResult for Result<T, Trap> {
     fn types() -> Vec<ValType> {
-        <T as WasmResultsVals>::types()
+        <T as WasmParams>::types()
     }
     #[inline]
     fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
-        self?.write_cells(out)
-    }
-}
-
-#[doc(hidden)]
-pub trait WasmResultsVals {
-    fn types() -> Vec<ValType>;
-    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
-}
-
-impl<T: WasmTy> WasmResultsVals for T {
-    fn types() -> Vec<ValType> {
-        vec![T::TYPE]
-    }
-    #[inline]
-    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
-        WasmTy::write_cells(self, out)
+        WasmParams::into_cells(self?, out)
     }
 }
 
@@ -144,17 +129,7 @@ impl<T: WasmTy> WasmResultsVals for T {
 // owned Rust values first, so the closure can then borrow the store mutably through `Caller`,
 // and the results are written over the arguments afterwards.
 macro_rules! host_funcs {
-    ($($a:ident $i:tt),*) => {
-        impl<$($a: WasmTy),*> WasmResultsVals for ($($a,)*) {
-            fn types() -> Vec<ValType> { vec![$($a::TYPE),*] }
-            #[allow(unused_variables)]
-            #[inline]
-            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
-                $(WasmTy::write_cells(self.$i, out)?;)*
-                Ok(())
-            }
-        }
-
+    ($($a:ident),*) => {
         impl<F, R, $($a: WasmTy),*> IntoHostFunc<($($a,)*), R> for F
         where
             F: Fn($($a),*) -> R + Send + Sync + 'static,
@@ -192,14 +167,14 @@ macro_rules! host_funcs {
     };
 }
 host_funcs!();
-host_funcs!(A 0);
-host_funcs!(A 0, B 1);
-host_funcs!(A 0, B 1, C 2);
-host_funcs!(A 0, B 1, C 2, D 3);
-host_funcs!(A 0, B 1, C 2, D 3, E 4);
-host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5);
-host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6);
-host_funcs!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
+host_funcs!(A);
+host_funcs!(A, B);
+host_funcs!(A, B, C);
+host_funcs!(A, B, C, D);
+host_funcs!(A, B, C, D, E);
+host_funcs!(A, B, C, D, E, G);
+host_funcs!(A, B, C, D, E, G, H);
+host_funcs!(A, B, C, D, E, G, H, I);
 
 /// What `HostModuleBuilder::instantiate` prepares before changing the store.
 enum Allocated {
