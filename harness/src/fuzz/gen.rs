@@ -229,17 +229,9 @@ pub fn export_global(wasm: &[u8], name: &str, index: u32) -> Result<Vec<u8>, Str
     Ok(out.finish())
 }
 
-/// A value type, common to zerowasm and the oracle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ty {
-    I32,
-    I64,
-    F32,
-    F64,
-    V128,
-    FuncRef,
-    ExternRef,
-}
+/// A value type, common to zerowasm and the oracle: zerowasm's own (the oracle maps wasmi's
+/// onto it).
+pub use zerowasm::ValType as Ty;
 
 /// A value as the fuzzer compares it: numbers as bits, references by identity.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -26,18 +26,6 @@ fn runtime(kind: EngineKind, case: &Case) -> Runtime {
     )
 }
 
-pub(crate) fn ty(t: ValType) -> Ty {
-    match t {
-        ValType::I32 => Ty::I32,
-        ValType::I64 => Ty::I64,
-        ValType::F32 => Ty::F32,
-        ValType::F64 => Ty::F64,
-        ValType::V128 => Ty::V128,
-        ValType::FuncRef => Ty::FuncRef,
-        ValType::ExternRef => Ty::ExternRef,
-    }
-}
-
 /// The exported functions, to name function references by.
 struct Names(Vec<(String, Func)>);
 
@@ -144,7 +132,7 @@ fn run_inner(kind: EngineKind, case: &Case) -> Trace {
             ExternType::Func(ft) => {
                 let log = log.clone();
                 let label = format!("{:?}.{:?}", imp.module, imp.name);
-                let results: Vec<Ty> = ft.results().iter().map(|t| ty(*t)).collect();
+                let results: Vec<Ty> = ft.results().to_vec();
                 builder.func_dynamic(imp.name.clone(), ft.clone(), move |_caller, args, out| {
                     let args: Vec<Value> = args.iter().map(plain_value).collect();
                     match log.call(index, &label, &args, &results) {
@@ -203,7 +191,7 @@ fn run_inner(kind: EngineKind, case: &Case) -> Trace {
             if let Some(g) = &fuel {
                 let _ = g.set(Val::I32(FUEL_PER_CALL));
             }
-            let params: Vec<Ty> = func.ty().params().iter().map(|t| ty(*t)).collect();
+            let params: Vec<Ty> = func.ty().params().to_vec();
             let args = gen::args(case.arg_seed, round, index, &params, &func_names);
             let argv: Vec<Val> = args.iter().map(|a| names.val(a)).collect();
             let shown: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -238,7 +226,7 @@ fn run_inner(kind: EngineKind, case: &Case) -> Trace {
 
 /// The value a host global import starts with: deterministic, from its import index.
 pub fn global_init(t: ValType, index: usize) -> Val {
-    let v = gen::host_results(index, u64::MAX, &[ty(t)]).and_then(|v| v.into_iter().next());
+    let v = gen::host_results(index, u64::MAX, &[t]).and_then(|v| v.into_iter().next());
     match v {
         Some(v) => Names(Vec::new()).val(&v),
         None => Val::default_for(t),
