@@ -371,8 +371,9 @@ fn trap_fail(headline: String, t: &Trap, code: u8) -> Fail {
 
 fn parse_val(s: &str, t: ValType) -> Option<Val> {
     Some(match t {
-        ValType::I32 => Val::I32(i32::try_from(parse_int(s)?).ok().or_else(|| u32::try_from(parse_int(s)?).ok().map(|v| v as i32))?),
-        ValType::I64 => Val::I64(i64::try_from(parse_int(s)?).ok().or_else(|| u64::try_from(parse_int(s)?).ok().map(|v| v as i64))?),
+        // Either signedness: -1 and 4294967295 are the same i32.
+        ValType::I32 => Val::I32(parse_int(s).and_then(|v| i32::try_from(v).ok().or_else(|| u32::try_from(v).ok().map(|u| u as i32)))?),
+        ValType::I64 => Val::I64(parse_int(s).and_then(|v| i64::try_from(v).ok().or_else(|| u64::try_from(v).ok().map(|u| u as i64)))?),
         ValType::F32 => Val::f32(s.parse().ok()?),
         ValType::F64 => Val::f64(s.parse().ok()?),
         // The 128 bits: hex up to 32 digits, or decimal (a negative one as two's complement).
