@@ -64,6 +64,7 @@ pub struct RuntimeConfig {
     /// Whether `max_call_depth` was set explicitly (the Compiler then counts depth too).
     pub(crate) call_depth_set: bool,
     pub(crate) max_wasm_stack: usize,
+    pub(crate) signals_based_traps: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
     pub(crate) listener: Option<crate::api::ListenerSlot>,
@@ -79,6 +80,7 @@ impl Default for RuntimeConfig {
             max_call_depth: 20_000,
             call_depth_set: false,
             max_wasm_stack: 1 << 20,
+            signals_based_traps: true,
             consume_fuel: false,
             interruptible: false,
             listener: None,
@@ -142,6 +144,20 @@ impl RuntimeConfig {
         self.max_wasm_stack = bytes.max(64 << 10);
         self
     }
+    /// Whether the Compiler may trap out-of-bounds memory accesses with guard pages (default:
+    /// on; the Interpreter always checks explicitly). On x86_64 Linux, every linear memory is
+    /// then a reservation of 8 GiB of address space (`memory.grow` makes more of it accessible
+    /// in place), compiled code accesses it without comparing the address with the memory's
+    /// length, and an access past the end faults; a `SIGSEGV`/`SIGBUS` handler installed once
+    /// per process turns faults at those accesses into
+    /// [`Trap::MemoryOutOfBounds`](crate::Trap::MemoryOutOfBounds) and passes any other fault
+    /// to the handler installed before it. Loops over memory run faster and compile faster.
+    /// Off, or on other hosts, every access is checked explicitly (a compare and a branch) and
+    /// memories are heap buffers. The trap and the memory's contents are the same either way.
+    pub fn signals_based_traps(mut self, enable: bool) -> Self {
+        self.signals_based_traps = enable;
+        self
+    }
     /// Makes running code consume fuel, on either engine: each executed wasm operator costs
     /// one unit, except `nop`, `drop`, `block`, `loop`, `else` and `end`, which are free (the
     /// cost model of wasmtime). Fuel is charged per straight-line segment of a function before
@@ -202,6 +218,11 @@ impl RuntimeConfig {
     /// The call depth limit.
     pub fn max_call_depth(&self) -> u32 {
         self.max_call_depth
+    }
+    /// Whether the Compiler may trap memory accesses with guard pages
+    /// ([`RuntimeConfig::signals_based_traps`]).
+    pub fn is_signals_based_traps(&self) -> bool {
+        self.signals_based_traps
     }
     /// The native stack limit of compiled code, in bytes.
     pub fn max_wasm_stack(&self) -> usize {

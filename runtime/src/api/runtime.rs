@@ -102,7 +102,7 @@ impl Runtime {
         };
         let engine: Arc<dyn Engine> = match config.engine {
             EngineKind::Interpreter => Arc::new(crate::interp::Interpreter::new(instr)),
-            EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack, instr) {
+            EngineKind::Compiler => match crate::compiler::Compiler::new(config.max_wasm_stack, instr, config.signals_based_traps) {
                 Ok(c) => Arc::new(c),
                 Err(_) => {
                     config.engine = EngineKind::Interpreter;

@@ -11,6 +11,7 @@
 
 mod code_memory;
 mod libcalls;
+mod signals;
 mod translate;
 mod vmctx;
 
@@ -45,15 +46,21 @@ pub(crate) struct Compiler {
     stack_budget: usize,
     /// The fuel and interrupt checks to compile into every function.
     instr: Instrumentation,
+    /// Whether memories are reservations and out-of-bounds accesses fault into the signal
+    /// handler ([`signals`]) instead of being checked explicitly.
+    guarded: bool,
 }
 
 impl Compiler {
     /// A Compiler for the host ISA (detected with cranelift-native) whose code may use
-    /// `stack_budget` bytes of native stack. Errors: the host is not supported.
-    pub fn new(stack_budget: usize, instr: Instrumentation) -> Result<Compiler, String> {
+    /// `stack_budget` bytes of native stack, with memory traps from guard pages if
+    /// `signals_based_traps` and the host supports them ([`signals`]). Errors: the host is not
+    /// supported.
+    pub fn new(stack_budget: usize, instr: Instrumentation, signals_based_traps: bool) -> Result<Compiler, String> {
         if !TARGET_SUPPORTED {
             return Err("the Compiler does not support this target".into());
         }
+        let guarded = signals_based_traps && signals::SUPPORTED && signals::install().is_ok();
         let mut flags = settings::builder();
         let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| format!("{k}={v}: {e}"));
         set(&mut flags, "opt_level", "speed")?;
@@ -61,9 +68,11 @@ impl Compiler {
         // Functions may return more values than there are return registers.
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         set(&mut flags, "unwind_info", "false")?;
+        // The signal handler walks frame pointers for a memory trap's backtrace.
+        set(&mut flags, "preserve_frame_pointers", if guarded { "true" } else { "false" })?;
         let isa_builder = cranelift_native::builder().map_err(|e| format!("host ISA: {e}"))?;
         let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| format!("host ISA: {e}"))?;
-        Ok(Compiler { isa, stack_budget, instr })
+        Ok(Compiler { isa, stack_budget, instr, guarded })
     }
 
     /// Whether the Compiler can run on this host (detected once per process).
@@ -104,6 +113,13 @@ impl Compiler {
             offset: None,
         })?;
         let bytes = code.code_buffer().to_vec();
+        let traps = code
+            .buffer
+            .traps()
+            .iter()
+            .filter(|t| t.code == cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS)
+            .map(|t| t.offset)
+            .collect();
         let relocs: Vec<_> = code.buffer.relocs().to_vec();
         let mut calls = Vec::new();
         for r in relocs {
@@ -122,7 +138,7 @@ impl Compiler {
             };
             calls.push(CallReloc { offset: r.offset as usize, kind: r.kind, callee, addend: r.addend });
         }
-        Ok(Emitted { bytes, calls })
+        Ok(Emitted { bytes, calls, traps })
     }
 
     /// The entry trampoline for functions of type `ty`: `extern "C" fn(code, vmctx, values)`
@@ -165,10 +181,12 @@ impl Compiler {
     }
 }
 
-/// One function's machine code and the direct calls in it to patch.
+/// One function's machine code, the direct calls in it to patch and the offsets of its linear
+/// memory accesses (guarded memories only).
 struct Emitted {
     bytes: Vec<u8>,
     calls: Vec<CallReloc>,
+    traps: Vec<u32>,
 }
 
 /// A direct call from one of the module's functions to another.
@@ -212,9 +230,41 @@ pub(crate) struct CompiledCode {
     trampolines: Vec<Option<usize>>,
     /// Bytes of machine code in `code`.
     code_len: usize,
+    /// Where the functions end (the entry trampolines follow).
+    funcs_end: usize,
+    /// Offsets in `code` of the linear memory accesses that may fault (guarded memories).
+    trap_sites: Vec<u32>,
+    /// The code's registration with the signal handler, while it lives (guarded memories).
+    _registration: Option<signals::CodeRegistration>,
 }
 
 impl CompiledCode {
+    /// Places `blob` in code memory; registers it with the signal handler if `guarded`.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        module: Arc<Module>,
+        blob: &[u8],
+        funcs: Vec<usize>,
+        funcs_end: usize,
+        trampolines: Vec<Option<usize>>,
+        trap_sites: Vec<u32>,
+        guarded: bool,
+    ) -> Result<CompiledCode, String> {
+        let code = CodeMemory::new(blob)?;
+        let _registration = guarded.then(|| {
+            let start = code.base() as usize;
+            signals::CodeRegistration::new(signals::CodeMap {
+                start,
+                end: start + blob.len(),
+                funcs: funcs.clone(),
+                funcs_end,
+                trap_sites: trap_sites.clone(),
+            })
+        });
+        let offsets = VMOffsets::new(&module);
+        Ok(CompiledCode { module, offsets, code, funcs, trampolines, code_len: blob.len(), funcs_end, trap_sites, _registration })
+    }
+
     fn func_ptr(&self, index: u32) -> *const u8 {
         // SAFETY: the offset lies within the code memory.
         unsafe { self.code.base().add(self.funcs[index as usize]) }
@@ -284,6 +334,24 @@ fn sync_funcrefs(store: &mut Store) {
     ctx.funcrefs = ctx.funcref_vec.as_ptr();
 }
 
+/// Adds the frames a memory fault unwound ([`signals::enter`]) to the trap's backtrace. A frame
+/// names its module's code, not its instance: frames of the entered instance's module are
+/// taken to be that instance's, others the first instance of their module.
+fn record_fault_frames(store: &mut Store, entered: u32, frames: &[signals::FaultFrame]) {
+    let base_of = |store: &Store, i: usize| {
+        let code = store.instances[i].code.as_ref()?.downcast_ref::<CompiledCode>()?;
+        Some((code.code.base() as usize, code.module.num_imported_funcs))
+    };
+    for f in frames {
+        let found = std::iter::once(entered as usize)
+            .chain(0..store.instances.len())
+            .find_map(|i| base_of(store, i).filter(|(b, _)| *b == f.code_start).map(|(_, imported)| (i, imported)));
+        if let Some((i, imported)) = found {
+            store.record_trap_frame(i as u32, imported + f.func);
+        }
+    }
+}
+
 /// An address a little below the caller's stack pointer.
 #[inline(never)]
 fn approximate_sp() -> usize {
@@ -296,7 +364,14 @@ impl Engine for Compiler {
         let offsets = VMOffsets::new(module);
         // Direct calls where we know how to patch them.
         let direct_calls = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
-        let env = translate::Env { module, offsets: &offsets, host_cc: self.host_cc(), direct_calls, instr: self.instr };
+        let env = translate::Env {
+            module,
+            offsets: &offsets,
+            host_cc: self.host_cc(),
+            direct_calls,
+            instr: self.instr,
+            guarded: self.guarded,
+        };
         let n = module.bodies.len();
         // Functions are compiled in parallel: each thread takes the largest body left, so that
         // a few huge functions (a third of spidermonkey's time is in three) start first and
@@ -347,12 +422,16 @@ impl Engine for Compiler {
         };
         let mut funcs = Vec::with_capacity(n);
         let mut calls = Vec::new();
+        let mut trap_sites = Vec::new();
         for b in bodies {
             let code = b.expect("every body compiled")?;
             let at = place(&code.bytes);
             funcs.push(at);
             calls.push((at, code.calls));
+            trap_sites.extend(code.traps.iter().map(|t| at as u32 + t));
         }
+        let funcs_end = place(&[]);
+        trap_sites.sort_unstable();
         let mut trampolines = vec![None; module.types.len()];
         for i in 0..n {
             let t = module.funcs[module.num_imported_funcs as usize + i] as usize;
@@ -366,17 +445,20 @@ impl Engine for Compiler {
                 patch_call(&mut blob, *at, r, funcs[r.callee as usize]);
             }
         }
-        let code = CodeMemory::new(&blob).map_err(|message| CompileError { message, offset: None })?;
-        Ok(Arc::new(CompiledCode { module: module.clone(), offsets, code, funcs, trampolines, code_len: blob.len() }))
+        let code = CompiledCode::new(module.clone(), &blob, funcs, funcs_end, trampolines, trap_sites, self.guarded)
+            .map_err(|message| CompileError { message, offset: None })?;
+        Ok(Arc::new(code))
     }
 
     fn fingerprint(&self) -> String {
         let flags: Vec<String> = self.isa.isa_flags().iter().map(|f| f.to_string()).collect();
-        format!("compiler {} {} [{}]", self.isa.triple(), self.isa.flags(), flags.join(","))
+        let traps = if self.guarded { "guard-page memory traps" } else { "explicit bounds checks" };
+        format!("compiler {} {} [{}] {traps}", self.isa.triple(), self.isa.flags(), flags.join(","))
     }
 
     /// Layout: function count, their offsets, type count, trampoline offsets (`u32::MAX`: none),
-    /// then the machine code; integers little-endian u32. The code is position-independent
+    /// where the functions end, trap site count and offsets, then the machine code; integers
+    /// little-endian u32. The code is position-independent
     /// (direct calls are PC-relative, everything else goes through the VMContext).
     fn serialize(&self, code: &EngineCode) -> Option<Vec<u8>> {
         let c = code.downcast_ref::<CompiledCode>()?;
@@ -386,6 +468,9 @@ impl Engine for Compiler {
         c.funcs.iter().for_each(|f| put(*f));
         put(c.trampolines.len());
         c.trampolines.iter().for_each(|t| put(t.unwrap_or(u32::MAX as usize)));
+        put(c.funcs_end);
+        put(c.trap_sites.len());
+        c.trap_sites.iter().for_each(|t| put(*t as usize));
         put(c.code_len);
         // SAFETY: the mapping holds `code_len` readable bytes of code.
         out.extend_from_slice(unsafe { std::slice::from_raw_parts(c.code.base(), c.code_len) });
@@ -411,9 +496,19 @@ impl Engine for Compiler {
         let trampolines = (0..nt)
             .map(|_| get().map(|t| (t != u32::MAX as usize).then_some(t)))
             .collect::<Option<Vec<_>>>()?;
+        let funcs_end = get()?;
+        let nsites = get()?;
+        let trap_sites = (0..nsites).map(|_| get().map(|t| t as u32)).collect::<Option<Vec<_>>>()?;
         let code_len = get()?;
         let blob = bytes.get(at..)?;
-        if blob.len() != code_len || funcs.iter().chain(trampolines.iter().flatten()).any(|o| *o >= code_len.max(1)) {
+        if blob.len() != code_len
+            || funcs.iter().chain(trampolines.iter().flatten()).any(|o| *o >= code_len.max(1))
+            || funcs_end > code_len
+            || !funcs.is_sorted()
+            || funcs.last().is_some_and(|f| *f > funcs_end)
+            || !trap_sites.is_sorted()
+            || trap_sites.last().is_some_and(|t| *t as usize >= funcs_end)
+        {
             return None;
         }
         // Every defined function's type needs its entry trampoline.
@@ -421,9 +516,12 @@ impl Engine for Compiler {
             let t = module.funcs[module.num_imported_funcs as usize + i] as usize;
             trampolines[t]?;
         }
-        let code = CodeMemory::new(blob).ok()?;
-        let offsets = VMOffsets::new(module);
-        Some(Arc::new(CompiledCode { module: module.clone(), offsets, code, funcs, trampolines, code_len }))
+        let code = CompiledCode::new(module.clone(), blob, funcs, funcs_end, trampolines, trap_sites, self.guarded).ok()?;
+        Some(Arc::new(code))
+    }
+
+    fn reserves_memories(&self) -> bool {
+        self.guarded
     }
 
     fn instantiate(&self, store: &mut Store, instance: u32) -> Result<(), InstantiationError> {
@@ -512,12 +610,21 @@ impl Engine for Compiler {
                     (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
                 }
                 (*ctx).store = store as *mut Store;
-                let entry: unsafe extern "C" fn(*const u8, *mut u8, *mut u64) = std::mem::transmute(trampoline);
-                entry(callee, vmctx, values.as_mut_ptr());
+                let fault = if self.guarded {
+                    signals::enter(trampoline, callee, vmctx, values.as_mut_ptr()).err()
+                } else {
+                    let entry: unsafe extern "C" fn(*const u8, *mut u8, *mut u64) = std::mem::transmute(trampoline);
+                    entry(callee, vmctx, values.as_mut_ptr());
+                    None
+                };
                 if outermost {
                     (*ctx).stack_limit = 0;
                 }
                 (*ctx).call_depth = depth;
+                if let Some(frames) = fault {
+                    record_fault_frames(store, instance, &frames);
+                    return Err(Trap::MemoryOutOfBounds);
+                }
                 let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
                 if code == trap_code::INTERRUPTED {
                     // The request is consumed by the trap it caused.

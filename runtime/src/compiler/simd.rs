@@ -99,7 +99,7 @@ impl Translator<'_, '_> {
     /// `narrow`).
     fn load_extend(&mut self, memarg: &MemArg, narrow: Type, signed: bool) {
         let (p, off) = self.mem_addr(memarg, 8);
-        let x = self.b.ins().load(I64, heap(), p, off);
+        let x = self.b.ins().load(I64, self.heap, p, off);
         let v = self.b.ins().scalar_to_vector(I64X2, x);
         let v = self.as_shape(v, narrow);
         let w = if signed { self.b.ins().swiden_low(v) } else { self.b.ins().uwiden_low(v) };
@@ -108,14 +108,14 @@ impl Translator<'_, '_> {
 
     fn load_splat(&mut self, memarg: &MemArg, lane: Type, shape: Type) {
         let (p, off) = self.mem_addr(memarg, lane.bytes());
-        let x = self.b.ins().load(lane, heap(), p, off);
+        let x = self.b.ins().load(lane, self.heap, p, off);
         let v = self.b.ins().splat(shape, x);
         self.pushv(v);
     }
 
     fn load_zero(&mut self, memarg: &MemArg, lane: Type, shape: Type) {
         let (p, off) = self.mem_addr(memarg, lane.bytes());
-        let x = self.b.ins().load(lane, heap(), p, off);
+        let x = self.b.ins().load(lane, self.heap, p, off);
         let v = self.b.ins().scalar_to_vector(shape, x);
         self.pushv(v);
     }
@@ -123,7 +123,7 @@ impl Translator<'_, '_> {
     fn load_lane(&mut self, memarg: &MemArg, lane: u8, ty: Type, shape: Type) {
         let v = self.popv(shape);
         let (p, off) = self.mem_addr(memarg, ty.bytes());
-        let x = self.b.ins().load(ty, heap(), p, off);
+        let x = self.b.ins().load(ty, self.heap, p, off);
         let r = self.b.ins().insertlane(v, x, lane);
         self.pushv(r);
     }
@@ -132,7 +132,7 @@ impl Translator<'_, '_> {
         let v = self.popv(shape);
         let (p, off) = self.mem_addr(memarg, ty.bytes());
         let x = self.b.ins().extractlane(v, lane);
-        self.b.ins().store(heap(), x, p, off);
+        self.b.ins().store(self.heap, x, p, off);
     }
 
     /// Lane-wise products of the low or high halves of two vectors of shape `narrow`, widened.
@@ -193,13 +193,13 @@ impl Translator<'_, '_> {
         match op {
             O::V128Load { memarg } => {
                 let (p, off) = self.mem_addr(&memarg, 16);
-                let v = self.b.ins().load(I8X16, heap(), p, off);
+                let v = self.b.ins().load(I8X16, self.heap, p, off);
                 self.push(v);
             }
             O::V128Store { memarg } => {
                 let v = self.popv(I8X16);
                 let (p, off) = self.mem_addr(&memarg, 16);
-                self.b.ins().store(heap(), v, p, off);
+                self.b.ins().store(self.heap, v, p, off);
             }
             O::V128Load8x8S { memarg } => self.load_extend(&memarg, I8X16, true),
             O::V128Load8x8U { memarg } => self.load_extend(&memarg, I8X16, false),

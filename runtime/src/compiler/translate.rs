@@ -74,9 +74,12 @@ fn vm_data() -> MemFlags {
     MemFlags::trusted()
 }
 
-/// Flags for linear memory accesses: explicitly bounds-checked, unaligned, little-endian.
-fn heap() -> MemFlags {
-    MemFlags::new().with_notrap().with_endianness(Endianness::Little).with_alias_region(Some(AliasRegion::Heap))
+/// Flags for linear memory accesses: unaligned, little-endian. With `guarded` memories an
+/// access may fault (Cranelift records it as a trap site, which the signal handler looks for);
+/// otherwise it was bounds-checked explicitly and cannot.
+fn heap(guarded: bool) -> MemFlags {
+    let f = MemFlags::new().with_endianness(Endianness::Little).with_alias_region(Some(AliasRegion::Heap));
+    if guarded { f } else { f.with_notrap() }
 }
 
 /// Flags for table element accesses.
@@ -179,6 +182,11 @@ pub(crate) struct Env<'a> {
     pub direct_calls: bool,
     /// The fuel and interrupt checks to insert.
     pub instr: Instrumentation,
+    /// Whether linear memories are reservations with inaccessible space after them
+    /// (`vm::memory::LinearBytes::Reserved`): accesses are not bounds-checked, an access past
+    /// the end faults and the signal handler (`super::signals`) makes it a trap. Memory 0's base
+    /// then never changes and is loaded once per call.
+    pub guarded: bool,
 }
 
 #[derive(Debug)]
@@ -232,7 +240,10 @@ struct Translator<'a, 'f> {
     /// Memory 0's definition pointer, if the module has a memory.
     mem_def: Option<Value>,
     mem_base: Option<Variable>,
+    /// Memory 0's length in bytes (explicitly checked memories only).
     mem_len: Option<Variable>,
+    /// Flags of linear memory accesses (`heap`).
+    heap: MemFlags,
     trap_blocks: HashMap<u32, Block>,
     unwind: Option<Block>,
     /// Bounds checks done on the straight-line path ending in block `checked_in`: (i32
@@ -329,6 +340,7 @@ pub(crate) fn translate(
         mem_def: None,
         mem_base: None,
         mem_len: None,
+        heap: heap(env.guarded),
         trap_blocks: HashMap::new(),
         checked: Vec::new(),
         checked_in: None,
@@ -368,8 +380,10 @@ pub(crate) fn translate(
         let def = t.b.ins().load(I64, readonly(), vmctx, vmctx::VMCTX_MEMORY0);
         t.mem_def = Some(def);
         t.mem_base = Some(t.b.declare_var(I64));
-        t.mem_len = Some(t.b.declare_var(I64));
-        t.reload_memory();
+        if !env.guarded {
+            t.mem_len = Some(t.b.declare_var(I64));
+        }
+        t.load_memory();
     }
 
     let mut reader = body.get_operators_reader().map_err(parse_error)?;
@@ -579,12 +593,21 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.trap_if(v, trap_code::INTERRUPTED);
     }
 
-    /// Reloads memory 0's base and length (after anything that may move or grow it).
+    /// Reloads memory 0's base and length after anything that may move or grow it. A guarded
+    /// memory's base never moves and its length is not kept.
     fn reload_memory(&mut self) {
-        if let (Some(def), Some(base), Some(len)) = (self.mem_def, self.mem_base, self.mem_len) {
-            let bv = self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_BASE);
+        if !self.env.guarded {
+            self.load_memory();
+        }
+    }
+
+    /// Loads memory 0's base and (explicitly checked memories) length into their variables.
+    fn load_memory(&mut self) {
+        let (Some(def), Some(base)) = (self.mem_def, self.mem_base) else { return };
+        let bv = self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_BASE);
+        self.b.def_var(base, bv);
+        if let Some(len) = self.mem_len {
             let lv = self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_LENGTH);
-            self.b.def_var(base, bv);
             self.b.def_var(len, lv);
         }
     }
@@ -764,9 +787,24 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// static offset to add to it.
     fn mem_addr(&mut self, memarg: &MemArg, size: u32) -> (Value, i32) {
         let addr = self.pop();
-        let (base, len) = (self.mem_base.expect("validated: memory"), self.mem_len.expect("validated: memory"));
+        let base = self.mem_base.expect("validated: memory");
         let ea = self.b.ins().uextend(I64, addr);
         let end_offset = memarg.offset + size as u64;
+        if let Some(len) = self.mem_len {
+            self.bounds_check(addr, ea, end_offset, len);
+        }
+        let base = self.b.use_var(base);
+        let p = self.b.ins().iadd(base, ea);
+        if memarg.offset <= i32::MAX as u64 {
+            (p, memarg.offset as i32)
+        } else {
+            (self.b.ins().iadd_imm(p, memarg.offset as i64), 0)
+        }
+    }
+
+    /// Traps unless `end_offset` bytes from i32 address `addr` (`ea` zero-extended) lie within
+    /// the memory's length (variable `len`), unless the same straight-line path checked that.
+    fn bounds_check(&mut self, addr: Value, ea: Value, end_offset: u64, len: Variable) {
         if self.checked_in != self.b.current_block() {
             self.checked.clear();
             self.checked_in = self.b.current_block();
@@ -782,18 +820,11 @@ impl<'a, 'f> Translator<'a, 'f> {
                 None => self.checked[0] = (addr, end_offset),
             }
         }
-        let base = self.b.use_var(base);
-        let p = self.b.ins().iadd(base, ea);
-        if memarg.offset <= i32::MAX as u64 {
-            (p, memarg.offset as i32)
-        } else {
-            (self.b.ins().iadd_imm(p, memarg.offset as i64), 0)
-        }
     }
 
-    fn load(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut FunctionBuilder, Value, i32) -> Value) {
+    fn load(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut FunctionBuilder, MemFlags, Value, i32) -> Value) {
         let (p, off) = self.mem_addr(memarg, size);
-        let v = f(&mut self.b, p, off);
+        let v = f(&mut self.b, self.heap, p, off);
         self.push(v);
     }
 
@@ -802,16 +833,16 @@ impl<'a, 'f> Translator<'a, 'f> {
         let (p, off) = self.mem_addr(memarg, size);
         match narrow {
             None => {
-                self.b.ins().store(heap(), v, p, off);
+                self.b.ins().store(self.heap, v, p, off);
             }
             Some(I8) => {
-                self.b.ins().istore8(heap(), v, p, off);
+                self.b.ins().istore8(self.heap, v, p, off);
             }
             Some(I16) => {
-                self.b.ins().istore16(heap(), v, p, off);
+                self.b.ins().istore16(self.heap, v, p, off);
             }
             Some(_) => {
-                self.b.ins().istore32(heap(), v, p, off);
+                self.b.ins().istore32(self.heap, v, p, off);
             }
         }
     }
@@ -1114,27 +1145,30 @@ impl<'a, 'f> Translator<'a, 'f> {
                 store_value_bits(&mut self.b, v, p, vmctx::GLOBAL_LOW, vmctx::GLOBAL_HIGH);
             }
 
-            O::I32Load { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().load(I32, heap(), p, o)),
-            O::I64Load { memarg } => self.load(&memarg, 8, |b, p, o| b.ins().load(I64, heap(), p, o)),
-            O::F32Load { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().load(F32, heap(), p, o)),
-            O::F64Load { memarg } => self.load(&memarg, 8, |b, p, o| b.ins().load(F64, heap(), p, o)),
-            O::I32Load8S { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().sload8(I32, heap(), p, o)),
-            O::I32Load8U { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().uload8(I32, heap(), p, o)),
-            O::I32Load16S { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().sload16(I32, heap(), p, o)),
-            O::I32Load16U { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().uload16(I32, heap(), p, o)),
-            O::I64Load8S { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().sload8(I64, heap(), p, o)),
-            O::I64Load8U { memarg } => self.load(&memarg, 1, |b, p, o| b.ins().uload8(I64, heap(), p, o)),
-            O::I64Load16S { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().sload16(I64, heap(), p, o)),
-            O::I64Load16U { memarg } => self.load(&memarg, 2, |b, p, o| b.ins().uload16(I64, heap(), p, o)),
-            O::I64Load32S { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().sload32(heap(), p, o)),
-            O::I64Load32U { memarg } => self.load(&memarg, 4, |b, p, o| b.ins().uload32(heap(), p, o)),
+            O::I32Load { memarg } => self.load(&memarg, 4, |b, h, p, o| b.ins().load(I32, h, p, o)),
+            O::I64Load { memarg } => self.load(&memarg, 8, |b, h, p, o| b.ins().load(I64, h, p, o)),
+            O::F32Load { memarg } => self.load(&memarg, 4, |b, h, p, o| b.ins().load(F32, h, p, o)),
+            O::F64Load { memarg } => self.load(&memarg, 8, |b, h, p, o| b.ins().load(F64, h, p, o)),
+            O::I32Load8S { memarg } => self.load(&memarg, 1, |b, h, p, o| b.ins().sload8(I32, h, p, o)),
+            O::I32Load8U { memarg } => self.load(&memarg, 1, |b, h, p, o| b.ins().uload8(I32, h, p, o)),
+            O::I32Load16S { memarg } => self.load(&memarg, 2, |b, h, p, o| b.ins().sload16(I32, h, p, o)),
+            O::I32Load16U { memarg } => self.load(&memarg, 2, |b, h, p, o| b.ins().uload16(I32, h, p, o)),
+            O::I64Load8S { memarg } => self.load(&memarg, 1, |b, h, p, o| b.ins().sload8(I64, h, p, o)),
+            O::I64Load8U { memarg } => self.load(&memarg, 1, |b, h, p, o| b.ins().uload8(I64, h, p, o)),
+            O::I64Load16S { memarg } => self.load(&memarg, 2, |b, h, p, o| b.ins().sload16(I64, h, p, o)),
+            O::I64Load16U { memarg } => self.load(&memarg, 2, |b, h, p, o| b.ins().uload16(I64, h, p, o)),
+            O::I64Load32S { memarg } => self.load(&memarg, 4, |b, h, p, o| b.ins().sload32(h, p, o)),
+            O::I64Load32U { memarg } => self.load(&memarg, 4, |b, h, p, o| b.ins().uload32(h, p, o)),
             O::I32Store { memarg } | O::F32Store { memarg } => self.store(&memarg, 4, None),
             O::I64Store { memarg } | O::F64Store { memarg } => self.store(&memarg, 8, None),
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(&memarg, 1, Some(I8)),
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, 2, Some(I16)),
             O::I64Store32 { memarg } => self.store(&memarg, 4, Some(I32)),
             O::MemorySize { .. } => {
-                let len = self.b.use_var(self.mem_len.expect("validated: memory"));
+                let len = match self.mem_len {
+                    Some(len) => self.b.use_var(len),
+                    None => self.b.ins().load(I64, vm_data(), self.mem_def.expect("validated: memory"), vmctx::MEMORY_LENGTH),
+                };
                 let pages = self.b.ins().ushr_imm(len, 16);
                 let v = self.b.ins().ireduce(I32, pages);
                 self.push(v);

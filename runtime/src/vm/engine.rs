@@ -20,6 +20,12 @@ pub(crate) trait Engine: Send + Sync {
     fn instantiate(&self, _store: &mut Store, _instance: u32) -> Result<(), InstantiationError> {
         Ok(())
     }
+    /// Whether the store's linear memories must be reservations with inaccessible space after
+    /// them (`vm::memory::LinearBytes::Reserved`): the Compiler's code with signal-based
+    /// memory traps does not check addresses. Default: heap buffers.
+    fn reserves_memories(&self) -> bool {
+        false
+    }
     /// Instance `instance` was freed: its functions `funcs` now trap with
     /// [`Trap::InstanceClosed`] (they are host functions), and its engine state and code were
     /// dropped. The Compiler points its funcref entries for `funcs` at the host-call path.

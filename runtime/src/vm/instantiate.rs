@@ -122,7 +122,7 @@ pub(crate) fn new_table(ty: TableType) -> Result<TableEntity, InstantiationError
 }
 
 pub(crate) fn new_memory(store: &Store, ty: MemoryType) -> Result<MemoryEntity, InstantiationError> {
-    MemoryEntity::new(ty, store.limits.memory_pages).map_err(InstantiationError::Resource)
+    MemoryEntity::new(ty, store.limits.memory_pages, store.engine.reserves_memories()).map_err(InstantiationError::Resource)
 }
 
 /// Instantiates `module` (compiled to `code`) in `store`; returns the new instance's address.
