@@ -109,6 +109,10 @@ enum Command {
         /// into every function, to show that they change no result. Reports are not written.
         #[arg(long)]
         instrumented: bool,
+        /// The Compiler checks every memory access explicitly instead of trapping with guard
+        /// pages, as on hosts without its signal handler. Reports are not written.
+        #[arg(long)]
+        explicit_bounds_checks: bool,
     },
     /// Runs the WASI preview 1 test suite (../shared/wasi-testsuite: c, rust, assemblyscript)
     /// through the public API, and the corpus programs (../shared/corpus/programs) through the
@@ -234,6 +238,7 @@ fn main() -> ExitCode {
             verbose,
             jobs,
             instrumented,
+            explicit_bounds_checks,
         } => {
             let engines = match engine {
                 EngineArg::Interpreter => vec![Engine::Interpreter],
@@ -260,6 +265,7 @@ fn main() -> ExitCode {
                 verbose,
                 jobs,
                 instrumented,
+                explicit_bounds_checks,
             };
             ExitCode::from(spectest::command(&opts) as u8)
         }

@@ -1,6 +1,7 @@
 //! The official WebAssembly spec tests as one test per (.wast file × engine), named like
 //! `core-1.0/i32.wast::interpreter` (filter by name as usual: `cargo test -p zerowasm-harness
-//! --test spectest -- i32`).
+//! --test spectest -- i32`). The Compiler also runs each file with explicit bounds checks
+//! (`::compiler-explicit-bounds-checks`), the configuration of hosts without its signal handler.
 //!
 //! A test passes iff every failure in the file is listed in `testsuite/known-failures.txt` and
 //! every entry listed for the file still fails. Engines this zerowasm does not have are
@@ -35,8 +36,15 @@ fn trials() -> Result<Vec<Trial>, String> {
                 .map(|(k, _)| k.to_string()),
         );
         for file in files {
-            for engine in Engine::ALL {
-                let name = format!("{}::{}", file.id(), engine.name());
+            // The Compiler runs twice: with memory traps from guard pages (what users get on
+            // x86_64 Linux) and with explicit bounds checks (what other hosts get).
+            let variants = Engine::ALL
+                .into_iter()
+                .map(|e| (e, false))
+                .chain([(Engine::Compiler, true)]);
+            for (engine, explicit) in variants {
+                let suffix = if explicit { "-explicit-bounds-checks" } else { "" };
+                let name = format!("{}::{}{suffix}", file.id(), engine.name());
                 let (file, known) = (file.clone(), known.clone());
                 trials.push(Trial::ignorable_test(name, move || {
                     if !engine.is_built() {
@@ -50,7 +58,7 @@ fn trials() -> Result<Vec<Trial>, String> {
                     let f = file.clone();
                     let result = std::thread::Builder::new()
                         .stack_size(256 << 20)
-                        .spawn(move || spectest::run_file(&f, engine))
+                        .spawn(move || spectest::run_file_with(&f, engine, explicit))
                         .map_err(|e| e.to_string())?
                         .join()
                         .map_err(|_| "the runner panicked".to_string())??;

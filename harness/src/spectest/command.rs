@@ -39,6 +39,8 @@ pub struct Options {
     /// Run with fuel accounting (and more fuel than any test needs) and interrupt checks
     /// compiled in, to show they change no result; reports are not written.
     pub instrumented: bool,
+    /// Whether the Compiler checks memory accesses explicitly instead of using guard pages.
+    pub explicit_bounds_checks: bool,
 }
 
 /// The reason recorded for each failure `--update-known-failures` adds.
@@ -153,6 +155,7 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     let mut ran_something = false;
     let filtered = !opts.files.is_empty();
     super::runner::INSTRUMENTED.store(opts.instrumented, std::sync::atomic::Ordering::Relaxed);
+    super::runner::EXPLICIT_BOUNDS_CHECKS.store(opts.explicit_bounds_checks, std::sync::atomic::Ordering::Relaxed);
 
     for &suite in &opts.suites {
         let all_files = discover(&root, suite)?;
@@ -285,8 +288,8 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     }
     if filtered {
         println!("reports not written: --file selects only part of the suites");
-    } else if opts.instrumented {
-        println!("reports not written: --instrumented runs are not the reported configuration");
+    } else if opts.instrumented || opts.explicit_bounds_checks {
+        println!("reports not written: --instrumented and --explicit-bounds-checks runs are not the reported configuration");
     } else if !runs.is_empty() {
         let dir = report::report_dir(opts.report.as_deref());
         let (j, m) = report::write(&dir, runs)?;

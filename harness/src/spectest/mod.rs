@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use command::{command, file_matches, run_many, AddReason, Options};
 pub use known::{KnownFailures, KnownKey};
-pub use runner::{run_file, run_source, Failure, FileResult, Skip};
+pub use runner::{run_file, run_file_with, run_source, Failure, FileResult, Skip};
 
 /// A test suite: the official core spec tests of one WebAssembly version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

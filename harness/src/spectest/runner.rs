@@ -82,14 +82,26 @@ pub struct FileResult {
 
 /// Runs `file` with `engine`. An engine this build does not have fails with an error.
 pub fn run_file(file: &WastFile, engine: Engine) -> Result<FileResult, String> {
+    run_file_with(file, engine, EXPLICIT_BOUNDS_CHECKS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Runs `file` with `engine`; with `explicit_bounds_checks`, the Compiler checks every memory
+/// access explicitly instead of trapping with guard pages
+/// (`RuntimeConfig::signals_based_traps(false)`), as it does on hosts without the signal handler.
+pub fn run_file_with(file: &WastFile, engine: Engine, explicit_bounds_checks: bool) -> Result<FileResult, String> {
     let text = std::fs::read(&file.path).map_err(|e| format!("{}: {e}", file.path.display()))?;
     let text =
         String::from_utf8(text).map_err(|e| format!("{}: not UTF-8: {e}", file.path.display()))?;
-    run_source(&text, file.suite, engine)
+    run_source_with(&text, file.suite, engine, explicit_bounds_checks)
 }
 
 /// Runs the script `text` as a file of `suite` with `engine`.
 pub fn run_source(text: &str, suite: Suite, engine: Engine) -> Result<FileResult, String> {
+    run_source_with(text, suite, engine, EXPLICIT_BOUNDS_CHECKS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// [`run_source`], with explicit bounds checks on the Compiler if `explicit_bounds_checks`.
+fn run_source_with(text: &str, suite: Suite, engine: Engine, explicit_bounds_checks: bool) -> Result<FileResult, String> {
     let kind = engine.kind().ok_or_else(|| {
         format!(
             "the {} engine is not built into this zerowasm",
@@ -105,7 +117,7 @@ pub fn run_source(text: &str, suite: Suite, engine: Engine) -> Result<FileResult
     let mut lexer = Lexer::new(&text);
     lexer.allow_confusing_unicode(true);
     let parsed = ParseBuffer::new_with_lexer(lexer).and_then(|buf| {
-        let mut runner = Runner::new(suite, kind, &lines);
+        let mut runner = Runner::new(suite, kind, &lines, explicit_bounds_checks);
         let wast = parser::parse::<Wast>(&buf)?;
         let asserts = wast.directives.iter().filter(|d| is_assertion(d)).count();
         for d in wast.directives {
@@ -237,15 +249,18 @@ fn fail(msg: impl Into<String>) -> Outcome {
 
 /// Whether runtimes are made with fuel and interrupt checks (`spectest --instrumented`).
 pub static INSTRUMENTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Whether the Compiler checks memory accesses explicitly (`spectest --explicit-bounds-checks`).
+pub static EXPLICIT_BOUNDS_CHECKS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 impl<'l> Runner<'l> {
-    fn new(suite: Suite, kind: zerowasm::EngineKind, lines: &'l LineIndex) -> Self {
+    fn new(suite: Suite, kind: zerowasm::EngineKind, lines: &'l LineIndex, explicit_bounds_checks: bool) -> Self {
         let instrumented = INSTRUMENTED.load(std::sync::atomic::Ordering::Relaxed);
         let config = RuntimeConfig::interpreter()
             .with_engine(kind)
             .with_core_features(suite.features())
             .consume_fuel(instrumented)
-            .interruptible(instrumented);
+            .interruptible(instrumented)
+            .signals_based_traps(!explicit_bounds_checks);
         let runtime = Runtime::with_config(config);
         if instrumented {
             runtime.set_fuel(u64::MAX).expect("fuel is on");
