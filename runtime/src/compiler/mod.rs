@@ -7,7 +7,8 @@
 //! arguments, and leaves the results there. Calls from compiled code to host functions go
 //! through the `host_call` libcall ([`libcalls`]). Traps travel as a code in the store's
 //! [`vmctx::VMStoreContext`] (see `translate`'s module docs); the entry turns them into
-//! [`Trap`]s.
+//! [`Trap`]s. Out-of-bounds memory accesses fault instead where the host supports it
+//! ([`signals`]), and the handler resumes at the entry.
 
 mod code_memory;
 mod libcalls;

@@ -7,12 +7,15 @@
 //!   label's values; `if` branches to two parameterless blocks (the `if`'s parameters are SSA
 //!   values that dominate both arms). Code after `br`, `return`, `unreachable` is skipped until
 //!   the enclosing `else`/`end`, counting nested constructs.
-//! - Memory 0's base and length live in two `Variable`s, loaded at entry and reloaded after
-//!   every call and `memory.grow` (the only things that can move or resize it), so loops
-//!   carry them in registers. Every access is bounds-checked explicitly against the length.
-//! - Traps never use signals: a trap stores its code in the store context and returns zeros; after
-//!   every call the caller checks that code and returns at once if set, so the trap reaches the
-//!   entry, which turns it into a [`Trap`](crate::Trap). Function entry compares the stack
+//! - Memory accesses: with guarded memories (`Env::guarded`) an access is the base plus the
+//!   address plus the offset, unchecked; one past the end faults and `super::signals` makes it
+//!   a trap. Memory 0's base is then loaded once at entry. Otherwise memory 0's base and length
+//!   live in two `Variable`s, loaded at entry and reloaded after every call and `memory.grow`
+//!   (the only things that can move or resize it), so loops carry them in registers, and every
+//!   access is bounds-checked explicitly against the length.
+//! - Every other trap stores its code in the store context and returns zeros; after every call
+//!   the caller checks that code and returns at once if set, so the trap reaches the entry,
+//!   which turns it into a [`Trap`](crate::Trap). Function entry compares the stack
 //!   pointer with the store context's stack limit ("call stack exhausted").
 //!
 //! Calling convention of compiled functions (Cranelift's `tail`): `(vmctx, params...) ->
