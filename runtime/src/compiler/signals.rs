@@ -18,7 +18,7 @@
 //!
 //! RATIONALE.md, "Memory traps from guard pages", has the trade-offs against explicit checks.
 
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::collections::BTreeMap;
 use std::mem::MaybeUninit;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -63,6 +63,11 @@ thread_local! {
     /// Set while this thread holds `CODE`'s write lock: a fault then is never ours, and the
     /// handler must not wait for the lock.
     static WRITING: Cell<bool> = const { Cell::new(false) };
+    /// The frames of the last fault the handler took on this thread, innermost first (the
+    /// first [`Activation::nframes`] of the activation it resumed). Kept here rather than in
+    /// each activation so that an entry costs no more stack than the routine's frame.
+    static FRAMES: UnsafeCell<[MaybeUninit<FaultFrame>; MAX_FRAMES]> =
+        const { UnsafeCell::new([MaybeUninit::uninit(); MAX_FRAMES]) };
 }
 
 /// Keeps a module's code registered with the handler while it lives.
@@ -112,8 +117,7 @@ struct Activation {
     /// The stack pointer to resume at after a fault (written by the entry routine; offset 0).
     sp: usize,
     prev: *mut Activation,
-    /// Frames recorded by the handler, innermost first (`frames[..nframes]` initialised).
-    frames: [MaybeUninit<FaultFrame>; MAX_FRAMES],
+    /// Frames the handler recorded in `FRAMES` when it resumed this activation.
     nframes: usize,
 }
 
@@ -145,8 +149,10 @@ pub(crate) unsafe fn enter(
     if trapped == 0 {
         return Ok(());
     }
-    let a = &*p;
-    Err(a.frames[..a.nframes].iter().map(|f| f.assume_init()).collect())
+    let n = (*p).nframes;
+    // SAFETY: the handler initialised the first `n` frames before resuming this activation,
+    // and nothing else writes them.
+    Err(FRAMES.with(|f| (&*f.get())[..n].iter().map(|f| f.assume_init()).collect()))
 }
 
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
@@ -252,8 +258,10 @@ mod imp {
             return false;
         }
         let Some(func) = map.func_at(pc) else { return false };
+        let Ok(frames) = FRAMES.try_with(|f| f.get()) else { return false };
+        let frames = &mut *frames;
         let a = &mut *act;
-        a.frames[0] = MaybeUninit::new(FaultFrame { code_start: map.start, func });
+        frames[0] = MaybeUninit::new(FaultFrame { code_start: map.start, func });
         let mut n = 1;
         // Walk the frame pointers of the wasm frames between the fault and the entry.
         let (sp, top) = (gregs[libc::REG_RSP as usize] as usize, a.sp);
@@ -263,7 +271,7 @@ mod imp {
             // The return address may be just past the call at a function's end.
             let Some(m) = map_at(&code, ret - 1) else { break };
             let Some(func) = m.func_at(ret - 1) else { break };
-            a.frames[n] = MaybeUninit::new(FaultFrame { code_start: m.start, func });
+            frames[n] = MaybeUninit::new(FaultFrame { code_start: m.start, func });
             n += 1;
             let next = *(fp as *const usize);
             if next <= fp {
