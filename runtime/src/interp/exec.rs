@@ -32,6 +32,14 @@ pub(crate) struct Instr {
     op: Op,
 }
 
+impl Instr {
+    /// The instruction (for tests of the translation).
+    #[cfg(test)]
+    pub(crate) fn op(&self) -> &Op {
+        &self.op
+    }
+}
+
 /// How a handler leaves the dispatch chain.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Flow {
@@ -627,6 +635,24 @@ mod handlers {
     BrIfI32GeS { a, b, target } => { if i32_!(a) >= i32_!(b) { jump!(target) } }
     BrIfI32GeU { a, b, target } => { if u32_!(a) >= u32_!(b) { jump!(target) } }
     BrIfI32EqImm { a, imm, target } => { if i32_!(a) == imm { jump!(target) } }
+    BrIfI32AddImmNez { slot, imm, target } => {
+        let v = u32_!(slot).wrapping_add(imm as u32);
+        w32!(slot, v);
+        if v != 0 { jump!(target) }
+    }
+    BrIfI32AddImmEqz { slot, imm, target } => {
+        let v = u32_!(slot).wrapping_add(imm as u32);
+        w32!(slot, v);
+        if v == 0 { jump!(target) }
+    }
+    BrIfNezAfterCopy { dst, src, cond, target } => {
+        set!(dst, get!(src));
+        if u32_!(cond) != 0 { jump!(target) }
+    }
+    BrIfEqzAfterCopy { dst, src, cond, target } => {
+        set!(dst, get!(src));
+        if u32_!(cond) == 0 { jump!(target) }
+    }
     BrIfI32NeImm { a, imm, target } => { if i32_!(a) != imm { jump!(target) } }
     BrIfI32LtSImm { a, imm, target } => { if i32_!(a) < imm { jump!(target) } }
     BrIfI32LtUImm { a, imm, target } => { if u32_!(a) < imm as u32 { jump!(target) } }
@@ -735,6 +761,7 @@ mod handlers {
     I32AddImm { dst, a, imm } => { w32!(dst, u32_!(a).wrapping_add(imm as u32)) }
     I32MulImm { dst, a, imm } => { w32!(dst, u32_!(a).wrapping_mul(imm as u32)) }
     I32AndImm { dst, a, imm } => { w32!(dst, u32_!(a) & imm as u32) }
+    I32ShrUAndImm { dst, a, mask, shift } => { w32!(dst, (u32_!(a) >> shift) & mask) }
     I32OrImm { dst, a, imm } => { w32!(dst, u32_!(a) | imm as u32) }
     I32XorImm { dst, a, imm } => { w32!(dst, u32_!(a) ^ imm as u32) }
     I32ShlImm { dst, a, imm } => { w32!(dst, u32_!(a).wrapping_shl(imm as u32)) }

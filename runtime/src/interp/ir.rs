@@ -36,6 +36,15 @@ pub(crate) enum Op {
     BrIfI32LeUImm { a: Slot, imm: i32, target: u32 },
     BrIfI32GeSImm { a: Slot, imm: i32, target: u32 },
     BrIfI32GeUImm { a: Slot, imm: i32, target: u32 },
+    /// `slot += imm` (i32), then branches if `slot` is non-zero: a counted loop's back edge.
+    BrIfI32AddImmNez { slot: Slot, imm: i32, target: u32 },
+    /// `slot += imm` (i32), then branches if `slot` is zero.
+    BrIfI32AddImmEqz { slot: Slot, imm: i32, target: u32 },
+    /// `dst = src`, then branches if `cond` is non-zero (a loop variable's update before the
+    /// back edge; slots below 2^16).
+    BrIfNezAfterCopy { dst: u16, src: u16, cond: u16, target: u32 },
+    /// `dst = src`, then branches if `cond` is zero.
+    BrIfEqzAfterCopy { dst: u16, src: u16, cond: u16, target: u32 },
     /// Jumps to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
     BrTable { index: Slot, len: u32 },
     /// Returns; results are already in slots `0..n`.
@@ -171,6 +180,8 @@ pub(crate) enum Op {
     I32AddImm { dst: Slot, a: Slot, imm: i32 },
     I32MulImm { dst: Slot, a: Slot, imm: i32 },
     I32AndImm { dst: Slot, a: Slot, imm: i32 },
+    /// `dst = (a >> shift) & mask` (i32, unsigned shift): a bit-field extraction.
+    I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 },
     I32OrImm { dst: Slot, a: Slot, imm: i32 },
     I32XorImm { dst: Slot, a: Slot, imm: i32 },
     I32ShlImm { dst: Slot, a: Slot, imm: i32 },
@@ -595,7 +606,7 @@ impl Op {
             | I32RemS { dst, .. } | I32RemU { dst, .. } | I32And { dst, .. } | I32Or { dst, .. }
             | I32Xor { dst, .. } | I32Shl { dst, .. } | I32ShrS { dst, .. } | I32ShrU { dst, .. }
             | I32Rotl { dst, .. } | I32Rotr { dst, .. } | I32AddImm { dst, .. }
-            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32OrImm { dst, .. }
+            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32ShrUAndImm { dst, .. } | I32OrImm { dst, .. }
             | I32XorImm { dst, .. } | I32ShlImm { dst, .. } | I32ShrSImm { dst, .. }
             | I32ShrUImm { dst, .. } | I64Eqz { dst, .. } | I64Eq { dst, .. } | I64Ne { dst, .. }
             | I64LtS { dst, .. } | I64LtU { dst, .. } | I64GtS { dst, .. } | I64GtU { dst, .. }

@@ -66,3 +66,61 @@ fn v128_constants_across_functions() {
         (i64x2.add (call $k) (v128.const i64x2 1 2))))"#;
     assert_eq!(run(wat, "f", &[]), vec![Val::V128(2 | 4 << 64)]);
 }
+
+/// The ops of function `index` (among bodies) of `wat`, as translated.
+fn ops(wat: &str, index: usize) -> Vec<super::ir::Op> {
+    let bytes = wat::parse_str(wat).expect("valid text");
+    let module = crate::wasm::parse(bytes.into(), wasmparser::WasmFeatures::WASM2).expect("valid module");
+    let mut pool = super::translate::V128Pool::default();
+    let f = super::translate::translate(&module, index, &mut pool, Default::default()).expect("translates");
+    f.code.iter().map(|i| *i.op()).collect()
+}
+
+/// A counted loop's decrement, a loop variable's copy and a bit-field extraction are fused
+/// with the instruction after them, and compute what the separate instructions compute.
+#[test]
+fn fused_counter_copy_and_bit_field_instructions() {
+    let wat = r#"(module
+      (func (export "f") (param $n i32) (param $x i32) (result i32) (local $acc i32) (local $p i32) (local $q i32) (local $c i32)
+        (loop $l
+          (local.set $acc (i32.add (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const 3)) (i32.const 5))))
+          (local.set $x (i32.add (local.get $x) (i32.const 7)))
+          (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+        (loop $m
+          (local.set $c (i32.lt_u (local.get $q) (i32.const 9)))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (local.set $p (local.get $q))
+          (br_if $m (local.get $c)))
+        (i32.add (local.get $acc) (i32.mul (local.get $p) (i32.const 1000)))))"#;
+    use super::ir::Op;
+    let code = ops(wat, 0);
+    assert!(code.iter().any(|o| matches!(o, Op::BrIfI32AddImmNez { imm: -1, .. })), "{code:?}");
+    assert!(code.iter().any(|o| matches!(o, Op::I32ShrUAndImm { shift: 3, mask: 5, .. })), "{code:?}");
+    assert!(code.iter().any(|o| matches!(o, Op::BrIfNezAfterCopy { .. })), "{code:?}");
+    for (n, x) in [(1, 0), (5, 100), (17, -3), (3, i32::MAX)] {
+        let (mut acc, mut xv) = (0i32, x);
+        for _ in 0..n {
+            acc = acc.wrapping_add(((xv as u32 >> 3) & 5) as i32);
+            xv = xv.wrapping_add(7);
+        }
+        assert_eq!(run(wat, "f", &[Val::I32(n), Val::I32(x)]), vec![Val::I32(acc + 10 * 1000)], "n={n} x={x}");
+    }
+}
+
+/// No instruction is fused across a position some branch lands on: here the block's end,
+/// where `br_if $b` lands, lies between the decrement and the `if` that tests it.
+#[test]
+fn no_fusion_across_a_branch_target() {
+    let wat = r#"(module
+      (func (export "g") (param $skip i32) (param $n i32) (result i32)
+        (block $b
+          (br_if $b (local.get $skip))
+          (local.set $n (i32.add (local.get $n) (i32.const -1))))
+        (if (result i32) (local.get $n) (then (i32.const 1)) (else (i32.const 0)))))"#;
+    use super::ir::Op;
+    let code = ops(wat, 0);
+    assert!(!code.iter().any(|o| matches!(o, Op::BrIfI32AddImmNez { .. } | Op::BrIfI32AddImmEqz { .. })), "{code:?}");
+    for (skip, n, want) in [(1, 0, 0), (1, 1, 1), (0, 1, 0), (0, 2, 1)] {
+        assert_eq!(run(wat, "g", &[Val::I32(skip), Val::I32(n)]), vec![Val::I32(want)], "skip={skip} n={n}");
+    }
+}

@@ -183,6 +183,14 @@ enum Cond {
     Eqz(Slot),
     Cmp(Cmp, Slot, Slot),
     CmpImm(Cmp, Slot, i32),
+    /// `slot += imm` first, then whether `slot` is non-zero (`AddNez`) or zero: a counted
+    /// loop's `local.tee $n (i32.add (local.get $n) (i32.const -1))` before `br_if`.
+    AddNez(Slot, i32),
+    AddEqz(Slot, i32),
+    /// `dst = src` first, then whether `cond` is non-zero (`CopyNez`) or zero: a loop
+    /// variable's update before the loop's `br_if` (slots below 2^16).
+    CopyNez { dst: u16, src: u16, cond: u16 },
+    CopyEqz { dst: u16, src: u16, cond: u16 },
 }
 
 impl Cond {
@@ -192,6 +200,10 @@ impl Cond {
             Cond::Eqz(s) => Cond::Nez(s),
             Cond::Cmp(c, a, b) => Cond::Cmp(c.invert(), a, b),
             Cond::CmpImm(c, a, i) => Cond::CmpImm(c.invert(), a, i),
+            Cond::AddNez(s, i) => Cond::AddEqz(s, i),
+            Cond::AddEqz(s, i) => Cond::AddNez(s, i),
+            Cond::CopyNez { dst, src, cond } => Cond::CopyEqz { dst, src, cond },
+            Cond::CopyEqz { dst, src, cond } => Cond::CopyNez { dst, src, cond },
         }
     }
 
@@ -231,6 +243,10 @@ impl Cond {
         match self {
             Cond::Nez(cond) => BrIfNez { cond, target },
             Cond::Eqz(cond) => BrIfEqz { cond, target },
+            Cond::AddNez(slot, imm) => BrIfI32AddImmNez { slot, imm, target },
+            Cond::AddEqz(slot, imm) => BrIfI32AddImmEqz { slot, imm, target },
+            Cond::CopyNez { dst, src, cond } => BrIfNezAfterCopy { dst, src, cond, target },
+            Cond::CopyEqz { dst, src, cond } => BrIfEqzAfterCopy { dst, src, cond, target },
             Cond::Cmp(c, a, b) => match c {
                 Cmp::Eq => BrIfI32Eq { a, b, target },
                 Cmp::Ne => BrIfI32Ne { a, b, target },
@@ -264,6 +280,8 @@ pub(crate) fn target_mut(op: &mut Op) -> Option<&mut u32> {
     use Op::*;
     match op {
         Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } | BrIfI32Eq { target, .. }
+        | BrIfI32AddImmNez { target, .. } | BrIfI32AddImmEqz { target, .. }
+        | BrIfNezAfterCopy { target, .. } | BrIfEqzAfterCopy { target, .. }
         | BrIfI32Ne { target, .. } | BrIfI32LtS { target, .. } | BrIfI32LtU { target, .. }
         | BrIfI32GtS { target, .. } | BrIfI32GtU { target, .. } | BrIfI32LeS { target, .. }
         | BrIfI32LeU { target, .. } | BrIfI32GeS { target, .. } | BrIfI32GeU { target, .. }
@@ -298,6 +316,9 @@ struct Translator<'m> {
     dead_depth: u32,
     /// Index of the last instruction if it wrote the top `Temp` and its `dst` may be redirected.
     last_producer: Option<usize>,
+    /// The last position a branch was resolved to (a loop's start, a block's end, an `else`):
+    /// no instruction may be fused with the one before it at that position.
+    label_pc: Option<u32>,
     /// Whether to check for interrupts at loop headers (and on entry).
     interruptible: bool,
     /// Whether to call the function listener on entry and before returns.
@@ -357,6 +378,7 @@ pub(crate) fn translate(
         reachable: true,
         dead_depth: 0,
         last_producer: None,
+        label_pc: None,
         interruptible: instr.interruptible,
         listen: instr.listen,
         func_index: module.num_imported_funcs + index as u32,
@@ -524,6 +546,7 @@ impl Translator<'_> {
             CtrlKind::Loop { .. } => {
                 self.last_producer = None;
                 let start = self.pc();
+                self.label_pc = Some(start);
                 if self.interruptible {
                     self.emit(Op::CheckInterrupt);
                 }
@@ -624,7 +647,36 @@ impl Translator<'_> {
         Cond::Nez(s)
     }
 
+    /// `cond`, fused with the instruction just emitted when that is an in-place `i32.add` of
+    /// the tested slot or a copy, and no branch lands between the two. Called right before the
+    /// branch is emitted, so that the fused instruction keeps its place in the order.
+    fn fuse_branch(&mut self, cond: Cond) -> Cond {
+        let (s, nez) = match cond {
+            Cond::Nez(s) => (s, true),
+            Cond::Eqz(s) => (s, false),
+            _ => return cond,
+        };
+        if self.label_pc == Some(self.pc()) {
+            return cond;
+        }
+        let fused = match self.code.last().copied() {
+            Some(Op::I32AddImm { dst, a, imm }) if dst == s && a == s => {
+                if nez { Cond::AddNez(s, imm) } else { Cond::AddEqz(s, imm) }
+            }
+            Some(Op::Copy { dst, src }) => match (u16::try_from(dst), u16::try_from(src), u16::try_from(s)) {
+                (Ok(dst), Ok(src), Ok(cond)) if nez => Cond::CopyNez { dst, src, cond },
+                (Ok(dst), Ok(src), Ok(cond)) => Cond::CopyEqz { dst, src, cond },
+                _ => return cond,
+            },
+            _ => return cond,
+        };
+        self.code.pop();
+        self.last_producer = None;
+        fused
+    }
+
     fn patch(&mut self, at: usize, target: u32) {
+        self.label_pc = Some(self.label_pc.map_or(target, |l| l.max(target)));
         *target_mut(&mut self.code[at]).expect("fixups are branches") = target;
     }
 
@@ -657,7 +709,22 @@ impl Translator<'_> {
         let a = self.operand_slot(h);
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
-        self.emit_producer(make_imm(dst, a, i));
+        let op = make_imm(dst, a, i);
+        // `(x >> s) & m` (bit-field extraction) in one instruction, when the shift's result
+        // is the temporary consumed here.
+        if let Op::I32AndImm { dst, a, imm: mask } = op {
+            if self.stack.len() == h && self.last_producer == Some(self.code.len() - 1) {
+                if let Some(&Op::I32ShrUImm { dst: t, a: src, imm: shift }) = self.code.last() {
+                    if t == a && a == self.slot_at(h) {
+                        self.code.pop();
+                        self.emit_producer(Op::I32ShrUAndImm { dst, a: src, mask: mask as u32, shift: (shift & 31) as u8 });
+                        self.push(Operand::Temp);
+                        return;
+                    }
+                }
+            }
+        }
+        self.emit_producer(op);
         self.push(Operand::Temp);
     }
 
@@ -795,7 +862,8 @@ impl Translator<'_> {
             O::If { blockty } => {
                 let cond = self.pop_cond();
                 self.enter(CtrlKind::If { else_fixup: None }, blockty);
-                let at = self.emit(cond.invert().branch(0));
+                let cond = self.fuse_branch(cond.invert());
+                let at = self.emit(cond.branch(0));
                 self.ctrl.last_mut().expect("just pushed").kind = CtrlKind::If { else_fixup: Some(at) };
             }
             O::Else => self.op_else(),
@@ -1107,10 +1175,12 @@ impl Translator<'_> {
         if self.in_place(idx) {
             let arity = self.ctrl[idx].label_arity() as usize;
             self.materialize_top(arity);
+            let cond = self.fuse_branch(cond);
             self.emit_jump(idx, |target| cond.branch(target));
         } else {
             // Skip over the copies (or return) when the condition does not hold.
-            let skip = self.emit(cond.invert().branch(0));
+            let cond = self.fuse_branch(cond.invert());
+            let skip = self.emit(cond.branch(0));
             let saved = self.stack.clone();
             self.emit_br(depth);
             self.stack = saved;
