@@ -762,6 +762,7 @@ mod handlers {
     I32MulImm { dst, a, imm } => { w32!(dst, u32_!(a).wrapping_mul(imm as u32)) }
     I32AndImm { dst, a, imm } => { w32!(dst, u32_!(a) & imm as u32) }
     I32ShrUAndImm { dst, a, mask, shift } => { w32!(dst, (u32_!(a) >> shift) & mask) }
+    I32MulAdd16 { dst, a, b, c } => { w32!(dst, u32_!(a).wrapping_mul(u32_!(b)).wrapping_add(u32_!(c))) }
     I32OrImm { dst, a, imm } => { w32!(dst, u32_!(a) | imm as u32) }
     I32XorImm { dst, a, imm } => { w32!(dst, u32_!(a) ^ imm as u32) }
     I32ShlImm { dst, a, imm } => { w32!(dst, u32_!(a).wrapping_shl(imm as u32)) }

@@ -180,6 +180,8 @@ pub(crate) enum Op {
     I32AddImm { dst: Slot, a: Slot, imm: i32 },
     I32MulImm { dst: Slot, a: Slot, imm: i32 },
     I32AndImm { dst: Slot, a: Slot, imm: i32 },
+    /// `dst = a * b + c` (i32, wrapping), for frames whose slots fit in 16 bits.
+    I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 },
     /// `dst = (a >> shift) & mask` (i32, unsigned shift): a bit-field extraction.
     I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 },
     I32OrImm { dst: Slot, a: Slot, imm: i32 },
@@ -564,7 +566,7 @@ impl Op {
     /// Redirects the final write of a producer (see [`Op::dst_mut`]) to slot `to`; false if this
     /// instruction has no such write or `to` does not fit its encoding.
     pub(crate) fn retarget(&mut self, to: Slot) -> bool {
-        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. }
+        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
         | Op::V128Bitselect { dst, .. } = self
         {
             return u16::try_from(to).map(|t| *dst = t).is_ok();
@@ -574,7 +576,7 @@ impl Op {
 
     /// The slot a producer writes last, if it is one.
     pub(crate) fn dst(&mut self) -> Option<Slot> {
-        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. }
+        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
         | Op::V128Bitselect { dst, .. } = self
         {
             return Some(*dst as Slot);

@@ -124,3 +124,22 @@ fn no_fusion_across_a_branch_target() {
         assert_eq!(run(wat, "g", &[Val::I32(skip), Val::I32(n)]), vec![Val::I32(want)], "skip={skip} n={n}");
     }
 }
+
+/// `x * y + c` is one instruction, the product on either side, also when `local.set` takes
+/// its result, and wraps as the two would.
+#[test]
+fn multiply_add_is_fused() {
+    let wat = r#"(module
+      (func (export "f") (param $x i32) (param $y i32) (param $c i32) (result i32 i32) (local $r i32)
+        (local.set $r (i32.add (local.get $c) (i32.mul (local.get $x) (local.get $y))))
+        (local.get $r)
+        (i32.add (i32.mul (local.get $x) (i32.const 3)) (i32.mul (local.get $y) (local.get $c)))))"#;
+    use super::ir::Op;
+    let code = ops(wat, 0);
+    assert_eq!(code.iter().filter(|o| matches!(o, Op::I32MulAdd16 { .. })).count(), 2, "{code:?}");
+    for (x, y, c) in [(3i32, 4i32, 5i32), (-7, 9, 100), (i32::MAX, 2, 1), (65536, 65536, -1)] {
+        let r = c.wrapping_add(x.wrapping_mul(y));
+        let s = x.wrapping_mul(3).wrapping_add(y.wrapping_mul(c));
+        assert_eq!(run(wat, "f", &[Val::I32(x), Val::I32(y), Val::I32(c)]), vec![Val::I32(r), Val::I32(s)]);
+    }
+}

@@ -687,11 +687,36 @@ impl Translator<'_> {
     /// A binary operator whose result is a v128 when `wide`.
     fn bin_to(&mut self, wide: bool, make: impl FnOnce(Slot, Slot, Slot) -> Op) {
         let len = self.stack.len();
+        // A product just computed into one operand's temporary, for a multiply-add.
+        let product = match self.code.last() {
+            Some(&Op::I32Mul { dst, a, b }) if self.last_producer == Some(self.code.len() - 1) => Some((dst, a, b)),
+            _ => None,
+        };
+        let emitted = self.code.len();
         let a = self.operand_slot(len - 2);
         let b = self.operand_slot(len - 1);
+        let temps = (self.stack[len - 2] == Operand::Temp, self.stack[len - 1] == Operand::Temp);
+        let (ta, tb) = (self.slot_at(len - 2), self.slot_at(len - 1));
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
-        self.emit_producer(make(dst, a, b));
+        let op = make(dst, a, b);
+        // `x * y + c` in one instruction when the product is the temporary consumed here and
+        // nothing was emitted after it.
+        if let (Op::I32Add { dst, a, b }, Some((t, x, y))) = (op, product) {
+            let c = match temps {
+                (_, true) if t == b && b == tb => Some(a),
+                (true, _) if t == a && a == ta => Some(b),
+                _ => None,
+            };
+            let slots = c.and_then(|c| Some((u16::try_from(dst).ok()?, u16::try_from(x).ok()?, u16::try_from(y).ok()?, u16::try_from(c).ok()?)));
+            if let (Some((dst, a, b, c)), true) = (slots, self.code.len() == emitted) {
+                self.code.pop();
+                self.emit_producer(Op::I32MulAdd16 { dst, a, b, c });
+                self.push_wide(Operand::Temp, wide);
+                return;
+            }
+        }
+        self.emit_producer(op);
         self.push_wide(Operand::Temp, wide);
     }
 
