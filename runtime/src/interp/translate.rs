@@ -738,7 +738,7 @@ impl Translator<'_> {
         // `(x >> s) & m` (bit-field extraction) in one instruction, when the shift's result
         // is the temporary consumed here.
         if let Op::I32AndImm { dst, a, imm: mask } = op {
-            if self.stack.len() == h && self.last_producer == Some(self.code.len() - 1) {
+            if self.stack.len() == h && self.last_producer.is_some_and(|p| p + 1 == self.code.len()) {
                 if let Some(&Op::I32ShrUImm { dst: t, a: src, imm: shift }) = self.code.last() {
                     if t == a && a == self.slot_at(h) {
                         self.code.pop();
