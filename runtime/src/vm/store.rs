@@ -499,9 +499,47 @@ impl Store {
 
     /// Appends a value's cells (two for v128, low half first).
     pub fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), Trap> {
+        let (mut buf, mut n) = ([0u64; 2], 0);
+        self.write_val(v, &mut buf, &mut n)?;
+        out.extend_from_slice(&buf[..n]);
+        Ok(())
+    }
+
+    /// Writes `v` at cell `*at` of `cells` (a v128: low half first) and moves `*at` past it.
+    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), Trap> {
         match v {
-            Val::V128(x) => out.extend([*x as u64, (*x >> 64) as u64]),
-            v => out.push(self.val_to_cell(v)?),
+            Val::V128(x) => {
+                cells[*at] = *x as u64;
+                cells[*at + 1] = (*x >> 64) as u64;
+                *at += 2;
+            }
+            v => {
+                cells[*at] = self.val_to_cell(v)?;
+                *at += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The value of type `t` at cell `*at` of `cells`; moves `*at` past it.
+    fn read_val(&self, cells: &[u64], at: &mut usize, t: ValType) -> Val {
+        if t == ValType::V128 {
+            *at += 2;
+            Val::V128(cells[*at - 2] as u128 | (cells[*at - 1] as u128) << 64)
+        } else {
+            *at += 1;
+            self.cell_to_val(cells[*at - 1], t)
+        }
+    }
+
+    /// Checks a host function's results `vals` against `tys` and writes them to `cells`.
+    fn write_host_results(&mut self, vals: &[Val], tys: &[ValType], cells: &mut [u64]) -> Result<(), Trap> {
+        let mut at = 0;
+        for (i, (v, t)) in vals.iter().zip(tys).enumerate() {
+            if v.ty() != *t {
+                return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
+            }
+            self.write_val(v, cells, &mut at)?;
         }
         Ok(())
     }
@@ -524,17 +562,7 @@ impl Store {
     /// Values of types `tys` from their cells.
     pub fn vals_from_cells(&self, cells: &[u64], tys: &[ValType]) -> Vec<Val> {
         let mut at = 0;
-        tys.iter()
-            .map(|t| {
-                if *t == ValType::V128 {
-                    at += 2;
-                    Val::V128(cells[at - 2] as u128 | (cells[at - 1] as u128) << 64)
-                } else {
-                    at += 1;
-                    self.cell_to_val(cells[at - 1], *t)
-                }
-            })
-            .collect()
+        tys.iter().map(|t| self.read_val(cells, &mut at, *t)).collect()
     }
 
     /// Runs host function `func` on cells: `args` in, `results` out, for `caller_instance`.
@@ -600,15 +628,7 @@ impl Store {
         if let Some((l, info)) = &listening {
             l.after(info, true, &vres);
         }
-        let mut out = Vec::with_capacity(cells.len());
-        for (i, (v, t)) in vres.iter().zip(ty.results()).enumerate() {
-            if v.ty() != *t {
-                return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
-            }
-            self.val_to_cells(v, &mut out)?;
-        }
-        cells[..out.len()].copy_from_slice(&out);
-        Ok(())
+        self.write_host_results(&vres, ty.results(), cells)
     }
 
     /// [`Store::invoke_host_vals`] for signatures of at most [`HOST_FAST_ARITY`] parameters and
@@ -623,34 +643,14 @@ impl Store {
         let mut vargs: [Val; HOST_FAST_ARITY] = std::array::from_fn(|_| Val::I32(0));
         let mut at = 0;
         for (v, t) in vargs.iter_mut().zip(ty.params()) {
-            *v = if *t == ValType::V128 {
-                at += 2;
-                Val::V128(cells[at - 2] as u128 | (cells[at - 1] as u128) << 64)
-            } else {
-                at += 1;
-                self.cell_to_val(cells[at - 1], *t)
-            };
+            *v = self.read_val(cells, &mut at, *t);
         }
         let mut vres: [Val; HOST_FAST_ARITY] = std::array::from_fn(|i| if i < nr { Val::default_for(rtys[i]) } else { Val::I32(0) });
         {
             let mut caller = Caller::new(self, caller_instance);
             f(&mut caller, &vargs[..np], &mut vres[..nr])?;
         }
-        let mut at = 0;
-        for (i, (v, t)) in vres[..nr].iter().zip(&rtys[..nr]).enumerate() {
-            if v.ty() != *t {
-                return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
-            }
-            if let Val::V128(x) = v {
-                cells[at] = *x as u64;
-                cells[at + 1] = (*x >> 64) as u64;
-                at += 2;
-            } else {
-                cells[at] = self.val_to_cell(v)?;
-                at += 1;
-            }
-        }
-        Ok(())
+        self.write_host_results(&vres[..nr], &rtys[..nr], cells)
     }
 }
 
