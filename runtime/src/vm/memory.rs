@@ -17,8 +17,10 @@ pub(crate) const PAGE_SIZE: usize = 65536;
 /// The most pages a 32-bit memory can have (4 GiB).
 pub(crate) const MAX_PAGES: u32 = 65536;
 /// Bytes of address space a reserved memory takes: the furthest byte an access can reach is
-/// `(2^32 - 1) + (2^32 - 1) + 15`, and one page more rounds it up.
-pub(crate) const RESERVATION_BYTES: usize = (8 << 30) + PAGE_SIZE;
+/// `(2^32 - 1) + (2^32 - 1) + 15`, and one page more rounds it up. Zero on hosts with less
+/// than 64-bit addresses, where memories are never reserved (the Compiler needs 64 bits).
+pub(crate) const RESERVATION_BYTES: usize =
+    if usize::BITS >= 64 { (8u64 << 30) as usize + PAGE_SIZE } else { 0 };
 
 /// `len` zero bytes, or `None` if the allocation fails. Uses the allocator's zeroed allocation,
 /// which the OS provides lazily, so a large initial memory costs nothing until it is touched.
@@ -57,6 +59,9 @@ impl LinearBytes {
     #[cfg(unix)]
     fn reserve(len: usize) -> Option<LinearBytes> {
         use rustix::mm::{mmap_anonymous, MapFlags, ProtFlags};
+        if RESERVATION_BYTES == 0 {
+            return None;
+        }
         // SAFETY: a fresh private anonymous mapping that nothing else refers to.
         let ptr = unsafe {
             mmap_anonymous(std::ptr::null_mut(), RESERVATION_BYTES, ProtFlags::empty(), MapFlags::PRIVATE | MapFlags::NORESERVE)
