@@ -153,7 +153,9 @@ impl RuntimeConfig {
     /// [`Trap::MemoryOutOfBounds`](crate::Trap::MemoryOutOfBounds) and passes any other fault
     /// to the handler installed before it. Loops over memory run faster and compile faster.
     /// Off, or on other hosts, every access is checked explicitly (a compare and a branch) and
-    /// memories are heap buffers. The trap and the memory's contents are the same either way.
+    /// memories are heap buffers. The trap and the memory's contents are the same either way
+    /// ([§4.4.7](https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions):
+    /// an access past the memory's length traps and writes nothing).
     pub fn signals_based_traps(mut self, enable: bool) -> Self {
         self.signals_based_traps = enable;
         self
