@@ -224,6 +224,10 @@ fn patch_call(blob: &mut [u8], at: usize, r: &CallReloc, target: usize) {
 pub(crate) struct CompiledCode {
     pub module: Arc<Module>,
     pub offsets: VMOffsets,
+    /// The code's registration with the signal handler (guarded memories). Declared before
+    /// `code` so that it is dropped first: the address is unregistered before it is unmapped
+    /// and can be mapped again for another module.
+    _registration: Option<signals::CodeRegistration>,
     code: CodeMemory,
     /// Offset in `code` of each of the module's own functions.
     funcs: Vec<usize>,
@@ -235,8 +239,6 @@ pub(crate) struct CompiledCode {
     funcs_end: usize,
     /// Offsets in `code` of the linear memory accesses that may fault (guarded memories).
     trap_sites: Vec<u32>,
-    /// The code's registration with the signal handler, while it lives (guarded memories).
-    _registration: Option<signals::CodeRegistration>,
 }
 
 impl CompiledCode {
@@ -263,7 +265,7 @@ impl CompiledCode {
             })
         });
         let offsets = VMOffsets::new(&module);
-        Ok(CompiledCode { module, offsets, code, funcs, trampolines, code_len: blob.len(), funcs_end, trap_sites, _registration })
+        Ok(CompiledCode { module, offsets, _registration, code, funcs, trampolines, code_len: blob.len(), funcs_end, trap_sites })
     }
 
     fn func_ptr(&self, index: u32) -> *const u8 {

@@ -72,20 +72,25 @@ thread_local! {
 
 /// Keeps a module's code registered with the handler while it lives.
 pub(crate) struct CodeRegistration {
-    start: usize,
+    map: Arc<CodeMap>,
 }
 
 impl CodeRegistration {
     pub fn new(map: CodeMap) -> CodeRegistration {
-        let start = map.start;
-        with_code_mut(|c| c.insert(start, Arc::new(map)));
-        CodeRegistration { start }
+        let map = Arc::new(map);
+        with_code_mut(|c| c.insert(map.start, map.clone()));
+        CodeRegistration { map }
     }
 }
 
 impl Drop for CodeRegistration {
     fn drop(&mut self) {
-        with_code_mut(|c| c.remove(&self.start));
+        // Only this registration's entry: never one made since for the same address.
+        with_code_mut(|c| {
+            if c.get(&self.map.start).is_some_and(|m| Arc::ptr_eq(m, &self.map)) {
+                c.remove(&self.map.start);
+            }
+        });
     }
 }
 
