@@ -631,11 +631,21 @@ impl Translator<'_> {
         idx != 0 && (c.label_arity() == 0 || self.stack.len() as u32 - c.label_arity() == c.height)
     }
 
+    /// The last instruction emitted, if it wrote the temporary at height `h` (its result may
+    /// then be redirected, or the instruction fused into the one consuming it).
+    fn producer_of(&self, h: usize) -> Option<Op> {
+        let mut op = *self.code.last()?;
+        let produced = self.stack[h] == Operand::Temp
+            && self.last_producer == Some(self.code.len() - 1)
+            && op.dst() == Some(self.slot_at(h));
+        produced.then_some(op)
+    }
+
     /// Pops the top operand as a branch condition, fusing the comparison that produced it.
     fn pop_cond(&mut self) -> Cond {
         let h = self.stack.len() - 1;
-        if self.stack[h] == Operand::Temp && self.last_producer == Some(self.code.len() - 1) {
-            if let Some(c) = Cond::from_op(self.code.last().expect("a producer"), self.slot_at(h)) {
+        if let Some(op) = self.producer_of(h) {
+            if let Some(c) = Cond::from_op(&op, self.slot_at(h)) {
                 self.code.pop();
                 self.last_producer = None;
                 self.stack.pop();
@@ -687,28 +697,23 @@ impl Translator<'_> {
     /// A binary operator whose result is a v128 when `wide`.
     fn bin_to(&mut self, wide: bool, make: impl FnOnce(Slot, Slot, Slot) -> Op) {
         let len = self.stack.len();
-        // A product just computed into one operand's temporary, for a multiply-add.
-        let product = match self.code.last() {
-            Some(&Op::I32Mul { dst, a, b }) if self.last_producer == Some(self.code.len() - 1) => Some((dst, a, b)),
+        // A product just computed into one operand's temporary, for a multiply-add: the
+        // operand's height and the product's factors.
+        let product = [len - 1, len - 2].into_iter().find_map(|h| match self.producer_of(h) {
+            Some(Op::I32Mul { a, b, .. }) => Some((h, a, b)),
             _ => None,
-        };
+        });
         let emitted = self.code.len();
         let a = self.operand_slot(len - 2);
         let b = self.operand_slot(len - 1);
-        let temps = (self.stack[len - 2] == Operand::Temp, self.stack[len - 1] == Operand::Temp);
-        let (ta, tb) = (self.slot_at(len - 2), self.slot_at(len - 1));
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
         let op = make(dst, a, b);
         // `x * y + c` in one instruction when the product is the temporary consumed here and
         // nothing was emitted after it.
-        if let (Op::I32Add { dst, a, b }, Some((t, x, y))) = (op, product) {
-            let c = match temps {
-                (_, true) if t == b && b == tb => Some(a),
-                (true, _) if t == a && a == ta => Some(b),
-                _ => None,
-            };
-            let slots = c.and_then(|c| Some((u16::try_from(dst).ok()?, u16::try_from(x).ok()?, u16::try_from(y).ok()?, u16::try_from(c).ok()?)));
+        if let (Op::I32Add { dst, a, b }, Some((h, x, y))) = (op, product) {
+            let c = if h == len - 1 { a } else { b };
+            let slots = (|| Some((u16::try_from(dst).ok()?, u16::try_from(x).ok()?, u16::try_from(y).ok()?, u16::try_from(c).ok()?)))();
             if let (Some((dst, a, b, c)), true) = (slots, self.code.len() == emitted) {
                 self.code.pop();
                 self.emit_producer(Op::I32MulAdd16 { dst, a, b, c });
@@ -731,23 +736,21 @@ impl Translator<'_> {
             _ => None,
         };
         let Some((h, i)) = pick else { return self.bin(make) };
+        let shift = match self.producer_of(h) {
+            Some(Op::I32ShrUImm { a, imm, .. }) => Some((a, imm)),
+            _ => None,
+        };
         let a = self.operand_slot(h);
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
         let op = make_imm(dst, a, i);
         // `(x >> s) & m` (bit-field extraction) in one instruction, when the shift's result
         // is the temporary consumed here.
-        if let Op::I32AndImm { dst, a, imm: mask } = op {
-            if self.stack.len() == h && self.last_producer.is_some_and(|p| p + 1 == self.code.len()) {
-                if let Some(&Op::I32ShrUImm { dst: t, a: src, imm: shift }) = self.code.last() {
-                    if t == a && a == self.slot_at(h) {
-                        self.code.pop();
-                        self.emit_producer(Op::I32ShrUAndImm { dst, a: src, mask: mask as u32, shift: (shift & 31) as u8 });
-                        self.push(Operand::Temp);
-                        return;
-                    }
-                }
-            }
+        if let (Op::I32AndImm { dst, imm: mask, .. }, Some((src, shift))) = (op, shift) {
+            self.code.pop();
+            self.emit_producer(Op::I32ShrUAndImm { dst, a: src, mask: mask as u32, shift: (shift & 31) as u8 });
+            self.push(Operand::Temp);
+            return;
         }
         self.emit_producer(op);
         self.push(Operand::Temp);
@@ -803,16 +806,9 @@ impl Translator<'_> {
         let h = len - 1;
         let wide = self.stack.wide(h);
         let dst = self.local(i);
-        self.stack.pop();
         // Fold the write into the instruction that produced the value, when it wrote `x`'s slot.
-        let producer = match x {
-            Operand::Temp if self.last_producer == Some(self.code.len() - 1) => {
-                let slot = self.slot_at(h);
-                let mut op = *self.code.last().expect("a producer");
-                (op.dst() == Some(slot) && op.retarget(dst)).then_some(op)
-            }
-            _ => None,
-        };
+        let producer = self.producer_of(h).and_then(|mut op| op.retarget(dst).then_some(op));
+        self.stack.pop();
         if producer.is_some() {
             self.code.pop();
         }
