@@ -20,8 +20,9 @@ pub(crate) struct InterpFunc {
     pub code: Box<[exec::Instr]>,
     /// Cells taken by the parameters.
     pub num_params: u32,
-    /// Cells taken by parameters plus declared locals.
-    pub num_locals: u32,
+    /// The initial contents of the cells after the parameters: zeros for the declared locals,
+    /// then the constant slots' values (see `translate`).
+    pub init: Box<[u64]>,
     /// Slots the function's frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
     #[allow(dead_code)]

@@ -143,3 +143,39 @@ fn multiply_add_is_fused() {
         assert_eq!(run(wat, "f", &[Val::I32(x), Val::I32(y), Val::I32(c)]), vec![Val::I32(r), Val::I32(s)]);
     }
 }
+
+/// A constant read inside a loop, or more than once, comes from a constant slot set up on every
+/// call (here by recursive calls, each with its own frame), not from a `Const` per use; one
+/// read once outside loops is still written where it is used.
+#[test]
+fn recurring_constants_come_from_constant_slots() {
+    let wat = r#"(module
+      (func $f (export "f") (param $n i32) (param $x i32) (result i32) (local $i i32)
+        (if (i32.gt_s (local.get $n) (i32.const 0))
+          (then (local.set $x (call $f (i32.sub (local.get $n) (i32.const 1)) (local.get $x)))))
+        (loop $l
+          (local.set $x (i32.rotl (local.get $x) (i32.const 5)))
+          (local.set $x (i64.eq (i64.extend_i32_u (local.get $x)) (i64.const 0x123456789)))
+          (local.set $x (i32.sub (i32.const 77) (local.get $x)))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+        (i32.rotl (local.get $x) (i32.const 11))))"#;
+    use super::ir::Op;
+    let code = ops(wat, 0);
+    // Only the rotate by 11 (once, outside the loop) materializes its constant.
+    let consts: Vec<_> = code.iter().filter(|o| matches!(o, Op::Const32 { .. } | Op::Const64 { .. })).collect();
+    assert!(matches!(consts[..], [Op::Const32 { value: 11, .. }]), "{code:?}");
+    let f = |n: i32, x: i32| {
+        let mut x = x;
+        for _ in 0..=n {
+            for _ in 0..3 {
+                x = x.rotate_left(5);
+                x = (x as u32 as u64 == 0x1_2345_6789) as i32;
+                x = 77i32.wrapping_sub(x);
+            }
+        }
+        x.rotate_left(11)
+    };
+    for (n, x) in [(0, 1), (3, -5), (20, 0x2468)] {
+        assert_eq!(run(wat, "f", &[Val::I32(n), Val::I32(x)]), vec![Val::I32(f(n, x))], "n={n} x={x}");
+    }
+}

@@ -9,6 +9,11 @@
 //!
 //! Deferred `Local` entries are materialized at every block boundary, so a `local.set` only ever
 //! has to preserve those pushed in the same straight-line region.
+//!
+//! Constants: a constant that an instruction reads from a slot (no immediate form fits) would
+//! cost one `Const` instruction per use. Constants that recur in the body, or appear inside a
+//! loop, get a constant slot instead: cells right after the locals, written once per call by
+//! `enter` together with the locals' zeros ([`InterpFunc::init`]), and read like any local.
 
 use super::ir::{Op, Slot};
 use super::InterpFunc;
@@ -16,7 +21,7 @@ use crate::api::{CompileError, ValType};
 use crate::vm::Instrumentation;
 use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 #[path = "translate_simd.rs"]
@@ -325,6 +330,58 @@ struct Translator<'m> {
     listen: bool,
     /// The function's index in the module (imports included).
     func_index: u32,
+    /// Where the operand stack starts: after the locals and the constant slots.
+    stack_base: u32,
+    /// The constants that get a slot when read (see the module docs).
+    const_candidates: HashSet<u64>,
+    /// Constant slots handed out so far: value to slot, and the values in slot order.
+    const_slot: HashMap<u64, Slot>,
+    consts: Vec<u64>,
+}
+
+/// The bits of a scalar constant as the translator keeps them (`Operand::Const`).
+fn const_bits(op: &Operator<'_>) -> Option<u64> {
+    match *op {
+        Operator::I32Const { value } => Some(value as u32 as u64),
+        Operator::I64Const { value } => Some(value as u64),
+        Operator::F32Const { value } => Some(value.bits() as u64),
+        Operator::F64Const { value } => Some(value.bits()),
+        _ => None,
+    }
+}
+
+/// The constants of a body worth a constant slot: those that occur more than once, or inside a
+/// loop. (A constant used once outside loops is written at most once per call either way.)
+fn const_candidates(body: &FunctionBody<'_>) -> Result<HashSet<u64>, CompileError> {
+    let mut seen = HashSet::new();
+    let mut chosen = HashSet::new();
+    // Block nesting, `true` for loops, and how many loops are open.
+    let mut blocks: Vec<bool> = Vec::new();
+    let mut loops = 0usize;
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let op = reader.read()?;
+        match op {
+            Operator::Block { .. } | Operator::If { .. } => blocks.push(false),
+            Operator::Loop { .. } => {
+                blocks.push(true);
+                loops += 1;
+            }
+            Operator::End => {
+                if blocks.pop() == Some(true) {
+                    loops -= 1;
+                }
+            }
+            _ => {
+                if let Some(c) = const_bits(&op) {
+                    if loops > 0 || !seen.insert(c) {
+                        chosen.insert(c);
+                    }
+                }
+            }
+        }
+    }
+    Ok(chosen)
 }
 
 fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
@@ -365,6 +422,7 @@ pub(crate) fn translate(
         num_params = locals;
     }
     let result_wide: Vec<bool> = ty.results().iter().map(|t| is_wide(*t)).collect();
+    let const_candidates = const_candidates(&body)?;
     let mut t = Translator {
         module,
         pool,
@@ -382,6 +440,10 @@ pub(crate) fn translate(
         interruptible: instr.interruptible,
         listen: instr.listen,
         func_index: module.num_imported_funcs + index as u32,
+        stack_base: locals + const_candidates.len() as u32,
+        const_candidates,
+        const_slot: HashMap::new(),
+        consts: Vec::new(),
     };
     if instr.listen {
         t.emit(Op::ListenEnter { func: t.func_index });
@@ -404,25 +466,28 @@ pub(crate) fn translate(
         index += 1;
         t.op(op, offset)?;
     }
+    // The declared locals start at zero; the constant slots hold their constants.
+    let mut init = vec![0u64; (locals - num_params) as usize];
+    init.extend_from_slice(&t.consts);
     Ok(InterpFunc {
         code: super::exec::link(t.code),
         num_params,
-        num_locals: locals,
-        frame_size: locals + t.max_cells + 2,
+        init: init.into_boxed_slice(),
+        frame_size: t.stack_base + t.max_cells + 2,
         num_results,
     })
 }
 
 impl Translator<'_> {
     fn slot_at(&self, h: usize) -> Slot {
-        self.locals + self.stack.off(h)
+        self.stack_base + self.stack.off(h)
     }
 
     /// The slot of the `k`-th value of the label of control frame `idx`.
     fn label_slot(&self, idx: usize, k: usize) -> Slot {
         let c = &self.ctrl[idx];
         let below: u32 = c.label_wide()[..k].iter().map(|w| 1 + *w as u32).sum();
-        self.locals + self.stack.off(c.height as usize) + below
+        self.stack_base + self.stack.off(c.height as usize) + below
     }
 
     fn local(&self, i: u32) -> Slot {
@@ -505,11 +570,22 @@ impl Translator<'_> {
         match self.stack[h] {
             Operand::Local(i) => self.local(i),
             Operand::Temp => self.slot_at(h),
+            Operand::Const(c) if self.const_candidates.contains(&c) => self.const_slot(c),
             Operand::Const(_) | Operand::ConstV128(_) => {
                 self.materialize(h);
                 self.slot_at(h)
             }
         }
+    }
+
+    /// The constant slot holding `c` (a candidate), handed out on first use.
+    fn const_slot(&mut self, c: u64) -> Slot {
+        let next = self.locals + self.consts.len() as u32;
+        let consts = &mut self.consts;
+        *self.const_slot.entry(c).or_insert_with(|| {
+            consts.push(c);
+            next
+        })
     }
 
     /// Which parameters and results of a block type are v128.
