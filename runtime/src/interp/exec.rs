@@ -653,6 +653,10 @@ mod handlers {
         set!(dst, get!(src));
         if u32_!(cond) == 0 { jump!(target) }
     }
+    BrIfI32AndImmNez { a, imm, target } => { if u32_!(a) & imm as u32 != 0 { jump!(target) } }
+    BrIfI32AndImmEqz { a, imm, target } => { if u32_!(a) & imm as u32 == 0 { jump!(target) } }
+    BrIfI32AndNez { a, b, target } => { if u32_!(a) & u32_!(b) != 0 { jump!(target) } }
+    BrIfI32AndEqz { a, b, target } => { if u32_!(a) & u32_!(b) == 0 { jump!(target) } }
     BrIfI32NeImm { a, imm, target } => { if i32_!(a) != imm { jump!(target) } }
     BrIfI32LtSImm { a, imm, target } => { if i32_!(a) < imm { jump!(target) } }
     BrIfI32LtUImm { a, imm, target } => { if u32_!(a) < imm as u32 { jump!(target) } }
@@ -762,6 +766,9 @@ mod handlers {
     I32MulImm { dst, a, imm } => { w32!(dst, u32_!(a).wrapping_mul(imm as u32)) }
     I32AndImm { dst, a, imm } => { w32!(dst, u32_!(a) & imm as u32) }
     I32ShrUAndImm { dst, a, mask, shift } => { w32!(dst, (u32_!(a) >> shift) & mask) }
+    I32AddShlImm { dst, a, b, shift } => { w32!(dst, u32_!(a).wrapping_add(u32_!(b) << shift)) }
+    I32XorRotl16 { dst, a, b, c } => { w32!(dst, (u32_!(a) ^ u32_!(b)).rotate_left(u32_!(c) % 32)) }
+    I64MulAdd16 { dst, a, b, c } => { w64!(dst, get!(a).wrapping_mul(get!(b)).wrapping_add(get!(c))) }
     I32MulAdd16 { dst, a, b, c } => { w32!(dst, u32_!(a).wrapping_mul(u32_!(b)).wrapping_add(u32_!(c))) }
     I32OrImm { dst, a, imm } => { w32!(dst, u32_!(a) | imm as u32) }
     I32XorImm { dst, a, imm } => { w32!(dst, u32_!(a) ^ imm as u32) }

@@ -45,6 +45,14 @@ pub(crate) enum Op {
     BrIfNezAfterCopy { dst: u16, src: u16, cond: u16, target: u32 },
     /// `dst = src`, then branches if `cond` is zero.
     BrIfEqzAfterCopy { dst: u16, src: u16, cond: u16, target: u32 },
+    /// Branches if `a & imm` (i32) is non-zero: a flag test.
+    BrIfI32AndImmNez { a: Slot, imm: i32, target: u32 },
+    /// Branches if `a & imm` (i32) is zero.
+    BrIfI32AndImmEqz { a: Slot, imm: i32, target: u32 },
+    /// Branches if `a & b` (i32) is non-zero.
+    BrIfI32AndNez { a: Slot, b: Slot, target: u32 },
+    /// Branches if `a & b` (i32) is zero.
+    BrIfI32AndEqz { a: Slot, b: Slot, target: u32 },
     /// Jumps to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
     BrTable { index: Slot, len: u32 },
     /// Returns; results are already in slots `0..n`.
@@ -182,6 +190,11 @@ pub(crate) enum Op {
     I32AndImm { dst: Slot, a: Slot, imm: i32 },
     /// `dst = a * b + c` (i32, wrapping), for frames whose slots fit in 16 bits.
     I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 },
+    /// `dst = a + (b << shift)` (i32, wrapping; `shift < 32`): an element's address.
+    I32AddShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 },
+    /// `dst = rotl(a ^ b, c)` (i32), for frames whose slots fit in 16 bits: the mixing step of
+    /// ARX ciphers and hashes (ChaCha, BLAKE).
+    I32XorRotl16 { dst: u16, a: u16, b: u16, c: u16 },
     /// `dst = (a >> shift) & mask` (i32, unsigned shift): a bit-field extraction.
     I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 },
     I32OrImm { dst: Slot, a: Slot, imm: i32 },
@@ -220,6 +233,8 @@ pub(crate) enum Op {
     I64ShrU { dst: Slot, a: Slot, b: Slot },
     I64Rotl { dst: Slot, a: Slot, b: Slot },
     I64Rotr { dst: Slot, a: Slot, b: Slot },
+    /// `dst = a * b + c` (i64, wrapping), for frames whose slots fit in 16 bits.
+    I64MulAdd16 { dst: u16, a: u16, b: u16, c: u16 },
     /// `imm` is sign-extended to 64 bits.
     I64AddImm { dst: Slot, a: Slot, imm: i32 },
     I64AndImm { dst: Slot, a: Slot, imm: i32 },
@@ -567,7 +582,7 @@ impl Op {
     /// instruction has no such write or `to` does not fit its encoding.
     pub(crate) fn retarget(&mut self, to: Slot) -> bool {
         if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
-        | Op::V128Bitselect { dst, .. } = self
+        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. } = self
         {
             return u16::try_from(to).map(|t| *dst = t).is_ok();
         }
@@ -577,7 +592,7 @@ impl Op {
     /// The slot a producer writes last, if it is one.
     pub(crate) fn dst(&mut self) -> Option<Slot> {
         if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
-        | Op::V128Bitselect { dst, .. } = self
+        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. } = self
         {
             return Some(*dst as Slot);
         }
@@ -608,7 +623,7 @@ impl Op {
             | I32RemS { dst, .. } | I32RemU { dst, .. } | I32And { dst, .. } | I32Or { dst, .. }
             | I32Xor { dst, .. } | I32Shl { dst, .. } | I32ShrS { dst, .. } | I32ShrU { dst, .. }
             | I32Rotl { dst, .. } | I32Rotr { dst, .. } | I32AddImm { dst, .. }
-            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32ShrUAndImm { dst, .. } | I32OrImm { dst, .. }
+            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32ShrUAndImm { dst, .. } | I32AddShlImm { dst, .. } | I32OrImm { dst, .. }
             | I32XorImm { dst, .. } | I32ShlImm { dst, .. } | I32ShrSImm { dst, .. }
             | I32ShrUImm { dst, .. } | I64Eqz { dst, .. } | I64Eq { dst, .. } | I64Ne { dst, .. }
             | I64LtS { dst, .. } | I64LtU { dst, .. } | I64GtS { dst, .. } | I64GtU { dst, .. }

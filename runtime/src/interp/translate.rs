@@ -196,6 +196,11 @@ enum Cond {
     /// variable's update before the loop's `br_if` (slots below 2^16).
     CopyNez { dst: u16, src: u16, cond: u16 },
     CopyEqz { dst: u16, src: u16, cond: u16 },
+    /// Whether `a & imm` is non-zero (`AndImmNez`) or zero: a flag test.
+    AndImmNez(Slot, i32),
+    AndImmEqz(Slot, i32),
+    AndNez(Slot, Slot),
+    AndEqz(Slot, Slot),
 }
 
 impl Cond {
@@ -209,6 +214,10 @@ impl Cond {
             Cond::AddEqz(s, i) => Cond::AddNez(s, i),
             Cond::CopyNez { dst, src, cond } => Cond::CopyEqz { dst, src, cond },
             Cond::CopyEqz { dst, src, cond } => Cond::CopyNez { dst, src, cond },
+            Cond::AndImmNez(a, i) => Cond::AndImmEqz(a, i),
+            Cond::AndImmEqz(a, i) => Cond::AndImmNez(a, i),
+            Cond::AndNez(a, b) => Cond::AndEqz(a, b),
+            Cond::AndEqz(a, b) => Cond::AndNez(a, b),
         }
     }
 
@@ -217,6 +226,8 @@ impl Cond {
         use Op::*;
         let (dst, cond) = match *op {
             I32Eqz { dst, src } => (dst, Cond::Eqz(src)),
+            I32AndImm { dst, a, imm } => (dst, Cond::AndImmNez(a, imm)),
+            I32And { dst, a, b } => (dst, Cond::AndNez(a, b)),
             I32Eq { dst, a, b } => (dst, Cond::Cmp(Cmp::Eq, a, b)),
             I32Ne { dst, a, b } => (dst, Cond::Cmp(Cmp::Ne, a, b)),
             I32LtS { dst, a, b } => (dst, Cond::Cmp(Cmp::LtS, a, b)),
@@ -252,6 +263,10 @@ impl Cond {
             Cond::AddEqz(slot, imm) => BrIfI32AddImmEqz { slot, imm, target },
             Cond::CopyNez { dst, src, cond } => BrIfNezAfterCopy { dst, src, cond, target },
             Cond::CopyEqz { dst, src, cond } => BrIfEqzAfterCopy { dst, src, cond, target },
+            Cond::AndImmNez(a, imm) => BrIfI32AndImmNez { a, imm, target },
+            Cond::AndImmEqz(a, imm) => BrIfI32AndImmEqz { a, imm, target },
+            Cond::AndNez(a, b) => BrIfI32AndNez { a, b, target },
+            Cond::AndEqz(a, b) => BrIfI32AndEqz { a, b, target },
             Cond::Cmp(c, a, b) => match c {
                 Cmp::Eq => BrIfI32Eq { a, b, target },
                 Cmp::Ne => BrIfI32Ne { a, b, target },
@@ -287,6 +302,8 @@ pub(crate) fn target_mut(op: &mut Op) -> Option<&mut u32> {
         Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } | BrIfI32Eq { target, .. }
         | BrIfI32AddImmNez { target, .. } | BrIfI32AddImmEqz { target, .. }
         | BrIfNezAfterCopy { target, .. } | BrIfEqzAfterCopy { target, .. }
+        | BrIfI32AndImmNez { target, .. } | BrIfI32AndImmEqz { target, .. }
+        | BrIfI32AndNez { target, .. } | BrIfI32AndEqz { target, .. }
         | BrIfI32Ne { target, .. } | BrIfI32LtS { target, .. } | BrIfI32LtU { target, .. }
         | BrIfI32GtS { target, .. } | BrIfI32GtU { target, .. } | BrIfI32LeS { target, .. }
         | BrIfI32LeU { target, .. } | BrIfI32GeS { target, .. } | BrIfI32GeU { target, .. }
@@ -773,26 +790,20 @@ impl Translator<'_> {
     /// A binary operator whose result is a v128 when `wide`.
     fn bin_to(&mut self, wide: bool, make: impl FnOnce(Slot, Slot, Slot) -> Op) {
         let len = self.stack.len();
-        // A product just computed into one operand's temporary, for a multiply-add: the
-        // operand's height and the product's factors.
-        let product = [len - 1, len - 2].into_iter().find_map(|h| match self.producer_of(h) {
-            Some(Op::I32Mul { a, b, .. }) => Some((h, a, b)),
-            _ => None,
-        });
+        // An operand just computed into its temporary by the last instruction, which may be
+        // fused into this one: the operand's height and its producer.
+        let inner = [len - 1, len - 2].into_iter().find_map(|h| self.producer_of(h).map(|op| (h, op)));
         let emitted = self.code.len();
         let a = self.operand_slot(len - 2);
         let b = self.operand_slot(len - 1);
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
         let op = make(dst, a, b);
-        // `x * y + c` in one instruction when the product is the temporary consumed here and
-        // nothing was emitted after it.
-        if let (Op::I32Add { dst, a, b }, Some((h, x, y))) = (op, product) {
-            let c = if h == len - 1 { a } else { b };
-            let slots = (|| Some((u16::try_from(dst).ok()?, u16::try_from(x).ok()?, u16::try_from(y).ok()?, u16::try_from(c).ok()?)))();
-            if let (Some((dst, a, b, c)), true) = (slots, self.code.len() == emitted) {
+        // Only when nothing was emitted after the producer (a constant's materialization).
+        if let (Some((h, inner)), true) = (inner, self.code.len() == emitted) {
+            if let Some(fused) = fuse_binary(op, inner, h == len - 1) {
                 self.code.pop();
-                self.emit_producer(Op::I32MulAdd16 { dst, a, b, c });
+                self.emit_producer(fused);
                 self.push_wide(Operand::Temp, wide);
                 return;
             }
@@ -1383,6 +1394,30 @@ fn c_func(result_wide: Vec<bool>) -> Ctrl {
         param_wide: Vec::new(),
         result_wide,
     }
+}
+
+/// `outer` with `inner`, the producer of its right operand (`rhs`) or left one, as one
+/// instruction, if there is such a form: `x * y + c` (i32, i64), `a + (x << k)` (i32), and
+/// `rotl(x ^ y, k)` (i32).
+fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
+    let s16 = |s: Slot| u16::try_from(s).ok();
+    // The operand of a commutative `outer` that `inner` does not produce.
+    let other = |a: Slot, b: Slot| if rhs { a } else { b };
+    Some(match (outer, inner) {
+        (Op::I32Add { dst, a, b }, Op::I32Mul { a: x, b: y, .. }) => {
+            Op::I32MulAdd16 { dst: s16(dst)?, a: s16(x)?, b: s16(y)?, c: s16(other(a, b))? }
+        }
+        (Op::I64Add { dst, a, b }, Op::I64Mul { a: x, b: y, .. }) => {
+            Op::I64MulAdd16 { dst: s16(dst)?, a: s16(x)?, b: s16(y)?, c: s16(other(a, b))? }
+        }
+        (Op::I32Add { dst, a, b }, Op::I32ShlImm { a: x, imm, .. }) => {
+            Op::I32AddShlImm { dst, a: other(a, b), b: x, shift: (imm & 31) as u8 }
+        }
+        (Op::I32Rotl { dst, b: k, .. }, Op::I32Xor { a: x, b: y, .. }) if !rhs => {
+            Op::I32XorRotl16 { dst: s16(dst)?, a: s16(x)?, b: s16(y)?, c: s16(k)? }
+        }
+        _ => return None,
+    })
 }
 
 fn imm32(c: u64) -> Option<i32> {
