@@ -394,8 +394,12 @@ macro_rules! handlers {
             macro_rules! jump { ($d t:expr) => { $next = $ip.offset($d t as i32 as isize) } }
             // Effective address check: `addr + offset + N <= len`, in u64 so it cannot wrap.
             macro_rules! ea {
-                ($d addr:expr, $d off:expr, $d n:expr) => {{
-                    let ea = u32_!($d addr) as u64 + $d off as u64;
+                ($d addr:expr, $d off:expr, $d n:expr) => { ea_of!(u32_!($d addr), $d off, $d n) };
+            }
+            // The same from the address's value (a u32) rather than its slot.
+            macro_rules! ea_of {
+                ($d base:expr, $d off:expr, $d n:expr) => {{
+                    let ea = ($d base) as u64 + $d off as u64;
                     if ea + $d n > $mem_len as u64 {
                         trap!(Trap::MemoryOutOfBounds);
                     }
@@ -437,6 +441,20 @@ macro_rules! handlers {
                     let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
                     let v: $d t = $d v;
                     ptr::write_unaligned(p as *mut $d t, v.to_le())
+                }};
+            }
+            // A load whose address is computed first: `base` is the wasm address operand (u32).
+            macro_rules! load_of {
+                ($d dst:expr, $d base:expr, $d off:expr, $d t:ty, $d w:ident, $d conv:ty) => {{
+                    let p = ea_of!($d base, $d off, std::mem::size_of::<$d t>() as u64);
+                    let v = <$d t>::from_le(ptr::read_unaligned(p as *const $d t));
+                    $d w!($d dst, v as $d conv)
+                }};
+            }
+            macro_rules! store_of {
+                ($d base:expr, $d src:expr, $d off:expr, $d t:ty) => {{
+                    let p = ea_of!($d base, $d off, std::mem::size_of::<$d t>() as u64);
+                    ptr::write_unaligned(p as *mut $d t, (get!($d src) as $d t).to_le())
                 }};
             }
             macro_rules! store {
@@ -689,6 +707,17 @@ mod handlers {
     I64Load16U { dst, addr, offset } => { load!(dst, addr, offset, u16, w64, u64) }
     I64Load32S { dst, addr, offset } => { load!(dst, addr, offset, i32, w64, i64) }
     I64Load32U { dst, addr, offset } => { load!(dst, addr, offset, u32, w64, u64) }
+    I32LoadAddImm16 { dst, a, imm, offset } => { load_of!(dst, u32_!(a).wrapping_add(imm as u32), offset, u32, w32, u32) }
+    I64LoadAddImm16 { dst, a, imm, offset } => { load_of!(dst, u32_!(a).wrapping_add(imm as u32), offset, u64, w64, u64) }
+    I32Load8UAddImm16 { dst, a, imm, offset } => { load_of!(dst, u32_!(a).wrapping_add(imm as u32), offset, u8, w32, u32) }
+    I32LoadAdd16 { dst, a, b, offset } => { load_of!(dst, u32_!(a).wrapping_add(u32_!(b)), offset, u32, w32, u32) }
+    I64LoadAdd16 { dst, a, b, offset } => { load_of!(dst, u32_!(a).wrapping_add(u32_!(b)), offset, u64, w64, u64) }
+    I32Load8UAdd16 { dst, a, b, offset } => { load_of!(dst, u32_!(a).wrapping_add(u32_!(b)), offset, u8, w32, u32) }
+    I32LoadAddShl16 { dst, a, b, shift, offset } => { load_of!(dst, u32_!(a).wrapping_add(u32_!(b) << shift), offset, u32, w32, u32) }
+    I64LoadAddShl16 { dst, a, b, shift, offset } => { load_of!(dst, u32_!(a).wrapping_add(u32_!(b) << shift), offset, u64, w64, u64) }
+    I32StoreAddImm16 { a, imm, src, offset } => { store_of!(u32_!(a).wrapping_add(imm as u32), src, offset, u32) }
+    I64StoreAddImm16 { a, imm, src, offset } => { store_of!(u32_!(a).wrapping_add(imm as u32), src, offset, u64) }
+    I32Store8AddImm16 { a, imm, src, offset } => { store_of!(u32_!(a).wrapping_add(imm as u32), src, offset, u8) }
     I32Store { addr, src, offset } => { store!(addr, src, offset, u32) }
     I64Store { addr, src, offset } => { store!(addr, src, offset, u64) }
     I32Store8 { addr, src, offset } => { store!(addr, src, offset, u8) }

@@ -142,6 +142,20 @@ pub(crate) enum Op {
     I64Store8 { addr: Slot, src: Slot, offset: u32 },
     I64Store16 { addr: Slot, src: Slot, offset: u32 },
     I64Store32 { addr: Slot, src: Slot, offset: u32 },
+    // Accesses whose address is computed by the instruction itself, from an i32 addition the
+    // translator fused in (the sum wraps to 32 bits, then `offset` is added, as in wasm), for
+    // frames whose slots fit in 16 bits: `a + imm`, `a + b`, `a + (b << shift)` (`shift < 32`).
+    I32LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 },
+    I64LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 },
+    I32Load8UAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 },
+    I32LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 },
+    I64LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 },
+    I32Load8UAdd16 { dst: u16, a: u16, b: u16, offset: u32 },
+    I32LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 },
+    I64LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 },
+    I32StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 },
+    I64StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 },
+    I32Store8AddImm16 { a: u16, imm: i32, src: u16, offset: u32 },
     MemorySize { dst: Slot },
     MemoryGrow { dst: Slot, delta: Slot },
 
@@ -582,7 +596,10 @@ impl Op {
     /// instruction has no such write or `to` does not fit its encoding.
     pub(crate) fn retarget(&mut self, to: Slot) -> bool {
         if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
-        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. } = self
+        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. }
+        | Op::I32LoadAddImm16 { dst, .. } | Op::I64LoadAddImm16 { dst, .. } | Op::I32Load8UAddImm16 { dst, .. }
+        | Op::I32LoadAdd16 { dst, .. } | Op::I64LoadAdd16 { dst, .. } | Op::I32Load8UAdd16 { dst, .. }
+        | Op::I32LoadAddShl16 { dst, .. } | Op::I64LoadAddShl16 { dst, .. } = self
         {
             return u16::try_from(to).map(|t| *dst = t).is_ok();
         }
@@ -592,7 +609,10 @@ impl Op {
     /// The slot a producer writes last, if it is one.
     pub(crate) fn dst(&mut self) -> Option<Slot> {
         if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
-        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. } = self
+        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. }
+        | Op::I32LoadAddImm16 { dst, .. } | Op::I64LoadAddImm16 { dst, .. } | Op::I32Load8UAddImm16 { dst, .. }
+        | Op::I32LoadAdd16 { dst, .. } | Op::I64LoadAdd16 { dst, .. } | Op::I32Load8UAdd16 { dst, .. }
+        | Op::I32LoadAddShl16 { dst, .. } | Op::I64LoadAddShl16 { dst, .. } = self
         {
             return Some(*dst as Slot);
         }

@@ -211,3 +211,55 @@ fn bit_test_branch_indexed_address_xor_rotate_and_i64_multiply_add_are_fused() {
         assert_eq!(run(wat, "f", &[Val::I32(x), Val::I32(m), Val::I32(a), Val::I64(y)]), want, "x={x} m={m} a={a} y={y}");
     }
 }
+
+/// Loads and stores whose address is an i32 addition computed just before are one instruction
+/// each; the sum wraps to 32 bits before the offset is added, as in wasm, so they trap, or do
+/// not, exactly where the Compiler does.
+#[test]
+fn accesses_with_a_fused_address_computation_agree_with_the_compiler() {
+    let wat = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\11\12\13\14\15\16\17\18\19\1a\1b\1c\1d\1e\1f\20")
+      (func (export "ld") (param $a i32) (param $b i32) (result i32 i64 i32 i32 i64 i32 i32 i64 f32 f64)
+        (i32.load offset=4 (i32.add (local.get $a) (i32.const -8)))
+        (i64.load offset=1 (i32.add (local.get $a) (i32.const 16)))
+        (i32.load8_u offset=1 (i32.add (local.get $a) (i32.const 3)))
+        (i32.load (i32.add (local.get $a) (local.get $b)))
+        (i64.load offset=8 (i32.add (local.get $a) (local.get $b)))
+        (i32.load8_u offset=65535 (i32.add (local.get $b) (local.get $a)))
+        (i32.load offset=4 (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 2))))
+        (i64.load (i32.add (local.get $a) (i32.shl (local.get $b) (i32.const 35))))
+        (f32.load (i32.add (local.get $a) (i32.const 12)))
+        (f64.load (i32.add (local.get $a) (local.get $b))))
+      (func (export "st") (param $a i32) (param $w i32) (param $v i64) (result i64)
+        (i32.store offset=2 (i32.add (local.get $a) (i32.const -4)) (local.get $w))
+        (i64.store (i32.add (local.get $a) (i32.const 24)) (local.get $v))
+        (i32.store8 offset=7 (i32.add (local.get $a) (i32.const 1)) (local.get $w))
+        (i64.load (i32.const 0))))"#;
+    let code: Vec<String> = ops(wat, 0).iter().chain(ops(wat, 1).iter()).map(|o| format!("{o:?}")).collect();
+    for want in ["I32LoadAddImm16", "I64LoadAddImm16", "I32Load8UAddImm16", "I32LoadAdd16", "I64LoadAdd16", "I32Load8UAdd16", "I32LoadAddShl16", "I64LoadAddShl16", "I32StoreAddImm16", "I64StoreAddImm16", "I32Store8AddImm16"] {
+        assert!(code.iter().any(|o| o.starts_with(want)), "{want} in {code:?}");
+    }
+    let call = |config: crate::RuntimeConfig, name: &str, args: &[Val]| {
+        let runtime = Runtime::with_config(config);
+        let module = runtime.compile(wat).expect("valid module");
+        let instance = runtime.instantiate(&module, ModuleConfig::new()).expect("instantiates");
+        instance.func(name).expect("exported").call(args).map_err(|t| t.to_string())
+    };
+    let edges = [0u32, 1, 4, 7, 8, 12, 65_520, 65_528, 65_535, 0x7fff_ffff, 0xffff_fff0, 0xffff_fff8, 0xffff_fffc, 0xffff_ffff];
+    let mut traps = 0;
+    for a in edges {
+        for b in [0u32, 1, 2, 0x4000_0000, 0xffff_ffff, 0xffff_0001] {
+            let args = [Val::I32(a as i32), Val::I32(b as i32)];
+            let interp = call(crate::RuntimeConfig::interpreter(), "ld", &args);
+            assert_eq!(interp, call(crate::RuntimeConfig::compiler(), "ld", &args), "ld a={a:#x} b={b:#x}");
+            traps += interp.is_err() as u32;
+        }
+        let args = [Val::I32(a as i32), Val::I32(0x1122_3344), Val::I64(0x0102_0304_0506_0708)];
+        let interp = call(crate::RuntimeConfig::interpreter(), "st", &args);
+        assert_eq!(interp, call(crate::RuntimeConfig::compiler(), "st", &args), "st a={a:#x}");
+        traps += interp.is_err() as u32;
+    }
+    // Both outcomes are exercised.
+    assert!(traps > 0 && traps < edges.len() as u32 * 7, "{traps} traps");
+}

@@ -853,6 +853,18 @@ impl Translator<'_> {
     }
 
     fn load(&mut self, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+        let h = self.stack.len() - 1;
+        // An address computed just before into its temporary: fused into the access.
+        if let Some(inner) = self.producer_of(h) {
+            let op = make(self.slot_at(h), self.slot_at(h), offset as u32);
+            if let Some(fused) = fuse_access(op, inner) {
+                self.code.pop();
+                self.stack.pop();
+                self.emit_producer(fused);
+                self.push(Operand::Temp);
+                return;
+            }
+        }
         self.un_with(move |dst, addr| make(dst, addr, offset as u32));
     }
 
@@ -881,10 +893,21 @@ impl Translator<'_> {
 
     fn store(&mut self, offset: u64, make: impl FnOnce(Slot, Slot, u32) -> Op) {
         let len = self.stack.len();
+        let inner = self.producer_of(len - 2);
+        let emitted = self.code.len();
         let addr = self.operand_slot(len - 2);
         let src = self.operand_slot(len - 1);
         self.stack.truncate(len - 2);
-        self.emit(make(addr, src, offset as u32));
+        let op = make(addr, src, offset as u32);
+        // An address computed by the last instruction (nothing emitted for the value since).
+        if let (Some(inner), true) = (inner, self.code.len() == emitted) {
+            if let Some(fused) = fuse_access(op, inner) {
+                self.code.pop();
+                self.emit(fused);
+                return;
+            }
+        }
+        self.emit(op);
     }
 
     fn local_set(&mut self, i: u32, tee: bool) {
@@ -1416,6 +1439,37 @@ fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
         (Op::I32Rotl { dst, b: k, .. }, Op::I32Xor { a: x, b: y, .. }) if !rhs => {
             Op::I32XorRotl16 { dst: s16(dst)?, a: s16(x)?, b: s16(y)?, c: s16(k)? }
         }
+        _ => return None,
+    })
+}
+
+/// Memory access `access` with `inner`, the i32 addition that computed its address, as one
+/// instruction, if there is such a form (see `Op::I32LoadAddImm16`).
+fn fuse_access(access: Op, inner: Op) -> Option<Op> {
+    use Op::*;
+    let s16 = |s: Slot| u16::try_from(s).ok();
+    // Float loads move the same bits as integer loads of their width.
+    let access = match access {
+        F32Load { dst, addr, offset } => I32Load { dst, addr, offset },
+        F64Load { dst, addr, offset } => I64Load { dst, addr, offset },
+        op => op,
+    };
+    Some(match (access, inner) {
+        (I32Load { dst, offset, .. }, I32AddImm { a, imm, .. }) => I32LoadAddImm16 { dst: s16(dst)?, a: s16(a)?, imm, offset },
+        (I64Load { dst, offset, .. }, I32AddImm { a, imm, .. }) => I64LoadAddImm16 { dst: s16(dst)?, a: s16(a)?, imm, offset },
+        (I32Load8U { dst, offset, .. }, I32AddImm { a, imm, .. }) => I32Load8UAddImm16 { dst: s16(dst)?, a: s16(a)?, imm, offset },
+        (I32Load { dst, offset, .. }, I32Add { a, b, .. }) => I32LoadAdd16 { dst: s16(dst)?, a: s16(a)?, b: s16(b)?, offset },
+        (I64Load { dst, offset, .. }, I32Add { a, b, .. }) => I64LoadAdd16 { dst: s16(dst)?, a: s16(a)?, b: s16(b)?, offset },
+        (I32Load8U { dst, offset, .. }, I32Add { a, b, .. }) => I32Load8UAdd16 { dst: s16(dst)?, a: s16(a)?, b: s16(b)?, offset },
+        (I32Load { dst, offset, .. }, I32AddShlImm { a, b, shift, .. }) => {
+            I32LoadAddShl16 { dst: s16(dst)?, a: s16(a)?, b: s16(b)?, shift, offset }
+        }
+        (I64Load { dst, offset, .. }, I32AddShlImm { a, b, shift, .. }) => {
+            I64LoadAddShl16 { dst: s16(dst)?, a: s16(a)?, b: s16(b)?, shift, offset }
+        }
+        (I32Store { src, offset, .. }, I32AddImm { a, imm, .. }) => I32StoreAddImm16 { a: s16(a)?, imm, src: s16(src)?, offset },
+        (I64Store { src, offset, .. }, I32AddImm { a, imm, .. }) => I64StoreAddImm16 { a: s16(a)?, imm, src: s16(src)?, offset },
+        (I32Store8 { src, offset, .. }, I32AddImm { a, imm, .. }) => I32Store8AddImm16 { a: s16(a)?, imm, src: s16(src)?, offset },
         _ => return None,
     })
 }
