@@ -671,6 +671,14 @@ mod handlers {
         set!(dst, get!(src));
         if u32_!(cond) == 0 { jump!(target) }
     }
+    BrIfI32LoadNez { addr, offset, target } => {
+        let p = ea!(addr, offset, 4);
+        if ptr::read_unaligned(p as *const u32) != 0 { jump!(target) }
+    }
+    BrIfI32LoadEqz { addr, offset, target } => {
+        let p = ea!(addr, offset, 4);
+        if ptr::read_unaligned(p as *const u32) == 0 { jump!(target) }
+    }
     BrIfI32AndImmNez { a, imm, target } => { if u32_!(a) & imm as u32 != 0 { jump!(target) } }
     BrIfI32AndImmEqz { a, imm, target } => { if u32_!(a) & imm as u32 == 0 { jump!(target) } }
     BrIfI32AndNez { a, b, target } => { if u32_!(a) & u32_!(b) != 0 { jump!(target) } }
@@ -718,6 +726,16 @@ mod handlers {
     I32StoreAddImm16 { a, imm, src, offset } => { store_of!(u32_!(a).wrapping_add(imm as u32), src, offset, u32) }
     I64StoreAddImm16 { a, imm, src, offset } => { store_of!(u32_!(a).wrapping_add(imm as u32), src, offset, u64) }
     I32Store8AddImm16 { a, imm, src, offset } => { store_of!(u32_!(a).wrapping_add(imm as u32), src, offset, u8) }
+    I32LoadStore16 { addr, src, offset, src_offset } => {
+        let from = ea!(src, src_offset, 4);
+        let to = ea!(addr, offset, 4);
+        ptr::write_unaligned(to as *mut u32, ptr::read_unaligned(from as *const u32))
+    }
+    I64LoadStore16 { addr, src, offset, src_offset } => {
+        let from = ea!(src, src_offset, 8);
+        let to = ea!(addr, offset, 8);
+        ptr::write_unaligned(to as *mut u64, ptr::read_unaligned(from as *const u64))
+    }
     I32Store { addr, src, offset } => { store!(addr, src, offset, u32) }
     I64Store { addr, src, offset } => { store!(addr, src, offset, u64) }
     I32Store8 { addr, src, offset } => { store!(addr, src, offset, u8) }

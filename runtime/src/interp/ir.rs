@@ -53,6 +53,10 @@ pub(crate) enum Op {
     BrIfI32AndNez { a: Slot, b: Slot, target: u32 },
     /// Branches if `a & b` (i32) is zero.
     BrIfI32AndEqz { a: Slot, b: Slot, target: u32 },
+    /// Branches if the i32 loaded from `addr + offset` is non-zero (the value is not kept).
+    BrIfI32LoadNez { addr: Slot, offset: u32, target: u32 },
+    /// Branches if the i32 loaded from `addr + offset` is zero.
+    BrIfI32LoadEqz { addr: Slot, offset: u32, target: u32 },
     /// Jumps to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
     BrTable { index: Slot, len: u32 },
     /// Returns; results are already in slots `0..n`.
@@ -156,6 +160,11 @@ pub(crate) enum Op {
     I32StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 },
     I64StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 },
     I32Store8AddImm16 { a: u16, imm: i32, src: u16, offset: u32 },
+    /// Stores the i32 (i64) loaded from `src + src_offset` at `addr + offset`: a field copied
+    /// from one place in memory to another, the value not kept. The load's bounds are checked
+    /// first, as the two instructions would.
+    I32LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 },
+    I64LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 },
     MemorySize { dst: Slot },
     MemoryGrow { dst: Slot, delta: Slot },
 

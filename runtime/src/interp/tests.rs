@@ -235,9 +235,22 @@ fn accesses_with_a_fused_address_computation_agree_with_the_compiler() {
         (i32.store offset=2 (i32.add (local.get $a) (i32.const -4)) (local.get $w))
         (i64.store (i32.add (local.get $a) (i32.const 24)) (local.get $v))
         (i32.store8 offset=7 (i32.add (local.get $a) (i32.const 1)) (local.get $w))
-        (i64.load (i32.const 0))))"#;
-    let code: Vec<String> = ops(wat, 0).iter().chain(ops(wat, 1).iter()).map(|o| format!("{o:?}")).collect();
-    for want in ["I32LoadAddImm16", "I64LoadAddImm16", "I32Load8UAddImm16", "I32LoadAdd16", "I64LoadAdd16", "I32Load8UAdd16", "I32LoadAddShl16", "I64LoadAddShl16", "I32StoreAddImm16", "I64StoreAddImm16", "I32Store8AddImm16"] {
+        ;; A value computed just before is not an address.
+        (i32.store offset=40 (local.get $w) (i32.add (local.get $a) (i32.const 4)))
+        ;; Copies from memory to memory, the load checked first.
+        (i32.store offset=1 (local.get $w) (i32.load offset=2 (local.get $a)))
+        (i64.store offset=3 (local.get $a) (i64.load offset=4 (local.get $w)))
+        (f64.store offset=5 (local.get $a) (f64.load offset=6 (local.get $a)))
+        (i64.add (i64.load (i32.const 0)) (i64.load offset=40 (local.get $w))))
+      (func (export "br") (param $a i32) (result i32)
+        (if (i32.load offset=3 (local.get $a)) (then (return (i32.const 7))))
+        (block $b (br_if $b (i32.load (local.get $a))) (return (i32.const 8)))
+        (block $c (br_if $c (i32.eqz (i32.load offset=1 (local.get $a)))) (return (i32.const 9)))
+        (i32.const 10)))"#;
+    let code: Vec<String> = (0..3).flat_map(|f| ops(wat, f)).map(|o| format!("{o:?}")).collect();
+    let fused = ["I32LoadAddImm16", "I64LoadAddImm16", "I32Load8UAddImm16", "I32LoadAdd16", "I64LoadAdd16", "I32Load8UAdd16", "I32LoadAddShl16", "I64LoadAddShl16"];
+    let fused_stores = ["I32StoreAddImm16", "I64StoreAddImm16", "I32Store8AddImm16", "I32LoadStore16", "I64LoadStore16", "BrIfI32LoadNez", "BrIfI32LoadEqz"];
+    for want in fused.iter().chain(&fused_stores) {
         assert!(code.iter().any(|o| o.starts_with(want)), "{want} in {code:?}");
     }
     let call = |config: crate::RuntimeConfig, name: &str, args: &[Val]| {
@@ -255,11 +268,17 @@ fn accesses_with_a_fused_address_computation_agree_with_the_compiler() {
             assert_eq!(interp, call(crate::RuntimeConfig::compiler(), "ld", &args), "ld a={a:#x} b={b:#x}");
             traps += interp.is_err() as u32;
         }
-        let args = [Val::I32(a as i32), Val::I32(0x1122_3344), Val::I64(0x0102_0304_0506_0708)];
-        let interp = call(crate::RuntimeConfig::interpreter(), "st", &args);
-        assert_eq!(interp, call(crate::RuntimeConfig::compiler(), "st", &args), "st a={a:#x}");
+        for w in [0x1122_3344u32, 16, 65_530] {
+            let args = [Val::I32(a as i32), Val::I32(w as i32), Val::I64(0x0102_0304_0506_0708)];
+            let interp = call(crate::RuntimeConfig::interpreter(), "st", &args);
+            assert_eq!(interp, call(crate::RuntimeConfig::compiler(), "st", &args), "st a={a:#x} w={w:#x}");
+            traps += interp.is_err() as u32;
+        }
+        let args = [Val::I32(a as i32)];
+        let interp = call(crate::RuntimeConfig::interpreter(), "br", &args);
+        assert_eq!(interp, call(crate::RuntimeConfig::compiler(), "br", &args), "br a={a:#x}");
         traps += interp.is_err() as u32;
     }
     // Both outcomes are exercised.
-    assert!(traps > 0 && traps < edges.len() as u32 * 7, "{traps} traps");
+    assert!(traps > 0 && traps < edges.len() as u32 * 11, "{traps} traps");
 }

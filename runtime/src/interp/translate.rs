@@ -201,6 +201,9 @@ enum Cond {
     AndImmEqz(Slot, i32),
     AndNez(Slot, Slot),
     AndEqz(Slot, Slot),
+    /// Whether the i32 at `addr + offset` is non-zero (`LoadNez`) or zero.
+    LoadNez(Slot, u32),
+    LoadEqz(Slot, u32),
 }
 
 impl Cond {
@@ -218,6 +221,8 @@ impl Cond {
             Cond::AndImmEqz(a, i) => Cond::AndImmNez(a, i),
             Cond::AndNez(a, b) => Cond::AndEqz(a, b),
             Cond::AndEqz(a, b) => Cond::AndNez(a, b),
+            Cond::LoadNez(a, o) => Cond::LoadEqz(a, o),
+            Cond::LoadEqz(a, o) => Cond::LoadNez(a, o),
         }
     }
 
@@ -228,6 +233,7 @@ impl Cond {
             I32Eqz { dst, src } => (dst, Cond::Eqz(src)),
             I32AndImm { dst, a, imm } => (dst, Cond::AndImmNez(a, imm)),
             I32And { dst, a, b } => (dst, Cond::AndNez(a, b)),
+            I32Load { dst, addr, offset } => (dst, Cond::LoadNez(addr, offset)),
             I32Eq { dst, a, b } => (dst, Cond::Cmp(Cmp::Eq, a, b)),
             I32Ne { dst, a, b } => (dst, Cond::Cmp(Cmp::Ne, a, b)),
             I32LtS { dst, a, b } => (dst, Cond::Cmp(Cmp::LtS, a, b)),
@@ -267,6 +273,8 @@ impl Cond {
             Cond::AndImmEqz(a, imm) => BrIfI32AndImmEqz { a, imm, target },
             Cond::AndNez(a, b) => BrIfI32AndNez { a, b, target },
             Cond::AndEqz(a, b) => BrIfI32AndEqz { a, b, target },
+            Cond::LoadNez(addr, offset) => BrIfI32LoadNez { addr, offset, target },
+            Cond::LoadEqz(addr, offset) => BrIfI32LoadEqz { addr, offset, target },
             Cond::Cmp(c, a, b) => match c {
                 Cmp::Eq => BrIfI32Eq { a, b, target },
                 Cmp::Ne => BrIfI32Ne { a, b, target },
@@ -304,6 +312,7 @@ pub(crate) fn target_mut(op: &mut Op) -> Option<&mut u32> {
         | BrIfNezAfterCopy { target, .. } | BrIfEqzAfterCopy { target, .. }
         | BrIfI32AndImmNez { target, .. } | BrIfI32AndImmEqz { target, .. }
         | BrIfI32AndNez { target, .. } | BrIfI32AndEqz { target, .. }
+        | BrIfI32LoadNez { target, .. } | BrIfI32LoadEqz { target, .. }
         | BrIfI32Ne { target, .. } | BrIfI32LtS { target, .. } | BrIfI32LtU { target, .. }
         | BrIfI32GtS { target, .. } | BrIfI32GtU { target, .. } | BrIfI32LeS { target, .. }
         | BrIfI32LeU { target, .. } | BrIfI32GeS { target, .. } | BrIfI32GeU { target, .. }
@@ -738,10 +747,20 @@ impl Translator<'_> {
     fn pop_cond(&mut self) -> Cond {
         let h = self.stack.len() - 1;
         if let Some(op) = self.producer_of(h) {
-            if let Some(c) = Cond::from_op(&op, self.slot_at(h)) {
+            let slot = self.slot_at(h);
+            if let Some(c) = Cond::from_op(&op, slot) {
                 self.code.pop();
                 self.last_producer = None;
                 self.stack.pop();
+                // `i32.eqz` of a temporary the instruction before it computed (with no branch
+                // landing in between): that one's condition, inverted.
+                if let (Cond::Eqz(s), Some(mut prev)) = (c, self.code.last().copied()) {
+                    let inner = Cond::from_op(&prev, slot).filter(|_| s == slot && prev.dst() == Some(slot));
+                    if let (Some(inner), false) = (inner, self.label_pc == Some(self.pc())) {
+                        self.code.pop();
+                        return inner.invert();
+                    }
+                }
                 return c;
             }
         }
@@ -893,13 +912,14 @@ impl Translator<'_> {
 
     fn store(&mut self, offset: u64, make: impl FnOnce(Slot, Slot, u32) -> Op) {
         let len = self.stack.len();
-        let inner = self.producer_of(len - 2);
+        // The value, or else the address, computed by the last instruction.
+        let inner = self.producer_of(len - 1).or_else(|| self.producer_of(len - 2));
         let emitted = self.code.len();
         let addr = self.operand_slot(len - 2);
         let src = self.operand_slot(len - 1);
         self.stack.truncate(len - 2);
         let op = make(addr, src, offset as u32);
-        // An address computed by the last instruction (nothing emitted for the value since).
+        // Only if nothing was emitted since (a constant's materialization).
         if let (Some(inner), true) = (inner, self.code.len() == emitted) {
             if let Some(fused) = fuse_access(op, inner) {
                 self.code.pop();
@@ -1443,8 +1463,9 @@ fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
     })
 }
 
-/// Memory access `access` with `inner`, the i32 addition that computed its address, as one
-/// instruction, if there is such a form (see `Op::I32LoadAddImm16`).
+/// Memory access `access` with `inner`, the instruction just before that computed its address
+/// (an i32 addition) or, for a store, its value (a load of the same width), as one
+/// instruction, if there is such a form (see `Op::I32LoadAddImm16`, `Op::I32LoadStore16`).
 fn fuse_access(access: Op, inner: Op) -> Option<Op> {
     use Op::*;
     let s16 = |s: Slot| u16::try_from(s).ok();
@@ -1467,9 +1488,27 @@ fn fuse_access(access: Op, inner: Op) -> Option<Op> {
         (I64Load { dst, offset, .. }, I32AddShlImm { a, b, shift, .. }) => {
             I64LoadAddShl16 { dst: s16(dst)?, a: s16(a)?, b: s16(b)?, shift, offset }
         }
-        (I32Store { src, offset, .. }, I32AddImm { a, imm, .. }) => I32StoreAddImm16 { a: s16(a)?, imm, src: s16(src)?, offset },
-        (I64Store { src, offset, .. }, I32AddImm { a, imm, .. }) => I64StoreAddImm16 { a: s16(a)?, imm, src: s16(src)?, offset },
-        (I32Store8 { src, offset, .. }, I32AddImm { a, imm, .. }) => I32Store8AddImm16 { a: s16(a)?, imm, src: s16(src)?, offset },
+        // The value loaded just before: a copy from memory to memory.
+        (I32Store { addr, src, offset }, I32Load { dst, addr: from, offset: src_offset } | F32Load { dst, addr: from, offset: src_offset })
+            if dst == src =>
+        {
+            I32LoadStore16 { addr: s16(addr)?, src: s16(from)?, offset, src_offset }
+        }
+        (I64Store { addr, src, offset }, I64Load { dst, addr: from, offset: src_offset } | F64Load { dst, addr: from, offset: src_offset })
+            if dst == src =>
+        {
+            I64LoadStore16 { addr: s16(addr)?, src: s16(from)?, offset, src_offset }
+        }
+        // The address computed just before (not the value).
+        (I32Store { addr, src, offset }, I32AddImm { dst, a, imm }) if dst == addr => {
+            I32StoreAddImm16 { a: s16(a)?, imm, src: s16(src)?, offset }
+        }
+        (I64Store { addr, src, offset }, I32AddImm { dst, a, imm }) if dst == addr => {
+            I64StoreAddImm16 { a: s16(a)?, imm, src: s16(src)?, offset }
+        }
+        (I32Store8 { addr, src, offset }, I32AddImm { dst, a, imm }) if dst == addr => {
+            I32Store8AddImm16 { a: s16(a)?, imm, src: s16(src)?, offset }
+        }
         _ => return None,
     })
 }
