@@ -814,6 +814,8 @@ mod handlers {
     I32AndImm { dst, a, imm } => { w32!(dst, u32_!(a) & imm as u32) }
     I32ShrUAndImm { dst, a, mask, shift } => { w32!(dst, (u32_!(a) >> shift) & mask) }
     I32AddShlImm { dst, a, b, shift } => { w32!(dst, u32_!(a).wrapping_add(u32_!(b) << shift)) }
+    I32XorShlImm { dst, a, b, shift } => { w32!(dst, u32_!(a) ^ (u32_!(b) << shift)) }
+    I32XorShrUImm { dst, a, b, shift } => { w32!(dst, u32_!(a) ^ (u32_!(b) >> shift)) }
     I32XorRotl16 { dst, a, b, c } => { w32!(dst, (u32_!(a) ^ u32_!(b)).rotate_left(u32_!(c) % 32)) }
     I64MulAdd16 { dst, a, b, c } => { w64!(dst, get!(a).wrapping_mul(get!(b)).wrapping_add(get!(c))) }
     I32MulAdd16 { dst, a, b, c } => { w32!(dst, u32_!(a).wrapping_mul(u32_!(b)).wrapping_add(u32_!(c))) }

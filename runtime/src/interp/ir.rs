@@ -215,6 +215,10 @@ pub(crate) enum Op {
     I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 },
     /// `dst = a + (b << shift)` (i32, wrapping; `shift < 32`): an element's address.
     I32AddShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 },
+    /// `dst = a ^ (b << shift)` and `dst = a ^ (b >> shift)` (i32, unsigned; `shift < 32`): the
+    /// steps of xorshift generators and hash finalizers.
+    I32XorShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 },
+    I32XorShrUImm { dst: Slot, a: Slot, b: Slot, shift: u8 },
     /// `dst = rotl(a ^ b, c)` (i32), for frames whose slots fit in 16 bits: the mixing step of
     /// ARX ciphers and hashes (ChaCha, BLAKE).
     I32XorRotl16 { dst: u16, a: u16, b: u16, c: u16 },
@@ -652,7 +656,7 @@ impl Op {
             | I32RemS { dst, .. } | I32RemU { dst, .. } | I32And { dst, .. } | I32Or { dst, .. }
             | I32Xor { dst, .. } | I32Shl { dst, .. } | I32ShrS { dst, .. } | I32ShrU { dst, .. }
             | I32Rotl { dst, .. } | I32Rotr { dst, .. } | I32AddImm { dst, .. }
-            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32ShrUAndImm { dst, .. } | I32AddShlImm { dst, .. } | I32OrImm { dst, .. }
+            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32ShrUAndImm { dst, .. } | I32AddShlImm { dst, .. } | I32XorShlImm { dst, .. } | I32XorShrUImm { dst, .. } | I32OrImm { dst, .. }
             | I32XorImm { dst, .. } | I32ShlImm { dst, .. } | I32ShrSImm { dst, .. }
             | I32ShrUImm { dst, .. } | I64Eqz { dst, .. } | I64Eq { dst, .. } | I64Ne { dst, .. }
             | I64LtS { dst, .. } | I64LtU { dst, .. } | I64GtS { dst, .. } | I64GtU { dst, .. }

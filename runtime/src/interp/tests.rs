@@ -180,12 +180,12 @@ fn recurring_constants_come_from_constant_slots() {
     }
 }
 
-/// A flag test and branch, an element address `a + (i << k)`, a xor-rotate and an i64
-/// multiply-add are one instruction each, and compute what the separate ones compute.
+/// A flag test and branch, an element address `a + (i << k)`, xor-shifts, a xor-rotate and an
+/// i64 multiply-add are one instruction each, and compute what the separate ones compute.
 #[test]
 fn bit_test_branch_indexed_address_xor_rotate_and_i64_multiply_add_are_fused() {
     let wat = r#"(module
-      (func (export "f") (param $x i32) (param $m i32) (param $a i32) (param $y i64) (result i32 i32 i32 i32 i64)
+      (func (export "f") (param $x i32) (param $m i32) (param $a i32) (param $y i64) (result i32 i32 i32 i32 i64 i32 i32)
         (local $r i32) (local $s i32)
         (block $b1 (br_if $b1 (i32.and (local.get $x) (i32.const 0x80000001))) (local.set $r (i32.const 1)))
         (if (i32.and (local.get $x) (local.get $m)) (then (local.set $s (i32.const 2))))
@@ -193,9 +193,11 @@ fn bit_test_branch_indexed_address_xor_rotate_and_i64_multiply_add_are_fused() {
         (local.get $s)
         (i32.add (local.get $a) (i32.shl (local.get $x) (i32.const 35)))
         (i32.rotl (i32.xor (local.get $x) (local.get $m)) (local.get $a))
-        (i64.add (i64.extend_i32_s (local.get $a)) (i64.mul (local.get $y) (local.get $y)))))"#;
+        (i64.add (i64.extend_i32_s (local.get $a)) (i64.mul (local.get $y) (local.get $y)))
+        (i32.xor (local.get $m) (i32.shr_u (local.get $x) (i32.const 48)))
+        (i32.xor (i32.shl (local.get $x) (i32.const 13)) (local.get $m))))"#;
     let code = ops(wat, 0);
-    for want in ["BrIfI32AndImmNez", "BrIfI32AndEqz", "I32AddShlImm", "I32XorRotl16", "I64MulAdd16"] {
+    for want in ["BrIfI32AndImmNez", "BrIfI32AndEqz", "I32AddShlImm", "I32XorRotl16", "I64MulAdd16", "I32XorShrUImm", "I32XorShlImm"] {
         assert!(code.iter().any(|o| format!("{o:?}").starts_with(want)), "{want} in {code:?}");
     }
     for (x, m, a, y) in [(0i32, 0i32, 0i32, 0i64), (1, 2, 3, -4), (i32::MIN, -1, 31, i64::MAX), (0x1234_5678, 0x0f0f_0f0f, 37, 1 << 33)] {
@@ -207,6 +209,8 @@ fn bit_test_branch_indexed_address_xor_rotate_and_i64_multiply_add_are_fused() {
             Val::I32(a.wrapping_add(x.wrapping_shl(3))),
             Val::I32((x ^ m).rotate_left(a as u32 % 32)),
             Val::I64(y.wrapping_mul(y).wrapping_add(a as i64)),
+            Val::I32(m ^ (x as u32 >> 16) as i32),
+            Val::I32((x << 13) ^ m),
         ];
         assert_eq!(run(wat, "f", &[Val::I32(x), Val::I32(m), Val::I32(a), Val::I64(y)]), want, "x={x} m={m} a={a} y={y}");
     }

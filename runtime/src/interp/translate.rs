@@ -1440,8 +1440,8 @@ fn c_func(result_wide: Vec<bool>) -> Ctrl {
 }
 
 /// `outer` with `inner`, the producer of its right operand (`rhs`) or left one, as one
-/// instruction, if there is such a form: `x * y + c` (i32, i64), `a + (x << k)` (i32), and
-/// `rotl(x ^ y, k)` (i32).
+/// instruction, if there is such a form: `x * y + c` (i32, i64), `a + (x << k)`,
+/// `a ^ (x << k)`, `a ^ (x >> k)` and `rotl(x ^ y, k)` (i32).
 fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
     let s16 = |s: Slot| u16::try_from(s).ok();
     // The operand of a commutative `outer` that `inner` does not produce.
@@ -1455,6 +1455,12 @@ fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
         }
         (Op::I32Add { dst, a, b }, Op::I32ShlImm { a: x, imm, .. }) => {
             Op::I32AddShlImm { dst, a: other(a, b), b: x, shift: (imm & 31) as u8 }
+        }
+        (Op::I32Xor { dst, a, b }, Op::I32ShlImm { a: x, imm, .. }) => {
+            Op::I32XorShlImm { dst, a: other(a, b), b: x, shift: (imm & 31) as u8 }
+        }
+        (Op::I32Xor { dst, a, b }, Op::I32ShrUImm { a: x, imm, .. }) => {
+            Op::I32XorShrUImm { dst, a: other(a, b), b: x, shift: (imm & 31) as u8 }
         }
         (Op::I32Rotl { dst, b: k, .. }, Op::I32Xor { a: x, b: y, .. }) if !rhs => {
             Op::I32XorRotl16 { dst: s16(dst)?, a: s16(x)?, b: s16(y)?, c: s16(k)? }
