@@ -214,8 +214,8 @@ enum Command {
         /// reported as missing. wasmi always runs (in-process).
         #[arg(long)]
         peers: bool,
-        /// Samples per figure (default: 3 for CoreMark, sightglass and startup, more for the
-        /// short ones).
+        /// Samples per figure (default: 7 for CoreMark, 3 for sightglass and startup, more for
+        /// the short ones).
         #[arg(long, value_name = "N")]
         rounds: Option<usize>,
         /// The reports root; the report goes to DIR/<os>-<arch>/ (default: the workspace's reports/).

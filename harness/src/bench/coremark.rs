@@ -10,8 +10,10 @@ use super::{cpu_seconds, engine_config, engine_runtime, measure, selected, Bench
 use serde_json::json;
 use zerowasm::{HostModuleBuilder, ModuleConfig, Runtime, RuntimeConfig};
 
-/// Samples per runtime by default.
-const ROUNDS: usize = 3;
+/// Samples per runtime by default: 7, not 3 as elsewhere. On a shared machine single CoreMark
+/// samples move by 15% either way, and with 3 the median was off by up to 10% from a 7-sample
+/// rerun (session notes in RATIONALE.md); the cost is about 4 minutes more per `make bench`.
+const ROUNDS: usize = 7;
 
 /// CPU milliseconds since `start` (a CPU time in seconds), wrapping as an i32.
 fn clock_ms(start: f64) -> i32 {
