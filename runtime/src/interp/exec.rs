@@ -176,7 +176,9 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     // A reused stack holds old values: initialize the entry function's locals and constant
     // slots as `enter` does for callees (every other slot is written before it is read).
     stack[..args.len()].copy_from_slice(args);
-    stack[args.len()..args.len() + f.init.len()].copy_from_slice(&f.init);
+    let locals = f.num_locals as usize;
+    stack[args.len()..locals].fill(0);
+    stack[locals..locals + f.consts.len()].copy_from_slice(&f.consts);
     frames.clear();
     let mut st = State {
         limits: store.vm_limits.as_ptr(),
@@ -283,7 +285,8 @@ unsafe fn enter(
         st.stack.resize(len, 0);
     }
     let p = st.stack.as_mut_ptr();
-    ptr::copy_nonoverlapping(f.init.as_ptr(), p.add(new_fp + f.num_params as usize), f.init.len());
+    ptr::write_bytes(p.add(new_fp + f.num_params as usize), 0, (f.num_locals - f.num_params) as usize);
+    ptr::copy_nonoverlapping(f.consts.as_ptr(), p.add(new_fp + f.num_locals as usize), f.consts.len());
     st.frames.push(Frame { ip: ret, fp: fp_idx, instance: caller_instance });
     Some(p.add(new_fp))
 }

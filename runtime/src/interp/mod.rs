@@ -20,9 +20,12 @@ pub(crate) struct InterpFunc {
     pub code: Box<[exec::Instr]>,
     /// Cells taken by the parameters.
     pub num_params: u32,
-    /// The initial contents of the cells after the parameters: zeros for the declared locals,
-    /// then the constant slots' values (see `translate`).
-    pub init: Box<[u64]>,
+    /// Cells taken by parameters plus declared locals (zeroed on entry).
+    pub num_locals: u32,
+    /// The constant slots' values, copied on entry to the cells right after the locals (see
+    /// `translate`). Kept apart from the locals' zeros, which cost no memory: a function may
+    /// declare 50 000 locals in three bytes.
+    pub consts: Box<[u64]>,
     /// Slots the function's frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
     #[allow(dead_code)]

@@ -13,7 +13,7 @@
 //! Constants: a constant that an instruction reads from a slot (no immediate form fits) would
 //! cost one `Const` instruction per use. Constants that recur in the body, or appear inside a
 //! loop, get a constant slot instead: cells right after the locals, written once per call by
-//! `enter` together with the locals' zeros ([`InterpFunc::init`]), and read like any local.
+//! `enter` after the locals' zeros ([`InterpFunc::consts`]), and read like any local.
 
 use super::ir::{Op, Slot};
 use super::InterpFunc;
@@ -492,13 +492,11 @@ pub(crate) fn translate(
         index += 1;
         t.op(op, offset)?;
     }
-    // The declared locals start at zero; the constant slots hold their constants.
-    let mut init = vec![0u64; (locals - num_params) as usize];
-    init.extend_from_slice(&t.consts);
     Ok(InterpFunc {
         code: super::exec::link(t.code),
         num_params,
-        init: init.into_boxed_slice(),
+        num_locals: locals,
+        consts: t.consts.into_boxed_slice(),
         frame_size: t.stack_base + t.max_cells + 2,
         num_results,
     })
