@@ -21,7 +21,8 @@ use crate::api::{CompileError, ValType};
 use crate::vm::Instrumentation;
 use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 #[path = "translate_simd.rs"]
@@ -358,10 +359,9 @@ struct Translator<'m> {
     func_index: u32,
     /// Where the operand stack starts: after the locals and the constant slots.
     stack_base: u32,
-    /// The constants that get a slot when read (see the module docs).
-    const_candidates: HashSet<u64>,
-    /// Constant slots handed out so far: value to slot, and the values in slot order.
-    const_slot: HashMap<u64, Slot>,
+    /// The constants that get a slot when read (see the module docs), with the slot once one
+    /// is handed out; and the values of the slots handed out, in slot order.
+    const_slot: FxHashMap<u64, Option<Slot>>,
     consts: Vec<u64>,
 }
 
@@ -378,16 +378,14 @@ fn const_bits(op: &Operator<'_>) -> Option<u64> {
 
 /// The constants of a body worth a constant slot: those that occur more than once, or inside a
 /// loop. (A constant used once outside loops is written at most once per call either way.)
-fn const_candidates(body: &FunctionBody<'_>) -> Result<HashSet<u64>, CompileError> {
-    let mut seen = HashSet::new();
-    let mut chosen = HashSet::new();
+fn const_candidates(ops: &[(Operator<'_>, usize)]) -> FxHashMap<u64, Option<Slot>> {
+    // Per constant: whether it gets a slot (seen twice, or in a loop).
+    let mut seen: FxHashMap<u64, bool> = FxHashMap::default();
     // Block nesting, `true` for loops, and how many loops are open.
     let mut blocks: Vec<bool> = Vec::new();
     let mut loops = 0usize;
-    let mut reader = body.get_operators_reader()?;
-    while !reader.eof() {
-        let op = reader.read()?;
-        match op {
+    for (op, _) in ops {
+        match *op {
             Operator::Block { .. } | Operator::If { .. } => blocks.push(false),
             Operator::Loop { .. } => {
                 blocks.push(true);
@@ -399,15 +397,13 @@ fn const_candidates(body: &FunctionBody<'_>) -> Result<HashSet<u64>, CompileErro
                 }
             }
             _ => {
-                if let Some(c) = const_bits(&op) {
-                    if loops > 0 || !seen.insert(c) {
-                        chosen.insert(c);
-                    }
+                if let Some(c) = const_bits(op) {
+                    seen.entry(c).and_modify(|chosen| *chosen = true).or_insert(loops > 0);
                 }
             }
         }
     }
-    Ok(chosen)
+    seen.into_iter().filter(|&(_, chosen)| chosen).map(|(c, _)| (c, None)).collect()
 }
 
 fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
@@ -418,11 +414,13 @@ fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
 }
 
 /// Translates the `index`-th function body of `module`.
-pub(crate) fn translate(
-    module: &Module,
+/// `ops` is scratch space, passed in so that its capacity is reused from body to body.
+pub(crate) fn translate<'m>(
+    module: &'m Module,
     index: usize,
     pool: &mut V128Pool,
     instr: Instrumentation,
+    ops: &mut Vec<(Operator<'m>, usize)>,
 ) -> Result<InterpFunc, CompileError> {
     let body: FunctionBody<'_> = crate::wasm::body(module, index);
     let mut fuel = if instr.fuel { Some(FuelPlan::new(&body)?) } else { None };
@@ -448,7 +446,15 @@ pub(crate) fn translate(
         num_params = locals;
     }
     let result_wide: Vec<bool> = ty.results().iter().map(|t| is_wide(*t)).collect();
-    let const_candidates = const_candidates(&body)?;
+    // The body is decoded once: the constants are counted before translation starts, because
+    // their slots come before the operand stack's.
+    ops.clear();
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let offset = reader.original_position() as usize;
+        ops.push((reader.read()?, offset));
+    }
+    let const_slot = const_candidates(ops);
     let mut t = Translator {
         module,
         pool,
@@ -466,9 +472,8 @@ pub(crate) fn translate(
         interruptible: instr.interruptible,
         listen: instr.listen,
         func_index: module.num_imported_funcs + index as u32,
-        stack_base: locals + const_candidates.len() as u32,
-        const_candidates,
-        const_slot: HashMap::new(),
+        stack_base: locals + const_slot.len() as u32,
+        const_slot,
         consts: Vec::new(),
     };
     if instr.listen {
@@ -477,11 +482,8 @@ pub(crate) fn translate(
     if instr.interruptible {
         t.emit(Op::CheckInterrupt);
     }
-    let mut reader = body.get_operators_reader()?;
-    let mut index = 0u32;
-    while !reader.eof() {
-        let offset = reader.original_position() as usize;
-        let op = reader.read()?;
+    for (index, (op, offset)) in ops.drain(..).enumerate() {
+        let index = index as u32;
         // A segment's charge goes first, where every path into the segment (labels included)
         // lands.
         if let Some(cost) = fuel.as_mut().and_then(|f| f.charge_at(index)) {
@@ -489,7 +491,6 @@ pub(crate) fn translate(
                 t.emit(Op::ConsumeFuel { cost });
             }
         }
-        index += 1;
         t.op(op, offset)?;
     }
     Ok(InterpFunc {
@@ -594,22 +595,28 @@ impl Translator<'_> {
         match self.stack[h] {
             Operand::Local(i) => self.local(i),
             Operand::Temp => self.slot_at(h),
-            Operand::Const(c) if self.const_candidates.contains(&c) => self.const_slot(c),
-            Operand::Const(_) | Operand::ConstV128(_) => {
+            Operand::Const(c) => match self.const_slot(c) {
+                Some(slot) => slot,
+                None => {
+                    self.materialize(h);
+                    self.slot_at(h)
+                }
+            },
+            Operand::ConstV128(_) => {
                 self.materialize(h);
                 self.slot_at(h)
             }
         }
     }
 
-    /// The constant slot holding `c` (a candidate), handed out on first use.
-    fn const_slot(&mut self, c: u64) -> Slot {
+    /// The constant slot holding `c`, handed out on first use, if `c` is a candidate.
+    fn const_slot(&mut self, c: u64) -> Option<Slot> {
         let next = self.locals + self.consts.len() as u32;
-        let consts = &mut self.consts;
-        *self.const_slot.entry(c).or_insert_with(|| {
-            consts.push(c);
+        let slot = self.const_slot.get_mut(&c)?;
+        Some(*slot.get_or_insert_with(|| {
+            self.consts.push(c);
             next
-        })
+        }))
     }
 
     /// Which parameters and results of a block type are v128.
