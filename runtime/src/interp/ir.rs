@@ -608,12 +608,7 @@ impl Op {
     /// Redirects the final write of a producer (see [`Op::dst_mut`]) to slot `to`; false if this
     /// instruction has no such write or `to` does not fit its encoding.
     pub(crate) fn retarget(&mut self, to: Slot) -> bool {
-        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
-        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. }
-        | Op::I32LoadAddImm16 { dst, .. } | Op::I64LoadAddImm16 { dst, .. } | Op::I32Load8UAddImm16 { dst, .. }
-        | Op::I32LoadAdd16 { dst, .. } | Op::I64LoadAdd16 { dst, .. } | Op::I32Load8UAdd16 { dst, .. }
-        | Op::I32LoadAddShl16 { dst, .. } | Op::I64LoadAddShl16 { dst, .. } = self
-        {
+        if let Some(dst) = self.dst16_mut() {
             return u16::try_from(to).map(|t| *dst = t).is_ok();
         }
         self.dst_mut().map(|d| *d = to).is_some()
@@ -621,15 +616,22 @@ impl Op {
 
     /// The slot a producer writes last, if it is one.
     pub(crate) fn dst(&mut self) -> Option<Slot> {
-        if let Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
-        | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. }
-        | Op::I32LoadAddImm16 { dst, .. } | Op::I64LoadAddImm16 { dst, .. } | Op::I32Load8UAddImm16 { dst, .. }
-        | Op::I32LoadAdd16 { dst, .. } | Op::I64LoadAdd16 { dst, .. } | Op::I32Load8UAdd16 { dst, .. }
-        | Op::I32LoadAddShl16 { dst, .. } | Op::I64LoadAddShl16 { dst, .. } = self
-        {
+        if let Some(dst) = self.dst16_mut() {
             return Some(*dst as Slot);
         }
         self.dst_mut().map(|d| *d)
+    }
+
+    /// [`Op::dst_mut`] for the forms whose slots are 16-bit.
+    fn dst16_mut(&mut self) -> Option<&mut u16> {
+        match self {
+            Op::Select16 { dst, .. } | Op::Select128 { dst, .. } | Op::I8x16Shuffle { dst, .. } | Op::I32MulAdd16 { dst, .. }
+            | Op::I64MulAdd16 { dst, .. } | Op::I32XorRotl16 { dst, .. } | Op::V128Bitselect { dst, .. }
+            | Op::I32LoadAddImm16 { dst, .. } | Op::I64LoadAddImm16 { dst, .. } | Op::I32Load8UAddImm16 { dst, .. }
+            | Op::I32LoadAdd16 { dst, .. } | Op::I64LoadAdd16 { dst, .. } | Op::I32Load8UAdd16 { dst, .. }
+            | Op::I32LoadAddShl16 { dst, .. } | Op::I64LoadAddShl16 { dst, .. } => Some(dst),
+            _ => None,
+        }
     }
 
     /// The slot this instruction writes as its last action after reading all operands, if it
