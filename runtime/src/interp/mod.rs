@@ -56,9 +56,8 @@ impl Interpreter {
 impl Engine for Interpreter {
     fn compile(&self, module: &Arc<Module>) -> Result<EngineCode, CompileError> {
         let mut pool = translate::V128Pool::default();
-        let mut ops = Vec::new();
         let funcs = (0..module.bodies.len())
-            .map(|i| translate::translate(module, i, &mut pool, self.instr, &mut ops))
+            .map(|i| translate::translate(module, i, &mut pool, self.instr))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Arc::new(InterpModule { module: module.clone(), funcs, v128_consts: pool.finish() }))
     }

@@ -72,7 +72,7 @@ fn ops(wat: &str, index: usize) -> Vec<super::ir::Op> {
     let bytes = wat::parse_str(wat).expect("valid text");
     let module = crate::wasm::parse(bytes.into(), wasmparser::WasmFeatures::WASM2).expect("valid module");
     let mut pool = super::translate::V128Pool::default();
-    let f = super::translate::translate(&module, index, &mut pool, Default::default(), &mut Vec::new()).expect("translates");
+    let f = super::translate::translate(&module, index, &mut pool, Default::default()).expect("translates");
     f.code.iter().map(|i| *i.op()).collect()
 }
 
