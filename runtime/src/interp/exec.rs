@@ -410,11 +410,9 @@ macro_rules! handlers {
                 }};
             }
             macro_rules! load {
-                ($d dst:expr, $d addr:expr, $d off:expr, $d t:ty, $d w:ident, $d conv:ty) => {{
-                    let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
-                    let v = <$d t>::from_le(ptr::read_unaligned(p as *const $d t));
-                    $d w!($d dst, v as $d conv)
-                }};
+                ($d dst:expr, $d addr:expr, $d off:expr, $d t:ty, $d w:ident, $d conv:ty) => {
+                    load_of!($d dst, u32_!($d addr), $d off, $d t, $d w, $d conv)
+                };
             }
             // v128 values: two cells, low half first.
             macro_rules! v128 { ($d s:expr) => { simd::read_cells($fp.add($d s as usize)) } }
@@ -461,10 +459,7 @@ macro_rules! handlers {
                 }};
             }
             macro_rules! store {
-                ($d addr:expr, $d src:expr, $d off:expr, $d t:ty) => {{
-                    let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
-                    ptr::write_unaligned(p as *mut $d t, (get!($d src) as $d t).to_le())
-                }};
+                ($d addr:expr, $d src:expr, $d off:expr, $d t:ty) => { store_of!(u32_!($d addr), $d src, $d off, $d t) };
             }
                     $body
                     dispatch!($next, $fp, $mem, $mem_len, $st)

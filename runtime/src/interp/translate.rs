@@ -846,19 +846,16 @@ impl Translator<'_> {
             _ => None,
         };
         let Some((h, i)) = pick else { return self.bin(make) };
-        let shift = match self.producer_of(h) {
-            Some(Op::I32ShrUImm { a, imm, .. }) => Some((a, imm)),
-            _ => None,
-        };
+        let inner = self.producer_of(h);
         let a = self.operand_slot(h);
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
         let op = make_imm(dst, a, i);
-        // `(x >> s) & m` (bit-field extraction) in one instruction, when the shift's result
-        // is the temporary consumed here.
-        if let (Op::I32AndImm { dst, imm: mask, .. }, Some((src, shift))) = (op, shift) {
+        // The non-constant operand's producer fused in (`operand_slot` of a temporary emits
+        // nothing, so it is still the last instruction).
+        if let Some(fused) = inner.and_then(|inner| fuse_binary(op, inner, false)) {
             self.code.pop();
-            self.emit_producer(Op::I32ShrUAndImm { dst, a: src, mask: mask as u32, shift: (shift & 31) as u8 });
+            self.emit_producer(fused);
             self.push(Operand::Temp);
             return;
         }
@@ -1445,7 +1442,7 @@ fn c_func(result_wide: Vec<bool>) -> Ctrl {
 
 /// `outer` with `inner`, the producer of its right operand (`rhs`) or left one, as one
 /// instruction, if there is such a form: `x * y + c` (i32, i64), `a + (x << k)`,
-/// `a ^ (x << k)`, `a ^ (x >> k)` and `rotl(x ^ y, k)` (i32).
+/// `a ^ (x << k)`, `a ^ (x >> k)`, `rotl(x ^ y, k)` and `(x >> k) & m` (i32).
 fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
     let s16 = |s: Slot| u16::try_from(s).ok();
     // The operand of a commutative `outer` that `inner` does not produce.
@@ -1469,6 +1466,10 @@ fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
         (Op::I32Rotl { dst, b: k, .. }, Op::I32Xor { a: x, b: y, .. }) if !rhs => {
             Op::I32XorRotl16 { dst: s16(dst)?, a: s16(x)?, b: s16(y)?, c: s16(k)? }
         }
+        // A bit-field extraction (the immediate form's operand is the shift).
+        (Op::I32AndImm { dst, imm: mask, .. }, Op::I32ShrUImm { a: x, imm, .. }) => {
+            Op::I32ShrUAndImm { dst, a: x, mask: mask as u32, shift: (imm & 31) as u8 }
+        }
         _ => return None,
     })
 }
@@ -1480,12 +1481,12 @@ fn fuse_access(access: Op, inner: Op) -> Option<Op> {
     use Op::*;
     let s16 = |s: Slot| u16::try_from(s).ok();
     // Float loads move the same bits as integer loads of their width.
-    let access = match access {
+    let int = |op: Op| match op {
         F32Load { dst, addr, offset } => I32Load { dst, addr, offset },
         F64Load { dst, addr, offset } => I64Load { dst, addr, offset },
         op => op,
     };
-    Some(match (access, inner) {
+    Some(match (int(access), int(inner)) {
         (I32Load { dst, offset, .. }, I32AddImm { a, imm, .. }) => I32LoadAddImm16 { dst: s16(dst)?, a: s16(a)?, imm, offset },
         (I64Load { dst, offset, .. }, I32AddImm { a, imm, .. }) => I64LoadAddImm16 { dst: s16(dst)?, a: s16(a)?, imm, offset },
         (I32Load8U { dst, offset, .. }, I32AddImm { a, imm, .. }) => I32Load8UAddImm16 { dst: s16(dst)?, a: s16(a)?, imm, offset },
@@ -1499,14 +1500,10 @@ fn fuse_access(access: Op, inner: Op) -> Option<Op> {
             I64LoadAddShl16 { dst: s16(dst)?, a: s16(a)?, b: s16(b)?, shift, offset }
         }
         // The value loaded just before: a copy from memory to memory.
-        (I32Store { addr, src, offset }, I32Load { dst, addr: from, offset: src_offset } | F32Load { dst, addr: from, offset: src_offset })
-            if dst == src =>
-        {
+        (I32Store { addr, src, offset }, I32Load { dst, addr: from, offset: src_offset }) if dst == src => {
             I32LoadStore16 { addr: s16(addr)?, src: s16(from)?, offset, src_offset }
         }
-        (I64Store { addr, src, offset }, I64Load { dst, addr: from, offset: src_offset } | F64Load { dst, addr: from, offset: src_offset })
-            if dst == src =>
-        {
+        (I64Store { addr, src, offset }, I64Load { dst, addr: from, offset: src_offset }) if dst == src => {
             I64LoadStore16 { addr: s16(addr)?, src: s16(from)?, offset, src_offset }
         }
         // The address computed just before (not the value).
