@@ -43,9 +43,22 @@
 //! # Threads
 //!
 //! [`Runtime`], [`CompiledModule`] and every handle ([`Instance`], [`Func`], [`TypedFunc`],
-//! [`Memory`], [`Global`], [`Table`]) are `Send + Sync` and can be used from any thread; the
-//! calls into one runtime take turns on its store. Inside a host function, use the [`Caller`]
-//! rather than handles of the same runtime (that would panic instead of deadlocking).
+//! [`Memory`], [`Global`], [`Table`]) are `Send + Sync` and can be used from any thread.
+//!
+//! Calls run in parallel unless their instances share state. Instances form *link groups*:
+//! an instance joins the group of every instance it imports a memory, table, global or wasm
+//! function from, and a funcref handed to an instance (as an argument, a table element or a
+//! global's value) joins its function's group to that instance's. Host functions, and
+//! importing them, join nothing. Calls into different groups run at the same time on different
+//! threads; calls into one group (the same instance, say) take turns, the later one waiting
+//! until the earlier returns, so wasm never sees a data race. A runtime with fuel
+//! ([`RuntimeConfig::consume_fuel`]) has one group: its calls take turns on its one tank.
+//!
+//! Inside a host function, use the [`Caller`] to reach the calling instance. A handle of the
+//! same group called there fails with [`Trap::InvalidArguments`] ([`Func::call`]) or panics
+//! (methods that cannot return an error, such as [`Memory::size`]); a handle of another group
+//! works, waiting for that group if another thread uses it, unless that thread waits for this
+//! one (then it fails instead of deadlocking).
 //!
 //! # Errors
 //!

@@ -85,7 +85,7 @@ impl fmt::Display for WasmBacktrace {
 
 /// What is known of function `func_index` of wasm instance `instance`.
 pub(crate) fn frame_info(store: &Store, instance: u32, func_index: u32) -> FrameInfo {
-    let module = store.instances.get(instance as usize).and_then(|i| i.module.as_ref());
+    let module = (store.group_of(instance) == store.group).then(|| store.inst(instance).module.as_ref()).flatten();
     let module_name = module
         .and_then(|m| m.names.module.clone())
         .or_else(|| registered_name(store, instance));
@@ -95,22 +95,19 @@ pub(crate) fn frame_info(store: &Store, instance: u32, func_index: u32) -> Frame
 
 /// The name `instance` is registered under (the first in order if it has several).
 fn registered_name(store: &Store, instance: u32) -> Option<String> {
-    store.names.iter().filter(|(_, i)| **i == instance).map(|(n, _)| n).min().cloned()
+    store.names().iter().filter(|(_, i)| **i == instance).map(|(n, _)| n).min().cloned()
 }
 
 /// What is known of host function `addr` (a store address): its host module's name and the
 /// name it is exported under, and its index among the module's functions.
 pub(crate) fn host_frame_info(store: &Store, addr: u32) -> FrameInfo {
-    for (idx, inst) in store.instances.iter().enumerate() {
-        if inst.module.is_some() {
-            continue;
-        }
-        if let Some(pos) = inst.funcs.iter().position(|f| *f == addr) {
-            let func_name = inst.exports.iter().find_map(|(n, a)| {
-                (*a == crate::vm::ExternAddr::Func(addr)).then(|| n.clone())
-            });
-            return FrameInfo { module_name: registered_name(store, idx as u32), func_index: pos as u32, func_name };
-        }
+    // A host function's owner is its host module's instance; its shape never changes.
+    let idx = store.funcs.owner(addr as usize);
+    let inst = &store.instances[idx as usize];
+    if let Some(pos) = inst.funcs.iter().position(|f| *f == addr).filter(|_| inst.is_host) {
+        let func_name =
+            inst.exports.iter().find_map(|(n, a)| (*a == crate::vm::ExternAddr::Func(addr)).then(|| n.clone()));
+        return FrameInfo { module_name: registered_name(store, idx), func_index: pos as u32, func_name };
     }
     FrameInfo { module_name: None, func_index: addr, func_name: None }
 }

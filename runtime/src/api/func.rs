@@ -39,17 +39,22 @@ impl Func {
 
     /// The function's type.
     pub fn ty(&self) -> FuncType {
-        self.rt.store().func_type(self.addr).clone()
+        self.rt.registry().func_type(self.addr).clone()
     }
 
     /// Calls the function with `args`, returning its results.
     ///
+    /// Calls on instances of different link groups run in parallel; calls into one group take
+    /// turns (see the crate docs, "Threads").
+    ///
     /// Errors: the [`Trap`] that stopped execution, or (nothing ran) [`Trap::InvalidArguments`]
     /// when `args` do not match the function's parameter types (count or types, or a
-    /// reference of another runtime), [`Trap::InstanceClosed`] when its instance was closed.
-    /// Panics if called from inside a host function of the same runtime: use [`Caller::call`].
+    /// reference of another runtime), when called from inside a host function running in the
+    /// same link group (use [`Caller::call`] there) or when waiting for the group would
+    /// deadlock; [`Trap::InstanceClosed`] when its instance was closed.
     pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        self.rt.store().call(self.addr, args)
+        let owner = self.rt.registry().funcs[self.addr as usize].owner;
+        self.rt.try_store_of(owner)?.call(self.addr, args)
     }
 
     /// A statically typed view of this function, `Params` and `Results` being a [`WasmTy`],
@@ -99,10 +104,12 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     ///
     /// Errors: the [`Trap`] that stopped execution; (nothing ran) [`Trap::InstanceClosed`] when
     /// its instance was closed, [`Trap::InvalidArguments`] for a funcref argument of another
-    /// runtime or of a closed instance.
+    /// runtime or of a closed instance, and as [`Func::call`] for a call from inside a host
+    /// function.
     pub fn call(&self, params: Params) -> Result<Results, Trap> {
-        let mut store = self.func.rt.store();
-        store.check_open(store.funcs[self.func.addr as usize].owner())?;
+        let owner = self.func.rt.registry().funcs[self.func.addr as usize].owner;
+        let mut store = self.func.rt.try_store_of(owner)?;
+        store.check_open(store.funcs.owner(self.func.addr as usize))?;
         // At most 8 values of at most 2 cells each, so both fit on the stack.
         let mut args = [0u64; 16];
         let mut w = CellWriter::new(&mut store, &mut args);

@@ -3,15 +3,15 @@
 
 use super::*;
 use super::func::{CellReader, CellWriter};
-use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostCode, InstanceEntity, Store};
+use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostCode, InstanceShape, InstanceState, Store};
 use std::sync::Arc;
 
 /// What a [host function](https://webassembly.github.io/spec/core/exec/runtime.html#function-instances)
 /// sees of its caller: the calling instance's exports and linear memory (memory 0), and the
-/// store, for calling back into wasm. The runtime's store is locked for the duration of the
-/// call, so inside a host function this is the way into the runtime (its other handles would
-/// panic). When the host calls a host function directly there is no calling instance: no
-/// memory and no exports.
+/// store, for calling back into wasm. The calling instance's link group is locked for the
+/// duration of the call, so inside a host function this is the way into that instance (handles
+/// of the same group fail or panic there; see the crate docs, "Threads"). When the host calls
+/// a host function directly there is no calling instance: no memory and no exports.
 pub struct Caller<'a> {
     store: &'a mut Store,
     instance: Option<u32>,
@@ -28,8 +28,7 @@ impl<'a> Caller<'a> {
     }
 
     fn memory_addr(&self) -> Option<u32> {
-        let inst = &self.store.instances[self.instance? as usize];
-        inst.memories.first().copied()
+        self.store.instances[self.instance? as usize].memories.first().copied()
     }
 
     /// The calling instance's linear memory (its memory 0), if it has one.
@@ -272,15 +271,23 @@ impl HostModuleBuilder {
     /// global's value is a funcref of another runtime, [`InstantiationError::RuntimeClosed`];
     /// [`InstantiationError::Link`] never.
     pub fn instantiate(self, runtime: &Runtime) -> Result<Instance, InstantiationError> {
-        let mut store = runtime.inner.store();
         if runtime.inner.is_closed() {
             return Err(InstantiationError::RuntimeClosed);
         }
-        if store.names.contains_key(&self.name) {
+        if runtime.inner.registry().names().contains_key(&self.name) {
             return Err(InstantiationError::DuplicateName(self.name));
         }
-        let idx = store.instances.len() as u32;
-        let mut inst = InstanceEntity::new(None, None);
+        let mut store = runtime.inner.new_group().map_err(InstantiationError::Trap)?;
+        let mut inst = InstanceShape {
+            is_host: true,
+            type_ids: Vec::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            global_defs: Vec::new(),
+            exports: Vec::new(),
+        };
         // Allocate fallible resources first so an error leaves the store unchanged.
         let mut allocated = Vec::new();
         for (_, item) in &self.items {
@@ -294,6 +301,7 @@ impl HostModuleBuilder {
                 HostItem::Func(..) => None,
             });
         }
+        let (idx, alloc_lock) = store.reg().next_instance();
         for ((name, item), alloc) in self.items.into_iter().zip(allocated) {
             let addr = match (item, alloc) {
                 (HostItem::Func(ty, func), _) => {
@@ -322,8 +330,29 @@ impl HostModuleBuilder {
             };
             inst.exports.push((name, addr));
         }
-        store.add_instance(inst);
-        store.names.insert(self.name, idx);
+        let state = InstanceState {
+            module: None,
+            code: None,
+            dropped_elems: Vec::new(),
+            dropped_datas: Vec::new(),
+            engine_state: None,
+            pins: Vec::new(),
+        };
+        let funcs = inst.funcs.clone();
+        store.add_instance(inst, state);
+        drop(alloc_lock);
+        let engine = store.engine.clone();
+        if let Err(e) = engine.add_host_funcs(&mut store, &funcs) {
+            store.close_instance(idx);
+            return Err(e);
+        }
+        let mut names = store.names_mut();
+        if names.contains_key(&self.name) {
+            drop(names);
+            store.close_instance(idx);
+            return Err(InstantiationError::DuplicateName(self.name));
+        }
+        names.insert(self.name, idx);
         Ok(Instance::new(runtime.inner.clone(), idx))
     }
 }

@@ -57,22 +57,21 @@ impl Instance {
     /// Errors: [`ExportError::NotFound`] if there is none, [`ExportError::Closed`] once the
     /// instance (or its runtime) is closed.
     pub fn get_export(&self, name: &str) -> Result<Extern, ExportError> {
-        let store = self.rt.store();
-        store.check_open(self.idx).map_err(|_| ExportError::Closed)?;
-        let addr = store.instances[self.idx as usize]
+        let reg = self.rt.registry();
+        reg.check_open(self.idx).map_err(|_| ExportError::Closed)?;
+        let addr = reg.instances[self.idx as usize]
             .export(name)
             .ok_or_else(|| ExportError::NotFound(name.to_string()))?;
-        drop(store);
         Ok(Extern::from_addr(&self.rt, addr))
     }
 
     /// All exports, in declaration order; empty once the instance is closed.
     pub fn exports(&self) -> Vec<(String, Extern)> {
-        let store = self.rt.store();
-        if store.check_open(self.idx).is_err() {
+        let reg = self.rt.registry();
+        if reg.check_open(self.idx).is_err() {
             return Vec::new();
         }
-        store.instances[self.idx as usize]
+        reg.instances[self.idx as usize]
             .exports
             .iter()
             .map(|(n, a)| (n.clone(), Extern::from_addr(&self.rt, *a)))
@@ -151,12 +150,17 @@ impl Instance {
     /// [`Trap::InstanceClosed`] or [`ExportError::Closed`] (or returns `None`, an empty list,
     /// or a size of 0 where the method has no error). Idempotent.
     pub fn close(&self) {
-        self.rt.store().close_instance(self.idx);
+        let group = {
+            let mut store = self.rt.store_of(self.idx);
+            store.close_instance(self.idx);
+            store.group
+        };
+        crate::vm::Store::collect_elsewhere(self.rt.registry(), group);
     }
 
     /// Whether the instance was closed ([`Instance::close`], [`Runtime::close`]).
     pub fn is_closed(&self) -> bool {
-        self.rt.store().check_open(self.idx).is_err()
+        self.rt.registry().check_open(self.idx).is_err()
     }
 }
 
@@ -227,21 +231,21 @@ impl Memory {
     /// The memory's type: current size in pages as the minimum, and its declared maximum.
     /// (A closed instance's memory has 0 pages.)
     pub fn ty(&self) -> MemoryType {
-        self.rt.store().memories[self.addr as usize].ty()
+        self.rt.store_of_memory(self.addr).memories[self.addr as usize].ty()
     }
     /// The current size in pages of 64 KiB (0 once the memory's instance is closed).
     pub fn size(&self) -> u32 {
-        self.rt.store().memories[self.addr as usize].pages()
+        self.rt.store_of_memory(self.addr).memories[self.addr as usize].pages()
     }
     /// The current size in bytes (0 once the memory's instance is closed).
     pub fn data_size(&self) -> usize {
-        self.rt.store().memories[self.addr as usize].data.len()
+        self.rt.store_of_memory(self.addr).memories[self.addr as usize].data.len()
     }
     /// Copies `buf.len()` bytes starting at byte `offset` into `buf`.
     /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is
     /// read); [`Trap::InstanceClosed`].
     pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), Trap> {
-        let store = self.rt.store();
+        let store = self.rt.store_of_memory(self.addr);
         store.check_open(store.memories[self.addr as usize].owner)?;
         let data = &store.memories[self.addr as usize].data;
         let range = byte_range(offset, buf.len(), data.len())?;
@@ -252,7 +256,7 @@ impl Memory {
     /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is
     /// written); [`Trap::InstanceClosed`].
     pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
-        let mut store = self.rt.store();
+        let mut store = self.rt.store_of_memory(self.addr);
         store.check_open(store.memories[self.addr as usize].owner)?;
         let data = &mut store.memories[self.addr as usize].data;
         let range = byte_range(offset, bytes.len(), data.len())?;
@@ -264,7 +268,7 @@ impl Memory {
     /// returns the previous size in pages, or `None` if the maximum (declared or the runtime's
     /// limit) would be exceeded, the allocation failed or the memory's instance is closed.
     pub fn grow(&self, delta: u32) -> Option<u32> {
-        let mut store = self.rt.store();
+        let mut store = self.rt.store_of_memory(self.addr);
         store.check_open(store.memories[self.addr as usize].owner).ok()?;
         store.memories[self.addr as usize].grow(delta)
     }
@@ -291,11 +295,11 @@ pub struct Global {
 impl Global {
     /// The global's type.
     pub fn ty(&self) -> GlobalType {
-        self.rt.store().globals[self.addr as usize].ty
+        self.rt.store_of_global(self.addr).globals[self.addr as usize].ty
     }
     /// The current value (a closed instance's globals keep their last value).
     pub fn get(&self) -> Val {
-        let store = self.rt.store();
+        let store = self.rt.store_of_global(self.addr);
         let g = &store.globals[self.addr as usize];
         match g.ty.content {
             ValType::V128 => Val::V128(g.bits()),
@@ -306,7 +310,7 @@ impl Global {
     /// Errors: [`Trap::InvalidArguments`] if the global is immutable or `v` has the wrong type;
     /// [`Trap::InstanceClosed`].
     pub fn set(&self, v: Val) -> Result<(), Trap> {
-        let mut store = self.rt.store();
+        let mut store = self.rt.store_of_global(self.addr);
         store.check_open(store.globals[self.addr as usize].owner)?;
         let ty = store.globals[self.addr as usize].ty;
         if !ty.mutable {
@@ -334,16 +338,16 @@ pub struct Table {
 impl Table {
     /// The table's type: current size in elements as the minimum.
     pub fn ty(&self) -> TableType {
-        self.rt.store().tables[self.addr as usize].ty()
+        self.rt.store_of_table(self.addr).tables[self.addr as usize].ty()
     }
     /// The current size in elements (0 once the table's instance is closed).
     pub fn size(&self) -> u32 {
-        self.rt.store().tables[self.addr as usize].elems.len() as u32
+        self.rt.store_of_table(self.addr).tables[self.addr as usize].elems.len() as u32
     }
     /// The element at `index`, or `None` if `index` is out of bounds or the table's instance
     /// is closed.
     pub fn get(&self, index: u32) -> Option<Val> {
-        let store = self.rt.store();
+        let store = self.rt.store_of_table(self.addr);
         let t = &store.tables[self.addr as usize];
         store.check_open(t.owner).ok()?;
         let cell = *t.elems.get(index as usize)?;
@@ -354,7 +358,7 @@ impl Table {
     /// if `v` is not of the table's element type or belongs to another runtime;
     /// [`Trap::InstanceClosed`].
     pub fn set(&self, index: u32, v: Val) -> Result<(), Trap> {
-        let mut store = self.rt.store();
+        let mut store = self.rt.store_of_table(self.addr);
         store.check_open(store.tables[self.addr as usize].owner)?;
         let elem_ty = store.tables[self.addr as usize].ty.element;
         if v.ty() != elem_ty {

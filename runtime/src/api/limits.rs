@@ -33,7 +33,8 @@ impl std::error::Error for LimitError {}
 /// either engine. Obtained from [`Runtime::interrupt_handle`]; cheap to clone, `Send + Sync`,
 /// and harmless to use after the runtime is gone.
 ///
-/// A request is consumed by the trap it causes. One made while no wasm code runs stays
+/// A request is consumed by the trap it causes: when several calls of the runtime run at once
+/// (on instances of different link groups), it stops whichever checks first. One made while no wasm code runs stays
 /// pending and stops the next call as soon as it starts (so a request that races with the
 /// start of a call is never lost). Host functions are not interrupted: a guest blocked inside
 /// one (reading stdin, say) stops when it returns to wasm code. The instance stays usable
@@ -72,18 +73,20 @@ impl InterruptHandle {
     }
 }
 
-fn fuel_of(store: &Store, enabled: bool) -> Result<u64, LimitError> {
+fn fuel_of(store: &mut Store, enabled: bool) -> Result<u64, LimitError> {
     if !enabled {
         return Err(LimitError::FuelNotEnabled);
     }
-    Ok(store.vm_limits.get().fuel)
+    // SAFETY: the group's limits live as long as the group; the view holds its lock.
+    Ok(unsafe { (*store.vm_limits()).fuel })
 }
 
 fn set_fuel_of(store: &mut Store, enabled: bool, fuel: u64) -> Result<(), LimitError> {
     if !enabled {
         return Err(LimitError::FuelNotEnabled);
     }
-    store.vm_limits.get_mut().fuel = fuel;
+    // SAFETY: as in `fuel_of`.
+    unsafe { (*store.vm_limits()).fuel = fuel };
     Ok(())
 }
 
@@ -91,17 +94,17 @@ impl Runtime {
     /// The fuel left, in units ([`RuntimeConfig::consume_fuel`] says what costs what).
     /// Errors: [`LimitError::FuelNotEnabled`].
     pub fn fuel(&self) -> Result<u64, LimitError> {
-        fuel_of(&self.inner.store(), self.inner.config.consume_fuel)
+        fuel_of(&mut self.inner.fuel_store(), self.inner.config.consume_fuel)
     }
     /// Sets the fuel left to `fuel` units. Errors: [`LimitError::FuelNotEnabled`].
     pub fn set_fuel(&self, fuel: u64) -> Result<(), LimitError> {
-        set_fuel_of(&mut self.inner.store(), self.inner.config.consume_fuel, fuel)
+        set_fuel_of(&mut self.inner.fuel_store(), self.inner.config.consume_fuel, fuel)
     }
     /// Adds `fuel` units (saturating at `u64::MAX`) and returns the new amount left.
     /// Errors: [`LimitError::FuelNotEnabled`].
     pub fn add_fuel(&self, fuel: u64) -> Result<u64, LimitError> {
-        let mut store = self.inner.store();
-        let left = fuel_of(&store, self.inner.config.consume_fuel)?.saturating_add(fuel);
+        let mut store = self.inner.fuel_store();
+        let left = fuel_of(&mut store, self.inner.config.consume_fuel)?.saturating_add(fuel);
         set_fuel_of(&mut store, true, left)?;
         Ok(left)
     }
@@ -112,7 +115,7 @@ impl Runtime {
         if !self.inner.config.interruptible {
             return Err(LimitError::NotInterruptible);
         }
-        Ok(InterruptHandle { flag: self.inner.store().interrupt.clone() })
+        Ok(InterruptHandle { flag: self.inner.registry().interrupt.clone() })
     }
 }
 

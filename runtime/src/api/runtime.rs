@@ -1,69 +1,130 @@
 //! [`Runtime`]: the entry point; owns the engine and the store all instances live in.
 
 use super::*;
-use crate::vm::{self, Engine, Store, StoreLimits};
+use crate::vm::registry::LockError;
+use crate::vm::{self, Engine, Registry, Store, StoreLimits};
 use std::any::Any;
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
 /// The shared state behind a [`Runtime`] and every handle into it.
 pub struct RuntimeInner {
     pub(crate) config: RuntimeConfig,
     pub(crate) engine: Arc<dyn Engine>,
-    store: Mutex<Store>,
+    registry: Registry,
     /// Set by [`Runtime::close`].
     closed: AtomicBool,
     /// Every module compiled by this runtime, to count those still alive in [`Runtime::stats`].
     compiled: Mutex<Vec<Weak<dyn Any + Send + Sync>>>,
 }
 
-thread_local! {
-    /// Runtimes whose store this thread holds locked, to turn re-entry into a clear panic
-    /// message instead of a deadlock.
-    static HELD: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The store locked by the current thread; released on drop.
+/// A view of one link group of the store, whose lock this thread holds; released on drop.
 pub(crate) struct StoreGuard<'a> {
-    guard: MutexGuard<'a, Store>,
-    key: usize,
+    store: Store,
+    rt: &'a RuntimeInner,
 }
 
 impl std::ops::Deref for StoreGuard<'_> {
     type Target = Store;
     fn deref(&self) -> &Store {
-        &self.guard
+        &self.store
     }
 }
 impl std::ops::DerefMut for StoreGuard<'_> {
     fn deref_mut(&mut self) -> &mut Store {
-        &mut self.guard
+        &mut self.store
     }
 }
 impl Drop for StoreGuard<'_> {
     fn drop(&mut self) {
-        HELD.with(|h| h.borrow_mut().retain(|k| *k != self.key));
+        self.rt.registry.unlock_group(self.store.group);
     }
 }
+
+/// The message of a runtime's handle used inside one of its own host functions.
+const REENTERED: &str = "a runtime was used from inside one of its own host functions; use the Caller instead";
 
 impl RuntimeInner {
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }
 
-    /// Locks the store. Inside a host function the store is already held by the running call:
-    /// use the [`Caller`] there. Doing otherwise is a programming error and panics.
-    pub(crate) fn store(&self) -> StoreGuard<'_> {
-        let key = self as *const _ as usize;
-        if HELD.with(|h| h.borrow().contains(&key)) {
-            panic!("zerowasm: a runtime was used from inside one of its own host functions; use the Caller instead");
-        }
-        // A panicking host function poisons the lock; the store itself stays consistent.
-        let guard = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        HELD.with(|h| h.borrow_mut().push(key));
-        StoreGuard { guard, key }
+    /// The store's registry (names, types, entities), for reading without a group lock.
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
     }
+
+    /// A view of the link group of `instance`, waiting while another thread runs a call in it.
+    /// Inside a host function the group may already be held by the running call: use the
+    /// [`Caller`] there. Doing otherwise is a programming error and panics.
+    pub(crate) fn store_of(&self, instance: u32) -> StoreGuard<'_> {
+        match self.try_store_of(instance) {
+            Ok(g) => g,
+            Err(t) => panic!("zerowasm: {t}"),
+        }
+    }
+
+    /// [`RuntimeInner::store_of`], failing instead of panicking.
+    /// Errors: [`Trap::InvalidArguments`] when this thread holds the group already (a handle
+    /// used inside a host function) or waiting would deadlock.
+    pub(crate) fn try_store_of(&self, instance: u32) -> Result<StoreGuard<'_>, Trap> {
+        let g = self.registry.lock_instance(instance).map_err(lock_error)?;
+        // SAFETY: this thread holds `g`'s lock until the guard drops, and `self` (which owns
+        // the registry) outlives the guard's borrow.
+        Ok(StoreGuard { store: unsafe { self.registry.view(g) }, rt: self })
+    }
+
+    /// A view of the link group that holds the fuel tank: group 0, which every instance of a
+    /// runtime with fuel joins (any group otherwise, where fuel calls fail before using it).
+    pub(crate) fn fuel_store(&self) -> StoreGuard<'_> {
+        if self.registry.lock_group(0).is_err() {
+            panic!("zerowasm: {REENTERED}");
+        }
+        // SAFETY: as in `try_store_of`.
+        StoreGuard { store: unsafe { self.registry.view(0) }, rt: self }
+    }
+
+    /// A view of a new, empty link group, for a host module.
+    /// Errors: as [`RuntimeInner::try_store_of`].
+    pub(crate) fn new_group(&self) -> Result<StoreGuard<'_>, Trap> {
+        let g = self.registry.add_group();
+        self.registry.lock_group(g).map_err(lock_error)?;
+        // SAFETY: as in `try_store_of`.
+        Ok(StoreGuard { store: unsafe { self.registry.view(g) }, rt: self })
+    }
+
+    /// A view of the link group of the instance that defined memory `addr`.
+    pub(crate) fn store_of_memory(&self, addr: u32) -> StoreGuard<'_> {
+        self.store_of(self.registry.memories[addr as usize].owner)
+    }
+    /// A view of the link group of the instance that defined table `addr`.
+    pub(crate) fn store_of_table(&self, addr: u32) -> StoreGuard<'_> {
+        self.store_of(self.registry.tables[addr as usize].owner)
+    }
+    /// A view of the link group of the instance that defined global `addr`.
+    pub(crate) fn store_of_global(&self, addr: u32) -> StoreGuard<'_> {
+        self.store_of(self.registry.globals[addr as usize].owner)
+    }
+
+    /// Views of every link group, one at a time, each locked while `f` runs.
+    fn for_each_group(&self, mut f: impl FnMut(&mut Store)) {
+        for g in 0..self.registry.groups.len() as u32 {
+            if self.registry.lock_group(g).is_err() {
+                panic!("zerowasm: {REENTERED}");
+            }
+            // SAFETY: locked just above, released below; `self` outlives the view.
+            let mut view = StoreGuard { store: unsafe { self.registry.view(g) }, rt: self };
+            f(&mut view);
+        }
+    }
+}
+
+/// The trap for a group lock that was not taken.
+fn lock_error(e: LockError) -> Trap {
+    Trap::InvalidArguments(match e {
+        LockError::Reentered => REENTERED.into(),
+        LockError::WouldDeadlock => "the instance is in use by a thread that waits for this one (a deadlock)".into(),
+    })
 }
 
 /// A WebAssembly runtime: compiles modules with its engine and instantiates them into its store.
@@ -71,7 +132,8 @@ impl RuntimeInner {
 /// Instances instantiated with a name ([`ModuleConfig::with_name`]) or registered with
 /// [`Runtime::register`] can be imported by later modules under that name.
 /// Cloning a `Runtime` gives another handle to the same store. A runtime and its handles are
-/// `Send + Sync`; calls into one runtime from several threads take turns on its store.
+/// `Send + Sync`; calls from several threads run in parallel when their instances are of
+/// different link groups, and take turns otherwise (see the crate docs, "Threads").
 /// Everything it holds is freed when the last handle into it is dropped, or earlier by
 /// [`Runtime::close`] and [`Instance::close`]. A host function that owns a handle into its own
 /// runtime (a `Runtime`, `Instance`, `Func`, ...) keeps the runtime alive: close it explicitly.
@@ -115,10 +177,13 @@ impl Runtime {
             max_call_depth: config.max_call_depth,
         };
         let listener = config.listener.clone().map(|l| l.0);
+        // Fuel is one tank per runtime, charged without atomics: its runtimes keep every
+        // instance in one link group, so their calls take turns.
+        let single_group = config.consume_fuel;
         let inner = Arc::new_cyclic(|weak| RuntimeInner {
             config,
             engine: engine.clone(),
-            store: Mutex::new(Store::new(engine, limits, weak.clone(), listener)),
+            registry: Registry::new(engine, limits, weak.clone(), listener, single_group),
             closed: AtomicBool::new(false),
             compiled: Mutex::new(Vec::new()),
         });
@@ -180,22 +245,40 @@ impl Runtime {
         if !module.belongs_to(&self.inner) {
             return Err(InstantiationError::ForeignModule);
         }
-        let mut store = self.inner.store();
         if self.inner.is_closed() {
             return Err(InstantiationError::RuntimeClosed);
         }
         if let Some(name) = &config.name {
-            if store.names.contains_key(name) {
+            if self.inner.registry.names().contains_key(name) {
                 return Err(InstantiationError::DuplicateName(name.clone()));
             }
         }
-        let idx = vm::instantiate(&mut store, module.module(), module.code(), &config.renames)?;
+        let reg = &self.inner.registry;
+        let (group, imports) = vm::lock_import_groups(reg, module.module(), &config.renames).map_err(|e| match e {
+            vm::GroupsError::Link(l) => InstantiationError::Link(l),
+            vm::GroupsError::Lock(l) => InstantiationError::Trap(lock_error(l)),
+        })?;
+        // SAFETY: `lock_import_groups` left this thread holding `group`'s lock, which the guard
+        // releases; `self.inner` outlives it.
+        let mut store = StoreGuard { store: unsafe { reg.view(group) }, rt: &self.inner };
+        let idx = vm::instantiate(&mut store, module.module(), module.code(), &imports)?;
+        // `Runtime::close` may have run meanwhile (it locks only the groups that existed).
+        if self.inner.is_closed() {
+            store.close_instance(idx);
+            return Err(InstantiationError::RuntimeClosed);
+        }
         if let Err(e) = run_start_functions(&mut store, idx, &config.start_functions) {
             store.close_instance(idx);
             return Err(e);
         }
         if let Some(name) = config.name {
-            store.names.insert(name, idx);
+            let mut names = reg.names_mut();
+            if names.contains_key(&name) {
+                drop(names);
+                store.close_instance(idx);
+                return Err(InstantiationError::DuplicateName(name));
+            }
+            names.insert(name, idx);
         }
         Ok(Instance::new(self.inner.clone(), idx))
     }
@@ -210,15 +293,16 @@ impl Runtime {
         if !Arc::ptr_eq(&instance.rt, &self.inner) {
             return Err(InstantiationError::ForeignModule);
         }
-        let mut store = self.inner.store();
-        store.check_open(instance.idx)?;
-        store.names.insert(name.to_string(), instance.idx);
+        let reg = &self.inner.registry;
+        let mut names = reg.names_mut();
+        reg.check_open(instance.idx)?;
+        names.insert(name.to_string(), instance.idx);
         Ok(())
     }
 
     /// The open instance registered under `name`, if any.
     pub fn instance(&self, name: &str) -> Option<Instance> {
-        let idx = *self.inner.store().names.get(name)?;
+        let idx = *self.inner.registry.names().get(name)?;
         Some(Instance::new(self.inner.clone(), idx))
     }
 
@@ -229,9 +313,30 @@ impl Runtime {
     /// ([`InstantiationError::RuntimeClosed`]). Idempotent. Dropping every handle of a runtime
     /// frees everything too; `close` does it while handles are still around.
     pub fn close(&self) {
-        let mut store = self.inner.store();
         self.inner.closed.store(true, Ordering::Release);
-        store.close_all();
+        // Every group is locked first: a host instance of one group may be imported by another
+        // whose call is still running, and freeing it must wait for that call.
+        let reg = &self.inner.registry;
+        let n = loop {
+            let n = reg.groups.len() as u32;
+            match (0..n).position(|g| reg.lock_group(g).is_err()) {
+                None => break n,
+                Some(failed) => {
+                    (0..failed as u32).for_each(|g| reg.unlock_group(g));
+                    if reg.groups[failed].lock.held_by_me() {
+                        panic!("zerowasm: {REENTERED}");
+                    }
+                    // Another thread waits for a group this one held: let it finish first.
+                    std::thread::yield_now();
+                }
+            }
+        };
+        for g in 0..n {
+            // SAFETY: every group below `n` is locked by this thread until the loop below.
+            unsafe { reg.view(g) }.close_all();
+        }
+        (0..n).for_each(|g| reg.unlock_group(g));
+        reg.names_mut().clear();
     }
 
     /// Whether [`Runtime::close`] was called.
@@ -243,7 +348,8 @@ impl Runtime {
     /// elements still allocated, and compiled modules still alive. For leak checks and
     /// monitoring; the figures are exact at the moment of the call.
     pub fn stats(&self) -> RuntimeStats {
-        let c = self.inner.store().counts();
+        let mut c = vm::StoreCounts::default();
+        self.inner.for_each_group(|store| store.count_into(&mut c));
         let compiled = self.inner.compiled.lock().unwrap_or_else(|e| e.into_inner());
         RuntimeStats {
             open_instances: c.open,

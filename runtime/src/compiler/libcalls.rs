@@ -153,7 +153,8 @@ unsafe extern "C" fn memory_fill(vmctx: *mut u8, d: u32, val: u32, n: u32) {
 
 /// The module of a compiled instance.
 fn module_of(store: &Store, instance: u32) -> std::sync::Arc<crate::wasm::Module> {
-    store.instances[instance as usize]
+    store
+        .inst(instance)
         .code
         .as_ref()
         .and_then(|c| c.downcast_ref::<CompiledCode>())

@@ -11,6 +11,7 @@
 //! ([`signals`]), and the handler resumes at the entry.
 
 mod code_memory;
+mod funcrefs;
 mod libcalls;
 mod signals;
 mod translate;
@@ -50,6 +51,8 @@ pub(crate) struct Compiler {
     /// Whether memories are reservations and out-of-bounds accesses fault into the signal
     /// handler ([`signals`]) instead of being checked explicitly.
     guarded: bool,
+    /// The store's funcrefs, at a fixed address for every link group's code.
+    funcrefs: funcrefs::FuncRefArray,
 }
 
 impl Compiler {
@@ -73,7 +76,8 @@ impl Compiler {
         set(&mut flags, "preserve_frame_pointers", if guarded { "true" } else { "false" })?;
         let isa_builder = cranelift_native::builder().map_err(|e| format!("host ISA: {e}"))?;
         let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| format!("host ISA: {e}"))?;
-        Ok(Compiler { isa, stack_budget, instr, guarded })
+        let funcrefs = funcrefs::FuncRefArray::new()?;
+        Ok(Compiler { isa, stack_budget, instr, guarded, funcrefs })
     }
 
     /// Whether the Compiler can run on this host (detected once per process).
@@ -279,8 +283,9 @@ impl CompiledCode {
     }
 }
 
-/// The Compiler's state per store: the shared VM context (trap code, stack limit, funcrefs).
-struct StoreState {
+/// The Compiler's state per link group: the VM context its instances share (trap code, stack
+/// limit, call depth), used by one thread at a time (the group's lock holder).
+struct GroupState {
     ctx: Pinned<VMStoreContext>,
 }
 
@@ -289,32 +294,42 @@ struct InstanceState {
     vmctx: VMContext,
 }
 
-fn store_state(store: &mut Store) -> &mut StoreState {
-    if store.engine_state.is_none() {
-        let ctx = VMStoreContext {
-            trap_code: trap_code::NONE,
-            stack_limit: 0,
-            limits: store.vm_limits.as_ptr(),
-            call_depth: 0,
-            funcrefs: std::ptr::null(),
-            store: std::ptr::null_mut(),
-            libcalls: libcalls::table(),
-            pending: None,
-            funcref_vec: Vec::new(),
-        };
-        store.engine_state = Some(Box::new(StoreState { ctx: Pinned::new(ctx) }));
+thread_local! {
+    /// The lowest stack pointer compiled code on this thread may run with, set by the outermost
+    /// entry into compiled code (0 while none runs): nested entries, into any group, share it.
+    static STACK_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Compiler {
+    /// The VM context of the view's group, made on first use.
+    fn group_ctx(&self, store: &mut Store) -> *mut VMStoreContext {
+        let limits = store.vm_limits();
+        let state = &mut store.group_state().engine_state;
+        if state.is_none() {
+            let ctx = VMStoreContext {
+                trap_code: trap_code::NONE,
+                stack_limit: 0,
+                limits,
+                call_depth: 0,
+                funcrefs: self.funcrefs.base(),
+                store: std::ptr::null_mut(),
+                libcalls: libcalls::table(),
+                pending: None,
+            };
+            *state = Some(Box::new(GroupState { ctx: Pinned::new(ctx) }));
+        }
+        state.as_ref().and_then(|s| s.downcast_ref::<GroupState>()).expect("the Compiler's group state").ctx.as_ptr()
     }
-    store.engine_state.as_mut().and_then(|s| s.downcast_mut::<StoreState>()).expect("the Compiler's store state")
 }
 
 fn compiled(store: &Store, instance: u32) -> Option<(&CompiledCode, &InstanceState)> {
-    let inst = &store.instances[instance as usize];
+    let inst = store.inst(instance);
     let code = inst.code.as_ref()?.downcast_ref::<CompiledCode>()?;
     let state = inst.engine_state.as_ref()?.downcast_ref::<InstanceState>()?;
     Some((code, state))
 }
 
-/// The funcref of store function `addr`.
+/// The funcref of store function `addr`, of the view's group (or a host function).
 fn funcref_of(store: &Store, addr: u32) -> VMFuncRef {
     match store.funcs[addr as usize] {
         FuncEntity::Wasm { instance, index, type_id } => match compiled(store, instance) {
@@ -325,32 +340,22 @@ fn funcref_of(store: &Store, addr: u32) -> VMFuncRef {
     }
 }
 
-/// Extends the store's funcref array to every function of the store.
-fn sync_funcrefs(store: &mut Store) {
-    let have = store_state(store).ctx.get().funcref_vec.len();
-    if have == store.funcs.len() {
-        return;
-    }
-    let new: Vec<VMFuncRef> = (have..store.funcs.len()).map(|a| funcref_of(store, a as u32)).collect();
-    let ctx = store_state(store).ctx.get_mut();
-    ctx.funcref_vec.extend(new);
-    ctx.funcrefs = ctx.funcref_vec.as_ptr();
-}
-
 /// Adds the frames a memory fault unwound ([`signals::enter`]) to the trap's backtrace. A frame
 /// names its module's code, not its instance: frames of the entered instance's module are
 /// taken to be that instance's, others the first instance of their module.
 fn record_fault_frames(store: &mut Store, entered: u32, frames: &[signals::FaultFrame]) {
-    let base_of = |store: &Store, i: usize| {
-        let code = store.instances[i].code.as_ref()?.downcast_ref::<CompiledCode>()?;
+    let base_of = |store: &Store, i: u32| {
+        let code = store.inst(i).code.as_ref()?.downcast_ref::<CompiledCode>()?;
         Some((code.code.base() as usize, code.module.num_imported_funcs))
     };
+    // Compiled frames on this stack are of the entered instance's group only.
+    let members = store.group_state().members.clone();
     for f in frames {
-        let found = std::iter::once(entered as usize)
-            .chain(0..store.instances.len())
+        let found = std::iter::once(entered)
+            .chain(members.iter().copied())
             .find_map(|i| base_of(store, i).filter(|(b, _)| *b == f.code_start).map(|(_, imported)| (i, imported)));
         if let Some((i, imported)) = found {
-            store.record_trap_frame(i as u32, imported + f.func);
+            store.record_trap_frame(i, imported + f.func);
         }
     }
 }
@@ -528,9 +533,10 @@ impl Engine for Compiler {
     }
 
     fn instantiate(&self, store: &mut Store, instance: u32) -> Result<(), InstantiationError> {
-        let ctx_ptr = store_state(store).ctx.as_ptr();
-        let inst = &store.instances[instance as usize];
-        let code = inst
+        let ctx_ptr = self.group_ctx(store);
+        let inst = &store.reg().instances[instance as usize];
+        let code = store
+            .inst(instance)
             .code
             .as_ref()
             .and_then(|c| c.downcast_ref::<CompiledCode>())
@@ -568,22 +574,37 @@ impl Engine for Compiler {
                 vmctx.write(o.memory(i as u32), store.memories[*mm as usize].definition());
             }
         }
-        store.instances[instance as usize].engine_state = Some(Box::new(InstanceState { vmctx }));
-        sync_funcrefs(store);
+        store.inst_mut(instance).engine_state = Some(Box::new(InstanceState { vmctx }));
+        // The instance's own functions' funcrefs (imported ones were written by their owners).
+        for f in inst.funcs.iter().filter(|f| store.funcs.owner(**f as usize) == instance) {
+            self.funcrefs.set(*f, funcref_of(store, *f)).map_err(InstantiationError::Resource)?;
+        }
         Ok(())
     }
 
-    fn release(&self, store: &mut Store, funcs: &[u32]) {
-        if store.engine_state.is_none() {
-            return;
+    fn add_host_funcs(&self, store: &mut Store, funcs: &[u32]) -> Result<(), InstantiationError> {
+        for f in funcs {
+            self.funcrefs.set(*f, funcref_of(store, *f)).map_err(InstantiationError::Resource)?;
         }
-        // The freed functions are host functions now: null code sends calls through `host_call`.
-        let refs: Vec<(u32, VMFuncRef)> = funcs.iter().map(|f| (*f, funcref_of(store, *f))).collect();
-        let ctx = store_state(store).ctx.get_mut();
-        for (f, r) in refs {
-            if let Some(slot) = ctx.funcref_vec.get_mut(f as usize) {
-                *slot = r;
+        Ok(())
+    }
+
+    fn merge(&self, store: &mut Store, moved: &[u32]) {
+        let ctx = self.group_ctx(store);
+        for i in moved {
+            if let Some((_, state)) = compiled(store, *i) {
+                // SAFETY: the header is at the start of every VMContext; both groups are locked
+                // by this thread, so no compiled code of the instance runs.
+                unsafe { state.vmctx.write(vmctx::VMCTX_STORE_CTX, ctx) };
             }
+        }
+    }
+
+    fn release(&self, store: &mut Store, funcs: &[u32]) {
+        // The freed functions are host functions now: null code sends calls through `host_call`.
+        for f in funcs {
+            // Entries were written when the functions were added, so this cannot fail.
+            let _ = self.funcrefs.set(*f, funcref_of(store, *f));
         }
     }
 
@@ -592,8 +613,7 @@ impl Engine for Compiler {
             FuncEntity::Host { .. } => return store.invoke_host(func, None, args, results),
             FuncEntity::Wasm { instance, index, .. } => (instance, index),
         };
-        sync_funcrefs(store);
-        let ctx = store_state(store).ctx.as_ptr();
+        let ctx = self.group_ctx(store);
         let (code, state) = compiled(store, instance).expect("an instance compiled by the Compiler");
         let type_index = code.module.funcs[(code.module.num_imported_funcs + index) as usize];
         let trampoline = code.trampoline(type_index);
@@ -606,12 +626,18 @@ impl Engine for Compiler {
             // long as the instance, which outlives the call. Compiled code uses the store only
             // through libcalls, while this frame does not touch it.
             unsafe {
-                let outermost = (*ctx).stack_limit == 0;
+                let thread_limit = STACK_LIMIT.with(|l| l.get());
+                let outermost = thread_limit == 0;
                 // A trap skips the decrements of the frames it unwinds: restore the depth.
                 let depth = (*ctx).call_depth;
-                if outermost {
-                    (*ctx).stack_limit = approximate_sp().saturating_sub(self.stack_budget);
-                }
+                let (saved_limit, saved_store) = ((*ctx).stack_limit, (*ctx).store);
+                (*ctx).stack_limit = if outermost {
+                    let limit = approximate_sp().saturating_sub(self.stack_budget);
+                    STACK_LIMIT.with(|l| l.set(limit));
+                    limit
+                } else {
+                    thread_limit
+                };
                 (*ctx).store = store as *mut Store;
                 let fault = if self.guarded {
                     signals::enter(trampoline, callee, vmctx, values.as_mut_ptr()).err()
@@ -621,8 +647,10 @@ impl Engine for Compiler {
                     None
                 };
                 if outermost {
-                    (*ctx).stack_limit = 0;
+                    STACK_LIMIT.with(|l| l.set(0));
                 }
+                (*ctx).stack_limit = saved_limit;
+                (*ctx).store = saved_store;
                 (*ctx).call_depth = depth;
                 if let Some(frames) = fault {
                     record_fault_frames(store, instance, &frames);

@@ -1,4 +1,4 @@
-//! The data compiled code reads at fixed offsets (DESIGN.md, "Instance layout"):
+//! The data compiled code reads at fixed offsets (RATIONALE.md, "Instance layout (VMContext) and the store context"):
 //!
 //! - one [`VMStoreContext`] per store: the trap-code slot, the stack limit, the limits (fuel, interrupt flag),
 //!   the funcref array (one [`VMFuncRef`] per function of the store, indexed by store address)
@@ -97,12 +97,11 @@ pub(crate) struct VMStoreContext {
     pub libcalls: [usize; LIBCALL_COUNT],
     /// The trap or panic behind `trap_code == PENDING`.
     pub pending: Option<Pending>,
-    /// Backing storage of `funcrefs`.
-    pub funcref_vec: Vec<VMFuncRef>,
 }
 
-// SAFETY: the raw pointers point into the store that owns this context (its funcref array, the
-// store itself) and are only dereferenced while that store is locked by the running call.
+// SAFETY: the raw pointers point into the runtime that owns this context (its funcref array,
+// the view of the running call) and are only dereferenced by the thread holding the lock of the
+// context's link group (there is one VMStoreContext per group).
 unsafe impl Send for VMStoreContext {}
 
 pub(crate) const STORE_TRAP_CODE: i32 = offset_of!(VMStoreContext, trap_code) as i32;

@@ -82,8 +82,9 @@ struct Ctx {
 
 impl Ctx {
     fn load(store: &mut Store, instance: u32) -> Ctx {
-        let inst = &store.instances[instance as usize];
-        let module = inst
+        let inst = &store.reg().instances[instance as usize];
+        let module = store
+            .inst(instance)
             .code
             .as_ref()
             .and_then(|c| c.downcast_ref::<InterpModule>())
@@ -153,12 +154,14 @@ pub(crate) fn call(store: &mut Store, func: u32, args: &[u64], results: &mut [u6
         FuncEntity::Host { .. } => return store.invoke_host(func, None, args, results),
         FuncEntity::Wasm { instance, index, .. } => (instance, index),
     };
-    if store.reentry >= MAX_REENTRY {
+    // Entries nest on this thread's native stack, whatever runtime or group they enter.
+    let depth = REENTRY.with(|r| r.get());
+    if depth >= MAX_REENTRY {
         return Err(Trap::CallStackExhausted);
     }
-    store.reentry += 1;
+    REENTRY.with(|r| r.set(depth + 1));
     let r = run(store, instance, index, args, results);
-    store.reentry -= 1;
+    REENTRY.with(|r| r.set(depth));
     r
 }
 
@@ -181,7 +184,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     stack[locals..locals + f.consts.len()].copy_from_slice(&f.consts);
     frames.clear();
     let mut st = State {
-        limits: store.vm_limits.as_ptr(),
+        limits: store.vm_limits(),
         store: store as *mut Store,
         max_depth: store.limits.max_call_depth as usize,
         frames,
@@ -214,6 +217,8 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
 }
 
 thread_local! {
+    /// How many host → wasm entries of the Interpreter are nested on this thread right now.
+    static REENTRY: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     /// The value and frame stacks of the last finished call on this thread, reused by the next
     /// so that a host->wasm call allocates nothing. (A call nested in a host function finds
     /// none while the outer call holds it, and allocates its own.)
@@ -237,7 +242,7 @@ fn record_backtrace(store: &mut Store, st: &State) {
 
 /// The module function index whose code holds `ip`, in `instance`.
 fn func_at(store: &Store, instance: u32, ip: *const Instr) -> Option<u32> {
-    let m = store.instances.get(instance as usize)?.code.as_ref()?.downcast_ref::<InterpModule>()?;
+    let m = store.inst(instance).code.as_ref()?.downcast_ref::<InterpModule>()?;
     let i = m.funcs.iter().position(|f| f.code.as_ptr_range().contains(&ip))?;
     Some(m.module.num_imported_funcs + i as u32)
 }

@@ -44,9 +44,9 @@ pub(crate) unsafe fn memory_fill(mem: *mut u8, len: usize, d: u32, val: u8, n: u
 
 /// `memory.init`: copies bytes `s..s+n` of data segment `seg` (empty once dropped) to `d`.
 pub(crate) fn memory_init(store: &mut Store, inst: u32, module: &Module, seg: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
-    let i = &store.instances[inst as usize];
+    let i = &store.reg().instances[inst as usize];
     let bytes: &[u8] =
-        if i.dropped_datas[seg as usize] { &[] } else { module.data_bytes(&module.datas[seg as usize]) };
+        if store.inst(inst).dropped_datas[seg as usize] { &[] } else { module.data_bytes(&module.datas[seg as usize]) };
     let m = i.memories[0] as usize;
     let data = &mut store.memories[m].data;
     let src = range(s, n, bytes.len(), Trap::MemoryOutOfBounds)?;
@@ -56,11 +56,11 @@ pub(crate) fn memory_init(store: &mut Store, inst: u32, module: &Module, seg: u3
 }
 
 pub(crate) fn data_drop(store: &mut Store, inst: u32, seg: u32) {
-    store.instances[inst as usize].dropped_datas[seg as usize] = true;
+    store.inst_mut(inst).dropped_datas[seg as usize] = true;
 }
 
 pub(crate) fn elem_drop(store: &mut Store, inst: u32, seg: u32) {
-    store.instances[inst as usize].dropped_elems[seg as usize] = true;
+    store.inst_mut(inst).dropped_elems[seg as usize] = true;
 }
 
 fn table_addr(store: &Store, inst: u32, table: u32) -> usize {
@@ -83,9 +83,9 @@ pub(crate) fn table_copy(store: &mut Store, inst: u32, dst: u32, src: u32, d: u3
 
 /// `table.init`: writes items `s..s+n` of element segment `seg` (empty once dropped) at `d`.
 pub(crate) fn table_init(store: &mut Store, inst: u32, module: &Module, table: u32, seg: u32, d: u32, s: u32, n: u32) -> Result<(), Trap> {
-    let i = &store.instances[inst as usize];
+    let i = &store.reg().instances[inst as usize];
     let items: &[crate::wasm::ConstExpr] =
-        if i.dropped_elems[seg as usize] { &[] } else { &module.elems[seg as usize].items };
+        if store.inst(inst).dropped_elems[seg as usize] { &[] } else { &module.elems[seg as usize].items };
     let src = range(s, n, items.len(), Trap::TableOutOfBounds)?;
     let t = table_addr(store, inst, table);
     let dst = range(d, n, store.tables[t].elems.len(), Trap::TableOutOfBounds)?;

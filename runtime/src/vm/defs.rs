@@ -1,5 +1,5 @@
 //! Definitions at stable addresses: the parts of memories, tables and globals that compiled code
-//! reads and writes through pointers in its VMContext (see DESIGN.md, "Instance layout").
+//! reads and writes through pointers in its VMContext (RATIONALE.md, "Instance layout (VMContext) and the store context").
 //!
 //! The store keeps its entities in `Vec`s, which move when they grow; each entity therefore keeps
 //! its definition in a [`Pinned`] heap cell whose address never changes, and updates it whenever
@@ -14,7 +14,7 @@ use std::ptr::NonNull;
 pub(crate) struct Pinned<T>(NonNull<T>);
 
 // SAFETY: a `Pinned<T>` owns its `T` like a `Box<T>`; the raw pointers inside the definitions
-// point into data owned by the same store, which is only used under the store's lock.
+// point into data owned by the same store, which is only used under the lock of its owner's link group.
 unsafe impl<T: Send> Send for Pinned<T> {}
 unsafe impl<T: Sync> Sync for Pinned<T> {}
 
@@ -28,7 +28,7 @@ impl<T> Pinned<T> {
     }
     pub fn get(&self) -> &T {
         // SAFETY: the cell is live while `self` is; writers go through `&mut self` or happen
-        // while no Rust reference into the cell is held (compiled code runs under the store lock).
+        // while no Rust reference into the cell is held (compiled code runs under its link group's lock).
         unsafe { self.0.as_ref() }
     }
     pub fn get_mut(&mut self) -> &mut T {
@@ -68,7 +68,7 @@ pub(crate) struct VMGlobalDefinition {
 }
 
 // SAFETY: the pointers refer to the `Vec` buffer of the entity that owns the definition, in the
-// same store; they are only dereferenced by code running under that store's lock.
+// same store; they are only dereferenced by code running under the lock of the owner's link group.
 unsafe impl Send for VMMemoryDefinition {}
 unsafe impl Sync for VMMemoryDefinition {}
 unsafe impl Send for VMTableDefinition {}

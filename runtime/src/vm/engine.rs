@@ -26,6 +26,14 @@ pub(crate) trait Engine: Send + Sync {
     fn reserves_memories(&self) -> bool {
         false
     }
+    /// Host functions `funcs` were added to the view's group (by a host module). The Compiler
+    /// writes their funcrefs.
+    fn add_host_funcs(&self, _store: &mut Store, _funcs: &[u32]) -> Result<(), InstantiationError> {
+        Ok(())
+    }
+    /// Instances `moved` joined the view's link group (they were of another, merged into it);
+    /// the Compiler points their VMContexts at the group's VM context.
+    fn merge(&self, _store: &mut Store, _moved: &[u32]) {}
     /// Instance `instance` was freed: its functions `funcs` now trap with
     /// [`Trap::InstanceClosed`] (they are host functions), and its engine state and code were
     /// dropped. The Compiler points its funcref entries for `funcs` at the host-call path.

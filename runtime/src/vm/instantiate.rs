@@ -2,6 +2,7 @@
 //! import resolution with type matching, allocation, segment initialisation, start function.
 
 use super::*;
+use super::registry::LockError;
 use crate::api::{ExternType, InstantiationError, LinkError, MemoryType, TableType, Trap};
 use crate::wasm::{ConstExpr, DataMode, ElemMode, ImportDesc, Module};
 use std::collections::HashMap;
@@ -64,21 +65,122 @@ impl ImportRenames {
     }
 }
 
-fn resolve_imports(store: &Store, module: &Module, renames: &ImportRenames) -> Result<Vec<ExternAddr>, LinkError> {
-    let mut resolved = Vec::with_capacity(module.imports.len());
+/// Why [`lock_import_groups`] failed.
+pub(crate) enum GroupsError {
+    Link(LinkError),
+    Lock(LockError),
+}
+
+/// The store address of each import of `module` (after `renames`), looked up by name among the
+/// open instances; no type check yet.
+fn find_imports(reg: &Registry, module: &Module, renames: &ImportRenames) -> Result<Vec<ExternAddr>, LinkError> {
+    let names = reg.names();
+    let mut found = Vec::with_capacity(module.imports.len());
     for import in &module.imports {
-        let expected = import_type(module, &import.desc);
         let (module_name, name) = renames.resolve(&import.module, &import.name);
-        let addr = store
-            .names
-            .get(module_name)
-            .and_then(|i| store.instances[*i as usize].export(name))
-            .ok_or_else(|| LinkError::UnknownImport {
+        let addr = names.get(module_name).and_then(|i| reg.instances[*i as usize].export(name)).ok_or_else(|| {
+            LinkError::UnknownImport {
                 module: module_name.to_string(),
                 name: name.to_string(),
-                expected: expected.clone(),
-            })?;
-        let actual = store.extern_type(addr);
+                expected: import_type(module, &import.desc),
+            }
+        })?;
+        found.push(addr);
+    }
+    Ok(found)
+}
+
+/// The instance that defined the entity at `addr`.
+fn owner_of(reg: &Registry, addr: ExternAddr) -> u32 {
+    match addr {
+        ExternAddr::Func(a) => reg.funcs[a as usize].owner,
+        ExternAddr::Table(a) => reg.tables[a as usize].owner,
+        ExternAddr::Memory(a) => reg.memories[a as usize].owner,
+        ExternAddr::Global(a) => reg.globals[a as usize].owner,
+    }
+}
+
+/// Resolves `module`'s imports and prepares the link group its instance will join, leaving
+/// this thread holding that group's lock: the groups of every instance it imports a memory,
+/// table, global or wasm function from are merged into one (the lowest id); a module that
+/// imports only host functions (or nothing) gets a new group. The host instances it imports
+/// functions from are locked while it is decided, so that they cannot be freed in between
+/// (`instantiate` pins them). Returns the group and the imports' addresses, type-checked.
+pub(crate) fn lock_import_groups(
+    reg: &Registry,
+    module: &Module,
+    renames: &ImportRenames,
+) -> Result<(u32, Vec<ExternAddr>), GroupsError> {
+    loop {
+        let imports = find_imports(reg, module, renames).map_err(GroupsError::Link)?;
+        let owners: Vec<u32> = imports.iter().map(|a| owner_of(reg, *a)).collect();
+        let merged = |addr: &ExternAddr, owner: u32| !(matches!(addr, ExternAddr::Func(_)) && reg.instances[owner as usize].is_host);
+        let mut groups: Vec<u32> = owners.iter().map(|o| reg.group_of(*o)).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        // Locks in ascending order; a thread holding none cannot deadlock here.
+        for (n, g) in groups.iter().enumerate() {
+            if let Err(e) = reg.lock_group(*g) {
+                groups[..n].iter().for_each(|g| reg.unlock_group(*g));
+                return Err(GroupsError::Lock(e));
+            }
+        }
+        let unlock_all = |groups: &[u32]| groups.iter().for_each(|g| reg.unlock_group(*g));
+        // A merge between the lookup and the locks may have moved an owner: start again.
+        if owners.iter().any(|o| groups.binary_search(&reg.group_of(*o)).is_err()) {
+            unlock_all(&groups);
+            continue;
+        }
+        let mut targets: Vec<u32> =
+            imports.iter().zip(&owners).filter(|(a, o)| merged(a, **o)).map(|(_, o)| reg.group_of(*o)).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        let target = match targets.first() {
+            Some(g) => *g,
+            None => {
+                let g = reg.add_group();
+                // (With one group per runtime, the new group may be one locked above.)
+                if groups.contains(&g) {
+                    g
+                } else if let Err(e) = reg.lock_group(g) {
+                    unlock_all(&groups);
+                    return Err(GroupsError::Lock(e));
+                } else {
+                    g
+                }
+            }
+        };
+        // SAFETY: this thread holds `target`'s lock; the view reads the other locked groups'
+        // entities only through shared indexing, which their locks (held too) make safe.
+        let mut view = unsafe { reg.view(target) };
+        if let Err(e) = check_imports(&view, module, renames, &imports) {
+            if !groups.contains(&target) {
+                reg.unlock_group(target);
+            }
+            unlock_all(&groups);
+            return Err(GroupsError::Link(e));
+        }
+        for g in targets.iter().skip(1) {
+            view.merge_group(*g);
+        }
+        for g in &groups {
+            if *g != target {
+                reg.unlock_group(*g);
+            }
+        }
+        return Ok((target, imports));
+    }
+}
+
+/// Checks that each import is still open and its type matches what `module` expects.
+fn check_imports(store: &Store, module: &Module, renames: &ImportRenames, imports: &[ExternAddr]) -> Result<(), LinkError> {
+    for (import, addr) in module.imports.iter().zip(imports) {
+        let expected = import_type(module, &import.desc);
+        let (module_name, name) = renames.resolve(&import.module, &import.name);
+        if store.check_open(owner_of(store, *addr)).is_err() {
+            return Err(LinkError::UnknownImport { module: module_name.to_string(), name: name.to_string(), expected });
+        }
+        let actual = store.extern_type(*addr);
         if !import_matches(&actual, &expected) {
             return Err(LinkError::IncompatibleImportType {
                 module: module_name.to_string(),
@@ -87,9 +189,8 @@ fn resolve_imports(store: &Store, module: &Module, renames: &ImportRenames) -> R
                 actual,
             });
         }
-        resolved.push(addr);
     }
-    Ok(resolved)
+    Ok(())
 }
 
 /// Evaluates a constant expression in the context of a (partially built) instance.
@@ -133,16 +234,28 @@ pub(crate) fn instantiate(
     store: &mut Store,
     module: &Arc<Module>,
     code: &EngineCode,
-    renames: &ImportRenames,
+    imports: &[ExternAddr],
 ) -> Result<u32, InstantiationError> {
-    let imports = resolve_imports(store, module, renames)?;
-    let idx = store.instances.len() as u32;
-    let mut inst = InstanceEntity::new(Some(module.clone()), Some(code.clone()));
-    inst.type_ids = module.types.iter().map(|t| store.intern_type(t)).collect();
-    inst.funcs.reserve(module.funcs.len());
-    inst.dropped_elems = vec![false; module.elems.len()];
-    inst.dropped_datas = vec![false; module.datas.len()];
-    for addr in &imports {
+    let (idx, alloc) = store.reg().next_instance();
+    let mut inst = InstanceShape {
+        is_host: false,
+        type_ids: module.types.iter().map(|t| store.intern_type(t)).collect(),
+        funcs: Vec::with_capacity(module.funcs.len()),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        global_defs: Vec::new(),
+        exports: Vec::new(),
+    };
+    let mut state = InstanceState {
+        module: Some(module.clone()),
+        code: Some(code.clone()),
+        dropped_elems: vec![false; module.elems.len()],
+        dropped_datas: vec![false; module.datas.len()],
+        engine_state: None,
+        pins: Vec::new(),
+    };
+    for addr in imports {
         match *addr {
             ExternAddr::Func(a) => inst.funcs.push(a),
             ExternAddr::Table(a) => inst.tables.push(a),
@@ -190,7 +303,20 @@ pub(crate) fn instantiate(
         };
         inst.exports.push((e.name.clone(), addr));
     }
-    store.add_instance(inst);
+    // Host instances of other groups whose functions this one imports are kept while it lives
+    // (their groups are locked by `lock_import_groups` until it returns, so none was freed).
+    for addr in imports {
+        if let ExternAddr::Func(f) = addr {
+            let owner = store.funcs.owner(*f as usize);
+            if store.group_of(owner) != store.group && !state.pins.contains(&owner) {
+                store.instances[owner as usize].importers.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                state.pins.push(owner);
+            }
+        }
+    }
+    let added = store.add_instance(inst, state);
+    drop(alloc);
+    debug_assert_eq!(added, idx);
     match initialize(store, idx, module) {
         Ok(()) => Ok(idx),
         Err(e) => {
@@ -243,9 +369,9 @@ fn init_segments_in_order(store: &mut Store, inst: u32, module: &Module) -> Resu
                     return Err(Trap::TableOutOfBounds);
                 }
                 elems[off..off + items.len()].copy_from_slice(&items);
-                store.instances[inst as usize].dropped_elems[s] = true;
+                store.inst_mut(inst).dropped_elems[s] = true;
             }
-            ElemMode::Declared => store.instances[inst as usize].dropped_elems[s] = true,
+            ElemMode::Declared => store.inst_mut(inst).dropped_elems[s] = true,
             ElemMode::Passive => {}
         }
     }
@@ -259,7 +385,7 @@ fn init_segments_in_order(store: &mut Store, inst: u32, module: &Module) -> Resu
                 return Err(Trap::MemoryOutOfBounds);
             }
             data[off..off + bytes.len()].copy_from_slice(bytes);
-            store.instances[inst as usize].dropped_datas[s] = true;
+            store.inst_mut(inst).dropped_datas[s] = true;
         }
     }
     Ok(())

@@ -49,7 +49,7 @@ pub(crate) enum LinearBytes {
 }
 
 // SAFETY: a reservation is owned by its `LinearBytes` alone (like a `Vec`'s buffer) and only
-// used under the store's lock.
+// used under the lock of its owner's link group.
 unsafe impl Send for LinearBytes {}
 unsafe impl Sync for LinearBytes {}
 

@@ -7,6 +7,7 @@
 //! references as `addr + 1` with 0 for null. Engines never see [`crate::Val`].
 
 pub(crate) mod bulk;
+pub(crate) mod registry;
 pub(crate) mod defs;
 mod engine;
 mod instantiate;
@@ -16,7 +17,8 @@ mod memory;
 mod store;
 
 pub(crate) use engine::{Engine, EngineCode};
-pub(crate) use instantiate::{eval_const, instantiate, ImportRenames, MAX_TABLE_ELEMS};
+pub(crate) use instantiate::{eval_const, instantiate, lock_import_groups, GroupsError, ImportRenames, MAX_TABLE_ELEMS};
+pub(crate) use lifecycle::StoreCounts;
 /// Allocation helpers shared with host modules.
 pub(crate) mod instantiate_helpers {
     pub(crate) use super::instantiate::{new_memory, new_table};

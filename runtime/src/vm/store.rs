@@ -2,12 +2,14 @@
 //! table, memory, global and instance of one runtime, addressed by index ("addr").
 
 use super::defs::{Pinned, VMGlobalDefinition, VMTableDefinition};
+use super::registry::{AppendVec, GroupCell, GroupLock, LockError, LockTable, Slot};
 use super::VMLimits;
 use super::{Engine, EngineCode, MemoryEntity, MAX_TABLE_ELEMS};
 use crate::api::{Caller, ExternRef, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
-use std::collections::HashMap;
-use std::sync::atomic::AtomicU32;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Cells taken by values of types `tys` (two for v128, one otherwise).
 pub(crate) fn cell_count(tys: &[ValType]) -> usize {
@@ -135,7 +137,7 @@ pub(crate) struct GlobalEntity {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GlobalDef(pub *mut VMGlobalDefinition);
 
-// SAFETY: points into a global of the same store, only dereferenced under the store's lock.
+// SAFETY: points into a global of the same store, only dereferenced under the lock of its owner's link group.
 unsafe impl Send for GlobalDef {}
 unsafe impl Sync for GlobalDef {}
 
@@ -169,25 +171,23 @@ pub(crate) enum ExternAddr {
 
 /// Where an instance is in its life (see `vm/lifecycle.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum InstanceStatus {
     /// Usable through the API.
-    Open,
+    Open = 0,
     /// Closed through the API, but still referred to by an open instance (an import, or a
     /// funcref in a table or global), so its code, memories and tables are kept.
-    Closed,
+    Closed = 1,
     /// Closed and unreferenced: its memories, tables, code and engine state are freed; its
     /// store addresses stay as tombstones.
-    Freed,
+    Freed = 2,
 }
 
-/// A module instance ([§4.2.5](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)).
-/// Host modules are instances without `module`.
-pub(crate) struct InstanceEntity {
-    pub status: InstanceStatus,
-    /// The module it is an instance of (`None` for host modules).
-    pub module: Option<Arc<crate::wasm::Module>>,
-    /// The engine's compiled code for `module`.
-    pub code: Option<EngineCode>,
+/// What an instance is made of, fixed when it is made (so any thread may read it without a
+/// lock): the store addresses of its functions, tables, memories and globals, its exports.
+pub(crate) struct InstanceShape {
+    /// A host module's instance (no wasm module).
+    pub is_host: bool,
     /// Canonical type id of each of the module's types (for `call_indirect`).
     pub type_ids: Vec<u32>,
     pub funcs: Vec<u32>,
@@ -198,35 +198,62 @@ pub(crate) struct InstanceEntity {
     /// globals in place.
     pub global_defs: Vec<GlobalDef>,
     pub exports: Vec<(String, ExternAddr)>,
+}
+
+impl InstanceShape {
+    pub fn export(&self, name: &str) -> Option<ExternAddr> {
+        self.exports.iter().find(|(n, _)| n == name).map(|(_, a)| *a)
+    }
+}
+
+/// What changes in an instance's life: of its link group (see [`GroupCell`]).
+pub(crate) struct InstanceState {
+    /// The module it is an instance of (`None` for host modules, and once freed).
+    pub module: Option<Arc<crate::wasm::Module>>,
+    /// The engine's compiled code for `module` (`None` once freed).
+    pub code: Option<EngineCode>,
     pub dropped_elems: Vec<bool>,
     pub dropped_datas: Vec<bool>,
     /// State the engine keeps per instance (the Compiler's VMContext); `None` for the
     /// Interpreter and for host modules.
     pub engine_state: Option<Box<dyn std::any::Any + Send>>,
+    /// Host instances of other link groups this one imports functions from (each counted in
+    /// their [`InstanceEntity::importers`] until this instance is freed).
+    pub pins: Vec<u32>,
+}
+
+/// A module instance ([§4.2.5](https://webassembly.github.io/spec/core/exec/runtime.html#module-instances)).
+/// Host modules are instances without a module. Dereferences to its [`InstanceShape`].
+pub(crate) struct InstanceEntity {
+    pub shape: InstanceShape,
+    /// The link group it belongs to now (changes when groups merge, under both groups' locks).
+    pub group: AtomicU32,
+    /// An [`InstanceStatus`]; read without a lock by handles, written under the group's lock.
+    status: AtomicU8,
+    /// Instances of other groups importing this (host) instance's functions; a closed host
+    /// instance is kept while any do.
+    pub importers: AtomicU32,
+    pub state: GroupCell<InstanceState>,
+}
+
+impl std::ops::Deref for InstanceEntity {
+    type Target = InstanceShape;
+    fn deref(&self) -> &InstanceShape {
+        &self.shape
+    }
 }
 
 impl InstanceEntity {
-    /// An open instance of `module` (`None` for a host module) with nothing in it yet.
-    pub fn new(module: Option<Arc<crate::wasm::Module>>, code: Option<EngineCode>) -> InstanceEntity {
-        InstanceEntity {
-            status: InstanceStatus::Open,
-            module,
-            code,
-            type_ids: Vec::new(),
-            funcs: Vec::new(),
-            tables: Vec::new(),
-            memories: Vec::new(),
-            globals: Vec::new(),
-            global_defs: Vec::new(),
-            exports: Vec::new(),
-            dropped_elems: Vec::new(),
-            dropped_datas: Vec::new(),
-            engine_state: None,
+    pub fn status(&self) -> InstanceStatus {
+        match self.status.load(Ordering::Acquire) {
+            0 => InstanceStatus::Open,
+            1 => InstanceStatus::Closed,
+            _ => InstanceStatus::Freed,
         }
     }
-
-    pub fn export(&self, name: &str) -> Option<ExternAddr> {
-        self.exports.iter().find(|(n, _)| n == name).map(|(_, a)| *a)
+    /// Sets the status; only the holder of the instance's group lock does.
+    pub fn set_status(&self, s: InstanceStatus) {
+        self.status.store(s as u8, Ordering::Release);
     }
 }
 
@@ -239,138 +266,431 @@ pub(crate) struct StoreLimits {
     pub max_call_depth: u32,
 }
 
-pub(crate) struct Store {
-    pub engine: Arc<dyn Engine>,
-    pub limits: StoreLimits,
-    pub funcs: Vec<FuncEntity>,
-    pub tables: Vec<TableEntity>,
-    pub memories: Vec<MemoryEntity>,
-    pub globals: Vec<GlobalEntity>,
-    /// Every instance ever made; add with [`Store::add_instance`]. Closed ones stay as
-    /// tombstones (see `vm/lifecycle.rs`).
-    pub instances: Vec<InstanceEntity>,
-    /// The open instances and the closed ones not yet freed, so that collecting costs what is
+/// A link group: instances that share state (one imports another's memory, table, global or
+/// wasm function, or holds a funcref to its functions), and so must not run on two threads at
+/// once. Calls into different groups run in parallel (RATIONALE.md, "Calls in parallel").
+pub(crate) struct Group {
+    pub lock: GroupLock,
+    pub state: GroupCell<GroupState>,
+}
+
+/// What a link group holds, under its lock.
+pub(crate) struct GroupState {
+    /// Its instances.
+    pub members: Vec<u32>,
+    /// Its open instances and its closed ones not yet freed, so that collecting costs what is
     /// alive rather than everything ever instantiated.
-    pub(crate) open: std::collections::BTreeSet<u32>,
-    pub(crate) kept: Vec<u32>,
-    /// Interned function types; the index is the canonical type id.
-    pub types: Vec<FuncType>,
-    type_index: HashMap<FuncType, u32>,
-    /// Instances registered by module name, for import resolution.
-    pub names: HashMap<String, u32>,
-    /// How many host → wasm calls are nested on this thread's native stack right now.
-    pub reentry: u32,
-    /// Host values passed in as externrefs; a non-null externref cell is `index + 1`.
-    externs: Vec<ExternRef>,
-    extern_index: HashMap<usize, u32>,
-    /// The runtime this store belongs to, for building [`crate::Func`] handles.
-    pub runtime: std::sync::Weak<crate::api::RuntimeInner>,
-    /// State the engine keeps per store (the Compiler's shared VM context and funcref array);
-    /// `None` for the Interpreter.
-    pub engine_state: Option<Box<dyn std::any::Any + Send>>,
+    pub open: BTreeSet<u32>,
+    pub kept: Vec<u32>,
     /// Fuel left and the interrupt flag, where running code of either engine reads them.
     pub vm_limits: Pinned<VMLimits>,
-    /// The interrupt flag `vm_limits` points to, shared with every [`crate::InterruptHandle`].
+    /// State the engine keeps per group (the Compiler's VM context: trap code, stack limit).
+    pub engine_state: Option<Box<dyn std::any::Any + Send>>,
+}
+
+/// Host values passed in as externrefs; a non-null externref cell is `index + 1`.
+#[derive(Default)]
+struct Externs {
+    list: Vec<ExternRef>,
+    index: HashMap<usize, u32>,
+}
+
+/// The [store](https://webassembly.github.io/spec/core/exec/runtime.html#store) of one
+/// runtime, shared by every thread: entities in vectors that never move ([`AppendVec`]), their
+/// mutable state owned by link groups ([`Group`]), and the registry of names and canonical
+/// types. Calls reach it through a [`Store`] view holding one group's lock.
+pub(crate) struct Registry {
+    pub engine: Arc<dyn Engine>,
+    pub limits: StoreLimits,
+    pub funcs: AppendVec<Slot<FuncEntity>>,
+    pub tables: AppendVec<Slot<TableEntity>>,
+    pub memories: AppendVec<Slot<MemoryEntity>>,
+    pub globals: AppendVec<Slot<GlobalEntity>>,
+    /// Every instance ever made. Closed ones stay as tombstones (see `vm/lifecycle.rs`).
+    pub instances: AppendVec<InstanceEntity>,
+    pub groups: AppendVec<Group>,
+    pub locks: LockTable,
+    /// Interned function types; the index is the canonical type id.
+    pub types: AppendVec<FuncType>,
+    type_index: Mutex<HashMap<FuncType, u32>>,
+    /// Instances registered by module name, for import resolution.
+    pub names: RwLock<HashMap<String, u32>>,
+    externs: Mutex<Externs>,
+    /// The runtime this store belongs to, for building [`crate::Func`] handles.
+    pub runtime: std::sync::Weak<crate::api::RuntimeInner>,
+    /// The interrupt flag every group's `vm_limits` points to, shared with every
+    /// [`crate::InterruptHandle`].
     pub interrupt: Arc<AtomicU32>,
-    /// Whether a call from the host is running (calls made while it is are nested).
-    in_call: bool,
     /// The runtime's function listener, if it has one.
     pub listener: Option<Arc<dyn crate::FunctionListener>>,
+    /// Every instance joins group 0 (fuel: one tank per runtime, charged exactly, so calls
+    /// take turns).
+    single_group: bool,
+    /// Groups that keep closed instances a later collection may free (see `vm/lifecycle.rs`).
+    pub uncollected: Mutex<BTreeSet<u32>>,
+    /// Held from choosing a new instance's address ([`Store::next_instance`]) until it is added,
+    /// so that its entities name the right owner.
+    alloc: Mutex<()>,
+}
+
+/// A call's way into the store: the registry plus the lock of one link group, whose entities it
+/// may change. Indexing `funcs`, `tables`, `memories` and `globals` works as on vectors.
+pub(crate) struct Store {
+    reg: NonNull<Registry>,
+    /// The group this view holds locked.
+    pub group: u32,
+    pub funcs: Entities<FuncEntity>,
+    pub tables: Entities<TableEntity>,
+    pub memories: Entities<MemoryEntity>,
+    pub globals: Entities<GlobalEntity>,
+    /// Whether a call from the host is running (calls made while it is are nested).
+    in_call: bool,
     /// The wasm frames a trap has unwound through so far, innermost first, as (instance,
     /// module function index); at most [`MAX_TRAP_FRAMES`].
     trap_frames: Vec<(u32, u32)>,
 }
 
+// SAFETY: a view is used by the thread holding its group's lock; moving it to another thread
+// moves that use with it (the lock is released by the guard on the thread that took it).
+unsafe impl Send for Store {}
+
+/// One kind of entity as a [`Store`] view indexes it: shared reads of any entity (the engines
+/// only read other groups' host functions, which do not change while imported), writes of the
+/// view's own group's.
+pub(crate) struct Entities<T> {
+    v: NonNull<AppendVec<Slot<T>>>,
+    reg: NonNull<Registry>,
+    group: u32,
+}
+
+impl<T> Entities<T> {
+    fn new(v: &AppendVec<Slot<T>>, reg: &Registry, group: u32) -> Self {
+        Entities { v: NonNull::from(v), reg: NonNull::from(reg), group }
+    }
+    #[inline(always)]
+    fn vec(&self) -> &AppendVec<Slot<T>> {
+        // SAFETY: the registry outlives every view into it (`Store`'s contract).
+        unsafe { self.v.as_ref() }
+    }
+    /// The instance that defined entity `i`.
+    pub fn owner(&self, i: usize) -> u32 {
+        self.vec()[i].owner
+    }
+}
+
+impl<T> std::ops::Index<usize> for Entities<T> {
+    type Output = T;
+    #[inline(always)]
+    fn index(&self, i: usize) -> &T {
+        // SAFETY: a view reads its own group's entities (it holds the lock; `&self` excludes
+        // a `&mut` from `index_mut`) and other groups' host functions, which nobody changes
+        // while they are imported (their instance is pinned, see `InstanceState::pins`).
+        unsafe { self.vec()[i].cell.get() }
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Entities<T> {
+    #[inline(always)]
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        let slot = &self.vec()[i];
+        // SAFETY: the registry outlives the view.
+        debug_assert_eq!(
+            unsafe { self.reg.as_ref() }.group_of(slot.owner),
+            self.group,
+            "a view changed an entity of another link group"
+        );
+        // SAFETY: the entity belongs to this view's group, whose lock the view holds (checked
+        // above in debug builds; `vm` only indexes entities its group reaches), and `&mut self`
+        // makes this the only reference into it from this view; no other view of the group
+        // exists (the lock is not re-entrant).
+        unsafe { slot.cell.get_mut() }
+    }
+}
+
 /// The most frames a trap's backtrace keeps (the innermost ones).
 const MAX_TRAP_FRAMES: usize = 256;
 
-impl Store {
+impl Registry {
     pub fn new(
         engine: Arc<dyn Engine>,
         limits: StoreLimits,
         runtime: std::sync::Weak<crate::api::RuntimeInner>,
         listener: Option<Arc<dyn crate::FunctionListener>>,
-    ) -> Store {
-        let interrupt = Arc::new(AtomicU32::new(0));
-        Store {
+        single_group: bool,
+    ) -> Registry {
+        let reg = Registry {
             engine,
             limits,
-            funcs: Vec::new(),
-            tables: Vec::new(),
-            memories: Vec::new(),
-            globals: Vec::new(),
-            instances: Vec::new(),
-            open: Default::default(),
-            kept: Vec::new(),
-            types: Vec::new(),
-            type_index: HashMap::new(),
-            names: HashMap::new(),
-            reentry: 0,
-            externs: Vec::new(),
-            extern_index: HashMap::new(),
+            funcs: AppendVec::default(),
+            tables: AppendVec::default(),
+            memories: AppendVec::default(),
+            globals: AppendVec::default(),
+            instances: AppendVec::default(),
+            groups: AppendVec::default(),
+            locks: LockTable::default(),
+            types: AppendVec::default(),
+            type_index: Mutex::new(HashMap::new()),
+            names: RwLock::new(HashMap::new()),
+            externs: Mutex::new(Externs::default()),
             runtime,
-            engine_state: None,
-            vm_limits: Pinned::new(VMLimits { fuel: 0, interrupt: Arc::as_ptr(&interrupt) }),
-            interrupt,
-            in_call: false,
+            interrupt: Arc::new(AtomicU32::new(0)),
             listener,
+            single_group,
+            alloc: Mutex::new(()),
+            uncollected: Mutex::new(BTreeSet::new()),
+        };
+        // Group 0 always exists: the fuel tank's group (see `single_group`), else unused.
+        reg.groups.push(Group { lock: GroupLock::default(), state: GroupCell::new(reg.new_group_state()) });
+        reg
+    }
+
+    /// The names registered, for reading.
+    pub fn names(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, u32>> {
+        self.names.read().unwrap_or_else(|e| e.into_inner())
+    }
+    /// The names registered, for changing.
+    pub fn names_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, u32>> {
+        self.names.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The group instance `i` belongs to now.
+    #[inline]
+    pub fn group_of(&self, instance: u32) -> u32 {
+        self.instances[instance as usize].group.load(Ordering::Acquire)
+    }
+
+    /// A new, empty link group (group 0 when every instance shares one); returns its id.
+    pub fn add_group(&self) -> u32 {
+        if self.single_group {
+            return 0;
+        }
+        self.groups.push(Group { lock: GroupLock::default(), state: GroupCell::new(self.new_group_state()) }) as u32
+    }
+
+    fn new_group_state(&self) -> GroupState {
+        GroupState {
+            members: Vec::new(),
+            open: BTreeSet::new(),
+            kept: Vec::new(),
+            vm_limits: Pinned::new(VMLimits { fuel: 0, interrupt: Arc::as_ptr(&self.interrupt) }),
+            engine_state: None,
+        }
+    }
+
+    /// Takes the lock of group `g` for this thread (see [`LockTable::lock`]).
+    pub fn lock_group(&self, g: u32) -> Result<(), LockError> {
+        self.locks.lock(g, &|g| &self.groups[g as usize].lock)
+    }
+    /// Takes the lock of group `g` if no thread holds it.
+    pub fn try_lock_group(&self, g: u32) -> bool {
+        self.locks.try_lock(g, &|g| &self.groups[g as usize].lock)
+    }
+    /// Releases the lock of group `g`, which this thread holds.
+    pub fn unlock_group(&self, g: u32) {
+        self.locks.unlock(&self.groups[g as usize].lock)
+    }
+    /// Locks the group instance `i` belongs to (following merges); returns it.
+    pub fn lock_instance(&self, instance: u32) -> Result<u32, LockError> {
+        loop {
+            let g = self.group_of(instance);
+            self.lock_group(g)?;
+            if self.group_of(instance) == g {
+                return Ok(g);
+            }
+            self.unlock_group(g);
+        }
+    }
+
+    /// A view of group `g`, whose lock this thread holds.
+    ///
+    /// # Safety
+    /// The caller holds `g`'s lock for as long as the view lives, and keeps `self` alive as
+    /// long.
+    pub unsafe fn view(&self, g: u32) -> Store {
+        debug_assert!(self.groups[g as usize].lock.held_by_me());
+        Store {
+            reg: NonNull::from(self),
+            group: g,
+            funcs: Entities::new(&self.funcs, self, g),
+            tables: Entities::new(&self.tables, self, g),
+            memories: Entities::new(&self.memories, self, g),
+            globals: Entities::new(&self.globals, self, g),
+            in_call: false,
             trap_frames: Vec::new(),
         }
     }
 
+    /// The address the next instance will get (its entities are added before it), with the
+    /// lock that keeps it so until the guard is dropped after [`Store::add_instance`].
+    pub fn next_instance(&self) -> (u32, std::sync::MutexGuard<'_, ()>) {
+        let g = self.alloc.lock().unwrap_or_else(|e| e.into_inner());
+        (self.instances.len() as u32, g)
+    }
+
     /// The canonical id of a function type, interning it on first sight.
-    pub fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        if let Some(id) = self.type_index.get(ty) {
+    pub fn intern_type(&self, ty: &FuncType) -> u32 {
+        let mut index = self.type_index.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = index.get(ty) {
             return *id;
         }
-        let id = self.types.len() as u32;
-        self.types.push(ty.clone());
-        self.type_index.insert(ty.clone(), id);
+        let id = self.types.push(ty.clone()) as u32;
+        index.insert(ty.clone(), id);
         id
-    }
-
-    /// Adds an open instance; returns its address.
-    pub fn add_instance(&mut self, inst: InstanceEntity) -> u32 {
-        let idx = self.instances.len() as u32;
-        self.instances.push(inst);
-        self.open.insert(idx);
-        idx
-    }
-
-    /// Adds a function; returns its address.
-    pub fn add_func(&mut self, f: FuncEntity) -> u32 {
-        self.funcs.push(f);
-        self.funcs.len() as u32 - 1
-    }
-    /// Adds a table defined by instance `owner`; returns its address.
-    pub fn add_table(&mut self, mut t: TableEntity, owner: u32) -> u32 {
-        t.owner = owner;
-        self.tables.push(t);
-        self.tables.len() as u32 - 1
-    }
-    /// Adds a linear memory defined by instance `owner`; returns its address.
-    pub fn add_memory(&mut self, mut m: MemoryEntity, owner: u32) -> u32 {
-        m.owner = owner;
-        self.memories.push(m);
-        self.memories.len() as u32 - 1
-    }
-    /// Adds a global defined by instance `owner`; returns its address.
-    pub fn add_global(&mut self, mut g: GlobalEntity, owner: u32) -> u32 {
-        g.owner = owner;
-        self.globals.push(g);
-        self.globals.len() as u32 - 1
     }
 
     /// `Ok` if `instance` is open; [`Trap::InstanceClosed`] once it (or the runtime) was closed.
     pub fn check_open(&self, instance: u32) -> Result<(), Trap> {
         match self.instances.get(instance as usize) {
-            Some(i) if i.status == InstanceStatus::Open => Ok(()),
+            Some(i) if i.status() == InstanceStatus::Open => Ok(()),
             _ => Err(Trap::InstanceClosed),
         }
     }
 
     pub fn func_type(&self, func: u32) -> &FuncType {
-        &self.types[self.funcs[func as usize].type_id() as usize]
+        // SAFETY: a function's type id never changes (freeing keeps it).
+        &self.types[unsafe { self.funcs[func as usize].cell.get() }.type_id() as usize]
+    }
+
+    /// The host value behind a non-null externref cell.
+    pub fn extern_at(&self, c: u64) -> ExternRef {
+        self.externs.lock().unwrap_or_else(|e| e.into_inner()).list[(c - 1) as usize].clone()
+    }
+
+    /// The cell of externref `r`, registering it on first sight.
+    pub fn extern_cell(&self, r: &ExternRef) -> u64 {
+        let mut e = self.externs.lock().unwrap_or_else(|e| e.into_inner());
+        let next = e.list.len() as u32;
+        let index = *e.index.entry(r.key()).or_insert(next);
+        if index == next {
+            e.list.push(r.clone());
+        }
+        index as u64 + 1
+    }
+}
+
+impl std::ops::Deref for Store {
+    type Target = Registry;
+    #[inline(always)]
+    fn deref(&self) -> &Registry {
+        // SAFETY: the registry outlives the view (`Registry::view`'s contract).
+        unsafe { self.reg.as_ref() }
+    }
+}
+
+impl Store {
+    /// The registry, with a lifetime independent of the view's borrow (it outlives the view).
+    pub fn reg<'a>(&self) -> &'a Registry {
+        // SAFETY: as in `deref`.
+        unsafe { &*self.reg.as_ptr() }
+    }
+
+    /// The state of this view's group.
+    pub fn group_state(&mut self) -> &mut GroupState {
+        // SAFETY: the view holds the group's lock; `&mut self` makes the reference unique.
+        unsafe { self.reg().groups[self.group as usize].state.get_mut() }
+    }
+
+    /// The fuel and interrupt flag of this view's group (a fixed address).
+    pub fn vm_limits(&mut self) -> *mut VMLimits {
+        self.group_state().vm_limits.as_ptr()
+    }
+
+    /// The changing state of instance `i`, which belongs to this view's group.
+    pub fn inst(&self, i: u32) -> &InstanceState {
+        let e = &self.reg().instances[i as usize];
+        debug_assert_eq!(e.group.load(Ordering::Relaxed), self.group);
+        // SAFETY: the instance is of this view's group, whose lock the view holds; `&self`
+        // excludes `inst_mut`'s `&mut`.
+        unsafe { e.state.get() }
+    }
+    /// [`Store::inst`] for changing.
+    pub fn inst_mut(&mut self, i: u32) -> &mut InstanceState {
+        let e = &self.reg().instances[i as usize];
+        debug_assert_eq!(e.group.load(Ordering::Relaxed), self.group);
+        // SAFETY: as in `inst`, and `&mut self` makes the reference unique.
+        unsafe { e.state.get_mut() }
+    }
+
+    /// Adds an instance of this view's group; returns its address.
+    pub fn add_instance(&mut self, shape: InstanceShape, state: InstanceState) -> u32 {
+        let idx = self.instances.push(InstanceEntity {
+            shape,
+            group: AtomicU32::new(self.group),
+            status: AtomicU8::new(InstanceStatus::Open as u8),
+            importers: AtomicU32::new(0),
+            state: GroupCell::new(state),
+        }) as u32;
+        let g = self.group_state();
+        g.members.push(idx);
+        g.open.insert(idx);
+        idx
+    }
+    /// Adds a function; returns its address.
+    pub fn add_func(&mut self, f: FuncEntity) -> u32 {
+        self.reg().funcs.push(Slot { owner: f.owner(), cell: GroupCell::new(f) }) as u32
+    }
+    /// Adds a table defined by instance `owner`; returns its address.
+    pub fn add_table(&mut self, mut t: TableEntity, owner: u32) -> u32 {
+        t.owner = owner;
+        self.reg().tables.push(Slot { owner, cell: GroupCell::new(t) }) as u32
+    }
+    /// Adds a linear memory defined by instance `owner`; returns its address.
+    pub fn add_memory(&mut self, mut m: MemoryEntity, owner: u32) -> u32 {
+        m.owner = owner;
+        self.reg().memories.push(Slot { owner, cell: GroupCell::new(m) }) as u32
+    }
+    /// Adds a global defined by instance `owner`; returns its address.
+    pub fn add_global(&mut self, mut g: GlobalEntity, owner: u32) -> u32 {
+        g.owner = owner;
+        self.reg().globals.push(Slot { owner, cell: GroupCell::new(g) }) as u32
+    }
+
+    /// Moves every instance of group `from` (whose lock this thread also holds) into this
+    /// view's group: from now on they share its lock.
+    pub fn merge_group(&mut self, from: u32) {
+        if from == self.group {
+            return;
+        }
+        let reg = self.reg();
+        // SAFETY: this thread holds `from`'s lock (the caller's contract) and it is another
+        // group than the view's.
+        let src = unsafe { reg.groups[from as usize].state.get_mut() };
+        let moved = std::mem::take(&mut src.members);
+        let open = std::mem::take(&mut src.open);
+        let kept = std::mem::take(&mut src.kept);
+        for m in &moved {
+            reg.instances[*m as usize].group.store(self.group, Ordering::Release);
+        }
+        let dst = self.group_state();
+        dst.members.extend_from_slice(&moved);
+        dst.open.extend(open);
+        dst.kept.extend(kept);
+        let engine = self.engine.clone();
+        engine.merge(self, &moved);
+    }
+
+    /// Makes the function at `addr` reachable from this view's group: if it belongs to another
+    /// group, that group is merged into this one (see [`Group`]).
+    /// Errors: [`Trap::InvalidArguments`] if the other group is in use by a thread that waits
+    /// for this one (merging would deadlock).
+    pub fn adopt_func(&mut self, addr: u32) -> Result<(), Trap> {
+        let owner = self.funcs.owner(addr as usize);
+        let reg = self.reg();
+        loop {
+            let g = reg.group_of(owner);
+            if g == self.group {
+                return Ok(());
+            }
+            reg.lock_group(g).map_err(|_| {
+                Trap::InvalidArguments("funcref of an instance in use by another thread that waits for this one".into())
+            })?;
+            if reg.group_of(owner) == g {
+                self.merge_group(g);
+                reg.unlock_group(g);
+                return Ok(());
+            }
+            reg.unlock_group(g);
+        }
     }
 
     pub fn extern_type(&self, addr: ExternAddr) -> ExternType {
@@ -445,7 +765,7 @@ impl Store {
     pub fn listen(&self, instance: u32, func: u32, enter: bool, cells: &[u64]) {
         let Some(l) = &self.listener else { return };
         let info = crate::api::backtrace::frame_info(self, instance, func);
-        let Some(module) = self.instances[instance as usize].module.as_ref() else { return };
+        let Some(module) = self.inst(instance).module.as_ref() else { return };
         let ty = module.func_type(func);
         let tys = if enter { ty.params() } else { ty.results() };
         let vals = self.vals_from_cells(&cells[..cell_count(tys)], tys);
@@ -458,7 +778,7 @@ impl Store {
 
     /// The cells function `func` (module index) of `instance` takes (`enter`) or returns.
     pub fn listen_cells(&self, instance: u32, func: u32, enter: bool) -> usize {
-        let Some(module) = self.instances[instance as usize].module.as_ref() else { return 0 };
+        let Some(module) = self.inst(instance).module.as_ref() else { return 0 };
         let ty = module.func_type(func);
         cell_count(if enter { ty.params() } else { ty.results() })
     }
@@ -483,17 +803,11 @@ impl Store {
                     return Err(Trap::InvalidArguments("funcref from another runtime".into()));
                 }
                 // A function of a closed instance must not become reachable again.
-                self.check_open(self.funcs[f.addr() as usize].owner())?;
+                self.check_open(self.funcs.owner(f.addr() as usize))?;
+                self.adopt_func(f.addr())?;
                 f.addr() as u64 + 1
             }
-            Val::ExternRef(Some(r)) => {
-                let next = self.externs.len() as u32;
-                let index = *self.extern_index.entry(r.key()).or_insert(next);
-                if index == next {
-                    self.externs.push(r.clone());
-                }
-                index as u64 + 1
-            }
+            Val::ExternRef(Some(r)) => self.extern_cell(r),
         })
     }
 
@@ -555,7 +869,7 @@ impl Store {
             ValType::FuncRef => Val::FuncRef(
                 (c != 0).then(|| crate::api::Func::from_addr(self.runtime.upgrade(), (c - 1) as u32)),
             ),
-            ValType::ExternRef => Val::ExternRef((c != 0).then(|| self.externs[(c - 1) as usize].clone())),
+            ValType::ExternRef => Val::ExternRef((c != 0).then(|| self.extern_at(c))),
         }
     }
 

@@ -822,15 +822,15 @@ fn dynamic_host_function_with_a_wrong_result_type_traps() {
 }
 
 #[test]
-#[should_panic(expected = "use the Caller instead")]
-fn reentering_the_runtime_from_a_host_function_panics_instead_of_deadlocking() {
-    use std::sync::{Arc, OnceLock};
+fn reentering_the_runtime_from_a_host_function_is_an_error_not_a_deadlock() {
+    use std::sync::{Arc, Mutex, OnceLock};
     let rt = new_runtime();
     let target: Arc<OnceLock<Func>> = Arc::new(OnceLock::new());
-    let t = target.clone();
+    let seen: Arc<Mutex<Option<Result<Vec<Val>, Trap>>>> = Arc::default();
+    let (t, s) = (target.clone(), seen.clone());
     HostModuleBuilder::new("env")
         .func("reenter", move || {
-            let _ = t.get().unwrap().call(&[]);
+            *s.lock().unwrap() = Some(t.get().unwrap().call(&[]));
         })
         .instantiate(&rt)
         .unwrap();
@@ -839,7 +839,12 @@ fn reentering_the_runtime_from_a_host_function_panics_instead_of_deadlocking() {
         r#"(module (import "env" "reenter" (func $r)) (func (export "f")) (func (export "run") (call $r)))"#,
     );
     target.set(i.func("f").unwrap()).unwrap();
-    let _ = i.func("run").unwrap().call(&[]);
+    assert_eq!(i.func("run").unwrap().call(&[]), Ok(vec![]));
+    let got = seen.lock().unwrap().take();
+    match got {
+        Some(Err(Trap::InvalidArguments(m))) => assert!(m.contains("use the Caller instead"), "{m}"),
+        other => panic!("expected an error, got {other:?}"),
+    }
 }
 
 #[test]
@@ -1448,4 +1453,207 @@ fn every_api_misuse_is_a_typed_error() {
     assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]), Err(Trap::InstanceClosed));
     assert_eq!(memory.read(0, &mut [0]), Err(Trap::InstanceClosed));
     assert_eq!(i.get_export("add").err(), Some(ExportError::Closed));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls in parallel
+
+/// A host module whose `block` waits (up to 20 s) until `signal` was called, and returns
+/// whether it was: two calls on one runtime overlap only if `signal` can run while `block`
+/// waits. (With one lock per runtime, `signal` would wait for `block`, which times out.)
+#[test]
+fn two_calls_on_one_runtime_overlap_in_time() {
+    use std::sync::{Arc, Condvar, Mutex};
+    let rt = new_runtime();
+    // (entered block, signalled)
+    let state = Arc::new((Mutex::new((false, false)), Condvar::new()));
+    let (s1, s2) = (state.clone(), state.clone());
+    HostModuleBuilder::new("env")
+        .func("block", move || -> i32 {
+            let (m, cv) = &*s1;
+            let mut g = m.lock().unwrap();
+            g.0 = true;
+            cv.notify_all();
+            let (g, _) = cv.wait_timeout_while(g, std::time::Duration::from_secs(20), |g| !g.1).unwrap();
+            g.1 as i32
+        })
+        .func("signal", move || {
+            let (m, cv) = &*s2;
+            m.lock().unwrap().1 = true;
+            cv.notify_all();
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let m = rt
+        .compile(
+            r#"(module (import "env" "block" (func $block (result i32)))
+                (import "env" "signal" (func $signal))
+                (memory 1)
+                (func (export "wait") (result i32) (i32.store (i32.const 0) (call $block)) (i32.load (i32.const 0)))
+                (func (export "signal") (call $signal)))"#,
+        )
+        .unwrap();
+    let a = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+    let b = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+    let wait = a.typed_func::<(), i32>("wait").unwrap();
+    let signal = b.typed_func::<(), ()>("signal").unwrap();
+    let waiter = std::thread::spawn(move || wait.call(()));
+    {
+        let (m, cv) = &*state;
+        let _g = cv.wait_while(m.lock().unwrap(), |g| !g.0).unwrap();
+    }
+    // `a`'s call is inside `block` now; `b`'s runs on this thread meanwhile.
+    signal.call(()).unwrap();
+    assert_eq!(waiter.join().unwrap(), Ok(1), "the second call ran while the first one was blocked");
+}
+
+/// Calls on one instance from several threads take turns: a read-modify-write of a global by
+/// 4 threads x 2 000 calls loses no update.
+#[test]
+fn calls_on_one_instance_from_several_threads_take_turns() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module (global $n (export "n") (mut i32) (i32.const 0))
+            (func (export "bump") (local i32)
+                (local.set 0 (global.get $n))
+                (loop $l (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 0))))
+                (global.set $n (i32.add (global.get $n) (i32.const 1)))))"#,
+    );
+    let bump = i.typed_func::<(), ()>("bump").unwrap();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            let bump = bump.clone();
+            s.spawn(move || (0..2000).for_each(|_| bump.call(()).unwrap()));
+        }
+    });
+    assert_eq!(i.global("n").unwrap().get(), Val::I32(8000));
+}
+
+/// Closing an instance while another thread runs a call on it waits for that call; afterwards
+/// calls fail with `InstanceClosed`, never crash.
+#[test]
+fn closing_an_instance_while_another_thread_calls_it() {
+    let rt = new_runtime();
+    let i = instance(
+        &rt,
+        r#"(module (memory 1)
+            (func (export "spin") (param i32) (result i32)
+                (loop $l (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+                    (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+                (i32.load (i32.const 0))))"#,
+    );
+    let spin = i.typed_func::<i32, i32>("spin").unwrap();
+    std::thread::scope(|s| {
+        let callers: Vec<_> = (0..3)
+            .map(|_| {
+                let spin = spin.clone();
+                s.spawn(move || (0..50).map(|_| spin.call(20_000)).collect::<Vec<_>>())
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        i.close();
+        for c in callers {
+            for r in c.join().unwrap() {
+                assert!(matches!(r, Ok(_) | Err(Trap::InstanceClosed)), "{r:?}");
+            }
+        }
+    });
+    assert_eq!(spin.call(1), Err(Trap::InstanceClosed));
+    assert_eq!(rt.stats().memory_bytes, 0);
+}
+
+/// A host function may call into an instance of another link group through a handle; two such
+/// calls that wait for each other's group end with one error, not a deadlock.
+#[test]
+fn host_functions_call_other_groups_and_a_wait_cycle_is_refused() {
+    use std::sync::{Arc, Barrier, OnceLock};
+    let rt = new_runtime();
+    let peer: Arc<[OnceLock<Func>; 2]> = Arc::new([OnceLock::new(), OnceLock::new()]);
+    let barrier = Arc::new(Barrier::new(2));
+    let (p, b) = (peer.clone(), barrier.clone());
+    HostModuleBuilder::new("env")
+        .func("cross", move |which: i32, meet: i32| -> Result<i32, Trap> {
+            if meet != 0 {
+                b.wait();
+            }
+            let other = p[(1 - which) as usize].get().expect("set");
+            match other.call(&[Val::I32(1 - which), Val::I32(0)]) {
+                Ok(v) => Ok(v[0].i32().unwrap() + 10),
+                Err(Trap::InvalidArguments(_)) => Ok(-1),
+                Err(t) => Err(t),
+            }
+        })
+        .func("leaf", |x: i32| x)
+        .instantiate(&rt)
+        .unwrap();
+    let m = rt
+        .compile(
+            r#"(module (import "env" "cross" (func $cross (param i32 i32) (result i32)))
+                (func (export "run") (param i32 i32) (result i32)
+                    (if (result i32) (local.get 1)
+                        (then (call $cross (local.get 0) (local.get 1)))
+                        (else (local.get 0)))))"#,
+        )
+        .unwrap();
+    let insts: Vec<Instance> = (0..2).map(|_| rt.instantiate(&m, ModuleConfig::new()).unwrap()).collect();
+    for (k, i) in insts.iter().enumerate() {
+        peer[k].set(i.func("run").unwrap()).unwrap();
+    }
+    // Sequentially: instance 0's host function calls into instance 1 (another group).
+    let run0 = insts[0].typed_func::<(i32, i32), i32>("run").unwrap();
+    assert_eq!(run0.call((0, 0)).unwrap(), 0);
+    // Both at once, each waiting for the other's group: one call is refused, the other then
+    // gets through.
+    let results: Vec<i32> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|k| {
+                let f = insts[k].typed_func::<(i32, i32), i32>("run").unwrap();
+                s.spawn(move || f.call((k as i32, 1)).unwrap())
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut sorted = results.clone();
+    sorted.sort();
+    assert!(sorted == vec![-1, 10] || sorted == vec![-1, 11], "{results:?}");
+}
+
+/// Instantiating, calling and closing from 8 threads at once, with instances that share a
+/// memory (one link group) and instances on their own, loses nothing and frees everything.
+#[test]
+fn concurrent_instantiate_call_and_close_in_linked_and_separate_groups() {
+    let rt = new_runtime();
+    let provider = instance(&rt, r#"(module (memory (export "mem") 1) (global (export "g") (mut i32) (i32.const 0)))"#);
+    rt.register("p", &provider).unwrap();
+    let linked = rt
+        .compile(
+            r#"(module (import "p" "mem" (memory 1)) (import "p" "g" (global $g (mut i32)))
+                (func (export "run") (param i32) (result i32)
+                    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+                    (i32.store (i32.const 16) (local.get 0)) (i32.load (i32.const 16))))"#,
+        )
+        .unwrap();
+    let alone = rt
+        .compile(r#"(module (memory 1) (func (export "run") (param i32) (result i32) (i32.store (i32.const 16) (local.get 0)) (i32.load (i32.const 16))))"#)
+        .unwrap();
+    std::thread::scope(|s| {
+        for t in 0..8 {
+            let (rt, linked, alone) = (&rt, &linked, &alone);
+            s.spawn(move || {
+                for k in 0..250 {
+                    let m = if (t + k) % 2 == 0 { linked } else { alone };
+                    let i = rt.instantiate(m, ModuleConfig::new()).unwrap();
+                    let run = i.typed_func::<i32, i32>("run").unwrap();
+                    assert_eq!(run.call(t * 1000 + k).unwrap(), t * 1000 + k);
+                    i.close();
+                    assert_eq!(run.call(0), Err(Trap::InstanceClosed));
+                }
+            });
+        }
+    });
+    assert_eq!(provider.global("g").unwrap().get(), Val::I32(1000), "every linked call counted once");
+    provider.close();
+    let stats = rt.stats();
+    assert_eq!((stats.open_instances, stats.memory_bytes), (0, 0));
 }
