@@ -15,43 +15,80 @@ use cranelift_codegen::ir::{types, AbiParam, Signature, Type};
 use cranelift_codegen::isa::CallConv;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The libcalls, in the order of the table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Libcall {
-    HostCall,
-    MemoryGrow,
-    MemoryCopy,
-    MemoryFill,
-    MemoryInit,
-    DataDrop,
-    TableGrow,
-    TableFill,
-    TableCopy,
-    TableInit,
-    ElemDrop,
-    RecordFrame,
-    ListenEnter,
-    ListenExit,
+/// Every libcall, once: its variant, the Rust function behind it, and its parameters and
+/// results after the leading VMContext pointer, as `I32` (`u32`), `I64` (`u64`) or `Ptr`
+/// (a pointer to cells, `*mut u64`). [`Libcall`], [`LIBCALL_COUNT`], the CLIF signatures, the
+/// address table and a compile-time check of each function's Rust signature are expanded from
+/// it, so they cannot disagree.
+macro_rules! for_each_libcall {
+    ($m:ident) => {
+        $m! {
+            HostCall = host_call(I32, Ptr);
+            MemoryGrow = memory_grow(I32) -> I32;
+            MemoryCopy = memory_copy(I32, I32, I32);
+            MemoryFill = memory_fill(I32, I32, I32);
+            MemoryInit = memory_init(I32, I32, I32, I32);
+            DataDrop = data_drop(I32);
+            TableGrow = table_grow(I32, I64, I32) -> I32;
+            TableFill = table_fill(I32, I32, I64, I32);
+            TableCopy = table_copy(I32, I32, I32, I32, I32);
+            TableInit = table_init(I32, I32, I32, I32, I32);
+            ElemDrop = elem_drop(I32);
+            RecordFrame = record_frame(I32);
+            ListenEnter = listen_enter(I32, Ptr);
+            ListenExit = listen_exit(I32, Ptr);
+        }
+    };
 }
 
-pub(crate) const LIBCALL_COUNT: usize = 14;
+/// A libcall operand's CLIF type.
+macro_rules! clif_ty {
+    (I32) => { types::I32 };
+    (I64) => { types::I64 };
+    (Ptr) => { types::I64 };
+}
+
+/// A libcall operand's Rust type.
+macro_rules! rust_ty {
+    (I32) => { u32 };
+    (I64) => { u64 };
+    (Ptr) => { *mut u64 };
+}
+
+macro_rules! define_libcalls {
+    ($($name:ident = $f:ident($($p:ident),*) $(-> $r:ident)?;)*) => {
+        /// The libcalls, in the order of the table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Libcall {
+            $($name,)*
+        }
+
+        /// How many libcalls there are.
+        pub(crate) const LIBCALL_COUNT: usize = [$(Libcall::$name),*].len();
+
+        impl Libcall {
+            /// The CLIF signature (after the leading VMContext pointer): parameter and result
+            /// types.
+            fn types(self) -> (&'static [Type], &'static [Type]) {
+                match self {
+                    $(Libcall::$name => (&[$(clif_ty!($p)),*], &[$(clif_ty!($r))?]),)*
+                }
+            }
+        }
+
+        /// The libcall table stored in every store context, in [`Libcall`] order.
+        pub(crate) fn table() -> [usize; LIBCALL_COUNT] {
+            [$($f as *const () as usize),*]
+        }
+
+        // Each function has the signature its entry declares.
+        $(const _: unsafe extern "C" fn(*mut u8 $(, rust_ty!($p))*) $(-> rust_ty!($r))? = $f;)*
+    };
+}
+
+for_each_libcall!(define_libcalls);
 
 impl Libcall {
-    /// The CLIF signature (after the leading VMContext pointer): parameter and result types.
-    fn types(self) -> (&'static [Type], &'static [Type]) {
-        use types::{I32, I64};
-        match self {
-            Libcall::HostCall | Libcall::ListenEnter | Libcall::ListenExit => (&[I32, I64], &[]),
-            Libcall::MemoryGrow => (&[I32], &[I32]),
-            Libcall::MemoryCopy | Libcall::MemoryFill => (&[I32, I32, I32], &[]),
-            Libcall::MemoryInit => (&[I32, I32, I32, I32], &[]),
-            Libcall::DataDrop | Libcall::ElemDrop | Libcall::RecordFrame => (&[I32], &[]),
-            Libcall::TableGrow => (&[I32, I64, I32], &[I32]),
-            Libcall::TableFill => (&[I32, I32, I64, I32], &[]),
-            Libcall::TableCopy | Libcall::TableInit => (&[I32, I32, I32, I32, I32], &[]),
-        }
-    }
-
     /// The libcall's signature in calling convention `cc`.
     pub fn signature(self, cc: CallConv) -> Signature {
         let mut sig = Signature::new(cc);
@@ -62,30 +99,10 @@ impl Libcall {
         sig
     }
 
-    /// Byte offset of the libcall's address in the libcall table.
+    /// The libcall's position in the libcall table.
     pub fn index(self) -> usize {
         self as usize
     }
-}
-
-/// The libcall table stored in every store context.
-pub(crate) fn table() -> [usize; LIBCALL_COUNT] {
-    [
-        host_call as *const () as usize,
-        memory_grow as *const () as usize,
-        memory_copy as *const () as usize,
-        memory_fill as *const () as usize,
-        memory_init as *const () as usize,
-        data_drop as *const () as usize,
-        table_grow as *const () as usize,
-        table_fill as *const () as usize,
-        table_copy as *const () as usize,
-        table_init as *const () as usize,
-        elem_drop as *const () as usize,
-        record_frame as *const () as usize,
-        listen_enter as *const () as usize,
-        listen_exit as *const () as usize,
-    ]
 }
 
 /// Runs `f` with the store and the calling instance; a trap or panic becomes pending and
@@ -207,12 +224,12 @@ unsafe extern "C" fn record_frame(vmctx: *mut u8, func: u32) {
 
 /// Tells the function listener that function `func` (module index) of the instance of
 /// `vmctx` is entered with the argument cells at `cells`.
-unsafe extern "C" fn listen_enter(vmctx: *mut u8, func: u32, cells: *const u64) {
+unsafe extern "C" fn listen_enter(vmctx: *mut u8, func: u32, cells: *mut u64) {
     listen(vmctx, func, cells, true)
 }
 
 /// Tells the function listener that function `func` returns the result cells at `cells`.
-unsafe extern "C" fn listen_exit(vmctx: *mut u8, func: u32, cells: *const u64) {
+unsafe extern "C" fn listen_exit(vmctx: *mut u8, func: u32, cells: *mut u64) {
     listen(vmctx, func, cells, false)
 }
 

@@ -657,7 +657,7 @@ impl Engine for Compiler {
                     return Err(Trap::MemoryOutOfBounds);
                 }
                 let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
-                if code == trap_code::INTERRUPTED {
+                if code == crate::vm::TrapCode::Interrupted as u32 {
                     // The request is consumed by the trap it caused.
                     store.interrupt.store(0, std::sync::atomic::Ordering::Relaxed);
                 }

@@ -22,9 +22,9 @@
 //! results`, `vmctx` being the callee instance's VMContext.
 
 use super::libcalls::Libcall;
-use super::vmctx::{self, trap_code, VMOffsets};
+use super::vmctx::{self, VMOffsets};
 use crate::api::{CompileError, FuncType, ValType};
-use crate::vm::{Instrumentation, VMLimits};
+use crate::vm::{Instrumentation, TrapCode, VMLimits};
 use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -247,7 +247,7 @@ struct Translator<'a, 'f> {
     mem_len: Option<Variable>,
     /// Flags of linear memory accesses (`heap`).
     heap: MemFlags,
-    trap_blocks: HashMap<u32, Block>,
+    trap_blocks: HashMap<TrapCode, Block>,
     unwind: Option<Block>,
     /// Bounds checks done on the straight-line path ending in block `checked_in`: (i32
     /// address, end offset) pairs known to be in bounds. Memory never shrinks, so a check
@@ -362,7 +362,7 @@ pub(crate) fn translate(
     if let Some(max) = instr.max_call_depth {
         let d = t.b.ins().load(I32, vm_data(), store_ctx, vmctx::STORE_CALL_DEPTH);
         let deep = t.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, d, max as i64);
-        t.trap_if(deep, trap_code::CALL_STACK_EXHAUSTED);
+        t.trap_if(deep, TrapCode::CallStackExhausted);
         let d1 = t.b.ins().iadd_imm(d, 1);
         t.b.ins().store(vm_data(), d1, store_ctx, vmctx::STORE_CALL_DEPTH);
         t.entry_depth = Some(d);
@@ -477,7 +477,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// The block that raises trap `code`; filled by `finish_cold_blocks`.
-    fn trap_block(&mut self, code: u32) -> Block {
+    fn trap_block(&mut self, code: TrapCode) -> Block {
         if let Some(b) = self.trap_blocks.get(&code) {
             return *b;
         }
@@ -490,11 +490,11 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     /// Fills the trap and unwind blocks, once the body is translated.
     fn finish_cold_blocks(&mut self) {
-        let mut traps: Vec<(u32, Block)> = self.trap_blocks.iter().map(|(c, b)| (*c, *b)).collect();
+        let mut traps: Vec<(TrapCode, Block)> = self.trap_blocks.iter().map(|(c, b)| (*c, *b)).collect();
         traps.sort();
         for (code, blk) in traps {
             self.b.switch_to_block(blk);
-            let c = self.b.ins().iconst(I32, code as i64);
+            let c = self.b.ins().iconst(I32, code as u32 as i64);
             self.b.ins().store(vm_data(), c, self.store_ctx, vmctx::STORE_TRAP_CODE);
             self.b.ins().jump(self.unwind.expect("made with the trap block"), &[]);
         }
@@ -526,7 +526,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// Traps with `code` if `cond` (an integer) is non-zero.
-    fn trap_if(&mut self, cond: Value, code: u32) {
+    fn trap_if(&mut self, cond: Value, code: TrapCode) {
         let t = self.trap_block(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, t, &[], cont, &[]);
@@ -534,7 +534,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// Traps with `code` if `cond` is zero.
-    fn trap_unless(&mut self, cond: Value, code: u32) {
+    fn trap_unless(&mut self, cond: Value, code: TrapCode) {
         let t = self.trap_block(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, cont, &[], t, &[]);
@@ -554,7 +554,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let sp = self.b.ins().get_stack_pointer(I64);
         let limit = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_STACK_LIMIT);
         let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
-        self.trap_if(low, trap_code::CALL_STACK_EXHAUSTED);
+        self.trap_if(low, TrapCode::CallStackExhausted);
     }
 
     /// Returns `vals`, telling the function listener first if there is one.
@@ -583,7 +583,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let limits = self.limits.expect("loaded on entry when fuel is on");
         let fuel = self.b.ins().load(I64, vm_data(), limits, VMLimits::FUEL);
         let short = self.b.ins().icmp_imm(IntCC::UnsignedLessThan, fuel, cost as i64);
-        self.trap_if(short, trap_code::FUEL_EXHAUSTED);
+        self.trap_if(short, TrapCode::FuelExhausted);
         let left = self.b.ins().iadd_imm(fuel, -(cost as i64));
         self.b.ins().store(vm_data(), left, limits, VMLimits::FUEL);
     }
@@ -593,7 +593,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     fn check_interrupt(&mut self) {
         let Some(flag) = self.interrupt_flag else { return };
         let v = self.b.ins().atomic_load(I32, MemFlags::trusted(), flag);
-        self.trap_if(v, trap_code::INTERRUPTED);
+        self.trap_if(v, TrapCode::Interrupted);
     }
 
     /// Reloads memory 0's base and length after anything that may move or grow it. A guarded
@@ -754,10 +754,10 @@ impl<'a, 'f> Translator<'a, 'f> {
         let (base, len) = self.table_def(table);
         let idx = self.b.ins().uextend(I64, index);
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
-        self.trap_if(oob, trap_code::UNDEFINED_ELEMENT);
+        self.trap_if(oob, TrapCode::UndefinedElement);
         let p = self.elem_addr(base, idx);
         let cell = self.b.ins().load(I64, table_flags(), p, 0);
-        self.trap_unless(cell, trap_code::UNINITIALIZED_ELEMENT);
+        self.trap_unless(cell, TrapCode::UninitializedElement);
         let addr64 = self.b.ins().iadd_imm(cell, -1);
         let funcrefs = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_FUNCREFS);
         let scaled = self.b.ins().imul_imm(addr64, vmctx::FUNCREF_SIZE);
@@ -765,7 +765,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let tid = self.b.ins().load(I32, vm_data(), fr, vmctx::FUNCREF_TYPE_ID);
         let expected = self.b.ins().load(I32, readonly(), self.vmctx, self.env.offsets.type_id(type_index));
         let ne = self.b.ins().icmp(IntCC::NotEqual, tid, expected);
-        self.trap_if(ne, trap_code::INDIRECT_CALL_TYPE_MISMATCH);
+        self.trap_if(ne, TrapCode::IndirectCallTypeMismatch);
         let code = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_CODE);
         let cvm = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_VMCTX);
         let addr = self.b.ins().ireduce(I32, addr64);
@@ -816,7 +816,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             let end = self.b.ins().iadd_imm(ea, end_offset as i64);
             let len = self.b.use_var(len);
             let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-            self.trap_if(oob, trap_code::MEMORY_OUT_OF_BOUNDS);
+            self.trap_if(oob, TrapCode::MemoryOutOfBounds);
             match self.checked.iter().position(|&(a, _)| a == addr) {
                 Some(i) => self.checked[i].1 = end_offset,
                 None if self.checked.len() < MAX_CHECKED => self.checked.push((addr, end_offset)),
@@ -875,13 +875,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Integer division and remainder with the spec's traps checked first.
     fn div(&mut self, ty: Type, signed: bool, rem: bool) {
         let (a, b) = self.pop2();
-        self.trap_unless(b, trap_code::INTEGER_DIVIDE_BY_ZERO);
+        self.trap_unless(b, TrapCode::IntegerDivideByZero);
         if signed && !rem {
             let min = if ty == I32 { i32::MIN as i64 } else { i64::MIN };
             let is_min = self.b.ins().icmp_imm(IntCC::Equal, a, min);
             let is_m1 = self.b.ins().icmp_imm(IntCC::Equal, b, -1);
             let both = self.b.ins().band(is_min, is_m1);
-            self.trap_if(both, trap_code::INTEGER_OVERFLOW);
+            self.trap_if(both, TrapCode::IntegerOverflow);
         }
         let v = match (signed, rem) {
             (true, false) => self.b.ins().sdiv(a, b),
@@ -899,7 +899,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let x = self.pop();
         let from = self.b.func.dfg.value_type(x);
         let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
-        self.trap_if(nan, trap_code::INVALID_CONVERSION_TO_INTEGER);
+        self.trap_if(nan, TrapCode::InvalidConversionToInteger);
         let (lo, hi): (f64, f64) = match (to, signed, from) {
             (I32, true, F32) => (-2147483904.0, 2147483648.0),
             (I32, true, _) => (-2147483649.0, 2147483648.0),
@@ -916,7 +916,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let above = self.b.ins().fcmp(FloatCC::GreaterThan, x, lo);
         let below = self.b.ins().fcmp(FloatCC::LessThan, x, hi);
         let ok = self.b.ins().band(above, below);
-        self.trap_unless(ok, trap_code::INTEGER_OVERFLOW);
+        self.trap_unless(ok, TrapCode::IntegerOverflow);
         let v = if signed { self.b.ins().fcvt_to_sint(to, x) } else { self.b.ins().fcvt_to_uint(to, x) };
         self.push(v);
     }
@@ -1031,7 +1031,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
         match op {
             O::Unreachable => {
-                let t = self.trap_block(trap_code::UNREACHABLE);
+                let t = self.trap_block(TrapCode::Unreachable);
                 self.b.ins().jump(t, &[]);
                 self.reachable = false;
             }
@@ -1206,7 +1206,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (base, len) = self.table_def(table);
                 let idx = self.b.ins().uextend(I64, index);
                 let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
-                self.trap_if(oob, trap_code::TABLE_OUT_OF_BOUNDS);
+                self.trap_if(oob, TrapCode::TableOutOfBounds);
                 let p = self.elem_addr(base, idx);
                 let v = self.b.ins().load(I64, table_flags(), p, 0);
                 self.push(v);
@@ -1216,7 +1216,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (base, len) = self.table_def(table);
                 let idx = self.b.ins().uextend(I64, index);
                 let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
-                self.trap_if(oob, trap_code::TABLE_OUT_OF_BOUNDS);
+                self.trap_if(oob, TrapCode::TableOutOfBounds);
                 let p = self.elem_addr(base, idx);
                 self.b.ins().store(table_flags(), v, p, 0);
             }

@@ -17,43 +17,21 @@ use std::any::Any;
 use std::mem::{offset_of, size_of};
 use std::ptr::NonNull;
 
-/// A trap's code in [`VMStoreContext::trap_code`]; 0 means "no trap".
+/// The values of [`VMStoreContext::trap_code`] besides a wasm trap's
+/// [`TrapCode`](crate::vm::TrapCode) (`vm/trap.rs`, where every trap is declared once).
 pub(crate) mod trap_code {
+    /// No trap.
     pub const NONE: u32 = 0;
-    pub const UNREACHABLE: u32 = 1;
-    pub const INTEGER_DIVIDE_BY_ZERO: u32 = 2;
-    pub const INTEGER_OVERFLOW: u32 = 3;
-    pub const INVALID_CONVERSION_TO_INTEGER: u32 = 4;
-    pub const MEMORY_OUT_OF_BOUNDS: u32 = 5;
-    pub const TABLE_OUT_OF_BOUNDS: u32 = 6;
-    pub const UNDEFINED_ELEMENT: u32 = 7;
-    pub const UNINITIALIZED_ELEMENT: u32 = 8;
-    pub const INDIRECT_CALL_TYPE_MISMATCH: u32 = 9;
-    pub const CALL_STACK_EXHAUSTED: u32 = 10;
     /// The trap (or a host panic) is in [`super::VMStoreContext::pending`].
-    pub const PENDING: u32 = 11;
-    pub const FUEL_EXHAUSTED: u32 = 12;
-    /// The store's interrupt flag was set; the entry clears it when it reports the trap.
-    pub const INTERRUPTED: u32 = 13;
+    pub const PENDING: u32 = 0xffff;
+    const _: () = assert!(crate::vm::TrapCode::Interrupted as u32 != PENDING);
 }
 
 /// The trap a code stands for (`PENDING` is resolved by the caller).
 pub(crate) fn trap_of(code: u32) -> Trap {
-    use trap_code::*;
-    match code {
-        UNREACHABLE => Trap::Unreachable,
-        INTEGER_DIVIDE_BY_ZERO => Trap::IntegerDivideByZero,
-        INTEGER_OVERFLOW => Trap::IntegerOverflow,
-        INVALID_CONVERSION_TO_INTEGER => Trap::InvalidConversionToInteger,
-        MEMORY_OUT_OF_BOUNDS => Trap::MemoryOutOfBounds,
-        TABLE_OUT_OF_BOUNDS => Trap::TableOutOfBounds,
-        UNDEFINED_ELEMENT => Trap::UndefinedElement,
-        UNINITIALIZED_ELEMENT => Trap::UninitializedElement,
-        INDIRECT_CALL_TYPE_MISMATCH => Trap::IndirectCallTypeMismatch,
-        CALL_STACK_EXHAUSTED => Trap::CallStackExhausted,
-        FUEL_EXHAUSTED => Trap::FuelExhausted,
-        INTERRUPTED => Trap::Interrupted,
-        _ => Trap::Host(format!("internal error: unknown trap code {code}")),
+    match crate::vm::TrapCode::from_u32(code) {
+        Some(c) => Trap::from(c),
+        None => Trap::Host(format!("internal error: unknown trap code {code}")),
     }
 }
 

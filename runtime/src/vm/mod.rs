@@ -8,6 +8,7 @@
 
 pub(crate) mod bulk;
 pub(crate) mod registry;
+mod trap;
 pub(crate) mod defs;
 mod engine;
 mod instantiate;
@@ -26,3 +27,5 @@ pub(crate) mod instantiate_helpers {
 pub(crate) use limits::{Instrumentation, VMLimits};
 pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
 pub(crate) use store::*;
+pub use trap::Trap;
+pub(crate) use trap::TrapCode;

@@ -1,0 +1,162 @@
+//! [Traps](https://webassembly.github.io/spec/core/intro/overview.html#trap), declared once.
+//!
+//! [`for_each_trap!`] lists every trap wasm code can raise with its spec message and its
+//! integer code (what the Compiler's code stores in the VM context, `vmctx::trap_code`). The
+//! public [`Trap`] enum, its messages, the [`TrapCode`] enum the engines raise and the mapping
+//! between them are expanded from that one list; a new trap is one line there.
+
+use std::fmt;
+
+/// Every trap wasm code raises: `Variant = code, "spec message";` with its documentation.
+/// Codes start at 1 (0 is "no trap" in the VM context).
+macro_rules! for_each_trap {
+    ($m:ident) => {
+        $m! {
+            /// `unreachable` was executed.
+            Unreachable = 1, "unreachable";
+            /// Integer division or remainder by zero.
+            IntegerDivideByZero = 2, "integer divide by zero";
+            /// Signed division overflow (`MIN / -1`) or a float-to-int truncation out of range.
+            IntegerOverflow = 3, "integer overflow";
+            /// Float-to-int truncation of a NaN.
+            InvalidConversionToInteger = 4, "invalid conversion to integer";
+            /// A load, store or bulk memory operation outside linear memory.
+            MemoryOutOfBounds = 5, "out of bounds memory access";
+            /// A table access outside the table (Core 2.0 table instructions).
+            TableOutOfBounds = 6, "out of bounds table access";
+            /// `call_indirect` with an index outside the table.
+            UndefinedElement = 7, "undefined element";
+            /// `call_indirect` through a null table entry.
+            UninitializedElement = 8, "uninitialized element";
+            /// `call_indirect` whose callee has a different type than the instruction expects.
+            IndirectCallTypeMismatch = 9, "indirect call type mismatch";
+            /// The call depth or value stack limit was reached.
+            CallStackExhausted = 10, "call stack exhausted";
+            /// The runtime ran out of fuel ([`RuntimeConfig::consume_fuel`](crate::RuntimeConfig::consume_fuel));
+            /// [`Runtime::add_fuel`](crate::Runtime::add_fuel) lets later calls go on.
+            FuelExhausted = 12, "fuel exhausted";
+            /// An [`InterruptHandle`](crate::InterruptHandle) stopped the call.
+            Interrupted = 13, "interrupted";
+        }
+    };
+}
+
+macro_rules! define_traps {
+    ($($(#[$doc:meta])* $name:ident = $code:literal, $msg:literal;)*) => {
+        /// A [trap](https://webassembly.github.io/spec/core/intro/overview.html#trap): execution
+        /// stopped abnormally. `Display` gives the spec's message for each kind.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Trap {
+            $($(#[$doc])* $name,)*
+            /// A host function failed with this message.
+            Host(String),
+            /// The host API was called with arguments that do not match the function's type,
+            /// or from a thread that may not make the call now (see the crate docs,
+            /// "Threads"); nothing ran.
+            InvalidArguments(String),
+            /// The function, memory, table or global belongs to an instance that was closed
+            /// ([`Instance::close`](crate::Instance::close), [`Runtime::close`](crate::Runtime::close));
+            /// nothing ran. Also what wasm code gets if it reaches a function of a freed instance.
+            InstanceClosed,
+            /// The guest asked to end the program with this exit status (WASI
+            /// [`proc_exit`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-proc_exitrval-exitcode));
+            /// not a failure of its code. A host function returns it to stop the guest at once;
+            /// [`wasi::run_start`](crate::wasi::run_start) turns it into an exit code.
+            Exit(i32),
+        }
+
+        /// A trap wasm code raises, as the engines name it; its `u32` value is the code the
+        /// Compiler's machine code stores in the VM context.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u32)]
+        pub(crate) enum TrapCode {
+            $($name = $code,)*
+        }
+
+        impl TrapCode {
+            /// The trap with integer code `code`, if there is one.
+            pub(crate) fn from_u32(code: u32) -> Option<TrapCode> {
+                match code {
+                    $($code => Some(TrapCode::$name),)*
+                    _ => None,
+                }
+            }
+            /// The spec's message.
+            pub(crate) fn message(self) -> &'static str {
+                match self {
+                    $(TrapCode::$name => $msg,)*
+                }
+            }
+        }
+
+        impl From<TrapCode> for Trap {
+            fn from(c: TrapCode) -> Trap {
+                match c {
+                    $(TrapCode::$name => Trap::$name,)*
+                }
+            }
+        }
+
+        impl Trap {
+            /// The engines' code of a trap wasm code raises; `None` for the host-side kinds.
+            pub(crate) fn code(&self) -> Option<TrapCode> {
+                match self {
+                    $(Trap::$name => Some(TrapCode::$name),)*
+                    Trap::Host(_) | Trap::InvalidArguments(_) | Trap::InstanceClosed | Trap::Exit(_) => None,
+                }
+            }
+        }
+    };
+}
+
+for_each_trap!(define_traps);
+
+impl Trap {
+    /// The exit status if this is [`Trap::Exit`] (the guest called `proc_exit`).
+    pub fn exit_code(&self) -> Option<i32> {
+        match self {
+            Trap::Exit(c) => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(c) = self.code() {
+            return f.write_str(c.message());
+        }
+        match self {
+            Trap::Host(m) => write!(f, "host function failed: {m}"),
+            Trap::InvalidArguments(m) => write!(f, "invalid arguments: {m}"),
+            Trap::Exit(c) => write!(f, "exit status {c}"),
+            Trap::InstanceClosed => f.write_str("instance closed"),
+            // Every wasm trap has a code (above).
+            _ => f.write_str("trap"),
+        }
+    }
+}
+impl std::error::Error for Trap {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_messages_and_traps_round_trip() {
+        let mut n = 0;
+        for code in 0..64 {
+            if let Some(c) = TrapCode::from_u32(code) {
+                n += 1;
+                assert_eq!(c as u32, code);
+                let t = Trap::from(c);
+                assert_eq!(t.code(), Some(c));
+                assert_eq!(t.to_string(), c.message());
+            }
+        }
+        assert_eq!(n, 12);
+        assert_eq!(TrapCode::from_u32(0), None, "0 means no trap");
+        assert_eq!(Trap::Host("x".into()).code(), None);
+    }
+}
