@@ -2,6 +2,7 @@
 
 use super::runtime::RuntimeInner;
 use super::*;
+use super::cells::StoreVals;
 use crate::vm::Store;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -32,9 +33,6 @@ impl Func {
     }
     pub(crate) fn addr(&self) -> u32 {
         self.addr
-    }
-    pub(crate) fn belongs_to(&self, store: &Store) -> bool {
-        std::ptr::eq(store.runtime.as_ptr(), Arc::as_ptr(&self.rt))
     }
 
     /// The function's type.

@@ -3,7 +3,8 @@
 
 use super::*;
 use super::func::{CellReader, CellWriter};
-use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostCode, InstanceShape, InstanceState, Store};
+use super::cells::{is_runtime_of, runtime_of, StoreVals};
+use crate::vm::{self, ExternAddr, FuncEntity, GlobalDef, GlobalEntity, HostFn, InstanceShape, InstanceState, Store};
 use std::sync::Arc;
 
 /// What a [host function](https://webassembly.github.io/spec/core/exec/runtime.html#function-instances)
@@ -64,7 +65,7 @@ impl<'a> Caller<'a> {
     /// The calling instance's export `name` (none when called directly from the host).
     pub fn export(&self, name: &str) -> Option<Extern> {
         let addr = self.store.instances[self.instance? as usize].export(name)?;
-        let rt = self.store.runtime.upgrade()?;
+        let rt = runtime_of(self.store)?;
         Some(Extern::from_addr(&rt, addr))
     }
 
@@ -72,7 +73,7 @@ impl<'a> Caller<'a> {
     /// the native stack, and the Interpreter allows at most 100 such nested entries.
     /// Errors: as [`Func::call`]; [`Trap::InvalidArguments`] for a function of another runtime.
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        if !func.belongs_to(self.store) {
+        if !is_runtime_of(self.store, &func.rt) {
             return Err(Trap::InvalidArguments("function of another runtime".into()));
         }
         self.store.call(func.addr(), args)
@@ -92,7 +93,7 @@ pub trait IntoHostFunc<Params, Results>: Send + Sync + 'static {
 
 /// A host function's code as [`IntoHostFunc`] makes it. Not for use outside zerowasm.
 #[doc(hidden)]
-pub struct HostFuncCode(pub(crate) HostCode);
+pub struct HostFuncCode(pub(crate) Arc<HostFn>);
 
 /// What a host closure may return: `()`, a [`WasmTy`], a tuple of them, or a `Result` of one
 /// of those with a [`Trap`], which stops the calling wasm code.
@@ -124,7 +125,7 @@ impl<T: WasmParams> HostFuncResult for Result<T, Trap> {
     }
 }
 
-// Typed closures run on the store's cells (`HostCode::Cells`): the arguments are read into
+// Typed closures run on the store's cells (`vm::HostFn`): the arguments are read into
 // owned Rust values first, so the closure can then borrow the store mutably through `Caller`,
 // and the results are written over the arguments afterwards.
 macro_rules! host_funcs {
@@ -142,7 +143,7 @@ macro_rules! host_funcs {
                     $(#[allow(non_snake_case)] let $a = $a::read_cells(&mut args);)*
                     (self)($($a),*).into_cells(&mut CellWriter::new(store, cells))
                 };
-                (ty, HostFuncCode(HostCode::Cells(Arc::new(f))))
+                (ty, HostFuncCode(Arc::new(f)))
             }
         }
 
@@ -160,7 +161,7 @@ macro_rules! host_funcs {
                     let r = (self)(&mut Caller::new(store, instance), $($a),*);
                     r.into_cells(&mut CellWriter::new(store, cells))
                 };
-                (ty, HostFuncCode(HostCode::Cells(Arc::new(f))))
+                (ty, HostFuncCode(Arc::new(f)))
             }
         }
     };
@@ -183,7 +184,7 @@ enum Allocated {
 }
 
 enum HostItem {
-    Func(FuncType, HostCode),
+    Func(FuncType, Arc<HostFn>),
     Global(GlobalType, Val),
     Memory(MemoryType),
     Table(TableType),
@@ -238,7 +239,7 @@ impl HostModuleBuilder {
         ty: FuncType,
         f: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
     ) -> Self {
-        self.items.push((name.into(), HostItem::Func(ty, HostCode::Vals(Arc::new(f)))));
+        self.items.push((name.into(), HostItem::Func(ty.clone(), super::cells::vals_host_fn(ty, Arc::new(f)))));
         self
     }
 

@@ -2,6 +2,7 @@
 
 use super::runtime::RuntimeInner;
 use super::*;
+use super::cells::StoreVals;
 use crate::vm::{ExternAddr, PAGE_SIZE};
 use std::sync::Arc;
 

@@ -133,6 +133,6 @@ impl Caller<'_> {
         set_fuel_of(self.store_mut(), enabled, fuel)
     }
     fn fuel_enabled(&mut self) -> bool {
-        self.store_mut().runtime.upgrade().is_some_and(|rt| rt.config.consume_fuel)
+        super::cells::runtime_of(self.store_mut()).is_some_and(|rt| rt.config.consume_fuel)
     }
 }

@@ -7,6 +7,7 @@
 
 pub(crate) mod backtrace;
 pub(crate) mod cache;
+pub(crate) mod cells;
 mod config;
 mod error;
 mod func;
@@ -16,7 +17,6 @@ mod limits;
 mod listener;
 mod module;
 mod runtime;
-mod types;
 mod val;
 
 pub use backtrace::{FrameInfo, WasmBacktrace};
@@ -34,7 +34,7 @@ pub use runtime::{Runtime, RuntimeStats};
 #[doc(hidden)]
 pub use runtime::RuntimeInner;
 pub use host::WithCaller;
-pub use types::{
+pub use crate::wasm::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, TableType, ValType,
 };
 pub use val::{ExternRef, Val};

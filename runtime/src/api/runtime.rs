@@ -1,6 +1,7 @@
 //! [`Runtime`]: the entry point; owns the engine and the store all instances live in.
 
 use super::*;
+use super::cells::StoreVals;
 use crate::vm::registry::LockError;
 use crate::vm::{self, Engine, Registry, Store, StoreLimits};
 use std::any::Any;
@@ -176,14 +177,17 @@ impl Runtime {
             memory_pages: config.memory_limit_pages,
             max_call_depth: config.max_call_depth,
         };
-        let listener = config.listener.clone().map(|l| l.0);
+        let listener = config
+            .listener
+            .clone()
+            .map(|l| Arc::new(super::cells::ListenerObserver(l.0)) as Arc<dyn vm::CallObserver>);
         // Fuel is one tank per runtime, charged without atomics: its runtimes keep every
         // instance in one link group, so their calls take turns.
         let single_group = config.consume_fuel;
         let inner = Arc::new_cyclic(|weak| RuntimeInner {
             config,
             engine: engine.clone(),
-            registry: Registry::new(engine, limits, weak.clone(), listener, single_group),
+            registry: Registry::new(engine, limits, weak.clone() as Weak<dyn Any + Send + Sync>, listener, super::backtrace::publish, single_group),
             closed: AtomicBool::new(false),
             compiled: Mutex::new(Vec::new()),
         });

@@ -1,7 +1,7 @@
 //! Values passed between the host and WebAssembly.
 
 use super::func::Func;
-use super::types::ValType;
+use crate::wasm::types::ValType;
 use std::any::Any;
 use std::sync::Arc;
 
@@ -26,21 +26,26 @@ impl ExternRef {
         &*self.0
     }
     /// Identity of the referenced value (for interning).
-    pub(crate) fn key(&self) -> usize {
-        Arc::as_ptr(&self.0) as *const () as usize
+    /// The host value as the store keeps it.
+    pub(crate) fn host_ref(&self) -> &crate::vm::HostRef {
+        &self.0
+    }
+    /// An externref of a value the store kept.
+    pub(crate) fn from_host_ref(r: crate::vm::HostRef) -> ExternRef {
+        ExternRef(r)
     }
 }
 
 impl PartialEq for ExternRef {
     /// Identity: the same host value.
     fn eq(&self, other: &ExternRef) -> bool {
-        self.key() == other.key()
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
 impl std::fmt::Debug for ExternRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ExternRef({:#x})", self.key())
+        write!(f, "ExternRef({:#x})", Arc::as_ptr(&self.0) as *const () as usize)
     }
 }
 

@@ -9,7 +9,7 @@
 
 use super::vmctx::{trap_code, Pending, VMContextHeader, VMStoreContext};
 use super::CompiledCode;
-use crate::api::Trap;
+use crate::vm::{Trap};
 use crate::vm::{bulk, Store};
 use cranelift_codegen::ir::{types, AbiParam, Signature, Type};
 use cranelift_codegen::isa::CallConv;

@@ -17,7 +17,8 @@ mod signals;
 mod translate;
 mod vmctx;
 
-use crate::api::{CompileError, InstantiationError, Trap};
+use crate::vm::{InstantiationError, Trap};
+use crate::wasm::error::CompileError;
 use crate::vm::defs::Pinned;
 use crate::vm::{Instrumentation, Engine, EngineCode, FuncEntity, Store};
 use crate::wasm::Module;
@@ -149,7 +150,7 @@ impl Compiler {
     /// The entry trampoline for functions of type `ty`: `extern "C" fn(code, vmctx, values)`
     /// reads the arguments from the cell array `values`, calls `code` and writes the results
     /// back to `values`.
-    fn compile_trampoline(&self, ty: &crate::api::FuncType) -> Result<Emitted, CompileError> {
+    fn compile_trampoline(&self, ty: &crate::wasm::types::FuncType) -> Result<Emitted, CompileError> {
         let mut sig = Signature::new(self.host_cc());
         sig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
         let mut func = Function::with_name_signature(UserFuncName::user(1, 0), sig);

@@ -23,7 +23,8 @@
 
 use super::libcalls::Libcall;
 use super::vmctx::{self, VMOffsets};
-use crate::api::{CompileError, FuncType, ValType};
+use crate::wasm::types::{FuncType, ValType};
+use crate::wasm::error::CompileError;
 use crate::vm::{Instrumentation, TrapCode, VMLimits};
 use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;

@@ -11,7 +11,7 @@
 
 use super::libcalls::LIBCALL_COUNT;
 use crate::vm::defs::{VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
-use crate::api::Trap;
+use crate::vm::{Trap};
 use crate::wasm::Module;
 use std::any::Any;
 use std::mem::{offset_of, size_of};

@@ -14,7 +14,7 @@ use super::simd;
 use crate::vm::bulk;
 use super::num::*;
 use super::{InterpFunc, InterpModule};
-use crate::api::Trap;
+use crate::vm::{Trap};
 use crate::vm::{FuncEntity, GlobalDef, Store, VMLimits, PAGE_SIZE};
 use std::sync::atomic::Ordering;
 use std::ptr;

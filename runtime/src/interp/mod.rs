@@ -10,7 +10,8 @@ mod simd;
 mod tests;
 mod translate;
 
-use crate::api::{CompileError, Trap};
+use crate::vm::{Trap};
+use crate::wasm::error::CompileError;
 use crate::vm::{Engine, EngineCode, Instrumentation, Store};
 use crate::wasm::Module;
 use std::sync::Arc;

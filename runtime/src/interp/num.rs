@@ -1,7 +1,7 @@
 //! Numeric semantics the spec defines differently from Rust's defaults
 //! ([§4.3 numerics](https://webassembly.github.io/spec/core/exec/numerics.html)).
 
-use crate::api::Trap;
+use crate::vm::{Trap};
 
 macro_rules! float_ops {
     ($t:ty, $qbit:expr, $min:ident, $max:ident, $nearest:ident, $quiet:ident) => {

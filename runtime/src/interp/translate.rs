@@ -17,7 +17,8 @@
 
 use super::ir::{Op, Slot};
 use super::InterpFunc;
-use crate::api::{CompileError, ValType};
+use crate::wasm::types::{ValType};
+use crate::wasm::error::CompileError;
 use crate::vm::Instrumentation;
 use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
@@ -969,7 +970,7 @@ impl Translator<'_> {
         }
     }
 
-    fn push_results(&mut self, results: &[crate::api::ValType]) {
+    fn push_results(&mut self, results: &[crate::wasm::types::ValType]) {
         for t in results {
             self.push_wide(Operand::Temp, is_wide(*t));
         }

@@ -4,7 +4,7 @@
 //! into them like into scalar ones.
 
 use super::{unsupported, Operand, Translator};
-use crate::api::CompileError;
+use crate::wasm::error::CompileError;
 use crate::interp::ir::{Op, Slot};
 use wasmparser::Operator;
 

@@ -4,7 +4,7 @@
 //! instructions). Every range is checked before anything is written: a zero-length operation at
 //! the exact end is fine, one element beyond traps with nothing changed.
 
-use crate::api::Trap;
+use crate::vm::{Trap};
 use crate::vm::{eval_const, Store};
 use crate::wasm::Module;
 use std::ops::Range;

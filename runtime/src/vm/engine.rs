@@ -1,7 +1,8 @@
 //! The engine contract: compile a validated module once, then call functions of its instances.
 
 use super::Store;
-use crate::api::{CompileError, InstantiationError, Trap};
+use crate::vm::{InstantiationError, Trap};
+use crate::wasm::error::CompileError;
 use crate::wasm::Module;
 use std::any::Any;
 use std::sync::Arc;

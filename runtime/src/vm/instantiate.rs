@@ -3,7 +3,8 @@
 
 use super::*;
 use super::registry::LockError;
-use crate::api::{ExternType, InstantiationError, LinkError, MemoryType, TableType, Trap};
+use crate::wasm::types::{ExternType, MemoryType, TableType};
+use crate::vm::{InstantiationError, LinkError, Trap};
 use crate::wasm::{ConstExpr, DataMode, ElemMode, ImportDesc, Module};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -339,7 +340,7 @@ fn initialize(store: &mut Store, idx: u32, module: &Module) -> Result<(), Instan
 
     if let Some(start) = module.start {
         let f = store.instances[idx as usize].funcs[start as usize];
-        store.call(f, &[]).map_err(InstantiationError::Trap)?;
+        store.invoke(f, &[], &mut []).map_err(InstantiationError::Trap)?;
     }
     Ok(())
 }

@@ -17,7 +17,7 @@
 //! even a path that escaped the reachability analysis cannot run freed code.
 
 use super::*;
-use crate::api::Trap;
+use crate::vm::{Trap};
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
@@ -25,8 +25,7 @@ use std::sync::{Arc, OnceLock};
 /// The closure every freed function is replaced with.
 fn closed_stub() -> Arc<HostFn> {
     static STUB: OnceLock<Arc<HostFn>> = OnceLock::new();
-    STUB.get_or_init(|| Arc::new(|_: &mut crate::api::Caller<'_>, _: &[crate::api::Val], _: &mut [crate::api::Val]| Err(Trap::InstanceClosed)))
-        .clone()
+    STUB.get_or_init(|| Arc::new(|_: &mut Store, _: Option<u32>, _: &mut [u64]| Err(Trap::InstanceClosed))).clone()
 }
 
 /// What a store holds right now, for [`crate::Runtime::stats`].
@@ -94,14 +93,14 @@ impl Store {
             for t in &inst.tables {
                 let table = &self.tables[*t as usize];
                 stack.push(table.owner);
-                if table.ty.element == crate::api::ValType::FuncRef {
+                if table.ty.element == crate::wasm::types::ValType::FuncRef {
                     stack.extend(table.elems.iter().filter(|c| **c != 0).map(|c| func_owner(*c)));
                 }
             }
             for g in &inst.globals {
                 let global = &self.globals[*g as usize];
                 stack.push(global.owner);
-                if global.ty.content == crate::api::ValType::FuncRef && global.bits() != 0 {
+                if global.ty.content == crate::wasm::types::ValType::FuncRef && global.bits() != 0 {
                     stack.push(func_owner(global.bits() as u64));
                 }
             }
@@ -139,7 +138,7 @@ impl Store {
         let own_funcs: Vec<u32> = shape.funcs.iter().copied().filter(|f| self.funcs.owner(*f as usize) == idx).collect();
         for f in &own_funcs {
             let type_id = self.funcs[*f as usize].type_id();
-            self.funcs[*f as usize] = FuncEntity::Host { type_id, func: HostCode::Vals(closed_stub()), instance: idx };
+            self.funcs[*f as usize] = FuncEntity::Host { type_id, func: closed_stub(), instance: idx };
         }
         for t in &shape.tables {
             if self.tables.owner(*t as usize) == idx {

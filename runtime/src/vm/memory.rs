@@ -10,7 +10,7 @@
 //! (RATIONALE.md, "Memory traps from guard pages").
 
 use super::defs::{Pinned, VMMemoryDefinition};
-use crate::api::MemoryType;
+use crate::wasm::types::{MemoryType};
 
 /// Bytes per page ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)).
 pub(crate) const PAGE_SIZE: usize = 65536;

@@ -9,6 +9,7 @@
 pub(crate) mod bulk;
 pub(crate) mod registry;
 mod trap;
+mod error;
 pub(crate) mod defs;
 mod engine;
 mod instantiate;
@@ -29,3 +30,4 @@ pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
 pub(crate) use store::*;
 pub use trap::Trap;
 pub(crate) use trap::TrapCode;
+pub use error::{InstantiationError, LinkError};

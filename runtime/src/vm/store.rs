@@ -5,7 +5,8 @@ use super::defs::{Pinned, VMGlobalDefinition, VMTableDefinition};
 use super::registry::{AppendVec, GroupCell, GroupLock, LockError, LockTable, Slot};
 use super::VMLimits;
 use super::{Engine, EngineCode, MemoryEntity, MAX_TABLE_ELEMS};
-use crate::api::{Caller, ExternRef, ExternType, FuncType, GlobalType, TableType, Trap, Val, ValType};
+use crate::wasm::types::{ExternType, FuncType, GlobalType, TableType, ValType};
+use crate::vm::{Trap};
 use std::collections::{BTreeSet, HashMap};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
@@ -16,23 +17,24 @@ pub(crate) fn cell_count(tys: &[ValType]) -> usize {
     tys.iter().map(|t| if *t == ValType::V128 { 2 } else { 1 }).sum()
 }
 
-/// A host function on dynamic values ([`crate::HostModuleBuilder::func_dynamic`]).
-pub(crate) type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
+/// A host function on the store's cells, for the calling instance if any: it reads its
+/// arguments from the slice, then writes its results over them (the slice holds the larger of
+/// the two). The API builds these from Rust closures, typed or on values (`api/host.rs`).
+pub(crate) type HostFn = dyn Fn(&mut Store, Option<u32>, &mut [u64]) -> Result<(), Trap> + Send + Sync;
 
-/// A typed host closure working on the store's cells in place: it reads its arguments from
-/// the slice, then writes its results over them (the slice holds the larger of the two). For
-/// the calling instance, if any.
-pub(crate) type CellsHostFn = dyn Fn(&mut Store, Option<u32>, &mut [u64]) -> Result<(), Trap> + Send + Sync;
-
-/// How a host function is called.
-#[derive(Clone)]
-pub(crate) enum HostCode {
-    /// On [`Val`]s: arguments converted from cells, results checked against the type.
-    Vals(Arc<HostFn>),
-    /// On cells (typed closures, whose Rust types fix the wasm types): no conversion through
-    /// `Val`, no allocation, which is most of a wasm->host call's cost (RATIONALE.md).
-    Cells(Arc<CellsHostFn>),
+/// What a runtime's function listener is told, in cells: the API turns them into values
+/// (`api/listener.rs`). Installed only when the runtime has a listener.
+pub(crate) trait CallObserver: Send + Sync {
+    /// Wasm function `func` (module index) of `instance` is entered with the argument `cells`
+    /// (`enter`) or returns the result `cells`.
+    fn wasm(&self, store: &Store, instance: u32, func: u32, enter: bool, cells: &[u64]);
+    /// Host function `func` (a store address) is entered or returns.
+    fn host(&self, store: &Store, func: u32, enter: bool, cells: &[u64]);
 }
+
+/// Called with the outermost call's trap and the view that ran it (its recorded frames), to
+/// publish the backtrace; set by the API.
+pub(crate) type TrapHook = fn(&Store, &Trap);
 
 /// Runs `f` on `n` zeroed cells: on the stack when few (nearly every call), else on the heap.
 #[inline]
@@ -55,7 +57,7 @@ pub(crate) enum FuncEntity {
     Wasm { instance: u32, index: u32, type_id: u32 },
     /// A host function of host module `instance`. A freed instance's functions, wasm or host,
     /// become host functions that trap with [`Trap::InstanceClosed`] (see `vm/lifecycle.rs`).
-    Host { type_id: u32, func: HostCode, instance: u32 },
+    Host { type_id: u32, func: Arc<HostFn>, instance: u32 },
 }
 
 impl FuncEntity {
@@ -288,10 +290,13 @@ pub(crate) struct GroupState {
     pub engine_state: Option<Box<dyn std::any::Any + Send>>,
 }
 
+/// A host value behind an externref (the API's `ExternRef` wraps one).
+pub(crate) type HostRef = Arc<dyn std::any::Any + Send + Sync>;
+
 /// Host values passed in as externrefs; a non-null externref cell is `index + 1`.
 #[derive(Default)]
 struct Externs {
-    list: Vec<ExternRef>,
+    list: Vec<HostRef>,
     index: HashMap<usize, u32>,
 }
 
@@ -316,13 +321,15 @@ pub(crate) struct Registry {
     /// Instances registered by module name, for import resolution.
     pub names: RwLock<HashMap<String, u32>>,
     externs: Mutex<Externs>,
-    /// The runtime this store belongs to, for building [`crate::Func`] handles.
-    pub runtime: std::sync::Weak<crate::api::RuntimeInner>,
+    /// What owns this registry (the API's runtime), for building handles from addresses.
+    pub owner: std::sync::Weak<dyn std::any::Any + Send + Sync>,
     /// The interrupt flag every group's `vm_limits` points to, shared with every
     /// [`crate::InterruptHandle`].
     pub interrupt: Arc<AtomicU32>,
     /// The runtime's function listener, if it has one.
-    pub listener: Option<Arc<dyn crate::FunctionListener>>,
+    pub listener: Option<Arc<dyn CallObserver>>,
+    /// Publishes the backtrace of an outermost call's trap.
+    trap_hook: TrapHook,
     /// Every instance joins group 0 (fuel: one tank per runtime, charged exactly, so calls
     /// take turns).
     single_group: bool,
@@ -414,8 +421,9 @@ impl Registry {
     pub fn new(
         engine: Arc<dyn Engine>,
         limits: StoreLimits,
-        runtime: std::sync::Weak<crate::api::RuntimeInner>,
-        listener: Option<Arc<dyn crate::FunctionListener>>,
+        owner: std::sync::Weak<dyn std::any::Any + Send + Sync>,
+        listener: Option<Arc<dyn CallObserver>>,
+        trap_hook: TrapHook,
         single_group: bool,
     ) -> Registry {
         let reg = Registry {
@@ -432,9 +440,10 @@ impl Registry {
             type_index: Mutex::new(HashMap::new()),
             names: RwLock::new(HashMap::new()),
             externs: Mutex::new(Externs::default()),
-            runtime,
+            owner,
             interrupt: Arc::new(AtomicU32::new(0)),
             listener,
+            trap_hook,
             single_group,
             alloc: Mutex::new(()),
             uncollected: Mutex::new(BTreeSet::new()),
@@ -552,15 +561,16 @@ impl Registry {
     }
 
     /// The host value behind a non-null externref cell.
-    pub fn extern_at(&self, c: u64) -> ExternRef {
+    pub fn extern_at(&self, c: u64) -> HostRef {
         self.externs.lock().unwrap_or_else(|e| e.into_inner()).list[(c - 1) as usize].clone()
     }
 
     /// The cell of externref `r`, registering it on first sight.
-    pub fn extern_cell(&self, r: &ExternRef) -> u64 {
+    pub fn extern_cell(&self, r: &HostRef) -> u64 {
         let mut e = self.externs.lock().unwrap_or_else(|e| e.into_inner());
         let next = e.list.len() as u32;
-        let index = *e.index.entry(r.key()).or_insert(next);
+        let key = Arc::as_ptr(r) as *const () as usize;
+        let index = *e.index.entry(key).or_insert(next);
         if index == next {
             e.list.push(r.clone());
         }
@@ -702,33 +712,6 @@ impl Store {
         }
     }
 
-    /// Calls a function with dynamic values, checking them against its type.
-    /// Errors: [`Trap::InstanceClosed`] if the function's instance was closed.
-    pub fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        self.check_open(self.funcs[func as usize].owner())?;
-        let ty = self.func_type(func).clone();
-        if args.len() != ty.params().len() {
-            return Err(Trap::InvalidArguments(format!(
-                "expected {} arguments, got {}",
-                ty.params().len(),
-                args.len()
-            )));
-        }
-        let mut cells = Vec::with_capacity(args.len());
-        for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
-            if a.ty() != *t {
-                return Err(Trap::InvalidArguments(format!(
-                    "argument {i} has type {}, expected {t}",
-                    a.ty()
-                )));
-            }
-            self.val_to_cells(a, &mut cells)?;
-        }
-        let mut results = vec![0u64; cell_count(ty.results())];
-        self.invoke(func, &cells, &mut results)?;
-        Ok(self.vals_from_cells(&results, ty.results()))
-    }
-
     /// Calls store function `func` on cells through the engine. A trap raised by the outermost
     /// call from the host leaves its backtrace for [`crate::WasmBacktrace::last`].
     pub fn invoke(&mut self, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
@@ -742,7 +725,7 @@ impl Store {
         }
         match r {
             Ok(Err(t)) if outermost && t.exit_code().is_none() => {
-                crate::api::backtrace::publish(self, &t);
+                (self.trap_hook)(self, &t);
                 Err(t)
             }
             Ok(r) => r,
@@ -763,16 +746,8 @@ impl Store {
     /// Tells the listener that wasm function `func` (module index) of `instance` is entered
     /// with the argument `cells` (`enter`) or returns the result `cells`.
     pub fn listen(&self, instance: u32, func: u32, enter: bool, cells: &[u64]) {
-        let Some(l) = &self.listener else { return };
-        let info = crate::api::backtrace::frame_info(self, instance, func);
-        let Some(module) = self.inst(instance).module.as_ref() else { return };
-        let ty = module.func_type(func);
-        let tys = if enter { ty.params() } else { ty.results() };
-        let vals = self.vals_from_cells(&cells[..cell_count(tys)], tys);
-        if enter {
-            l.before(&info, false, &vals)
-        } else {
-            l.after(&info, false, &vals)
+        if let Some(l) = &self.listener {
+            l.wasm(self, instance, func, enter, cells);
         }
     }
 
@@ -786,97 +761,6 @@ impl Store {
     /// The frames recorded for the last trap, innermost first.
     pub fn trap_frames(&self) -> &[(u32, u32)] {
         &self.trap_frames
-    }
-
-    /// A one-cell value (anything but v128) as a cell. Fails for references from another
-    /// runtime and for v128.
-    pub fn val_to_cell(&mut self, v: &Val) -> Result<u64, Trap> {
-        Ok(match v {
-            Val::I32(x) => *x as u32 as u64,
-            Val::I64(x) => *x as u64,
-            Val::F32(x) => *x as u64,
-            Val::F64(x) => *x,
-            Val::V128(_) => return Err(Trap::InvalidArguments("a v128 takes two cells".into())),
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
-            Val::FuncRef(Some(f)) => {
-                if !f.belongs_to(self) {
-                    return Err(Trap::InvalidArguments("funcref from another runtime".into()));
-                }
-                // A function of a closed instance must not become reachable again.
-                self.check_open(self.funcs.owner(f.addr() as usize))?;
-                self.adopt_func(f.addr())?;
-                f.addr() as u64 + 1
-            }
-            Val::ExternRef(Some(r)) => self.extern_cell(r),
-        })
-    }
-
-    /// Appends a value's cells (two for v128, low half first).
-    pub fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), Trap> {
-        let (mut buf, mut n) = ([0u64; 2], 0);
-        self.write_val(v, &mut buf, &mut n)?;
-        out.extend_from_slice(&buf[..n]);
-        Ok(())
-    }
-
-    /// Writes `v` at cell `*at` of `cells` (a v128: low half first) and moves `*at` past it.
-    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), Trap> {
-        match v {
-            Val::V128(x) => {
-                cells[*at] = *x as u64;
-                cells[*at + 1] = (*x >> 64) as u64;
-                *at += 2;
-            }
-            v => {
-                cells[*at] = self.val_to_cell(v)?;
-                *at += 1;
-            }
-        }
-        Ok(())
-    }
-
-    /// The value of type `t` at cell `*at` of `cells`; moves `*at` past it.
-    fn read_val(&self, cells: &[u64], at: &mut usize, t: ValType) -> Val {
-        if t == ValType::V128 {
-            *at += 2;
-            Val::V128(cells[*at - 2] as u128 | (cells[*at - 1] as u128) << 64)
-        } else {
-            *at += 1;
-            self.cell_to_val(cells[*at - 1], t)
-        }
-    }
-
-    /// Checks a host function's results `vals` against `tys` and writes them to `cells`.
-    fn write_host_results(&mut self, vals: &[Val], tys: &[ValType], cells: &mut [u64]) -> Result<(), Trap> {
-        let mut at = 0;
-        for (i, (v, t)) in vals.iter().zip(tys).enumerate() {
-            if v.ty() != *t {
-                return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
-            }
-            self.write_val(v, cells, &mut at)?;
-        }
-        Ok(())
-    }
-
-    /// A one-cell value of type `ty` from its cell.
-    pub fn cell_to_val(&self, c: u64, ty: ValType) -> Val {
-        match ty {
-            ValType::I32 => Val::I32(c as u32 as i32),
-            ValType::I64 => Val::I64(c as i64),
-            ValType::F32 => Val::F32(c as u32),
-            ValType::F64 => Val::F64(c),
-            ValType::V128 => Val::V128(c as u128),
-            ValType::FuncRef => Val::FuncRef(
-                (c != 0).then(|| crate::api::Func::from_addr(self.runtime.upgrade(), (c - 1) as u32)),
-            ),
-            ValType::ExternRef => Val::ExternRef((c != 0).then(|| self.extern_at(c))),
-        }
-    }
-
-    /// Values of types `tys` from their cells.
-    pub fn vals_from_cells(&self, cells: &[u64], tys: &[ValType]) -> Vec<Val> {
-        let mut at = 0;
-        tys.iter().map(|t| self.read_val(cells, &mut at, *t)).collect()
     }
 
     /// Runs host function `func` on cells: `args` in, `results` out, for `caller_instance`.
@@ -902,71 +786,12 @@ impl Store {
             // Engines only send host functions here.
             return Err(Trap::Host("internal error: invoke_host on a wasm function".into()));
         };
-        let type_id = *type_id;
-        match code.clone() {
-            HostCode::Cells(f) if self.listener.is_none() => f(self, caller_instance, cells),
-            HostCode::Cells(f) => {
-                let ty = self.types[type_id as usize].clone();
-                let (l, info) = (self.listener.clone().expect("checked"), crate::api::backtrace::host_frame_info(self, func));
-                l.before(&info, true, &self.vals_from_cells(&cells[..cell_count(ty.params())], ty.params()));
-                f(self, caller_instance, cells)?;
-                l.after(&info, true, &self.vals_from_cells(&cells[..cell_count(ty.results())], ty.results()));
-                Ok(())
-            }
-            HostCode::Vals(f) => {
-                let ty = &self.types[type_id as usize];
-                // The fast path has no listener hooks: runtimes with a listener take the general one.
-                if ty.params().len() <= HOST_FAST_ARITY && ty.results().len() <= HOST_FAST_ARITY && self.listener.is_none() {
-                    return self.invoke_host_small(&f, type_id, caller_instance, cells);
-                }
-                self.invoke_host_vals(&f, func, type_id, caller_instance, cells)
-            }
-        }
-    }
-
-    /// [`Store::invoke_host_in_place`] for a closure on [`Val`]s, in general: converts the
-    /// cells to [`Val`]s, calls the closure with a [`Caller`] for `caller_instance` (and the
-    /// listener, if any), checks and converts the results back.
-    fn invoke_host_vals(&mut self, f: &Arc<HostFn>, func: u32, type_id: u32, caller_instance: Option<u32>, cells: &mut [u64]) -> Result<(), Trap> {
-        let ty = self.types[type_id as usize].clone();
-        let vargs = self.vals_from_cells(&cells[..cell_count(ty.params())], ty.params());
-        let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        let listening = self.listener.clone().map(|l| (l, crate::api::backtrace::host_frame_info(self, func)));
-        if let Some((l, info)) = &listening {
-            l.before(info, true, &vargs);
-        }
-        {
-            let mut caller = Caller::new(self, caller_instance);
-            f(&mut caller, &vargs, &mut vres)?;
-        }
-        if let Some((l, info)) = &listening {
-            l.after(info, true, &vres);
-        }
-        self.write_host_results(&vres, ty.results(), cells)
-    }
-
-    /// [`Store::invoke_host_vals`] for signatures of at most [`HOST_FAST_ARITY`] parameters and
-    /// results (nearly all) without a listener: the values live in arrays on the stack and the
-    /// results go straight into `cells`, so a call allocates nothing. (The general path makes
-    /// several heap allocations per call; see RATIONALE.md.)
-    fn invoke_host_small(&mut self, f: &Arc<HostFn>, type_id: u32, caller_instance: Option<u32>, cells: &mut [u64]) -> Result<(), Trap> {
-        let ty = &self.types[type_id as usize];
-        let (np, nr) = (ty.params().len(), ty.results().len());
-        let mut rtys = [ValType::I32; HOST_FAST_ARITY];
-        rtys[..nr].copy_from_slice(ty.results());
-        let mut vargs: [Val; HOST_FAST_ARITY] = std::array::from_fn(|_| Val::I32(0));
-        let mut at = 0;
-        for (v, t) in vargs.iter_mut().zip(ty.params()) {
-            *v = self.read_val(cells, &mut at, *t);
-        }
-        let mut vres: [Val; HOST_FAST_ARITY] = std::array::from_fn(|i| if i < nr { Val::default_for(rtys[i]) } else { Val::I32(0) });
-        {
-            let mut caller = Caller::new(self, caller_instance);
-            f(&mut caller, &vargs[..np], &mut vres[..nr])?;
-        }
-        self.write_host_results(&vres[..nr], &rtys[..nr], cells)
+        let (type_id, code) = (*type_id, code.clone());
+        let Some(l) = self.listener.clone() else { return code(self, caller_instance, cells) };
+        let ty = &self.reg().types[type_id as usize];
+        l.host(self, func, true, &cells[..cell_count(ty.params())]);
+        code(self, caller_instance, cells)?;
+        l.host(self, func, false, &cells[..cell_count(ty.results())]);
+        Ok(())
     }
 }
-
-/// Host functions with at most this many parameters and results take the allocation-free path.
-const HOST_FAST_ARITY: usize = 8;

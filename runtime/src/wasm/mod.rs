@@ -3,12 +3,14 @@
 //! ([§5 binary format](https://webassembly.github.io/spec/core/binary/index.html),
 //! [§3 validation](https://webassembly.github.io/spec/core/valid/index.html)).
 
+pub(crate) mod error;
 pub(crate) mod fuel;
+pub mod types;
 mod parse;
 
 pub(crate) use parse::{body, parse, val_type};
 
-use crate::api::{FuncType, GlobalType, MemoryType, TableType, ValType};
+use types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use std::ops::Range;
 use std::sync::Arc;
 

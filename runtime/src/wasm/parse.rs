@@ -1,7 +1,7 @@
 //! Decoding + validation in one pass with wasmparser.
 
 use super::*;
-use crate::api::CompileError;
+use crate::wasm::error::CompileError;
 use wasmparser::{
     ExternalKind, FunctionBody, Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
