@@ -1,8 +1,9 @@
 //! Many threads sharing one runtime and one compiled module: each thread instantiates,
 //! calls and closes its own instances, all at once. `Runtime`, `CompiledModule` and every
-//! handle are `Send + Sync`; calls into one runtime take turns on its store (RATIONALE.md,
-//! "Embedding API"), so for parallel speed-up give each thread its own runtime
-//! (`--runtime-per-thread`; with a shared `CompilationCache` each module is compiled once).
+//! handle are `Send + Sync`. The instances share nothing, so each is its own link group and the
+//! threads' calls run in parallel on one runtime (RATIONALE.md, "Ownership"); for comparison,
+//! `--runtime-per-thread` gives each thread its own runtime (with a shared `CompilationCache`
+//! each module is compiled once).
 //! The time taken is printed on stderr.
 //!
 //! ```text

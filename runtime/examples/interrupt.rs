@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             continue;
         }
         // Interruption is opt-in: the engines only compile the checks in when asked.
-        let runtime = Runtime::with_config(config.interruptible(true));
+        let runtime = Runtime::with_config(config.with_interruptible(true));
         let module = runtime.compile(SPIN)?;
         let instance = runtime.instantiate(&module, ModuleConfig::new())?;
         let spin = instance.func("spin").ok_or("no spin export")?;

@@ -52,7 +52,7 @@
 //! importing them, join nothing. Calls into different groups run at the same time on different
 //! threads; calls into one group (the same instance, say) take turns, the later one waiting
 //! until the earlier returns, so wasm never sees a data race. A runtime with fuel
-//! ([`RuntimeConfig::consume_fuel`]) has one group: its calls take turns on its one tank.
+//! ([`RuntimeConfig::with_consume_fuel`]) has one group: its calls take turns on its one tank.
 //!
 //! Inside a host function, use the [`Caller`] to reach the calling instance. A handle of the
 //! same group called there fails with [`Trap::InvalidArguments`] ([`Func::call`]) or panics

@@ -21,7 +21,7 @@ fn fresh_dir(name: &str) -> PathBuf {
 /// Compiles and runs PROGRAM on a runtime using `cache`; checks the results.
 fn run(config: RuntimeConfig, cache: &CompilationCache) {
     let rt = Runtime::with_config(config.with_compilation_cache(cache.clone()));
-    if rt.config().fuel_enabled() {
+    if rt.config().consume_fuel() {
         rt.set_fuel(u64::MAX).unwrap();
     }
     let m = rt.compile(PROGRAM).unwrap();
@@ -44,8 +44,8 @@ fn runtimes_share_compiled_modules_in_memory() {
         run(config.clone(), &cache);
         assert_eq!(cache.stats(), stats(2, 0, 1, 0));
         // Another configuration is another entry.
-        run(config.clone().consume_fuel(true).with_max_call_depth(1000), &cache);
-        run(config.clone().with_core_features(CoreFeatures::V2_0).interruptible(true), &cache);
+        run(config.clone().with_consume_fuel(true).with_max_call_depth(1000), &cache);
+        run(config.clone().with_core_features(CoreFeatures::V2_0).with_interruptible(true), &cache);
         assert_eq!(cache.stats().misses, 3);
     }
 }

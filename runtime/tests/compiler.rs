@@ -120,7 +120,7 @@ fn host_functions_see_the_callers_memory_and_their_traps_unwind_compiled_frames(
             Ok(b[0] as i32)
         })
         .func("fail", |x: i32| -> Result<i32, Trap> {
-            if x > 2 { Err(Trap::Host(format!("too deep: {x}"))) } else { Ok(x) }
+            if x > 2 { Err(Trap::host(format!("too deep: {x}"))) } else { Ok(x) }
         })
         .instantiate(&rt)
         .unwrap();

@@ -1,4 +1,4 @@
-//! Memory traps on the Compiler, with guard pages (`RuntimeConfig::signals_based_traps`, the
+//! Memory traps on the Compiler, with guard pages (`RuntimeConfig::with_signals_based_traps`, the
 //! default; a signal handler on x86_64 Linux) and with explicit bounds checks: the same traps,
 //! the same memory contents after them, backtraces, traps inside nested calls, memory growth,
 //! many memories, several threads at once, and faults that are not wasm's (they must still
@@ -25,7 +25,7 @@ const SRC: &str = r#"(module $m
         (local.get $s)))"#;
 
 fn runtime(signals: bool) -> Runtime {
-    Runtime::with_config(RuntimeConfig::compiler().signals_based_traps(signals))
+    Runtime::with_config(RuntimeConfig::compiler().with_signals_based_traps(signals))
 }
 
 fn instance(rt: &Runtime) -> Instance {

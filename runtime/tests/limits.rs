@@ -24,7 +24,7 @@ const SPIN: &str = r#"(module
 #[test]
 fn an_endless_loop_runs_out_of_fuel_and_the_instance_stays_usable() {
     for config in engines() {
-        let rt = Runtime::with_config(config.consume_fuel(true));
+        let rt = Runtime::with_config(config.with_consume_fuel(true));
         let i = instance(&rt, SPIN);
         rt.set_fuel(10_000).unwrap();
         assert_eq!(i.func("spin").unwrap().call(&[]), Err(Trap::FuelExhausted));
@@ -46,7 +46,7 @@ fn an_endless_loop_runs_out_of_fuel_and_the_instance_stays_usable() {
 #[test]
 fn endless_recursion_under_fuel_traps_and_the_host_carries_on() {
     for config in engines() {
-        let rt = Runtime::with_config(config.consume_fuel(true));
+        let rt = Runtime::with_config(config.with_consume_fuel(true));
         let i = instance(&rt, SPIN);
         rt.set_fuel(u64::MAX).unwrap();
         // Fuel does not stop recursion before the stack limit does.
@@ -107,7 +107,7 @@ const PROGRAMS: &str = r#"(module
 
 /// The fuel a call takes on `config`, and its result.
 fn fuel_used(config: RuntimeConfig, func: &str, arg: i32) -> (u64, Vec<Val>) {
-    let rt = Runtime::with_config(config.consume_fuel(true));
+    let rt = Runtime::with_config(config.with_consume_fuel(true));
     HostModuleBuilder::new("host")
         .func("add", |a: i32, b: i32| a.wrapping_add(b))
         .instantiate(&rt)
@@ -138,7 +138,7 @@ fn a_run_stops_at_the_same_point_with_the_same_fuel_on_both_engines() {
     // With exactly the fuel it needs a call succeeds; with one unit less it traps, on both.
     for config in engines() {
         let (need, _) = fuel_used(config.clone(), "fib", 10);
-        let rt = Runtime::with_config(config.consume_fuel(true));
+        let rt = Runtime::with_config(config.with_consume_fuel(true));
         HostModuleBuilder::new("host").func("add", |a: i32, b: i32| a + b).instantiate(&rt).unwrap();
         let i = instance(&rt, PROGRAMS);
         let fib = i.func("fib").unwrap();
@@ -153,7 +153,7 @@ fn a_run_stops_at_the_same_point_with_the_same_fuel_on_both_engines() {
 #[test]
 fn host_functions_can_read_and_refill_fuel() {
     for config in engines() {
-        let rt = Runtime::with_config(config.consume_fuel(true));
+        let rt = Runtime::with_config(config.with_consume_fuel(true));
         HostModuleBuilder::new("host")
             .func("refill", |caller: &mut Caller<'_>| {
                 let left = caller.fuel().unwrap();
@@ -178,7 +178,7 @@ fn host_functions_can_read_and_refill_fuel() {
 #[test]
 fn an_interrupt_from_another_thread_stops_an_endless_loop() {
     for config in engines() {
-        let rt = Runtime::with_config(config.interruptible(true));
+        let rt = Runtime::with_config(config.with_interruptible(true));
         let i = instance(&rt, SPIN);
         let handle = rt.interrupt_handle().unwrap();
         let stopper = std::thread::spawn(move || {
@@ -198,7 +198,7 @@ fn an_interrupt_from_another_thread_stops_an_endless_loop() {
 #[test]
 fn an_interrupt_requested_between_calls_stops_the_next_one_unless_cleared() {
     for config in engines() {
-        let rt = Runtime::with_config(config.interruptible(true));
+        let rt = Runtime::with_config(config.with_interruptible(true));
         let i = instance(&rt, SPIN);
         let handle = rt.interrupt_handle().unwrap();
         handle.interrupt();
@@ -223,7 +223,7 @@ fn limits_not_configured_are_typed_errors() {
         assert_eq!(rt.set_fuel(1), Err(LimitError::FuelNotEnabled));
         assert_eq!(rt.add_fuel(1), Err(LimitError::FuelNotEnabled));
         assert_eq!(rt.interrupt_handle().unwrap_err(), LimitError::NotInterruptible);
-        assert_eq!(LimitError::FuelNotEnabled.to_string(), "fuel is not enabled for this runtime (RuntimeConfig::consume_fuel)");
+        assert_eq!(LimitError::FuelNotEnabled.to_string(), "fuel is not enabled for this runtime (RuntimeConfig::with_consume_fuel)");
         // Without fuel, code runs without limit.
         let i = instance(&rt, SPIN);
         assert_eq!(i.func("ok").unwrap().call(&[]), Ok(vec![Val::I32(42)]));

@@ -87,7 +87,7 @@ pub fn run_file(file: &WastFile, engine: Engine) -> Result<FileResult, String> {
 
 /// Runs `file` with `engine`; with `explicit_bounds_checks`, the Compiler checks every memory
 /// access explicitly instead of trapping with guard pages
-/// (`RuntimeConfig::signals_based_traps(false)`), as it does on hosts without the signal handler.
+/// (`RuntimeConfig::with_signals_based_traps(false)`), as it does on hosts without the signal handler.
 pub fn run_file_with(file: &WastFile, engine: Engine, explicit_bounds_checks: bool) -> Result<FileResult, String> {
     let text = std::fs::read(&file.path).map_err(|e| format!("{}: {e}", file.path.display()))?;
     let text =
@@ -258,9 +258,9 @@ impl<'l> Runner<'l> {
         let config = RuntimeConfig::interpreter()
             .with_engine(kind)
             .with_core_features(suite.features())
-            .consume_fuel(instrumented)
-            .interruptible(instrumented)
-            .signals_based_traps(!explicit_bounds_checks);
+            .with_consume_fuel(instrumented)
+            .with_interruptible(instrumented)
+            .with_signals_based_traps(!explicit_bounds_checks);
         let runtime = Runtime::with_config(config);
         if instrumented {
             runtime.set_fuel(u64::MAX).expect("fuel is on");
@@ -607,6 +607,7 @@ fn inst_err(e: &InstantiationError) -> String {
         InstantiationError::ForeignModule => "foreign-module error",
         InstantiationError::RuntimeClosed => "runtime-closed error",
         InstantiationError::InvalidStartFunction(_) => "start-function error",
+        _ => "instantiation error",
     };
     format!("{kind}: {e}")
 }

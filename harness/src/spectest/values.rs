@@ -268,6 +268,7 @@ pub(crate) fn actual_str(v: &Val, like: Option<&WastRet<'_>>) -> String {
             Some(n) => format!("ref.extern {n}"),
             None => format!("{r:?}"),
         },
+        other => format!("{other:?}"),
     }
 }
 

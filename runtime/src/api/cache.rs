@@ -182,7 +182,7 @@ fn key(rt: &RuntimeInner, binary: &[u8]) -> [u8; 32] {
 
 /// Decodes, validates and compiles `binary` for runtime `rt`, through its cache if it has one.
 pub(crate) fn compile(rt: &RuntimeInner, binary: Arc<[u8]>) -> Result<(Arc<Module>, EngineCode), CompileError> {
-    let features = rt.config.features.wasm_features();
+    let features = rt.config.features;
     let Some(cache) = &rt.config.cache else {
         let module = Arc::new(crate::wasm::parse(binary, features)?);
         let code = rt.engine.compile(&module)?;

@@ -121,7 +121,7 @@ impl StoreVals for Store {
         let mut at = 0;
         for (i, (v, t)) in vals.iter().zip(tys).enumerate() {
             if v.ty() != *t {
-                return Err(Trap::Host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
+                return Err(Trap::host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
             }
             self.write_val(v, cells, &mut at)?;
         }

@@ -30,6 +30,7 @@ impl EngineKind {
 
 /// The WebAssembly core specification version whose features validation accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CoreFeatures {
     /// [WebAssembly Core 1.0](https://www.w3.org/TR/wasm-core-1/) (MVP plus mutable globals).
     V1_0,
@@ -58,7 +59,10 @@ impl CoreFeatures {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuntimeConfig {
     pub(crate) engine: EngineKind,
-    pub(crate) features: CoreFeatures,
+    /// The preset last chosen with [`RuntimeConfig::with_core_features`].
+    pub(crate) core: CoreFeatures,
+    /// The features validation accepts: the preset's, then each switch's.
+    pub(crate) features: wasmparser::WasmFeatures,
     pub(crate) memory_limit_pages: u32,
     pub(crate) max_call_depth: u32,
     /// Whether `max_call_depth` was set explicitly (the Compiler then counts depth too).
@@ -75,7 +79,8 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
             engine: if EngineKind::Compiler.is_available() { EngineKind::Compiler } else { EngineKind::Interpreter },
-            features: CoreFeatures::V2_0,
+            core: CoreFeatures::V2_0,
+            features: CoreFeatures::V2_0.wasm_features(),
             memory_limit_pages: 65536,
             max_call_depth: 20_000,
             call_depth_set: false,
@@ -115,8 +120,12 @@ impl RuntimeConfig {
     }
     /// Chooses the core feature set validation accepts; modules using later features fail to
     /// compile with a [`CompileError`](crate::CompileError).
+    ///
+    /// A preset sets every feature switch (`with_wasm_*`) to what that version contains;
+    /// switches set afterwards change single features.
     pub fn with_core_features(mut self, features: CoreFeatures) -> Self {
-        self.features = features;
+        self.core = features;
+        self.features = features.wasm_features();
         self
     }
     /// Caps every linear memory of the runtime at `pages` pages of 64 KiB (at most 65536).
@@ -156,7 +165,7 @@ impl RuntimeConfig {
     /// memories are heap buffers. The trap and the memory's contents are the same either way
     /// ([§4.4.7](https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions):
     /// an access past the memory's length traps and writes nothing).
-    pub fn signals_based_traps(mut self, enable: bool) -> Self {
+    pub fn with_signals_based_traps(mut self, enable: bool) -> Self {
         self.signals_based_traps = enable;
         self
     }
@@ -169,7 +178,7 @@ impl RuntimeConfig {
     /// with [`Runtime::set_fuel`](crate::Runtime::set_fuel) or
     /// [`Runtime::add_fuel`](crate::Runtime::add_fuel) before calling. Off by default, as the
     /// accounting slows loops down.
-    pub fn consume_fuel(mut self, enable: bool) -> Self {
+    pub fn with_consume_fuel(mut self, enable: bool) -> Self {
         self.consume_fuel = enable;
         self
     }
@@ -179,7 +188,7 @@ impl RuntimeConfig {
     /// ("interrupted") when it is set. Off by default (the checks cost a little in loops);
     /// [`Runtime::interrupt_handle`](crate::Runtime::interrupt_handle) refuses to hand out a
     /// handle without it.
-    pub fn interruptible(mut self, enable: bool) -> Self {
+    pub fn with_interruptible(mut self, enable: bool) -> Self {
         self.interruptible = enable;
         self
     }
@@ -197,21 +206,21 @@ impl RuntimeConfig {
         self.cache = Some(cache);
         self
     }
-    /// Whether running code consumes fuel ([`RuntimeConfig::consume_fuel`]).
-    pub fn fuel_enabled(&self) -> bool {
+    /// Whether running code consumes fuel ([`RuntimeConfig::with_consume_fuel`]).
+    pub fn consume_fuel(&self) -> bool {
         self.consume_fuel
     }
-    /// Whether running code can be interrupted ([`RuntimeConfig::interruptible`]).
-    pub fn is_interruptible(&self) -> bool {
+    /// Whether running code can be interrupted ([`RuntimeConfig::with_interruptible`]).
+    pub fn interruptible(&self) -> bool {
         self.interruptible
     }
     /// The engine chosen.
     pub fn engine(&self) -> EngineKind {
         self.engine
     }
-    /// The core feature set chosen.
+    /// The core feature preset chosen last (single features may differ: `wasm_*`).
     pub fn core_features(&self) -> CoreFeatures {
-        self.features
+        self.core
     }
     /// The memory limit, in pages.
     pub fn memory_limit_pages(&self) -> u32 {
@@ -222,8 +231,8 @@ impl RuntimeConfig {
         self.max_call_depth
     }
     /// Whether the Compiler may trap memory accesses with guard pages
-    /// ([`RuntimeConfig::signals_based_traps`]).
-    pub fn is_signals_based_traps(&self) -> bool {
+    /// ([`RuntimeConfig::with_signals_based_traps`]).
+    pub fn signals_based_traps(&self) -> bool {
         self.signals_based_traps
     }
     /// The native stack limit of compiled code, in bytes.
@@ -231,3 +240,56 @@ impl RuntimeConfig {
         self.max_wasm_stack
     }
 }
+
+/// Every WebAssembly feature a runtime can switch on or off, once: the setter, the getter, the
+/// validator's flag, and what it is. The presets ([`CoreFeatures`]) set them all; Wasm 3.0's
+/// proposals join this list as the engines implement them.
+macro_rules! for_each_feature {
+    ($m:ident) => {
+        $m! {
+            /// [Import and export of mutable globals](https://github.com/WebAssembly/mutable-global)
+            /// (in Core 1.0).
+            with_wasm_mutable_global, wasm_mutable_global: MUTABLE_GLOBAL;
+            /// [Sign-extension operators](https://github.com/WebAssembly/sign-extension-ops)
+            /// (Core 2.0).
+            with_wasm_sign_extension, wasm_sign_extension: SIGN_EXTENSION;
+            /// [Non-trapping float-to-int conversions](https://github.com/WebAssembly/nontrapping-float-to-int-conversions)
+            /// (Core 2.0).
+            with_wasm_saturating_float_to_int, wasm_saturating_float_to_int: SATURATING_FLOAT_TO_INT;
+            /// [Multi-value](https://github.com/WebAssembly/multi-value) results and block
+            /// parameters (Core 2.0).
+            with_wasm_multi_value, wasm_multi_value: MULTI_VALUE;
+            /// [Reference types](https://github.com/WebAssembly/reference-types): `externref`,
+            /// table instructions, several tables (Core 2.0).
+            with_wasm_reference_types, wasm_reference_types: REFERENCE_TYPES;
+            /// [Bulk memory operations](https://github.com/WebAssembly/bulk-memory-operations)
+            /// and passive segments (Core 2.0).
+            with_wasm_bulk_memory, wasm_bulk_memory: BULK_MEMORY;
+            /// [128-bit SIMD](https://github.com/WebAssembly/simd) (Core 2.0).
+            with_wasm_simd, wasm_simd: SIMD;
+        }
+    };
+}
+
+macro_rules! feature_switches {
+    ($($(#[$doc:meta])* $set:ident, $get:ident: $flag:ident;)*) => {
+        impl RuntimeConfig {
+            $(
+                $(#[$doc])*
+                ///
+                /// Switches the feature on or off for validation: a module that uses it fails
+                /// to compile with a [`CompileError`](crate::CompileError) when it is off.
+                pub fn $set(mut self, enable: bool) -> Self {
+                    self.features.set(wasmparser::WasmFeatures::$flag, enable);
+                    self
+                }
+                /// Whether the feature is on (see the setter of the same name with `with_`).
+                pub fn $get(&self) -> bool {
+                    self.features.contains(wasmparser::WasmFeatures::$flag)
+                }
+            )*
+        }
+    };
+}
+
+for_each_feature!(feature_switches);

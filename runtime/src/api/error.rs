@@ -2,5 +2,5 @@
 //! [`InstantiationError`] (everything instantiation can fail on) and [`Trap`] (run time). They
 //! are defined in the layer that raises them (`wasm`, `vm`) and re-exported here.
 
-pub use crate::vm::{InstantiationError, LinkError, Trap};
+pub use crate::vm::{HostError, InstantiationError, LinkError, Trap};
 pub use crate::wasm::error::CompileError;

@@ -19,6 +19,7 @@ pub struct Instance {
 
 /// An exported item.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum Extern {
     /// A function.
     Func(Func),
@@ -167,6 +168,7 @@ impl Instance {
 
 /// Looking up an export failed ([`Instance::get_export`], [`Instance::typed_func`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExportError {
     /// The instance has no export of that name.
     NotFound(String),

@@ -10,18 +10,18 @@ use std::sync::Arc;
 /// A limit was used that the runtime was not configured for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitError {
-    /// Fuel calls on a runtime made without [`RuntimeConfig::consume_fuel`].
+    /// Fuel calls on a runtime made without [`RuntimeConfig::with_consume_fuel`].
     FuelNotEnabled,
-    /// [`Runtime::interrupt_handle`] on a runtime made without [`RuntimeConfig::interruptible`].
+    /// [`Runtime::interrupt_handle`] on a runtime made without [`RuntimeConfig::with_interruptible`].
     NotInterruptible,
 }
 
 impl fmt::Display for LimitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            LimitError::FuelNotEnabled => "fuel is not enabled for this runtime (RuntimeConfig::consume_fuel)",
+            LimitError::FuelNotEnabled => "fuel is not enabled for this runtime (RuntimeConfig::with_consume_fuel)",
             LimitError::NotInterruptible => {
-                "this runtime is not interruptible (RuntimeConfig::interruptible)"
+                "this runtime is not interruptible (RuntimeConfig::with_interruptible)"
             }
         })
     }
@@ -42,7 +42,7 @@ impl std::error::Error for LimitError {}
 ///
 /// ```
 /// use zerowasm::{Runtime, RuntimeConfig, ModuleConfig, Trap};
-/// let rt = Runtime::with_config(RuntimeConfig::new().interruptible(true));
+/// let rt = Runtime::with_config(RuntimeConfig::new().with_interruptible(true));
 /// let module = rt.compile(r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
 /// let instance = rt.instantiate(&module, ModuleConfig::new()).unwrap();
 /// let handle = rt.interrupt_handle().unwrap();
@@ -91,7 +91,7 @@ fn set_fuel_of(store: &mut Store, enabled: bool, fuel: u64) -> Result<(), LimitE
 }
 
 impl Runtime {
-    /// The fuel left, in units ([`RuntimeConfig::consume_fuel`] says what costs what).
+    /// The fuel left, in units ([`RuntimeConfig::with_consume_fuel`] says what costs what).
     /// Errors: [`LimitError::FuelNotEnabled`].
     pub fn fuel(&self) -> Result<u64, LimitError> {
         fuel_of(&mut self.inner.fuel_store(), self.inner.config.consume_fuel)
@@ -110,7 +110,7 @@ impl Runtime {
     }
     /// A handle that stops this runtime's running code from another thread.
     /// Errors: [`LimitError::NotInterruptible`] unless made with
-    /// [`RuntimeConfig::interruptible`].
+    /// [`RuntimeConfig::with_interruptible`].
     pub fn interrupt_handle(&self) -> Result<InterruptHandle, LimitError> {
         if !self.inner.config.interruptible {
             return Err(LimitError::NotInterruptible);

@@ -54,6 +54,7 @@ impl std::fmt::Debug for ExternRef {
 /// Floats are carried as their raw IEEE 754 bits so that NaN payloads and the sign of zero
 /// cross the host boundary unchanged; use [`Val::f32`]/[`Val::f64`] to build them from floats.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Val {
     /// A 32-bit integer.
     I32(i32),

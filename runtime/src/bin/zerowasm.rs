@@ -177,7 +177,7 @@ fn runtime(engine: &EngineArgs, limits: &Limits) -> Result<Runtime, Fail> {
         }
         config = config.with_memory_limit_pages(p);
     }
-    config = config.consume_fuel(limits.fuel.is_some()).interruptible(limits.timeout.is_some());
+    config = config.with_consume_fuel(limits.fuel.is_some()).with_interruptible(limits.timeout.is_some());
     if limits.trace {
         config = config.with_function_listener(Arc::new(Tracer::default()));
     }
@@ -405,6 +405,7 @@ fn show(v: &Val) -> String {
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
+        other => format!("{} reference", other.ty()),
     }
 }
 

@@ -31,7 +31,7 @@ pub(crate) mod trap_code {
 pub(crate) fn trap_of(code: u32) -> Trap {
     match crate::vm::TrapCode::from_u32(code) {
         Some(c) => Trap::from(c),
-        None => Trap::Host(format!("internal error: unknown trap code {code}")),
+        None => Trap::host(format!("internal error: unknown trap code {code}")),
     }
 }
 

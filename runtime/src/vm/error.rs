@@ -8,6 +8,7 @@ use std::fmt;
 /// An import could not be resolved
 /// ([§4.5.4 instantiation, step 4](https://webassembly.github.io/spec/core/exec/modules.html#instantiation)).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LinkError {
     /// No instance is registered under the import's module name, or it has no such export.
     UnknownImport {
@@ -49,6 +50,7 @@ impl std::error::Error for LinkError {}
 
 /// Instantiation failed; nothing of the failed instance is registered.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InstantiationError {
     /// An import could not be resolved.
     Link(LinkError),

@@ -1,7 +1,7 @@
 //! Limits enforced while wasm runs, the same way on both engines: fuel and interruption.
 //!
-//! Both are opt-in ([`crate::RuntimeConfig::consume_fuel`],
-//! [`crate::RuntimeConfig::interruptible`]) because they cost time in every loop: an engine
+//! Both are opt-in ([`crate::RuntimeConfig::with_consume_fuel`],
+//! [`crate::RuntimeConfig::with_interruptible`]) because they cost time in every loop: an engine
 //! only inserts the checks into code it translates for a runtime that asked for them
 //! ([`Instrumentation`]). The state lives in one [`VMLimits`] per store, at a fixed address
 //! that the Interpreter's handlers and the Compiler's machine code read and write directly.

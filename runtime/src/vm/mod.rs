@@ -28,6 +28,6 @@ pub(crate) mod instantiate_helpers {
 pub(crate) use limits::{Instrumentation, VMLimits};
 pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
 pub(crate) use store::*;
-pub use trap::Trap;
+pub use trap::{HostError, Trap};
 pub(crate) use trap::TrapCode;
 pub use error::{InstantiationError, LinkError};

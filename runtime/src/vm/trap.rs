@@ -6,6 +6,7 @@
 //! between them are expanded from that one list; a new trap is one line there.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Every trap wasm code raises: `Variant = code, "spec message";` with its documentation.
 /// Codes start at 1 (0 is "no trap" in the VM context).
@@ -32,7 +33,7 @@ macro_rules! for_each_trap {
             IndirectCallTypeMismatch = 9, "indirect call type mismatch";
             /// The call depth or value stack limit was reached.
             CallStackExhausted = 10, "call stack exhausted";
-            /// The runtime ran out of fuel ([`RuntimeConfig::consume_fuel`](crate::RuntimeConfig::consume_fuel));
+            /// The runtime ran out of fuel ([`RuntimeConfig::with_consume_fuel`](crate::RuntimeConfig::with_consume_fuel));
             /// [`Runtime::add_fuel`](crate::Runtime::add_fuel) lets later calls go on.
             FuelExhausted = 12, "fuel exhausted";
             /// An [`InterruptHandle`](crate::InterruptHandle) stopped the call.
@@ -49,8 +50,9 @@ macro_rules! define_traps {
         #[non_exhaustive]
         pub enum Trap {
             $($(#[$doc])* $name,)*
-            /// A host function failed with this message.
-            Host(String),
+            /// A host function failed with this error (what it returned, kept whole: see
+            /// [`HostError::downcast_ref`]).
+            Host(HostError),
             /// The host API was called with arguments that do not match the function's type,
             /// or from a thread that may not make the call now (see the crate docs,
             /// "Threads"); nothing ran.
@@ -112,7 +114,85 @@ macro_rules! define_traps {
 
 for_each_trap!(define_traps);
 
+/// The error a host function failed with ([`Trap::Host`]): any `std::error::Error`, kept for
+/// the embedder to downcast, or a message. Two compare equal when their messages do.
+///
+/// ```
+/// use zerowasm::{HostError, Trap};
+/// #[derive(Debug)]
+/// struct NotFound(u32);
+/// impl std::fmt::Display for NotFound {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "key {} not found", self.0) }
+/// }
+/// impl std::error::Error for NotFound {}
+///
+/// let t = Trap::Host(HostError::new(NotFound(7)));
+/// let Trap::Host(e) = &t else { unreachable!() };
+/// assert_eq!(e.downcast_ref::<NotFound>().map(|n| n.0), Some(7));
+/// assert_eq!(t.to_string(), "host function failed: key 7 not found");
+/// assert_eq!(Trap::Host("oops".into()).to_string(), "host function failed: oops");
+/// ```
+#[derive(Clone)]
+pub struct HostError(Arc<dyn std::error::Error + Send + Sync>);
+
+impl HostError {
+    /// Wraps `error`.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> HostError {
+        HostError(Arc::new(error))
+    }
+    /// The error, if it is an `E`.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.0.downcast_ref()
+    }
+    /// The error as a trait object.
+    pub fn error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+/// A message as an error, for [`HostError`]s made from text.
+#[derive(Debug)]
+struct Message(String);
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Message {}
+
+impl From<String> for HostError {
+    fn from(m: String) -> HostError {
+        HostError::new(Message(m))
+    }
+}
+impl From<&str> for HostError {
+    fn from(m: &str) -> HostError {
+        HostError::new(Message(m.to_string()))
+    }
+}
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+impl fmt::Debug for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0.to_string())
+    }
+}
+impl PartialEq for HostError {
+    fn eq(&self, other: &HostError) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+impl Eq for HostError {}
+
 impl Trap {
+    /// A [`Trap::Host`] with `message`.
+    pub fn host(message: impl Into<String>) -> Trap {
+        Trap::Host(HostError::from(message.into()))
+    }
+
     /// The exit status if this is [`Trap::Exit`] (the guest called `proc_exit`).
     pub fn exit_code(&self) -> Option<i32> {
         match self {

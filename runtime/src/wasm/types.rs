@@ -5,6 +5,7 @@ use std::fmt;
 
 /// A value type ([§2.3.1–2.3.4](https://webassembly.github.io/spec/core/syntax/types.html#value-types)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ValType {
     /// 32-bit integer.
     I32,
@@ -114,6 +115,7 @@ pub struct GlobalType {
 /// The type of an import or export
 /// ([§2.3.11](https://webassembly.github.io/spec/core/syntax/types.html#external-types)).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExternType {
     /// A function.
     Func(FuncType),

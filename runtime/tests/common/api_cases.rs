@@ -160,6 +160,7 @@ fn instance_exports_are_listed_in_order() {
                 Extern::Table(_) => "table",
                 Extern::Memory(_) => "memory",
                 Extern::Global(_) => "global",
+                _ => "other",
             };
             (n, k)
         })
@@ -727,7 +728,7 @@ fn host_function_error_propagates_to_the_caller() {
     HostModuleBuilder::new("env")
         .func("check", |x: i32| -> Result<i32, Trap> {
             if x < 0 {
-                Err(Trap::Host(format!("negative input {x}")))
+                Err(Trap::host(format!("negative input {x}")))
             } else {
                 Ok(x + 1)
             }
