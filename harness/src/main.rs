@@ -196,7 +196,8 @@ enum Command {
         arg_seed: u64,
     },
     /// Runs the benchmarks: CoreMark, sightglass execution, startup (compile + instantiate),
-    /// micro-benchmarks and the CLI's start time, on zerowasm and the peer runtimes.
+    /// micro-benchmarks, calls from several threads (concurrency) and the CLI's start time, on
+    /// zerowasm and the peer runtimes.
     ///
     /// Prints each sample as it comes, then the ratios (how many times faster zerowasm is than
     /// each peer) and the targets. Writes <report>/<os>-<arch>/bench.json and bench.md unless
@@ -205,7 +206,7 @@ enum Command {
         /// Engine(s) to run.
         #[arg(long, value_enum, default_value = "all")]
         engine: EngineArg,
-        /// Only the groups (coremark, execution, startup, micro, cli) or benchmarks whose name
+        /// Only the groups (coremark, execution, startup, micro, concurrency, cli) or benchmarks whose name
         /// contains NAME (e.g. `sightglass/bz2`, `compile/spidermonkey`); repeatable.
         #[arg(long, value_name = "NAME")]
         only: Vec<String>,

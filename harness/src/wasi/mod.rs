@@ -359,8 +359,8 @@ fn print_line(prefix: &str, name: &str, o: &Outcome, ms: f64, verbose: bool) {
 }
 
 /// The `zerowasm` binary (crate `zerowasm-cli`) built next to the running executable
-/// (target/<profile>/zerowasm), looking one folder up too (test executables live in
-/// target/<profile>/deps).
+/// (`target/<profile>/zerowasm`), looking one folder up too (test executables live in
+/// `target/<profile>/deps`).
 pub fn default_cli() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
