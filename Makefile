@@ -46,7 +46,8 @@ fuzz:
 ## optimized builds use the Interpreter's tail-call dispatch (runtime/build.rs), and that is
 ## what users run. The API docs must build without warnings (every public item documented,
 ## every link resolved).
-## Last, the proof that the fuzzer catches a deliberately broken i32.add (test-only feature).
+## Last, the proof that the fuzzer catches a deliberately broken i32.add (the harness's test-only
+## feature `inject-bug`, which turns on the runtime's private `__test-inject-i32-add-bug`).
 test:
 	$(CARGO) test --workspace
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p zerowasm
@@ -55,7 +56,8 @@ test:
 	$(CARGO) test -p zerowasm-harness --features inject-bug --test fuzz_catches_bug
 
 ## wasi: the WASI preview 1 test programs (API) and the corpus programs (CLI); writes
-## reports/<os>-<arch>/wasi.{json,md}
+## reports/<os>-<arch>/wasi.{json,md}. `--workspace` builds the `zerowasm` binary (crate
+## zerowasm-cli, cli/) next to the harness, where the harness looks for it.
 wasi:
 	$(CARGO) build --release --workspace
 	$(HARNESS) wasi
@@ -63,6 +65,7 @@ wasi:
 ## bench: benchmarks on zerowasm and the peer runtimes (wasmi in-process; wasmtime and wasm3
 ## from `make bench-peers`, reported as missing if not installed); writes
 ## reports/<os>-<arch>/bench.{json,md}. ONLY=name for one group or benchmark (no report then).
+## `--workspace` builds the `zerowasm` binary too, for the cli group.
 bench:
 	$(CARGO) build --release --workspace
 	$(HARNESS) bench --peers $(if $(ONLY),--only $(ONLY))

@@ -23,13 +23,12 @@ enum EngineArg {
     All,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum SuiteArg {
-    #[value(name = "core-1.0")]
-    Core1,
-    #[value(name = "core-2.0")]
-    Core2,
-    All,
+/// `--suite`'s values: `all` and the name of every entry of `spectest::SUITES`, each with its
+/// description in `--help`.
+fn suite_arg() -> clap::builder::PossibleValuesParser {
+    let all = clap::builder::PossibleValue::new("all").help("every suite below, in this order");
+    let each = spectest::SUITES.iter().map(|s| clap::builder::PossibleValue::new(s.name).help(s.description));
+    clap::builder::PossibleValuesParser::new(std::iter::once(all).chain(each))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -67,8 +66,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "all")]
         engine: EngineArg,
         /// Suite(s) to run.
-        #[arg(long, value_enum, default_value = "all")]
-        suite: SuiteArg,
+        #[arg(long, value_parser = suite_arg(), default_value = "all")]
+        suite: String,
         /// The testsuite root holding core-1.0/ and core-2.0/ (default: $ZEROWASM_TESTSUITE,
         /// then ../shared/testsuite beside the workspace, then testsuite/official).
         #[arg(long, value_name = "DIR")]
@@ -197,7 +196,8 @@ enum Command {
         arg_seed: u64,
     },
     /// Runs the benchmarks: CoreMark, sightglass execution, startup (compile + instantiate),
-    /// micro-benchmarks and the CLI's start time, on zerowasm and the peer runtimes.
+    /// micro-benchmarks, calls from several threads (concurrency) and the CLI's start time, on
+    /// zerowasm and the peer runtimes.
     ///
     /// Prints each sample as it comes, then the ratios (how many times faster zerowasm is than
     /// each peer) and the targets. Writes <report>/<os>-<arch>/bench.json and bench.md unless
@@ -206,7 +206,7 @@ enum Command {
         /// Engine(s) to run.
         #[arg(long, value_enum, default_value = "all")]
         engine: EngineArg,
-        /// Only the groups (coremark, execution, startup, micro, cli) or benchmarks whose name
+        /// Only the groups (coremark, execution, startup, micro, concurrency, cli) or benchmarks whose name
         /// contains NAME (e.g. `sightglass/bz2`, `compile/spidermonkey`); repeatable.
         #[arg(long, value_name = "NAME")]
         only: Vec<String>,
@@ -245,11 +245,8 @@ fn main() -> ExitCode {
                 EngineArg::Compiler => vec![Engine::Compiler],
                 EngineArg::All => Engine::ALL.to_vec(),
             };
-            let suites = match suite {
-                SuiteArg::Core1 => vec![Suite::Core1],
-                SuiteArg::Core2 => vec![Suite::Core2],
-                SuiteArg::All => Suite::ALL.to_vec(),
-            };
+            // The parser admits only "all" and the names of SUITES.
+            let suites: Vec<Suite> = Suite::all().filter(|s| suite == "all" || s.name() == suite).collect();
             let opts = spectest::Options {
                 engines,
                 suites,

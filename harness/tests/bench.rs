@@ -126,3 +126,29 @@ fn a_partial_run_replaces_only_its_benchmarks() {
     assert_eq!(merged.figure("call/b", "zerowasm-compiler", Metric::Nanos).unwrap().median, 5.0);
     assert!(merged.ratios.iter().any(|r| r.benchmark == "call/a" && r.speedup == 2.0));
 }
+
+#[test]
+fn concurrency_targets_compare_an_engine_with_itself() {
+    let mut r = Report::new();
+    let rows = ["concurrency/one-runtime-1-thread", "concurrency/one-runtime-2-threads", "concurrency/runtime-per-thread-2-threads"];
+    measure(
+        &mut r,
+        &Bench { group: "concurrency", rows: rows.iter().map(|b| (b.to_string(), Metric::CallsPerSec)).collect(), rounds: 3, warmup: false, long_round: None },
+        // One shared runtime as fast as one thread (calls take turns), a runtime per thread twice as fast.
+        vec![Contender::new("zerowasm-interpreter", || Ok(vec![100.0, 100.0, 200.0]))],
+    );
+    r.compute_ratios();
+    r.compute_targets();
+    assert!(r.ratios.is_empty(), "no peer runs this group");
+    let target = |name: &str| r.targets.iter().find(|t| t.name == name).unwrap().clone();
+    let per_thread = target("Interpreter calls/s: one Runtime on 2 threads vs a Runtime per thread");
+    assert_eq!((per_thread.goal.as_str(), per_thread.value, per_thread.met), (">= 0.9x", Some(0.5), Some(false)));
+    let one_thread = target("Interpreter calls/s: one Runtime on 2 threads vs on 1 thread");
+    assert_eq!((one_thread.goal.as_str(), one_thread.value, one_thread.met), (">= 1.5x", Some(1.0), Some(false)));
+    assert!(one_thread.detail.contains("needs 50% more speed"), "{}", one_thread.detail);
+    let compiler = target("Compiler calls/s: one Runtime on 2 threads vs on 1 thread");
+    assert_eq!(compiler.met, None);
+    assert!(compiler.detail.contains("zerowasm-compiler not run"), "{}", compiler.detail);
+    let md = report::markdown(&r);
+    assert!(md.contains("| concurrency/one-runtime-2-threads | zerowasm-interpreter | calls/s | 100 | 100 | 100 | 3 |  |"), "{md}");
+}

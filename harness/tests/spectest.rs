@@ -1,6 +1,6 @@
-//! The official WebAssembly spec tests as one test per (.wast file × engine), named like
-//! `core-1.0/i32.wast::interpreter` (filter by name as usual: `cargo test -p zerowasm-harness
-//! --test spectest -- i32`). The Compiler also runs each file with explicit bounds checks
+//! The official WebAssembly spec tests as one test per (.wast file × engine), for every suite
+//! of `spectest::SUITES`, named like `core-1.0/i32.wast::interpreter` (filter by name as
+//! usual: `cargo test -p zerowasm-harness --test spectest -- i32`). The Compiler also runs each file with explicit bounds checks
 //! (`::compiler-explicit-bounds-checks`), the configuration of hosts without its signal handler.
 //!
 //! A test passes iff every failure in the file is listed in `testsuite/known-failures.txt` and
@@ -11,7 +11,7 @@
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use std::sync::Arc;
-use zerowasm_harness::spectest::{self, Engine, KnownFailures, Suite};
+use zerowasm_harness::spectest::{self, Engine, KnownFailures, RunConfig, Suite};
 
 fn main() {
     let args = Arguments::from_args();
@@ -27,7 +27,7 @@ fn trials() -> Result<Vec<Trial>, String> {
     let known = Arc::new(KnownFailures::load(&spectest::known_failures_path())?);
     let mut trials = Vec::new();
     let mut stale = Vec::new();
-    for suite in Suite::ALL {
+    for suite in Suite::all() {
         let files = spectest::discover(&root, suite)?;
         stale.extend(
             known
@@ -40,10 +40,11 @@ fn trials() -> Result<Vec<Trial>, String> {
             // x86_64 Linux) and with explicit bounds checks (what other hosts get).
             let variants = Engine::ALL
                 .into_iter()
-                .map(|e| (e, false))
-                .chain([(Engine::Compiler, true)]);
-            for (engine, explicit) in variants {
-                let suffix = if explicit { "-explicit-bounds-checks" } else { "" };
+                .map(RunConfig::new)
+                .chain([RunConfig { explicit_bounds_checks: true, ..RunConfig::new(Engine::Compiler) }]);
+            for config in variants {
+                let engine = config.engine;
+                let suffix = if config.explicit_bounds_checks { "-explicit-bounds-checks" } else { "" };
                 let name = format!("{}::{}{suffix}", file.id(), engine.name());
                 let (file, known) = (file.clone(), known.clone());
                 trials.push(Trial::ignorable_test(name, move || {
@@ -58,7 +59,7 @@ fn trials() -> Result<Vec<Trial>, String> {
                     let f = file.clone();
                     let result = std::thread::Builder::new()
                         .stack_size(256 << 20)
-                        .spawn(move || spectest::run_file_with(&f, engine, explicit))
+                        .spawn(move || spectest::run_file(&f, &config))
                         .map_err(|e| e.to_string())?
                         .join()
                         .map_err(|_| "the runner panicked".to_string())??;
@@ -92,24 +93,28 @@ fn trials() -> Result<Vec<Trial>, String> {
             }
         },
     ));
-    let k = known.clone();
-    trials.push(Trial::test(
-        "known-failures.txt::core-1.0-is-empty",
-        move || {
-            let core1: Vec<String> = k
-                .entries()
-                .filter(|(key, _)| key.file.starts_with("core-1.0/"))
-                .map(|(key, reason)| format!("{key} # {reason}"))
-                .collect();
-            if core1.is_empty() {
-                Ok(())
-            } else {
-                Err(Failed::from(format!(
-                    "Core 1.0 must pass completely, but these are listed:\n{}",
-                    core1.join("\n")
-                )))
-            }
-        },
-    ));
+    for suite in Suite::all().filter(|s| s.spec().must_pass) {
+        let k = known.clone();
+        trials.push(Trial::test(
+            format!("known-failures.txt::{}-is-empty", suite.name()),
+            move || {
+                let prefix = format!("{}/", suite.name());
+                let listed: Vec<String> = k
+                    .entries()
+                    .filter(|(key, _)| key.file.starts_with(&prefix))
+                    .map(|(key, reason)| format!("{key} # {reason}"))
+                    .collect();
+                if listed.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Failed::from(format!(
+                        "{} must pass completely, but these are listed:\n{}",
+                        suite.name(),
+                        listed.join("\n")
+                    )))
+                }
+            },
+        ));
+    }
     Ok(trials)
 }

@@ -1,6 +1,6 @@
 //! Corpus programs (../shared/corpus/programs, see PROGRAMS.md there) that need an embedder
 //! (host functions), or checks beyond what the CLI runs: every offset/size pair of hugestack's
-//! memory fill. The CLI runs all of them where it can (runtime/tests/cli.rs).
+//! memory fill. The CLI runs all of them where it can (cli/tests/cli.rs).
 //! Without the corpus ($ZEROWASM_CORPUS) these tests fail and say so.
 
 use std::path::PathBuf;

@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx<'_>, report: &mut Report) {
                     run_once(&mut c, &expected)
                 })
             }
-            None => Contender::unavailable(name, "failed", "the zerowasm binary is not built next to the harness (cargo build --release)"),
+            None => Contender::unavailable(name, "failed", "the zerowasm binary is not built next to the harness (cargo build --release --workspace)"),
         });
     }
     cs.push(match on_path("wasmtime") {
@@ -115,7 +115,7 @@ pub fn run(ctx: &Ctx<'_>, report: &mut Report) {
                 run_once(&mut c, &expected)
             })
         }
-        None => Contender::unavailable(engine_runtime(Engine::Compiler), "failed", "the zerowasm binary is not built next to the harness (cargo build --release)"),
+        None => Contender::unavailable(engine_runtime(Engine::Compiler), "failed", "the zerowasm binary is not built next to the harness (cargo build --release --workspace)"),
     };
     eprintln!("{BENCH_CACHED}: the same with --cache-dir {}", cache.0.display());
     measure(report, &Bench { group: "cli", rows: vec![(BENCH_CACHED.into(), Metric::Seconds)], rounds, warmup: true, long_round: None }, vec![c]);

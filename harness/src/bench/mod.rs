@@ -1,6 +1,6 @@
 //! `zerowasm-harness bench`: CoreMark, the sightglass execution benchmarks, startup (compile
-//! and instantiate), micro-benchmarks and the CLI's start time, on zerowasm's engines and on
-//! peer runtimes, in one run. Writes `reports/<os>-<arch>/bench.json` and `bench.md`.
+//! and instantiate), micro-benchmarks, calls from several threads (concurrency) and the CLI's
+//! start time, on zerowasm's engines and on peer runtimes, in one run. Writes `reports/<os>-<arch>/bench.json` and `bench.md`.
 //!
 //! Peers: wasmi runs in-process (the `wasmi` crate, with its default configuration); wasmtime
 //! and wasm3 run in a Python process each (`scripts/bench_peer.py`, driving the `wasmtime` and
@@ -11,12 +11,14 @@
 //! turns sample by sample, so load from other processes spreads over all of them. Execution
 //! timings (CoreMark's clock, the sightglass region, bulk memory, calls) use the process's CPU
 //! time, which other processes on a shared machine do not inflate; compile times use wall time,
-//! since compilers may use several threads.
+//! since compilers may use several threads, and so does the concurrency group, whose threads
+//! add up CPU time.
 //!
 //! Inputs: the shared benchmark folder (`$ZEROWASM_BENCH`, default `../shared/bench`, see its
 //! BENCHMARKS.md) and the corpus programs (`$ZEROWASM_CORPUS`).
 
 pub mod cli;
+pub mod concurrency;
 pub mod coremark;
 pub mod micro;
 pub mod peer;
@@ -236,7 +238,7 @@ pub fn command(opts: &Options) -> i32 {
         eprintln!("peer {}: {} ({})", p.runtime, p.status, p.detail);
     }
     report.conditions.push(format!(
-        "Machine: {} CPUs, load average at start {}. Execution figures use process CPU time; compile, startup and CLI figures use wall time.",
+        "Machine: {} CPUs, load average at start {}. Execution figures use process CPU time; compile, startup, concurrency and CLI figures use wall time.",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         load_average()
     ));
@@ -246,6 +248,7 @@ pub fn command(opts: &Options) -> i32 {
     sightglass::run(&ctx, &mut peers, &mut report);
     startup::run(&ctx, &mut peers, &mut report);
     micro::run(&ctx, &mut peers, &mut report);
+    concurrency::run(&ctx, &mut report);
     cli::run(&ctx, &mut report);
     report.conditions.push(format!(
         "The run took {:.0} s; load average at the end {}.",

@@ -49,7 +49,7 @@ pub struct Peer {
 /// One measured figure.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Row {
-    /// `coremark`, `execution`, `startup`, `micro`, `cli`.
+    /// `coremark`, `execution`, `startup`, `micro`, `concurrency`, `cli`.
     pub group: String,
     /// e.g. `coremark`, `sightglass/bz2`, `compile/spidermonkey`.
     pub benchmark: String,
@@ -269,29 +269,13 @@ impl Report {
             } else {
                 self.ratio(bench, metric, ours, peer)
             };
-            t.push(match value {
-                Some(v) => Target {
-                    name: name.into(),
-                    goal: format!(">= {goal}x"),
-                    value: Some(v),
-                    met: Some(v >= goal),
-                    detail: if v >= goal {
-                        format!("{v:.2}x: met with {:.0}% to spare", (v / goal - 1.0) * 100.0)
-                    } else {
-                        format!("{v:.2}x: missed, needs {:.0}% more speed", (goal / v - 1.0) * 100.0)
-                    },
-                },
-                None => Target {
-                    name: name.into(),
-                    goal: format!(">= {goal}x"),
-                    value: None,
-                    met: None,
-                    detail: format!(
-                        "not measured: {}",
-                        if bench.is_empty() { format!("no sightglass module ran on both {ours} and {peer}") } else { self.why_missing(bench, &[ours, peer]) }
-                    ),
-                },
-            });
+            t.push(speedup_target(name, goal, value, || {
+                if bench.is_empty() {
+                    format!("no sightglass module ran on both {ours} and {peer}")
+                } else {
+                    self.why_missing(bench, &[ours, peer])
+                }
+            }));
         }
         // Sightglass geomean on the Compiler: time ratio (ours / wasmtime) <= 1.15.
         let name = "Compiler sightglass geomean time vs wasmtime";
@@ -349,7 +333,56 @@ impl Report {
                 },
             });
         }
+        // Scaling targets: one zerowasm engine's calls/s in one configuration against another
+        // (the concurrency group): a Runtime shared by 2 threads should scale like separate ones.
+        let shared = "concurrency/one-runtime-2-threads";
+        let scaling: [(&str, &str, &str, f64); 4] = [
+            ("Interpreter calls/s: one Runtime on 2 threads vs a Runtime per thread", "concurrency/runtime-per-thread-2-threads", "zerowasm-interpreter", 0.9),
+            ("Interpreter calls/s: one Runtime on 2 threads vs on 1 thread", "concurrency/one-runtime-1-thread", "zerowasm-interpreter", 1.5),
+            ("Compiler calls/s: one Runtime on 2 threads vs a Runtime per thread", "concurrency/runtime-per-thread-2-threads", "zerowasm-compiler", 0.9),
+            ("Compiler calls/s: one Runtime on 2 threads vs on 1 thread", "concurrency/one-runtime-1-thread", "zerowasm-compiler", 1.5),
+        ];
+        for (name, base, rt, goal) in scaling {
+            let value = match (self.figure(shared, rt, Metric::CallsPerSec), self.figure(base, rt, Metric::CallsPerSec)) {
+                (Some(a), Some(b)) => stats::speedup(Metric::CallsPerSec, a.median, b.median),
+                _ => None,
+            };
+            t.push(speedup_target(name, goal, value, || {
+                let mut why = Vec::new();
+                for bench in [shared, base] {
+                    if self.figure(bench, rt, Metric::CallsPerSec).is_none() {
+                        why.push(format!("{bench}: {}", self.why_missing(bench, &[rt])));
+                    }
+                }
+                why.join("; ")
+            }));
+        }
         self.targets = t;
+    }
+}
+
+/// A target that a ratio (> 1: faster) is at least `goal`, with how far it is from that, or
+/// why it was not measured (`why_missing`, asked only then).
+fn speedup_target(name: &str, goal: f64, value: Option<f64>, why_missing: impl FnOnce() -> String) -> Target {
+    match value {
+        Some(v) => Target {
+            name: name.into(),
+            goal: format!(">= {goal}x"),
+            value: Some(v),
+            met: Some(v >= goal),
+            detail: if v >= goal {
+                format!("{v:.2}x: met with {:.0}% to spare", (v / goal - 1.0) * 100.0)
+            } else {
+                format!("{v:.2}x: missed, needs {:.0}% more speed", (goal / v - 1.0) * 100.0)
+            },
+        },
+        None => Target {
+            name: name.into(),
+            goal: format!(">= {goal}x"),
+            value: None,
+            met: None,
+            detail: format!("not measured: {}", why_missing()),
+        },
     }
 }
 
@@ -409,11 +442,15 @@ pub fn num(x: f64) -> String {
     }
 }
 
-const GROUPS: [(&str, &str); 5] = [
+const GROUPS: [(&str, &str); 6] = [
     ("coremark", "CoreMark 1.0 (wasmi-benchmarks/coremark.wasm): score, higher is better"),
     ("execution", "Execution: sightglass modules, seconds between `bench.start` and `bench.end`, lower is better"),
     ("startup", "Startup: compile and instantiate (wasmi-benchmarks modules and the largest module found)"),
     ("micro", "Micro-benchmarks"),
+    (
+        "concurrency",
+        "Concurrency: calls per second of a CPU-bound export (a few ms each) over all threads, wall time, higher is better",
+    ),
     ("cli", "Command line: `zerowasm run` start to exit, wall time"),
 ];
 

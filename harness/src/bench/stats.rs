@@ -16,12 +16,15 @@ pub enum Metric {
     /// Nanoseconds per operation; lower is better.
     #[serde(rename = "ns")]
     Nanos,
+    /// Calls completed per second (over all threads); higher is better.
+    #[serde(rename = "calls/s")]
+    CallsPerSec,
 }
 
 impl Metric {
     /// Whether a larger figure is better.
     pub fn higher_is_better(self) -> bool {
-        matches!(self, Metric::Score | Metric::MBps)
+        matches!(self, Metric::Score | Metric::MBps | Metric::CallsPerSec)
     }
     /// The unit as written in the reports.
     pub fn unit(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Metric {
             Metric::Seconds => "seconds",
             Metric::MBps => "MB/s",
             Metric::Nanos => "ns",
+            Metric::CallsPerSec => "calls/s",
         }
     }
 }

@@ -5,8 +5,8 @@
 use super::known::KnownFailures;
 use super::report::{self, RunReport};
 use super::{
-    discover, known_failures_path, locate_testsuite, run_file, Engine, FileResult, Suite, Totals,
-    WastFile,
+    discover, known_failures_path, locate_testsuite, run_file, Engine, FileResult, RunConfig,
+    Suite, Totals, WastFile,
 };
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +19,7 @@ use std::time::Instant;
 pub struct Options {
     /// Engines, in order.
     pub engines: Vec<Engine>,
-    /// Suites, in order.
+    /// Suites, in order (of [`super::SUITES`]).
     pub suites: Vec<Suite>,
     /// The testsuite root (see [`locate_testsuite`]).
     pub testsuite: Option<PathBuf>,
@@ -68,11 +68,11 @@ pub fn file_matches(pattern: &str, id: &str) -> bool {
     glob(pattern.as_bytes(), id.as_bytes())
 }
 
-/// Runs `files` with `engine` on `jobs` threads (each with a large stack), calling `done` for
-/// each file in order as soon as it and all before it have finished.
+/// Runs `files` as `config` says on `jobs` threads (each with a large stack), calling `done`
+/// for each file in order as soon as it and all before it have finished.
 pub fn run_many(
     files: &[WastFile],
-    engine: Engine,
+    config: &RunConfig,
     jobs: usize,
     mut done: impl FnMut(&WastFile, Result<FileResult, String>),
 ) {
@@ -81,14 +81,14 @@ pub fn run_many(
     let (tx, rx) = mpsc::channel();
     let mut handles = Vec::new();
     for _ in 0..jobs.max(1).min(files.len().max(1)) {
-        let (files, next, tx) = (files.clone(), next.clone(), tx.clone());
+        let (files, next, tx, config) = (files.clone(), next.clone(), tx.clone(), *config);
         let h = std::thread::Builder::new()
             .name("spectest".into())
             .stack_size(256 << 20)
             .spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(f) = files.get(i) else { break };
-                let r = run_file(f, engine);
+                let r = run_file(f, &config);
                 if tx.send((i, r)).is_err() {
                     break;
                 }
@@ -154,8 +154,6 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
     let mut update_notes: Vec<String> = Vec::new();
     let mut ran_something = false;
     let filtered = !opts.files.is_empty();
-    super::runner::INSTRUMENTED.store(opts.instrumented, std::sync::atomic::Ordering::Relaxed);
-    super::runner::EXPLICIT_BOUNDS_CHECKS.store(opts.explicit_bounds_checks, std::sync::atomic::Ordering::Relaxed);
 
     for &suite in &opts.suites {
         let all_files = discover(&root, suite)?;
@@ -186,7 +184,12 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
             ran_something = true;
             let t = Instant::now();
             let mut results: Vec<(WastFile, FileResult)> = Vec::new();
-            run_many(&files, engine, jobs, |file, r| {
+            let config = RunConfig {
+                engine,
+                instrumented: opts.instrumented,
+                explicit_bounds_checks: opts.explicit_bounds_checks,
+            };
+            run_many(&files, &config, jobs, |file, r| {
                 let r = r.unwrap_or_else(|e| FileResult {
                     failures: vec![super::Failure {
                         line: 1,
@@ -216,11 +219,13 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
                 suite_totals.add(r);
                 if opts.update_known_failures {
                     let check = known.check(file, engine, r);
-                    if !check.unlisted.is_empty() && suite == Suite::Core1 && opts.add.is_some() {
+                    let must_pass = suite.spec().must_pass;
+                    if !check.unlisted.is_empty() && must_pass && opts.add.is_some() {
                         problems.push(format!(
-                            "{}: {} failures not added: Core 1.0 must pass completely, fix them instead",
+                            "{}: {} failures not added: {} must pass completely, fix them instead",
                             file.id(),
-                            check.unlisted.len()
+                            check.unlisted.len(),
+                            suite.name()
                         ));
                     }
                     let fixed = |_: &super::Failure| match &opts.add {
@@ -228,8 +233,8 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
                         _ => String::new(),
                     };
                     let reason: Option<&dyn Fn(&super::Failure) -> String> =
-                        match (suite, &opts.add) {
-                            (Suite::Core1, _) | (_, None) => None,
+                        match (must_pass, &opts.add) {
+                            (true, _) | (_, None) => None,
                             (_, Some(AddReason::Fixed(_))) => Some(&fixed),
                             (_, Some(AddReason::Derived)) => Some(&super::known::derived_reason),
                         };

@@ -179,9 +179,9 @@ impl KnownFailures {
                 .ok_or_else(|| err("expected `<file>:<line>`"))?;
             let ln: usize = ln.parse().map_err(|_| err("bad line number"))?;
             if !file.ends_with(".wast")
-                || super::Suite::ALL
+                || super::SUITES
                     .iter()
-                    .all(|s| !file.starts_with(&format!("{}/", s.name())))
+                    .all(|s| !file.starts_with(&format!("{}/", s.name)))
             {
                 return Err(err("the file must be `<suite>/<relative path>.wast`"));
             }
@@ -371,7 +371,7 @@ mod tests {
         assert!(KnownFailures::parse("b.wast:3 interpreter # x\n").is_err());
 
         let file = WastFile {
-            suite: Suite::Core2,
+            suite: Suite::from_name("core-2.0").unwrap(),
             rel: "simd/a.wast".into(),
             path: "a.wast".into(),
         };

@@ -224,7 +224,7 @@ pub fn rewrite(suite: Suite, text: &str) -> (String, Rewrites) {
                     .notes
                     .push((t.start, "assert_uninstantiable → assert_trap".into()));
             }
-            _ if suite == Suite::Core1 => {
+            _ if suite.spec().v1_segment_syntax => {
                 segment_indices(text, &toks[t.toks.clone()], &mut edits, &mut notes)
             }
             _ => {}
@@ -311,10 +311,18 @@ fn parse_u32(s: &str) -> Option<u32> {
 mod tests {
     use super::*;
 
+    fn core1() -> Suite {
+        Suite::from_name("core-1.0").unwrap()
+    }
+
+    fn core2() -> Suite {
+        Suite::from_name("core-2.0").unwrap()
+    }
+
     #[test]
     fn nan_directives() {
         let text = "(assert_return_canonical_nan (invoke \"f\" (f32.const nan)))\n;; (assert_x)\n(assert_return_arithmetic_nan\n (invoke \"g\"))";
-        let (out, notes) = rewrite(Suite::Core1, text);
+        let (out, notes) = rewrite(core1(), text);
         assert_eq!(notes.notes.len(), 2);
         assert_eq!(out.lines().count(), text.lines().count());
         assert!(out.starts_with("(assert_return (invoke \"f\" (f32.const nan)) (either (f32.const nan:canonical) (f64.const nan:canonical)))"));
@@ -327,12 +335,12 @@ mod tests {
     #[test]
     fn segment_indices() {
         let text = "(module (memory $m 1) (table $t 1 funcref) (data $m (i32.const 0)) (data 0x0 (i32.const 0)) (elem 0 (i32.const 0)) (elem $t (i32.const 0)) (elem $u (i32.const 0)) (elem 1 (i32.const 0)))";
-        let (out, _) = rewrite(Suite::Core1, text);
+        let (out, _) = rewrite(core1(), text);
         assert_eq!(out, "(module (memory $m 1) (table $t 1 funcref) (data    (i32.const 0)) (data     (i32.const 0)) (elem   (i32.const 0)) (elem    (i32.const 0)) (elem $u (i32.const 0)) (elem 1 (i32.const 0)))");
-        let (same, _) = rewrite(Suite::Core2, text);
+        let (same, _) = rewrite(core2(), text);
         assert_eq!(same, text);
         let (out, _) = rewrite(
-            Suite::Core2,
+            core2(),
             "(assert_uninstantiable (module (start 0) (func unreachable)) \"unreachable\")",
         );
         assert_eq!(
@@ -361,7 +369,7 @@ mod tests {
             compile(text).is_err(),
             "wast reads the 1.0 syntax differently"
         );
-        let (out, notes) = rewrite(Suite::Core1, text);
+        let (out, notes) = rewrite(core1(), text);
         assert_eq!(notes.notes.len(), 5);
         compile(&out).unwrap();
     }

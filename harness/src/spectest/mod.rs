@@ -12,43 +12,144 @@ pub mod runner;
 mod values;
 
 use std::path::{Path, PathBuf};
+use zerowasm::{CoreFeatures, RuntimeConfig};
 
 pub use command::{command, file_matches, run_many, AddReason, Options};
 pub use known::{KnownFailures, KnownKey};
-pub use runner::{run_file, run_file_with, run_source, Failure, FileResult, Skip};
+pub use runner::{run_file, run_source, Failure, FileResult, Skip};
 
-/// A test suite: the official core spec tests of one WebAssembly version.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Suite {
-    /// The Core 1.0 tests (spec tag `wg-1.0`).
-    Core1,
-    /// The Core 2.0 tests (spec tag `wg-2.0`), including `simd/`.
-    Core2,
+/// One spec test suite, described as data: everything the command line, the runner, the
+/// known-failures list, the reports and `tests/spectest.rs` need to know about it. The suites
+/// are the entries of [`SUITES`]; adding one is adding an entry.
+#[derive(Debug)]
+pub struct SuiteSpec {
+    /// Its folder under the testsuite root, relative with `/` separators (`core-2.0`, or
+    /// `proposals/<name>`); every `.wast` file beneath it, in subfolders too, belongs to the
+    /// suite. Also its name on the command line, in test names, in the reports and in
+    /// `testsuite/known-failures.txt`.
+    pub name: &'static str,
+    /// What the suite is, in a few words (the command line's help).
+    pub description: &'static str,
+    /// Where its files come from, as the conformance report's header gives it after
+    /// `<name> = `.
+    pub source: &'static str,
+    /// The feature preset its modules are validated and run with, applied to a configuration
+    /// that has chosen the engine (a function, so a suite can turn on any option the runtime
+    /// will have, not only a core version).
+    pub features: fn(RuntimeConfig) -> RuntimeConfig,
+    /// Every assertion must pass: `testsuite/known-failures.txt` may list nothing of it.
+    pub must_pass: bool,
+    /// Its scripts write segments the Core 1.0 way, where a segment's first index names its
+    /// memory or table; `wast` reads that the 2.0 way, so the runner rewrites it first
+    /// ([`legacy::rewrite`]).
+    pub v1_segment_syntax: bool,
 }
 
-impl Suite {
-    /// Every suite, in report order.
-    pub const ALL: [Suite; 2] = [Suite::Core1, Suite::Core2];
+/// Every suite, in the order they run and appear in the reports.
+pub const SUITES: &[SuiteSpec] = &[
+    SuiteSpec {
+        name: "core-1.0",
+        description: "WebAssembly Core 1.0 (the MVP and mutable globals)",
+        source: "spec tag `wg-1.0`",
+        features: |c| c.with_core_features(CoreFeatures::V1_0),
+        must_pass: true,
+        v1_segment_syntax: true,
+    },
+    SuiteSpec {
+        name: "core-2.0",
+        description: "WebAssembly Core 2.0, SIMD included",
+        source: "`wg-2.0` incl. `simd/`",
+        features: |c| c.with_core_features(CoreFeatures::V2_0),
+        must_pass: false,
+        v1_segment_syntax: false,
+    },
+];
 
-    /// The suite's directory name under the testsuite root, also its name everywhere else.
-    pub fn name(self) -> &'static str {
-        match self {
-            Suite::Core1 => "core-1.0",
-            Suite::Core2 => "core-2.0",
-        }
+/// A suite of [`SUITES`]: a copyable reference to its entry, compared by name.
+#[derive(Clone, Copy)]
+pub struct Suite(&'static SuiteSpec);
+
+impl Suite {
+    /// Every suite, in [`SUITES`] order.
+    pub fn all() -> impl Iterator<Item = Suite> {
+        SUITES.iter().map(Suite)
     }
 
     /// The suite called `name`.
     pub fn from_name(name: &str) -> Option<Suite> {
-        Suite::ALL.into_iter().find(|s| s.name() == name)
+        Suite::all().find(|s| s.name() == name)
     }
 
-    /// The core feature set the runtime validates the suite's modules with.
-    pub fn features(self) -> zerowasm::CoreFeatures {
-        match self {
-            Suite::Core1 => zerowasm::CoreFeatures::V1_0,
-            Suite::Core2 => zerowasm::CoreFeatures::V2_0,
-        }
+    /// Its folder under the testsuite root, also its name everywhere else.
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+
+    /// Its entry in [`SUITES`].
+    pub fn spec(self) -> &'static SuiteSpec {
+        self.0
+    }
+
+    /// Its position in [`SUITES`]: the order of the reports.
+    pub fn index(self) -> usize {
+        SUITES.iter().position(|s| s.name == self.0.name).unwrap_or(usize::MAX)
+    }
+}
+
+impl PartialEq for Suite {
+    fn eq(&self, other: &Suite) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Suite {}
+
+impl std::hash::Hash for Suite {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.name().hash(h);
+    }
+}
+
+impl std::fmt::Debug for Suite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How one engine runs the spec tests: the settings that apply to every file of a run. The
+/// command builds one per engine from its options and hands it to the runner, so runs with
+/// different settings can share a process (the tests run both bounds-check modes at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunConfig {
+    /// The engine.
+    pub engine: Engine,
+    /// Runtimes are made with fuel accounting (with more fuel than any test needs) and
+    /// interrupt checks, to show that they change no result (`spectest --instrumented`).
+    pub instrumented: bool,
+    /// The Compiler checks every memory access explicitly instead of trapping with guard pages
+    /// (`RuntimeConfig::with_signals_based_traps(false)`), as on hosts without its signal handler
+    /// (`spectest --explicit-bounds-checks`).
+    pub explicit_bounds_checks: bool,
+}
+
+impl RunConfig {
+    /// `engine` in the reported configuration: no instrumentation, guard-page bounds checks
+    /// where the host has them.
+    pub fn new(engine: Engine) -> RunConfig {
+        RunConfig { engine, instrumented: false, explicit_bounds_checks: false }
+    }
+
+    /// The runtime configuration for a script of `suite`, or an error if this build of
+    /// zerowasm does not have the engine.
+    pub fn runtime_config(&self, suite: Suite) -> Result<RuntimeConfig, String> {
+        let kind = self
+            .engine
+            .kind()
+            .ok_or_else(|| format!("the {} engine is not built into this zerowasm", self.engine.name()))?;
+        Ok((suite.spec().features)(RuntimeConfig::interpreter().with_engine(kind))
+            .with_consume_fuel(self.instrumented)
+            .with_interruptible(self.instrumented)
+            .with_signals_based_traps(!self.explicit_bounds_checks))
     }
 }
 
@@ -130,7 +231,7 @@ pub fn known_failures_path() -> PathBuf {
 
 /// Where the official suites are: `explicit` if given, else `$ZEROWASM_TESTSUITE`, else
 /// `../shared/testsuite` beside the workspace, else `testsuite/official` (what
-/// `make testsuite` clones). A candidate counts if it holds a `core-1.0` or `core-2.0` folder.
+/// `make testsuite` clones). A candidate counts if it holds the folder of one of [`SUITES`].
 pub fn locate_testsuite(explicit: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(p) = explicit {
         return if p.is_dir() {
@@ -156,7 +257,7 @@ pub fn locate_testsuite(explicit: Option<&Path>) -> Result<PathBuf, String> {
         root.join("testsuite").join("official"),
     ];
     for c in &candidates {
-        if Suite::ALL.iter().any(|s| c.join(s.name()).is_dir()) {
+        if SUITES.iter().any(|s| c.join(s.name).is_dir()) {
             return Ok(c.clone());
         }
     }
@@ -168,8 +269,8 @@ pub fn locate_testsuite(explicit: Option<&Path>) -> Result<PathBuf, String> {
     ))
 }
 
-/// The `.wast` files of `suite` under the testsuite root, sorted by relative path. Core 2.0
-/// includes its `simd/` subfolder.
+/// The `.wast` files of `suite` under the testsuite root, subfolders included (Core 2.0's
+/// `simd/`), sorted by relative path.
 pub fn discover(testsuite: &Path, suite: Suite) -> Result<Vec<WastFile>, String> {
     let dir = testsuite.join(suite.name());
     let mut out = Vec::new();
@@ -212,5 +313,27 @@ impl Totals {
         self.passed += r.passed;
         self.failed += r.failures.len();
         self.skipped += r.skips.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suites_are_named_once_and_carry_their_settings_to_the_runtime() {
+        for (i, s) in Suite::all().enumerate() {
+            assert_eq!(s.index(), i);
+            assert_eq!(Suite::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Suite::all().count(), SUITES.len());
+        let core1 = Suite::from_name("core-1.0").unwrap();
+        let plain = RunConfig::new(Engine::Interpreter).runtime_config(core1).unwrap();
+        assert_eq!(plain.core_features(), CoreFeatures::V1_0);
+        assert!(!plain.consume_fuel() && !plain.interruptible() && plain.signals_based_traps());
+        let all_on = RunConfig { engine: Engine::Interpreter, instrumented: true, explicit_bounds_checks: true };
+        let c = all_on.runtime_config(Suite::from_name("core-2.0").unwrap()).unwrap();
+        assert_eq!(c.core_features(), CoreFeatures::V2_0);
+        assert!(c.consume_fuel() && c.interruptible() && !c.signals_based_traps());
     }
 }

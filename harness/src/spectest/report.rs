@@ -2,7 +2,7 @@
 //! engine × file the assertions passed, failed and skipped (each skip with its reason), and a
 //! summary table engine × suite.
 
-use super::{Engine, FileResult, KnownFailures, Skip, Suite, WastFile};
+use super::{Engine, FileResult, KnownFailures, Skip, Suite, WastFile, SUITES};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,7 @@ pub struct Report {
 /// One suite run with one engine.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RunReport {
-    /// `core-1.0` or `core-2.0`.
+    /// The suite's name (`core-1.0`, `core-2.0`: see [`SUITES`]).
     pub suite: String,
     /// `interpreter` or `compiler`.
     pub engine: String,
@@ -139,7 +139,7 @@ pub fn write(dir: &Path, runs: Vec<RunReport>) -> Result<(PathBuf, PathBuf), Str
     let order = |r: &RunReport| {
         (
             Suite::from_name(&r.suite)
-                .map(|s| s as usize)
+                .map(Suite::index)
                 .unwrap_or(usize::MAX),
             Engine::from_name(&r.engine)
                 .map(|e| e as usize)
@@ -187,29 +187,31 @@ pub fn markdown(report: &Report) -> String {
         "# zerowasm spec test conformance — {}-{}\n\n",
         report.os, report.arch
     ));
+    let sources: Vec<String> = SUITES.iter().map(|s| format!("{} = {}", s.name, s.source)).collect();
     s.push_str(&format!(
-        "zerowasm {}; official WebAssembly spec tests (core-1.0 = spec tag `wg-1.0`, core-2.0 = `wg-2.0` \
-         incl. `simd/`), run through the public API by `zerowasm-harness spectest`. Counts are assertions \
-         (`assert_*` directives; a failing `module`/`register`/`invoke` directive counts as a failure too). \
-         ✅ = every assertion passed, none skipped.\n\n",
-        report.zerowasm_version
+        "zerowasm {}; official WebAssembly spec tests ({}), run through the public API by \
+         `zerowasm-harness spectest`. Counts are assertions (`assert_*` directives; a failing \
+         `module`/`register`/`invoke` directive counts as a failure too). ✅ = every assertion \
+         passed, none skipped.\n\n",
+        report.zerowasm_version,
+        sources.join(", ")
     ));
     s.push_str("| engine |");
-    for suite in Suite::ALL {
-        s.push_str(&format!(" {} |", suite.name()));
+    for suite in SUITES {
+        s.push_str(&format!(" {} |", suite.name));
     }
     s.push_str("\n|---|");
-    for _ in Suite::ALL {
+    for _ in SUITES {
         s.push_str("---|");
     }
     s.push('\n');
     for engine in Engine::ALL {
         s.push_str(&format!("| {} |", engine.name()));
-        for suite in Suite::ALL {
+        for suite in SUITES {
             let r = report
                 .runs
                 .iter()
-                .find(|r| r.suite == suite.name() && r.engine == engine.name());
+                .find(|r| r.suite == suite.name && r.engine == engine.name());
             s.push_str(&format!(" {} |", cell(r)));
         }
         s.push('\n');

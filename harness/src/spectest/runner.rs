@@ -7,7 +7,7 @@
 
 use super::legacy;
 use super::values;
-use super::{Engine, Suite, WastFile};
+use super::{RunConfig, Suite, WastFile};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ use wast::token::Id;
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 use zerowasm::{
     CompiledModule, FuncType, HostModuleBuilder, Instance, InstantiationError, MemoryType,
-    ModuleConfig, Runtime, RuntimeConfig, TableType, Trap, Val, ValType,
+    ModuleConfig, Runtime, TableType, Trap, Val, ValType,
 };
 
 /// A failed assertion (or a failed module/register/invoke directive).
@@ -80,34 +80,17 @@ pub struct FileResult {
     pub elapsed: Duration,
 }
 
-/// Runs `file` with `engine`. An engine this build does not have fails with an error.
-pub fn run_file(file: &WastFile, engine: Engine) -> Result<FileResult, String> {
-    run_file_with(file, engine, EXPLICIT_BOUNDS_CHECKS.load(std::sync::atomic::Ordering::Relaxed))
-}
-
-/// Runs `file` with `engine`; with `explicit_bounds_checks`, the Compiler checks every memory
-/// access explicitly instead of trapping with guard pages
-/// (`RuntimeConfig::with_signals_based_traps(false)`), as it does on hosts without the signal handler.
-pub fn run_file_with(file: &WastFile, engine: Engine, explicit_bounds_checks: bool) -> Result<FileResult, String> {
+/// Runs `file` as `config` says. An engine this build does not have fails with an error.
+pub fn run_file(file: &WastFile, config: &RunConfig) -> Result<FileResult, String> {
     let text = std::fs::read(&file.path).map_err(|e| format!("{}: {e}", file.path.display()))?;
     let text =
         String::from_utf8(text).map_err(|e| format!("{}: not UTF-8: {e}", file.path.display()))?;
-    run_source_with(&text, file.suite, engine, explicit_bounds_checks)
+    run_source(&text, file.suite, config)
 }
 
-/// Runs the script `text` as a file of `suite` with `engine`.
-pub fn run_source(text: &str, suite: Suite, engine: Engine) -> Result<FileResult, String> {
-    run_source_with(text, suite, engine, EXPLICIT_BOUNDS_CHECKS.load(std::sync::atomic::Ordering::Relaxed))
-}
-
-/// [`run_source`], with explicit bounds checks on the Compiler if `explicit_bounds_checks`.
-fn run_source_with(text: &str, suite: Suite, engine: Engine, explicit_bounds_checks: bool) -> Result<FileResult, String> {
-    let kind = engine.kind().ok_or_else(|| {
-        format!(
-            "the {} engine is not built into this zerowasm",
-            engine.name()
-        )
-    })?;
+/// Runs the script `text` as a file of `suite`, as `config` says.
+pub fn run_source(text: &str, suite: Suite, config: &RunConfig) -> Result<FileResult, String> {
+    let runtime_config = config.runtime_config(suite)?;
     let start = Instant::now();
     let (text, _rewrites) = legacy::rewrite(suite, text);
     let lines = LineIndex::new(&text);
@@ -117,7 +100,7 @@ fn run_source_with(text: &str, suite: Suite, engine: Engine, explicit_bounds_che
     let mut lexer = Lexer::new(&text);
     lexer.allow_confusing_unicode(true);
     let parsed = ParseBuffer::new_with_lexer(lexer).and_then(|buf| {
-        let mut runner = Runner::new(suite, kind, &lines, explicit_bounds_checks);
+        let mut runner = Runner::new(runtime_config, &lines);
         let wast = parser::parse::<Wast>(&buf)?;
         let asserts = wast.directives.iter().filter(|d| is_assertion(d)).count();
         for d in wast.directives {
@@ -247,22 +230,11 @@ fn fail(msg: impl Into<String>) -> Outcome {
     Outcome::Fail(msg.into(), None)
 }
 
-/// Whether runtimes are made with fuel and interrupt checks (`spectest --instrumented`).
-pub static INSTRUMENTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-/// Whether the Compiler checks memory accesses explicitly (`spectest --explicit-bounds-checks`).
-pub static EXPLICIT_BOUNDS_CHECKS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
 impl<'l> Runner<'l> {
-    fn new(suite: Suite, kind: zerowasm::EngineKind, lines: &'l LineIndex, explicit_bounds_checks: bool) -> Self {
-        let instrumented = INSTRUMENTED.load(std::sync::atomic::Ordering::Relaxed);
-        let config = RuntimeConfig::interpreter()
-            .with_engine(kind)
-            .with_core_features(suite.features())
-            .with_consume_fuel(instrumented)
-            .with_interruptible(instrumented)
-            .with_signals_based_traps(!explicit_bounds_checks);
+    fn new(config: zerowasm::RuntimeConfig, lines: &'l LineIndex) -> Self {
+        let fuel = config.consume_fuel();
         let runtime = Runtime::with_config(config);
-        if instrumented {
+        if fuel {
             runtime.set_fuel(u64::MAX).expect("fuel is on");
         }
         spectest_module(&runtime);
@@ -693,6 +665,7 @@ fn spectest_module(runtime: &Runtime) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spectest::Engine;
 
     #[test]
     fn failures_render_expected_actual_and_diffs() {
@@ -734,7 +707,8 @@ mod tests {
             (assert_unlinkable (module (import "a" "nope" (func))) "unknown import")
             (assert_trap (invoke "nope") "unreachable")
         "#;
-        let r = run_source(script, Suite::Core1, Engine::Interpreter).unwrap();
+        let core1 = Suite::from_name("core-1.0").unwrap();
+        let r = run_source(script, core1, &RunConfig::new(Engine::Interpreter)).unwrap();
         let lines: Vec<_> = r.failures.iter().map(|f| (f.line, f.directive)).collect();
         // The wrong expectation on line 9 fails, and so does the invoke of a missing export.
         assert_eq!(
@@ -746,11 +720,11 @@ mod tests {
         assert_eq!(r.passed, 5);
         assert!(run_file(
             &WastFile {
-                suite: Suite::Core1,
+                suite: core1,
                 rel: "x.wast".into(),
                 path: "x.wast".into()
             },
-            Engine::Compiler
+            &RunConfig::new(Engine::Compiler)
         )
         .is_err());
     }

@@ -293,7 +293,7 @@ pub fn command(opts: &Options) -> i32 {
             }
         }
         (None, _) => println!("programs: skipped: no corpus at ../shared/corpus/programs (set $ZEROWASM_CORPUS)"),
-        (_, None) => println!("programs: skipped: no zerowasm binary next to this one (build it: cargo build --release -p zerowasm, or pass --cli)"),
+        (_, None) => println!("programs: skipped: no zerowasm binary next to this one (build it: cargo build --release -p zerowasm-cli, or pass --cli)"),
     }
     let count = |rs: &mut dyn Iterator<Item = &Outcome>| {
         let mut c = (0, 0, 0);
@@ -358,8 +358,9 @@ fn print_line(prefix: &str, name: &str, o: &Outcome, ms: f64, verbose: bool) {
     }
 }
 
-/// The `zerowasm` binary built next to the running executable (target/<profile>/zerowasm),
-/// looking one folder up too (test executables live in target/<profile>/deps).
+/// The `zerowasm` binary (crate `zerowasm-cli`) built next to the running executable
+/// (`target/<profile>/zerowasm`), looking one folder up too (test executables live in
+/// `target/<profile>/deps`).
 pub fn default_cli() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;

@@ -1,8 +1,8 @@
 //! End-to-end tests of the `zerowasm` CLI on the real guest programs of
 //! `../shared/corpus/programs`, with the invocations and expected output PROGRAMS.md gives.
 //!
-//! This file uses only `std`, so the runtime's CLI tests include it too
-//! (`runtime/tests/cli.rs`, `#[path]`), running it against the freshly built binary.
+//! This file uses only `std`, so the CLI crate's tests include it too
+//! (`cli/tests/cli.rs`, `#[path]`), running it against the freshly built binary.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -83,14 +83,14 @@ trunc!(i64_trunc_f64_u, f64, u64, -1.0f64, 18446744073709551616.0f64);
 /// [`i32.add`](https://webassembly.github.io/spec/core/exec/numerics.html#op-iadd) of two
 /// registers.
 ///
-/// With the test-only cargo feature `inject-i32-add-bug` it is deliberately wrong (one too
+/// With the test-only cargo feature `__test-inject-i32-add-bug` it is deliberately wrong (one too
 /// large) whenever the operands agree in their low 4 bits (1 in 16 random pairs, and every
 /// `x + x`): the differential fuzzer's own test proves that it catches such a bug. (Only the
 /// register form: the immediate form also runs the fuzzer's fuel countdown, `i32.sub 1`, and a
 /// wrong countdown would hang rather than diverge.) Never enable it otherwise.
 #[inline(always)]
 pub(crate) fn i32_add(a: u32, b: u32) -> u32 {
-    #[cfg(feature = "inject-i32-add-bug")]
+    #[cfg(feature = "__test-inject-i32-add-bug")]
     if (a ^ b) & 0xf == 0 {
         return a.wrapping_add(b).wrapping_add(1);
     }
