@@ -221,7 +221,7 @@ impl Runtime {
         let (module, code) = super::cache::compile(&self.inner, binary)?;
         let mut compiled = self.inner.compiled.lock().unwrap_or_else(|e| e.into_inner());
         compiled.retain(|w| w.strong_count() > 0);
-        compiled.push(Arc::downgrade(&code));
+        compiled.push(code.downgrade());
         drop(compiled);
         Ok(CompiledModule::new(module, code, &self.inner))
     }

@@ -8,7 +8,6 @@
 //! so it never unwinds through compiled frames; the entry resumes it.
 
 use super::vmctx::{trap_code, Pending, VMContextHeader, VMStoreContext};
-use super::CompiledCode;
 use crate::vm::{Trap};
 use crate::vm::{bulk, Store};
 use cranelift_codegen::ir::{types, AbiParam, Signature, Type};
@@ -174,7 +173,10 @@ fn module_of(store: &Store, instance: u32) -> std::sync::Arc<crate::wasm::Module
         .inst(instance)
         .code
         .as_ref()
-        .and_then(|c| c.downcast_ref::<CompiledCode>())
+        .and_then(|c| match c {
+            crate::vm::EngineCode::Compiled(c) => Some(&**c),
+            crate::vm::EngineCode::Interp(_) => None,
+        })
         .expect("an instance compiled by the Compiler")
         .module
         .clone()

@@ -20,7 +20,7 @@ mod vmctx;
 use crate::vm::{InstantiationError, Trap};
 use crate::wasm::error::CompileError;
 use crate::vm::defs::Pinned;
-use crate::vm::{Instrumentation, Engine, EngineCode, FuncEntity, Store};
+use crate::vm::{Engine, EngineCode, FuncEntity, GroupEngineState, InstanceEngineState, Instrumentation, Store};
 use crate::wasm::Module;
 use code_memory::CodeMemory;
 use cranelift_codegen::control::ControlPlane;
@@ -286,12 +286,12 @@ impl CompiledCode {
 
 /// The Compiler's state per link group: the VM context its instances share (trap code, stack
 /// limit, call depth), used by one thread at a time (the group's lock holder).
-struct GroupState {
+pub(crate) struct GroupState {
     ctx: Pinned<VMStoreContext>,
 }
 
 /// The Compiler's state per instance: its VMContext.
-struct InstanceState {
+pub(crate) struct InstanceState {
     vmctx: VMContext,
 }
 
@@ -317,16 +317,19 @@ impl Compiler {
                 libcalls: libcalls::table(),
                 pending: None,
             };
-            *state = Some(Box::new(GroupState { ctx: Pinned::new(ctx) }));
+            *state = Some(GroupEngineState::Compiled(GroupState { ctx: Pinned::new(ctx) }));
         }
-        state.as_ref().and_then(|s| s.downcast_ref::<GroupState>()).expect("the Compiler's group state").ctx.as_ptr()
+        let Some(GroupEngineState::Compiled(s)) = state else { unreachable!("made just above") };
+        s.ctx.as_ptr()
     }
 }
 
 fn compiled(store: &Store, instance: u32) -> Option<(&CompiledCode, &InstanceState)> {
     let inst = store.inst(instance);
-    let code = inst.code.as_ref()?.downcast_ref::<CompiledCode>()?;
-    let state = inst.engine_state.as_ref()?.downcast_ref::<InstanceState>()?;
+    let (Some(EngineCode::Compiled(code)), Some(InstanceEngineState::Compiled(state))) = (&inst.code, &inst.engine_state)
+    else {
+        return None;
+    };
     Some((code, state))
 }
 
@@ -346,7 +349,7 @@ fn funcref_of(store: &Store, addr: u32) -> VMFuncRef {
 /// taken to be that instance's, others the first instance of their module.
 fn record_fault_frames(store: &mut Store, entered: u32, frames: &[signals::FaultFrame]) {
     let base_of = |store: &Store, i: u32| {
-        let code = store.inst(i).code.as_ref()?.downcast_ref::<CompiledCode>()?;
+        let Some(EngineCode::Compiled(code)) = &store.inst(i).code else { return None };
         Some((code.code.base() as usize, code.module.num_imported_funcs))
     };
     // Compiled frames on this stack are of the entered instance's group only.
@@ -456,7 +459,7 @@ impl Engine for Compiler {
         }
         let code = CompiledCode::new(module.clone(), &blob, funcs, funcs_end, trampolines, trap_sites, self.guarded)
             .map_err(|message| CompileError { message, offset: None })?;
-        Ok(Arc::new(code))
+        Ok(EngineCode::Compiled(Arc::new(code)))
     }
 
     fn fingerprint(&self) -> String {
@@ -470,7 +473,7 @@ impl Engine for Compiler {
     /// little-endian u32. The code is position-independent
     /// (direct calls are PC-relative, everything else goes through the VMContext).
     fn serialize(&self, code: &EngineCode) -> Option<Vec<u8>> {
-        let c = code.downcast_ref::<CompiledCode>()?;
+        let EngineCode::Compiled(c) = code else { return None };
         let mut out = Vec::with_capacity(c.code_len + 8 * (c.funcs.len() + c.trampolines.len()) + 12);
         let mut put = |v: usize| out.extend_from_slice(&(v as u32).to_le_bytes());
         put(c.funcs.len());
@@ -526,7 +529,7 @@ impl Engine for Compiler {
             trampolines[t]?;
         }
         let code = CompiledCode::new(module.clone(), blob, funcs, funcs_end, trampolines, trap_sites, self.guarded).ok()?;
-        Some(Arc::new(code))
+        Some(EngineCode::Compiled(Arc::new(code)))
     }
 
     fn reserves_memories(&self) -> bool {
@@ -540,7 +543,10 @@ impl Engine for Compiler {
             .inst(instance)
             .code
             .as_ref()
-            .and_then(|c| c.downcast_ref::<CompiledCode>())
+            .and_then(|c| match c {
+                EngineCode::Compiled(c) => Some(&**c),
+                EngineCode::Interp(_) => None,
+            })
             .expect("a module compiled by the Compiler");
         let (m, o) = (&code.module, &code.offsets);
         let vmctx = VMContext::new(o.size);
@@ -575,7 +581,7 @@ impl Engine for Compiler {
                 vmctx.write(o.memory(i as u32), store.memories[*mm as usize].definition());
             }
         }
-        store.inst_mut(instance).engine_state = Some(Box::new(InstanceState { vmctx }));
+        store.inst_mut(instance).engine_state = Some(InstanceEngineState::Compiled(InstanceState { vmctx }));
         // The instance's own functions' funcrefs (imported ones were written by their owners).
         for f in inst.funcs.iter().filter(|f| store.funcs.owner(**f as usize) == instance) {
             self.funcrefs.set(*f, funcref_of(store, *f)).map_err(InstantiationError::Resource)?;

@@ -87,7 +87,10 @@ impl Ctx {
             .inst(instance)
             .code
             .as_ref()
-            .and_then(|c| c.downcast_ref::<InterpModule>())
+            .and_then(|c| match c {
+                crate::vm::EngineCode::Interp(m) => Some(&**m),
+                crate::vm::EngineCode::Compiled(_) => None,
+            })
             .expect("a wasm instance compiled by the Interpreter") as *const InterpModule;
         let mut ctx = Ctx {
             instance,
@@ -242,7 +245,7 @@ fn record_backtrace(store: &mut Store, st: &State) {
 
 /// The module function index whose code holds `ip`, in `instance`.
 fn func_at(store: &Store, instance: u32, ip: *const Instr) -> Option<u32> {
-    let m = store.inst(instance).code.as_ref()?.downcast_ref::<InterpModule>()?;
+    let Some(crate::vm::EngineCode::Interp(m)) = &store.inst(instance).code else { return None };
     let i = m.funcs.iter().position(|f| f.code.as_ptr_range().contains(&ip))?;
     Some(m.module.num_imported_funcs + i as u32)
 }

@@ -60,7 +60,7 @@ impl Engine for Interpreter {
         let funcs = (0..module.bodies.len())
             .map(|i| translate::translate(module, i, &mut pool, self.instr))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Arc::new(InterpModule { module: module.clone(), funcs, v128_consts: pool.finish() }))
+        Ok(EngineCode::Interp(Arc::new(InterpModule { module: module.clone(), funcs, v128_consts: pool.finish() })))
     }
 
     fn fingerprint(&self) -> String {

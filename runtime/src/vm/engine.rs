@@ -7,8 +7,38 @@ use crate::wasm::Module;
 use std::any::Any;
 use std::sync::Arc;
 
-/// An engine's compiled form of one module, shared by all its instances.
-pub(crate) type EngineCode = Arc<dyn Any + Send + Sync>;
+/// An engine's compiled form of one module, shared by all its instances: one variant per engine
+/// (the only place `vm` names the engines' types, so that each engine reaches its own state
+/// with a match instead of a downcast).
+#[derive(Clone)]
+pub(crate) enum EngineCode {
+    /// The Interpreter's translated functions.
+    Interp(Arc<crate::interp::InterpModule>),
+    /// The Compiler's machine code.
+    Compiled(Arc<crate::compiler::CompiledCode>),
+}
+
+impl EngineCode {
+    /// A weak reference to the code, to count modules still alive.
+    pub fn downgrade(&self) -> std::sync::Weak<dyn Any + Send + Sync> {
+        match self {
+            EngineCode::Interp(c) => Arc::downgrade(c) as std::sync::Weak<dyn Any + Send + Sync>,
+            EngineCode::Compiled(c) => Arc::downgrade(c) as std::sync::Weak<dyn Any + Send + Sync>,
+        }
+    }
+}
+
+/// What an engine keeps per instance (`None` where it keeps nothing).
+pub(crate) enum InstanceEngineState {
+    /// The Compiler's VMContext of the instance.
+    Compiled(crate::compiler::InstanceState),
+}
+
+/// What an engine keeps per link group.
+pub(crate) enum GroupEngineState {
+    /// The Compiler's VM context of the group (trap code, stack limit, call depth).
+    Compiled(crate::compiler::GroupState),
+}
 
 /// What the Interpreter and the Compiler implement; nothing outside them knows which one runs.
 pub(crate) trait Engine: Send + Sync {

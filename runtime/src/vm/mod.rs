@@ -18,7 +18,7 @@ mod limits;
 mod memory;
 mod store;
 
-pub(crate) use engine::{Engine, EngineCode};
+pub(crate) use engine::{Engine, EngineCode, GroupEngineState, InstanceEngineState};
 pub(crate) use instantiate::{eval_const, instantiate, lock_import_groups, GroupsError, ImportRenames, MAX_TABLE_ELEMS};
 pub(crate) use lifecycle::StoreCounts;
 /// Allocation helpers shared with host modules.

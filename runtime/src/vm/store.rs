@@ -4,7 +4,7 @@
 use super::defs::{Pinned, VMGlobalDefinition, VMTableDefinition};
 use super::registry::{AppendVec, GroupCell, GroupLock, LockError, LockTable, Slot};
 use super::VMLimits;
-use super::{Engine, EngineCode, MemoryEntity, MAX_TABLE_ELEMS};
+use super::{Engine, EngineCode, GroupEngineState, InstanceEngineState, MemoryEntity, MAX_TABLE_ELEMS};
 use crate::wasm::types::{ExternType, FuncType, GlobalType, TableType, ValType};
 use crate::vm::{Trap};
 use std::collections::{BTreeSet, HashMap};
@@ -218,7 +218,7 @@ pub(crate) struct InstanceState {
     pub dropped_datas: Vec<bool>,
     /// State the engine keeps per instance (the Compiler's VMContext); `None` for the
     /// Interpreter and for host modules.
-    pub engine_state: Option<Box<dyn std::any::Any + Send>>,
+    pub engine_state: Option<InstanceEngineState>,
     /// Host instances of other link groups this one imports functions from (each counted in
     /// their [`InstanceEntity::importers`] until this instance is freed).
     pub pins: Vec<u32>,
@@ -287,7 +287,7 @@ pub(crate) struct GroupState {
     /// Fuel left and the interrupt flag, where running code of either engine reads them.
     pub vm_limits: Pinned<VMLimits>,
     /// State the engine keeps per group (the Compiler's VM context: trap code, stack limit).
-    pub engine_state: Option<Box<dyn std::any::Any + Send>>,
+    pub engine_state: Option<GroupEngineState>,
 }
 
 /// A host value behind an externref (the API's `ExternRef` wraps one).
