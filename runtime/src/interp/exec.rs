@@ -10,6 +10,7 @@
 //! return to a driver loop instead.
 
 use super::ir::{Op, Slot};
+use super::isa::for_each_op;
 use super::simd;
 use crate::vm::bulk;
 use super::num::*;
@@ -139,7 +140,7 @@ pub(crate) fn link(code: Vec<Op>) -> Box<[Instr]> {
     code.into_iter()
         .enumerate()
         .map(|(pc, mut op)| {
-            if let Some(t) = super::translate::target_mut(&mut op) {
+            if let Some(t) = op.target_mut() {
                 *t = (*t as i64 - pc as i64) as i32 as u32;
             }
             Instr { handler: handler_of(&op), op }
@@ -358,8 +359,8 @@ fn trapped_at(st: &mut State, ip: *const Instr, instance: u32) -> Flow {
 }
 
 /// Defines one handler per instruction from `Name { operands } => { body }`, in the modules the
-/// list is split into. In a body, `ip` is
-/// the instruction, `next` the instruction to continue with (set by branches), `fp`, `mem` and
+/// list is split into (`define_handler_of` checks it against the table). In a body, `ip` is the
+/// instruction, `next` the instruction to continue with (set by branches), `fp`, `mem` and
 /// `mem_len` the registers, `st` the [`State`]. The `$d` argument is a literal `$`, for the
 /// helper macros defined here.
 macro_rules! handlers {
@@ -468,13 +469,26 @@ macro_rules! handlers {
         }
         )*
 
+        /// Every handler, whichever module holds it, by the name of its instruction.
+        mod by_name {
+            $( pub(super) use super::$module::*; )*
+        }
+    };
+}
+
+/// Defines `handler_of` from the instruction table: an instruction without a handler (or with
+/// two) is a compile error, as is a handler without an instruction (its `let Op::$name` pattern
+/// names no variant) or with other operands (the pattern lists them all).
+macro_rules! define_handler_of {
+    ($( $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ; )*) => {
         fn handler_of(op: &Op) -> Handler {
             match op {
-                $( $( Op::$name { .. } => $module::$name, )* )*
+                $( Op::$name { .. } => by_name::$name, )*
             }
         }
     };
 }
+for_each_op!(define_handler_of);
 
 #[cfg(zerowasm_tail_dispatch)]
 macro_rules! dispatch {
