@@ -10,7 +10,10 @@ use super::isa::{for_each_op, op_fact};
 
 /// Defines [`Op`] and the accessors that cover every instruction from the table (`isa`).
 macro_rules! define_op {
-    ($( $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ; )*) => {
+    ($(
+        $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })?
+        $(ext { $($xfield:ident : $xty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ;
+    )*) => {
         /// One IR instruction. Naming: `dst` is written, other slots are read; `Imm` variants take
         /// their right operand as an immediate; `BrIf*` variants fuse a comparison with a
         /// conditional branch.
@@ -25,7 +28,6 @@ macro_rules! define_op {
         #[allow(unused_variables)]
         impl Op {
             /// The instruction's name, as in the table (for disassembly).
-            #[allow(dead_code)]
             pub(crate) fn name(&self) -> &'static str {
                 match self {
                     $( Op::$name { .. } => stringify!($name), )*
@@ -54,6 +56,59 @@ macro_rules! define_op {
                     $( Op::$name { $($($field),*)? } => op_fact!(branch; $($($fact($of)),+)?), )*
                 }
             }
+
+            /// The instruction's width in code slots: 1, plus its extension word if it has one.
+            pub(crate) fn width(&self) -> usize {
+                match self {
+                    $( Op::$name { .. } => width::$name, )*
+                }
+            }
+        }
+
+        /// Each instruction's width in code slots (see [`Op::width`]), a constant for its handler.
+        #[allow(non_upper_case_globals)]
+        pub(crate) mod width {
+            $( pub(crate) const $name: usize = 1 + $crate::interp::isa::ext_words!($({ $($xfield)* })?); )*
+        }
+
+        /// For each instruction with an extension word, the operands it holds.
+        #[allow(dead_code, unused_imports)]
+        pub(crate) mod ext {
+            use super::*;
+            use $crate::interp::isa::ExtOperand;
+            $($(
+                #[derive(Clone, Copy, Debug, PartialEq)]
+                pub(crate) struct $name { $(pub(crate) $xfield: $xty),* }
+
+                const _: () = assert!(0 $(+ <$xty as ExtOperand>::WORDS)* <= 3, "an extension word holds 12 bytes");
+
+                impl $name {
+                    /// The extension word holding these operands, to follow the instruction.
+                    pub(crate) fn word(self) -> Op {
+                        let mut w = [0u32; 3];
+                        let mut at = 0;
+                        $(
+                            self.$xfield.put(&mut w[at..]);
+                            at += <$xty as ExtOperand>::WORDS;
+                        )*
+                        let _ = at;
+                        Op::Ext { w0: w[0], w1: w[1], w2: w[2] }
+                    }
+
+                    /// The operands in `op`, if it is an extension word.
+                    pub(crate) fn of(op: Op) -> Option<Self> {
+                        let Op::Ext { w0, w1, w2 } = op else { return None };
+                        let w = [w0, w1, w2];
+                        let mut at = 0;
+                        $(
+                            let $xfield = <$xty as ExtOperand>::get(&w[at..]);
+                            at += <$xty as ExtOperand>::WORDS;
+                        )*
+                        let _ = at;
+                        Some($name { $($xfield),* })
+                    }
+                }
+            )?)*
         }
     };
 }
@@ -77,5 +132,35 @@ impl Op {
             return Some(*dst as Slot);
         }
         self.dst_mut().map(|d| *d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A table with an instruction whose operands do not fit in 16 bytes, expanded as the real
+    /// one is.
+    #[allow(dead_code)]
+    mod toy {
+        use super::super::Slot;
+        use crate::interp::isa::op_fact;
+        define_op! {
+            /// A load with a 64-bit offset from memory `memory`.
+            Load { dst: Slot, addr: Slot } ext { offset: u64, memory: u32 } => result(dst);
+            Nop;
+            Ext { w0: u32, w1: u32, w2: u32 };
+        }
+    }
+
+    #[test]
+    fn extension_words_hold_the_operands_past_16_bytes() {
+        use toy::{ext, width, Op};
+        assert_eq!((width::Load, width::Nop, width::Ext), (2, 1, 1));
+        let operands = ext::Load { offset: 0xfedc_ba98_7654_3210, memory: 7 };
+        let word = operands.word();
+        assert!(matches!(word, Op::Ext { .. }));
+        assert_eq!(ext::Load::of(word), Some(operands));
+        assert_eq!(ext::Load::of(Op::Nop), None);
+        let mut load = Op::Load { dst: 1, addr: 2 };
+        assert_eq!((load.width(), load.dst_mut().copied(), load.name()), (2, Some(1), "Load"));
     }
 }

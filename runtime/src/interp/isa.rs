@@ -5,8 +5,14 @@
 //! - [`Op`](super::ir::Op), its accessors and its name (`ir`);
 //! - the handler table (`exec`: every instruction needs a handler of its own name).
 //!
-//! An entry is `Name { operand: Type, .. } => fact(field), ..;` (`Name;` if it has no operands),
-//! after its doc comment. The facts:
+//! An entry is `Name { operand: Type, .. } ext { operand: Type, .. } => fact(field), ..;`
+//! after its doc comment, where `Name;` has no operands and `ext { .. }` and the facts are
+//! optional. The operands in `ext { .. }` are those that do not fit in the instruction's 16 bytes
+//! (a 64-bit offset, a memory index, a second type index): the translator emits them right after
+//! the instruction as an extension word, `Op::Ext` (made by `ext::Name { .. }.word()`, at most 12
+//! bytes), which the instruction's handler reads (`ext!()`) and steps over; `link` checks that
+//! every such instruction is followed by its word and that no other `Op::Ext` is in the code. The
+//! facts:
 //! - `result(f)`: `f` (a [`Slot`](super::ir::Slot)) is written as the instruction's last action,
 //!   after all operands are read, so the write may be redirected to another slot (folding a
 //!   `local.set` into the producer). A slot that is also read after being written, or written
@@ -609,6 +615,11 @@ macro_rules! for_each_op {
             F64x2ConvertLowI32x4U { dst: Slot, src: Slot } => result(dst);
             F32x4DemoteF64x2Zero { dst: Slot, src: Slot } => result(dst);
             F64x2PromoteLowF32x4 { dst: Slot, src: Slot } => result(dst);
+
+            /// The operands that an instruction declares in `ext { .. }`, right after it; never
+            /// executed.
+            #[allow(dead_code)] // Until an instruction declares `ext { .. }`.
+            Ext { w0: u32, w1: u32, w2: u32 };
         }
     };
 }
@@ -627,6 +638,50 @@ macro_rules! op_fact {
 }
 pub(crate) use op_fact;
 
+/// The number of extension words of an entry: 1 if it has `ext { .. }` (passed as `{ .. }`).
+macro_rules! ext_words {
+    () => { 0 };
+    ({ $($operands:tt)* }) => { 1 };
+}
+pub(crate) use ext_words;
+
+/// An operand type that an extension word can hold, in 32-bit words.
+#[allow(dead_code)] // Until an instruction of the table declares `ext { .. }`.
+pub(crate) trait ExtOperand: Copy {
+    /// The words it takes.
+    const WORDS: usize;
+    /// Writes it at the start of `words`.
+    fn put(self, words: &mut [u32]);
+    /// Reads it from the start of `words`.
+    fn get(words: &[u32]) -> Self;
+}
+
+macro_rules! ext_operand_in_one_word {
+    ($($t:ty),*) => {$(
+        impl ExtOperand for $t {
+            const WORDS: usize = 1;
+            fn put(self, words: &mut [u32]) {
+                words[0] = self as u32;
+            }
+            fn get(words: &[u32]) -> Self {
+                words[0] as $t
+            }
+        }
+    )*};
+}
+ext_operand_in_one_word!(u8, u16, u32, i32);
+
+impl ExtOperand for u64 {
+    const WORDS: usize = 2;
+    fn put(self, words: &mut [u32]) {
+        words[0] = self as u32;
+        words[1] = (self >> 32) as u32;
+    }
+    fn get(words: &[u32]) -> Self {
+        words[0] as u64 | (words[1] as u64) << 32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::exec::link;
@@ -635,17 +690,30 @@ mod tests {
     /// An operand of a sample instruction: its name, value and size in bytes.
     type Operand = (&'static str, i64, usize);
 
-    /// Defines `samples`, every instruction of the table with its operands numbered from 1 in
-    /// order (so that a change to one is told from a change to another), and `operands`.
+    /// Defines `samples`, every instruction of the table (and its extension word) with its
+    /// operands numbered from 1 in order (so that a change to one is told from a change to
+    /// another), and `operands`.
     macro_rules! define_samples {
-        ($( $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ; )*) => {
+        ($(
+            $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })?
+            $(ext { $($xfield:ident : $xty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ;
+        )*) => {
             fn samples() -> Vec<Op> {
                 let mut n = 0;
                 let mut next = || {
                     n += 1;
                     n
                 };
-                vec![$( Op::$name $({ $($field: next() as $ty),* })?, )*]
+                let mut code = Vec::new();
+                $(
+                    // Extension words only where an instruction has one.
+                    let op = Op::$name $({ $($field: next() as $ty),* })?;
+                    if !matches!(op, Op::Ext { .. }) {
+                        code.push(op);
+                    }
+                    $( code.push(crate::interp::ir::ext::$name { $($xfield: next() as $xty),* }.word()); )?
+                )*
+                code
             }
 
             fn operands(op: &Op) -> Vec<Operand> {
@@ -666,7 +734,7 @@ mod tests {
 
     #[test]
     fn names_are_those_of_the_variants() {
-        let ops = samples();
+        let ops: Vec<_> = samples().into_iter().filter(|op| !matches!(op, Op::Ext { .. })).collect();
         let mut names: Vec<_> = ops.iter().map(Op::name).collect();
         for (op, name) in ops.iter().zip(&names) {
             let debug = format!("{op:?}");
@@ -726,5 +794,12 @@ mod tests {
             assert_eq!(wide.dst(), Some(if size == 4 { 0x1_0000 } else { dst }), "{op:?}");
         }
         assert!(producers > 400);
+    }
+
+    /// An extension word that no instruction declares does not link.
+    #[test]
+    #[should_panic(expected = "extension word")]
+    fn a_stray_extension_word_does_not_link() {
+        link(vec![Op::Return, Op::Ext { w0: 1, w1: 2, w2: 3 }]);
     }
 }
