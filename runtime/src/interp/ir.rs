@@ -1,7 +1,8 @@
 //! The Interpreter's internal IR: a register-style instruction set where operands are slots of
 //! the current frame (locals first, then one slot per operand-stack height). Branch targets are
 //! absolute instruction indices within the function, resolved at translation time; no LEB128 is
-//! decoded at run time. Every instruction fits in 16 bytes. The instructions are declared in [`isa`](super::isa).
+//! decoded at run time. Every instruction fits in 16 bytes (operands past that go in an extension
+//! word). The instructions are declared in [`isa`](super::isa).
 
 /// A slot index into the current frame's cells.
 pub(crate) type Slot = u32;

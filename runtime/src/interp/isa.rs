@@ -2,8 +2,10 @@
 //! what the translator and the executor need to know about it. Everything that must cover every
 //! instruction is expanded from this table, so that an instruction added here is either handled
 //! everywhere or does not compile:
-//! - [`Op`](super::ir::Op), its accessors and its name (`ir`);
-//! - the handler table (`exec`: every instruction needs a handler of its own name).
+//! - [`Op`](super::ir::Op), its accessors, name and width, and its extension words' operands
+//!   (`ir`);
+//! - the handler table (`exec`: every instruction needs a handler of its own name);
+//! - the tests' sample of every instruction (below).
 //!
 //! An entry is `Name { operand: Type, .. } ext { operand: Type, .. } => fact(field), ..;`
 //! after its doc comment, where `Name;` has no operands and `ext { .. }` and the facts are
@@ -11,8 +13,9 @@
 //! (a 64-bit offset, a memory index, a second type index): the translator emits them right after
 //! the instruction as an extension word, `Op::Ext` (made by `ext::Name { .. }.word()`, at most 12
 //! bytes), which the instruction's handler reads (`ext!()`) and steps over; `link` checks that
-//! every such instruction is followed by its word and that no other `Op::Ext` is in the code. The
-//! facts:
+//! every such instruction is followed by its word and that no other `Op::Ext` is in the code.
+//! (The translator's peepholes, which look at the last instruction emitted, see the word and so
+//! leave such an instruction alone.) The facts:
 //! - `result(f)`: `f` (a [`Slot`](super::ir::Slot)) is written as the instruction's last action,
 //!   after all operands are read, so the write may be redirected to another slot (folding a
 //!   `local.set` into the producer). A slot that is also read after being written, or written
