@@ -9,7 +9,8 @@
 //! eliminate sibling calls, so there (`not(zerowasm_tail_dispatch)`, set by build.rs) handlers
 //! return to a driver loop instead.
 
-use super::ir::{Op, Slot};
+use super::ir::{width, Op, Slot};
+use super::isa::for_each_op;
 use super::simd;
 use crate::vm::bulk;
 use super::num::*;
@@ -140,15 +141,31 @@ struct State {
 /// Attaches handlers to translated instructions and makes branch targets relative (in
 /// instructions, from the branch itself).
 pub(crate) fn link(code: Vec<Op>) -> Box<[Instr]> {
+    check_extension_words(&code);
     code.into_iter()
         .enumerate()
         .map(|(pc, mut op)| {
-            if let Some(t) = super::translate::target_mut(&mut op) {
+            if let Some(t) = op.target_mut() {
                 *t = (*t as i64 - pc as i64) as i32 as u32;
             }
             Instr { handler: handler_of(&op), op }
         })
         .collect()
+}
+
+/// Checks what handlers rely on when they read their extension word unchecked (`ext!`): each
+/// instruction that has one is followed by it, and no other instruction is one.
+fn check_extension_words(code: &[Op]) {
+    let mut pc = 0;
+    while pc < code.len() {
+        let width = code[pc].width();
+        let words = code.get(pc + 1..pc + width).unwrap_or_default();
+        let ok = !matches!(code[pc], Op::Ext { .. })
+            && words.len() == width - 1
+            && words.iter().all(|w| matches!(w, Op::Ext { .. }));
+        assert!(ok, "instruction {pc} ({}) is not followed by its extension word or is one", code[pc].name());
+        pc += width;
+    }
 }
 
 /// Calls store function `func` with argument cells, writing result cells.
@@ -366,8 +383,8 @@ fn trapped_at(st: &mut State, ip: *const Instr, instance: u32) -> Flow {
 }
 
 /// Defines one handler per instruction from `Name { operands } => { body }`, in the modules the
-/// list is split into. In a body, `ip` is
-/// the instruction, `next` the instruction to continue with (set by branches), `fp`, `mem` and
+/// list is split into (`define_handler_of` checks it against the table). In a body, `ip` is the
+/// instruction, `next` the instruction to continue with (set by branches), `fp`, `mem` and
 /// `mem_len` the registers, `st` the [`State`]. The `$d` argument is a literal `$`, for the
 /// helper macros defined here.
 macro_rules! handlers {
@@ -389,7 +406,10 @@ macro_rules! handlers {
                         // SAFETY: `link` pairs every instruction with its own handler.
                         unsafe { std::hint::unreachable_unchecked() }
                     };
-                    let mut $next = $ip.add(1);
+                    let mut $next = $ip.add(width::$name);
+            // The operands in the instruction's extension word (`ext { .. }` in the table).
+            // SAFETY: `link` checked that the word follows the instruction.
+            macro_rules! ext { () => { crate::interp::ir::ext::$name::of((*$ip.add(1)).op).unwrap_unchecked() } }
             macro_rules! get { ($d s:expr) => { *$fp.add($d s as usize) } }
             macro_rules! set { ($d s:expr, $d v:expr) => { *$fp.add($d s as usize) = $d v } }
             macro_rules! i32_ { ($d s:expr) => { get!($d s) as u32 as i32 } }
@@ -476,13 +496,29 @@ macro_rules! handlers {
         }
         )*
 
+        /// Every handler, whichever module holds it, by the name of its instruction.
+        mod by_name {
+            $( pub(super) use super::$module::*; )*
+        }
+    };
+}
+
+/// Defines `handler_of` from the instruction table: an instruction without a handler (or with
+/// two) is a compile error, as is a handler without an instruction (its `let Op::$name` pattern
+/// names no variant) or with other operands (the pattern lists them all).
+macro_rules! define_handler_of {
+    ($(
+        $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })?
+        $(ext { $($xfield:ident : $xty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ;
+    )*) => {
         fn handler_of(op: &Op) -> Handler {
             match op {
-                $( $( Op::$name { .. } => $module::$name, )* )*
+                $( Op::$name { .. } => by_name::$name, )*
             }
         }
     };
 }
+for_each_op!(define_handler_of);
 
 #[cfg(zerowasm_tail_dispatch)]
 macro_rules! dispatch {
@@ -972,6 +1008,7 @@ mod handlers {
     I64TruncSatF32U { dst, src } => { w64!(dst, f32_!(src) as u64) }
     I64TruncSatF64S { dst, src } => { w64!(dst, f64_!(src) as i64) }
     I64TruncSatF64U { dst, src } => { w64!(dst, f64_!(src) as u64) }
+    Ext { w0, w1, w2 } => { unreachable!("an extension word is stepped over by its instruction") }
 }
 
 // 128-bit SIMD, lane semantics in `simd`. A module of their own keeps them apart from the others

@@ -1,9 +1,10 @@
 //! The Interpreter engine: each function body is translated once, at compile time, into a
-//! register-style IR ([`ir`], [`translate`]) and run by a loop with an explicit frame stack
-//! ([`exec`]). Portable Rust only, so it runs on every target.
+//! register-style IR ([`isa`], [`ir`], [`translate`]) and run by a loop with an explicit frame
+//! stack ([`exec`]). Portable Rust only, so it runs on every target.
 
 mod exec;
 mod ir;
+mod isa;
 mod num;
 mod simd;
 #[cfg(test)]

@@ -305,28 +305,6 @@ impl Cond {
     }
 }
 
-/// The branch target of `op`, if it is a branch.
-pub(crate) fn target_mut(op: &mut Op) -> Option<&mut u32> {
-    use Op::*;
-    match op {
-        Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } | BrIfI32Eq { target, .. }
-        | BrIfI32AddImmNez { target, .. } | BrIfI32AddImmEqz { target, .. }
-        | BrIfNezAfterCopy { target, .. } | BrIfEqzAfterCopy { target, .. }
-        | BrIfI32AndImmNez { target, .. } | BrIfI32AndImmEqz { target, .. }
-        | BrIfI32AndNez { target, .. } | BrIfI32AndEqz { target, .. }
-        | BrIfI32LoadNez { target, .. } | BrIfI32LoadEqz { target, .. }
-        | BrIfI32Ne { target, .. } | BrIfI32LtS { target, .. } | BrIfI32LtU { target, .. }
-        | BrIfI32GtS { target, .. } | BrIfI32GtU { target, .. } | BrIfI32LeS { target, .. }
-        | BrIfI32LeU { target, .. } | BrIfI32GeS { target, .. } | BrIfI32GeU { target, .. }
-        | BrIfI32EqImm { target, .. } | BrIfI32NeImm { target, .. }
-        | BrIfI32LtSImm { target, .. } | BrIfI32LtUImm { target, .. }
-        | BrIfI32GtSImm { target, .. } | BrIfI32GtUImm { target, .. }
-        | BrIfI32LeSImm { target, .. } | BrIfI32LeUImm { target, .. }
-        | BrIfI32GeSImm { target, .. } | BrIfI32GeUImm { target, .. } => Some(target),
-        _ => None,
-    }
-}
-
 type Bin = fn(Slot, Slot, Slot) -> Op;
 type BinImm = fn(Slot, Slot, i32) -> Op;
 type Un = fn(Slot, Slot) -> Op;
@@ -804,7 +782,7 @@ impl Translator<'_> {
 
     fn patch(&mut self, at: usize, target: u32) {
         self.label_pc = Some(self.label_pc.map_or(target, |l| l.max(target)));
-        *target_mut(&mut self.code[at]).expect("fixups are branches") = target;
+        *self.code[at].target_mut().expect("fixups are branches") = target;
     }
 
     fn bin(&mut self, make: Bin) {

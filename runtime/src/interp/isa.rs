@@ -1,0 +1,808 @@
+//! The Interpreter's instruction set, declared once: every instruction with its operands and
+//! what the translator and the executor need to know about it. Everything that must cover every
+//! instruction is expanded from this table, so that an instruction added here is either handled
+//! everywhere or does not compile:
+//! - [`Op`](super::ir::Op), its accessors, name and width, and its extension words' operands
+//!   (`ir`);
+//! - the handler table (`exec`: every instruction needs a handler of its own name);
+//! - the tests' sample of every instruction (below).
+//!
+//! An entry is `Name { operand: Type, .. } ext { operand: Type, .. } => fact(field), ..;`
+//! after its doc comment, where `Name;` has no operands and `ext { .. }` and the facts are
+//! optional. The operands in `ext { .. }` are those that do not fit in the instruction's 16 bytes
+//! (a 64-bit offset, a memory index, a second type index): the translator emits them right after
+//! the instruction as an extension word, `Op::Ext` (made by `ext::Name { .. }.word()`, at most 12
+//! bytes), which the instruction's handler reads (`ext!()`) and steps over; `link` checks that
+//! every such instruction is followed by its word and that no other `Op::Ext` is in the code.
+//! (The translator's peepholes, which look at the last instruction emitted, see the word and so
+//! leave such an instruction alone.) The facts:
+//! - `result(f)`: `f` (a [`Slot`](super::ir::Slot)) is written as the instruction's last action,
+//!   after all operands are read, so the write may be redirected to another slot (folding a
+//!   `local.set` into the producer). A slot that is also read after being written, or written
+//!   before a branch is taken, is not a result.
+//! - `result16(f)`: the same for forms whose slots are 16-bit (`f: u16`).
+//! - `branch(f)`: `f` (a `u32`) is a branch target: an instruction index when translated, made
+//!   relative to the branch by `link`.
+
+/// Calls macro `$m` with the instruction table (see the module docs for its grammar). Besides
+/// the doc comments, `//` comments in the table group the instructions; they are not passed on.
+macro_rules! for_each_op {
+    ($m:ident) => {
+        $m! {
+            // Control.
+            Unreachable;
+            Br { target: u32 } => branch(target);
+            BrIfNez { cond: Slot, target: u32 } => branch(target);
+            BrIfEqz { cond: Slot, target: u32 } => branch(target);
+            BrIfI32Eq { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32Ne { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32LtS { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32LtU { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32GtS { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32GtU { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32LeS { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32LeU { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32GeS { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32GeU { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32EqImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32NeImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32LtSImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32LtUImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32GtSImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32GtUImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32LeSImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32LeUImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32GeSImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32GeUImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            /// `slot += imm` (i32), then branches if `slot` is non-zero: a counted loop's back edge.
+            BrIfI32AddImmNez { slot: Slot, imm: i32, target: u32 } => branch(target);
+            /// `slot += imm` (i32), then branches if `slot` is zero.
+            BrIfI32AddImmEqz { slot: Slot, imm: i32, target: u32 } => branch(target);
+            /// `dst = src`, then branches if `cond` is non-zero (a loop variable's update before the
+            /// back edge; slots below 2^16).
+            BrIfNezAfterCopy { dst: u16, src: u16, cond: u16, target: u32 } => branch(target);
+            /// `dst = src`, then branches if `cond` is zero.
+            BrIfEqzAfterCopy { dst: u16, src: u16, cond: u16, target: u32 } => branch(target);
+            /// Branches if `a & imm` (i32) is non-zero: a flag test.
+            BrIfI32AndImmNez { a: Slot, imm: i32, target: u32 } => branch(target);
+            /// Branches if `a & imm` (i32) is zero.
+            BrIfI32AndImmEqz { a: Slot, imm: i32, target: u32 } => branch(target);
+            /// Branches if `a & b` (i32) is non-zero.
+            BrIfI32AndNez { a: Slot, b: Slot, target: u32 } => branch(target);
+            /// Branches if `a & b` (i32) is zero.
+            BrIfI32AndEqz { a: Slot, b: Slot, target: u32 } => branch(target);
+            /// Branches if the i32 loaded from `addr + offset` is non-zero (the value is not kept).
+            BrIfI32LoadNez { addr: Slot, offset: u32, target: u32 } => branch(target);
+            /// Branches if the i32 loaded from `addr + offset` is zero.
+            BrIfI32LoadEqz { addr: Slot, offset: u32, target: u32 } => branch(target);
+            /// Jumps to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
+            BrTable { index: Slot, len: u32 };
+            /// Returns; results are already in slots `0..n`.
+            Return;
+            /// Copies `src` to slot 0 and returns.
+            Return1 { src: Slot };
+            /// Calls function `func` of this module (a defined one, by its index among bodies); the
+            /// callee's frame starts at slot `base`, where the arguments are and the results will be.
+            Call { func: u32, base: Slot };
+            /// Calls imported function `func` (module function index).
+            CallImported { func: u32, base: Slot };
+            /// Calls through table `table` at the index in slot `index`, expecting type `ty`.
+            CallIndirect { ty: u32, index: Slot, base: Slot, table: u16 };
+            /// Takes `cost` units of fuel, or traps with "fuel exhausted" (and takes none) when fewer
+            /// are left; at the start of every fuel segment (`wasm::fuel`), when fuel is on.
+            ConsumeFuel { cost: u32 };
+            /// Traps with "interrupted" if an interrupt was requested (clearing the request); on
+            /// function entry and at loop headers, when the runtime is interruptible.
+            CheckInterrupt;
+            /// Calls the function listener's `before` with the arguments (slots `0..`) of function
+            /// `func` (module index); the first instruction when a listener is installed.
+            ListenEnter { func: u32 };
+            /// Calls the function listener's `after` with the results (slots `0..`); just before every
+            /// return when a listener is installed.
+            ListenExit { func: u32 };
+
+            // Data movement.
+            Copy { dst: Slot, src: Slot } => result(dst);
+            Const32 { dst: Slot, value: u32 } => result(dst);
+            Const64 { dst: Slot, lo: u32, hi: u32 } => result(dst);
+            /// `dst = if cond != 0 { a } else { b }`, for frames whose slots fit in 16 bits.
+            Select16 { dst: u16, a: u16, b: u16, cond: u16 } => result16(dst);
+            /// `dst = if cond != 0 { dst } else { b }` (the first operand was placed in `dst`).
+            Select { dst: Slot, b: Slot, cond: Slot };
+            GlobalGet { dst: Slot, global: u32 } => result(dst);
+            GlobalSet { src: Slot, global: u32 };
+            /// v128 moves: two cells.
+            Copy128 { dst: Slot, src: Slot } => result(dst);
+            Select128 { dst: u16, a: u16, b: u16, cond: u16 } => result16(dst);
+            /// `Select` of v128 values, for frames past 16-bit slots.
+            SelectWide128 { dst: Slot, b: Slot, cond: Slot };
+            GlobalGet128 { dst: Slot, global: u32 } => result(dst);
+            GlobalSet128 { src: Slot, global: u32 };
+
+            // Bulk memory and tables (Core 2.0). `args` is the first of the instruction's operands,
+            // which sit in consecutive slots in wasm's order.
+            /// `memory.copy d s n`.
+            MemoryCopy { args: Slot };
+            /// `memory.fill d val n`.
+            MemoryFill { args: Slot };
+            /// `memory.init seg d s n`.
+            MemoryInit { seg: u32, args: Slot };
+            DataDrop { seg: u32 };
+            /// `table.copy dst src d s n`.
+            TableCopy { dst: u32, src: u32, args: Slot };
+            /// `table.init seg table d s n`.
+            TableInit { seg: u32, table: u32, args: Slot };
+            ElemDrop { seg: u32 };
+            TableGet { dst: Slot, table: u32, index: Slot } => result(dst);
+            TableSet { table: u32, index: Slot, src: Slot };
+            TableSize { dst: Slot, table: u32 } => result(dst);
+            /// `table.grow table init delta`; the result replaces `init`.
+            TableGrow { table: u32, args: Slot };
+            /// `table.fill table i val n`.
+            TableFill { table: u32, args: Slot };
+            RefFunc { dst: Slot, func: u32 } => result(dst);
+
+            // Memory.
+            I32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            F32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            F64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I32Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I32Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I32Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I32Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I64Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I64Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I64Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I64Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I64Load32S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I64Load32U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            I32Store { addr: Slot, src: Slot, offset: u32 };
+            I64Store { addr: Slot, src: Slot, offset: u32 };
+            I32Store8 { addr: Slot, src: Slot, offset: u32 };
+            I32Store16 { addr: Slot, src: Slot, offset: u32 };
+            I64Store8 { addr: Slot, src: Slot, offset: u32 };
+            I64Store16 { addr: Slot, src: Slot, offset: u32 };
+            I64Store32 { addr: Slot, src: Slot, offset: u32 };
+            // Accesses whose address is computed by the instruction itself, from an i32 addition the
+            // translator fused in (the sum wraps to 32 bits, then `offset` is added, as in wasm), for
+            // frames whose slots fit in 16 bits: `a + imm`, `a + b`, `a + (b << shift)` (`shift < 32`).
+            I32LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst);
+            I64LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst);
+            I32Load8UAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst);
+            I32LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst);
+            I64LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst);
+            I32Load8UAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst);
+            I32LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst);
+            I64LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst);
+            I32StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 };
+            I64StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 };
+            I32Store8AddImm16 { a: u16, imm: i32, src: u16, offset: u32 };
+            /// Stores the i32 (i64) loaded from `src + src_offset` at `addr + offset`: a field copied
+            /// from one place in memory to another, the value not kept. The load's bounds are checked
+            /// first, as the two instructions would.
+            I32LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 };
+            I64LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 };
+            MemorySize { dst: Slot } => result(dst);
+            MemoryGrow { dst: Slot, delta: Slot } => result(dst);
+
+            // i32 arithmetic.
+            I32Eqz { dst: Slot, src: Slot } => result(dst);
+            I32Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32LtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32GtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32LeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32GeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32EqImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32NeImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32LtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32LtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32GtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32GtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32LeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32LeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32GeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32GeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32Clz { dst: Slot, src: Slot } => result(dst);
+            I32Ctz { dst: Slot, src: Slot } => result(dst);
+            I32Popcnt { dst: Slot, src: Slot } => result(dst);
+            I32Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32DivS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32DivU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32RemS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32RemU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32And { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Or { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Xor { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Rotl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32Rotr { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32MulImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            /// `dst = a * b + c` (i32, wrapping), for frames whose slots fit in 16 bits.
+            I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
+            /// `dst = a + (b << shift)` (i32, wrapping; `shift < 32`): an element's address.
+            I32AddShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst);
+            /// `dst = a ^ (b << shift)` and `dst = a ^ (b >> shift)` (i32, unsigned; `shift < 32`): the
+            /// steps of xorshift generators and hash finalizers.
+            I32XorShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst);
+            I32XorShrUImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst);
+            /// `dst = rotl(a ^ b, c)` (i32), for frames whose slots fit in 16 bits: the mixing step of
+            /// ARX ciphers and hashes (ChaCha, BLAKE).
+            I32XorRotl16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
+            /// `dst = (a >> shift) & mask` (i32, unsigned shift): a bit-field extraction.
+            I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 } => result(dst);
+            I32OrImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32XorImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+
+            // i64 arithmetic.
+            I64Eqz { dst: Slot, src: Slot } => result(dst);
+            I64Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64LtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64GtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64LeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64GeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Clz { dst: Slot, src: Slot } => result(dst);
+            I64Ctz { dst: Slot, src: Slot } => result(dst);
+            I64Popcnt { dst: Slot, src: Slot } => result(dst);
+            I64Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64DivS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64DivU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64RemS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64RemU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64And { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Or { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Xor { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Rotl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Rotr { dst: Slot, a: Slot, b: Slot } => result(dst);
+            /// `dst = a * b + c` (i64, wrapping), for frames whose slots fit in 16 bits.
+            I64MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
+            /// `imm` is sign-extended to 64 bits.
+            I64AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I64AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I64ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I64ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I64ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+
+            // Floats.
+            F32Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Lt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Gt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Le { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Ge { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Lt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Gt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Le { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Ge { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Abs { dst: Slot, src: Slot } => result(dst);
+            F32Neg { dst: Slot, src: Slot } => result(dst);
+            F32Ceil { dst: Slot, src: Slot } => result(dst);
+            F32Floor { dst: Slot, src: Slot } => result(dst);
+            F32Trunc { dst: Slot, src: Slot } => result(dst);
+            F32Nearest { dst: Slot, src: Slot } => result(dst);
+            F32Sqrt { dst: Slot, src: Slot } => result(dst);
+            F32Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Div { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Min { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Max { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Copysign { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Abs { dst: Slot, src: Slot } => result(dst);
+            F64Neg { dst: Slot, src: Slot } => result(dst);
+            F64Ceil { dst: Slot, src: Slot } => result(dst);
+            F64Floor { dst: Slot, src: Slot } => result(dst);
+            F64Trunc { dst: Slot, src: Slot } => result(dst);
+            F64Nearest { dst: Slot, src: Slot } => result(dst);
+            F64Sqrt { dst: Slot, src: Slot } => result(dst);
+            F64Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Div { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Min { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Max { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64Copysign { dst: Slot, a: Slot, b: Slot } => result(dst);
+
+            // Conversions.
+            I32WrapI64 { dst: Slot, src: Slot } => result(dst);
+            I32TruncF32S { dst: Slot, src: Slot } => result(dst);
+            I32TruncF32U { dst: Slot, src: Slot } => result(dst);
+            I32TruncF64S { dst: Slot, src: Slot } => result(dst);
+            I32TruncF64U { dst: Slot, src: Slot } => result(dst);
+            I64ExtendI32S { dst: Slot, src: Slot } => result(dst);
+            I64ExtendI32U { dst: Slot, src: Slot } => result(dst);
+            I64TruncF32S { dst: Slot, src: Slot } => result(dst);
+            I64TruncF32U { dst: Slot, src: Slot } => result(dst);
+            I64TruncF64S { dst: Slot, src: Slot } => result(dst);
+            I64TruncF64U { dst: Slot, src: Slot } => result(dst);
+            F32ConvertI32S { dst: Slot, src: Slot } => result(dst);
+            F32ConvertI32U { dst: Slot, src: Slot } => result(dst);
+            F32ConvertI64S { dst: Slot, src: Slot } => result(dst);
+            F32ConvertI64U { dst: Slot, src: Slot } => result(dst);
+            F32DemoteF64 { dst: Slot, src: Slot } => result(dst);
+            F64ConvertI32S { dst: Slot, src: Slot } => result(dst);
+            F64ConvertI32U { dst: Slot, src: Slot } => result(dst);
+            F64ConvertI64S { dst: Slot, src: Slot } => result(dst);
+            F64ConvertI64U { dst: Slot, src: Slot } => result(dst);
+            F64PromoteF32 { dst: Slot, src: Slot } => result(dst);
+            I32Extend8S { dst: Slot, src: Slot } => result(dst);
+            I32Extend16S { dst: Slot, src: Slot } => result(dst);
+            I64Extend8S { dst: Slot, src: Slot } => result(dst);
+            I64Extend16S { dst: Slot, src: Slot } => result(dst);
+            I64Extend32S { dst: Slot, src: Slot } => result(dst);
+            I32TruncSatF32S { dst: Slot, src: Slot } => result(dst);
+            I32TruncSatF32U { dst: Slot, src: Slot } => result(dst);
+            I32TruncSatF64S { dst: Slot, src: Slot } => result(dst);
+            I32TruncSatF64U { dst: Slot, src: Slot } => result(dst);
+            I64TruncSatF32S { dst: Slot, src: Slot } => result(dst);
+            I64TruncSatF32U { dst: Slot, src: Slot } => result(dst);
+            I64TruncSatF64S { dst: Slot, src: Slot } => result(dst);
+            I64TruncSatF64U { dst: Slot, src: Slot } => result(dst);
+
+            // 128-bit SIMD (Core 2.0). Every v128 operand and result takes two consecutive slots, low
+            // half first. Lane semantics are in `simd.rs`; f32x4/f64x2 splat, extract_lane and
+            // replace_lane share the i32x4/i64x2 instructions (cells hold floats as their bits).
+            /// `dst = v128_consts[index]` of the module.
+            V128Const { dst: Slot, index: u32 } => result(dst);
+            V128Store { addr: Slot, src: Slot, offset: u32 };
+            /// `i8x16.shuffle` with mask `v128_consts[mask]`, for frames whose slots fit in 16 bits.
+            I8x16Shuffle { dst: u16, a: u16, b: u16, mask: u32 } => result16(dst);
+            /// `i8x16.shuffle` of `args` and `args + 2` into `args`, for larger frames.
+            I8x16ShuffleArgs { args: Slot, mask: u32 };
+            /// `dst = bitselect(a, b, c)`, for frames whose slots fit in 16 bits.
+            V128Bitselect { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
+            /// `bitselect` of `args`, `args + 2`, `args + 4` into `args`, for larger frames.
+            V128BitselectArgs { args: Slot };
+            V128Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load8x8S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load8x8U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load16x4S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load16x4U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load32x2S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load32x2U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load8Splat { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load16Splat { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load32Splat { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load64Splat { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load32Zero { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            V128Load64Zero { dst: Slot, addr: Slot, offset: u32 } => result(dst);
+            /// `v128.loadN_lane`: the address at `args`, the vector at `args + 1`, the result at `args`.
+            V128Load8Lane { args: Slot, offset: u32, lane: u8 };
+            V128Load16Lane { args: Slot, offset: u32, lane: u8 };
+            V128Load32Lane { args: Slot, offset: u32, lane: u8 };
+            V128Load64Lane { args: Slot, offset: u32, lane: u8 };
+            V128Store8Lane { addr: Slot, src: Slot, offset: u32, lane: u8 };
+            V128Store16Lane { addr: Slot, src: Slot, offset: u32, lane: u8 };
+            V128Store32Lane { addr: Slot, src: Slot, offset: u32, lane: u8 };
+            V128Store64Lane { addr: Slot, src: Slot, offset: u32, lane: u8 };
+            I8x16ExtractLaneS { dst: Slot, src: Slot, lane: u8 } => result(dst);
+            I8x16ExtractLaneU { dst: Slot, src: Slot, lane: u8 } => result(dst);
+            I16x8ExtractLaneS { dst: Slot, src: Slot, lane: u8 } => result(dst);
+            I16x8ExtractLaneU { dst: Slot, src: Slot, lane: u8 } => result(dst);
+            I32x4ExtractLane { dst: Slot, src: Slot, lane: u8 } => result(dst);
+            I64x2ExtractLane { dst: Slot, src: Slot, lane: u8 } => result(dst);
+            I8x16ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 } => result(dst);
+            I16x8ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 } => result(dst);
+            I32x4ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 } => result(dst);
+            I64x2ReplaceLane { dst: Slot, a: Slot, b: Slot, lane: u8 } => result(dst);
+            I8x16Splat { dst: Slot, src: Slot } => result(dst);
+            I16x8Splat { dst: Slot, src: Slot } => result(dst);
+            I32x4Splat { dst: Slot, src: Slot } => result(dst);
+            I64x2Splat { dst: Slot, src: Slot } => result(dst);
+            I8x16Swizzle { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16LtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16GtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16LeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16GeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8LtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8GtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8LeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8GeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4LtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4GtU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4LeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4GeU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Lt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Gt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Le { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Ge { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Lt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Gt { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Le { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Ge { dst: Slot, a: Slot, b: Slot } => result(dst);
+            V128Not { dst: Slot, src: Slot } => result(dst);
+            V128And { dst: Slot, a: Slot, b: Slot } => result(dst);
+            V128AndNot { dst: Slot, a: Slot, b: Slot } => result(dst);
+            V128Or { dst: Slot, a: Slot, b: Slot } => result(dst);
+            V128Xor { dst: Slot, a: Slot, b: Slot } => result(dst);
+            V128AnyTrue { dst: Slot, src: Slot } => result(dst);
+            I8x16Abs { dst: Slot, src: Slot } => result(dst);
+            I8x16Neg { dst: Slot, src: Slot } => result(dst);
+            I8x16AllTrue { dst: Slot, src: Slot } => result(dst);
+            I8x16Bitmask { dst: Slot, src: Slot } => result(dst);
+            I8x16Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16ShlImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I8x16ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16ShrSImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I8x16ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16ShrUImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I8x16Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8Abs { dst: Slot, src: Slot } => result(dst);
+            I16x8Neg { dst: Slot, src: Slot } => result(dst);
+            I16x8AllTrue { dst: Slot, src: Slot } => result(dst);
+            I16x8Bitmask { dst: Slot, src: Slot } => result(dst);
+            I16x8Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ShlImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I16x8ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ShrSImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I16x8ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ShrUImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I16x8Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4Abs { dst: Slot, src: Slot } => result(dst);
+            I32x4Neg { dst: Slot, src: Slot } => result(dst);
+            I32x4AllTrue { dst: Slot, src: Slot } => result(dst);
+            I32x4Bitmask { dst: Slot, src: Slot } => result(dst);
+            I32x4Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4ShlImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I32x4ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4ShrSImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I32x4ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4ShrUImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I32x4Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2Abs { dst: Slot, src: Slot } => result(dst);
+            I64x2Neg { dst: Slot, src: Slot } => result(dst);
+            I64x2AllTrue { dst: Slot, src: Slot } => result(dst);
+            I64x2Bitmask { dst: Slot, src: Slot } => result(dst);
+            I64x2Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2ShlImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I64x2ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2ShrSImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I64x2ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2ShrUImm { dst: Slot, a: Slot, imm: u32 } => result(dst);
+            I64x2Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16Popcnt { dst: Slot, src: Slot } => result(dst);
+            I8x16AddSatS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16AddSatU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16SubSatS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16SubSatU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16AvgrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8AddSatS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8AddSatU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8SubSatS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8SubSatU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8AvgrU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16MinS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16MinU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16MaxS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16MaxU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8MinS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8MinU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8MaxS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8MaxU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4MinS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4MinU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4MaxS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4MaxU { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16NarrowI16x8S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I8x16NarrowI16x8U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8NarrowI32x4S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8NarrowI32x4U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ExtendLowI8x16S { dst: Slot, src: Slot } => result(dst);
+            I16x8ExtMulLowI8x16S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ExtendLowI8x16U { dst: Slot, src: Slot } => result(dst);
+            I16x8ExtMulLowI8x16U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ExtendHighI8x16S { dst: Slot, src: Slot } => result(dst);
+            I16x8ExtMulHighI8x16S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ExtendHighI8x16U { dst: Slot, src: Slot } => result(dst);
+            I16x8ExtMulHighI8x16U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4ExtendLowI16x8S { dst: Slot, src: Slot } => result(dst);
+            I32x4ExtMulLowI16x8S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4ExtendLowI16x8U { dst: Slot, src: Slot } => result(dst);
+            I32x4ExtMulLowI16x8U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4ExtendHighI16x8S { dst: Slot, src: Slot } => result(dst);
+            I32x4ExtMulHighI16x8S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4ExtendHighI16x8U { dst: Slot, src: Slot } => result(dst);
+            I32x4ExtMulHighI16x8U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2ExtendLowI32x4S { dst: Slot, src: Slot } => result(dst);
+            I64x2ExtMulLowI32x4S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2ExtendLowI32x4U { dst: Slot, src: Slot } => result(dst);
+            I64x2ExtMulLowI32x4U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2ExtendHighI32x4S { dst: Slot, src: Slot } => result(dst);
+            I64x2ExtMulHighI32x4S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64x2ExtendHighI32x4U { dst: Slot, src: Slot } => result(dst);
+            I64x2ExtMulHighI32x4U { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I16x8ExtAddPairwiseI8x16S { dst: Slot, src: Slot } => result(dst);
+            I16x8ExtAddPairwiseI8x16U { dst: Slot, src: Slot } => result(dst);
+            I32x4ExtAddPairwiseI16x8S { dst: Slot, src: Slot } => result(dst);
+            I32x4ExtAddPairwiseI16x8U { dst: Slot, src: Slot } => result(dst);
+            I16x8Q15MulrSatS { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4DotI16x8S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Ceil { dst: Slot, src: Slot } => result(dst);
+            F32x4Floor { dst: Slot, src: Slot } => result(dst);
+            F32x4Trunc { dst: Slot, src: Slot } => result(dst);
+            F32x4Nearest { dst: Slot, src: Slot } => result(dst);
+            F32x4Abs { dst: Slot, src: Slot } => result(dst);
+            F32x4Neg { dst: Slot, src: Slot } => result(dst);
+            F32x4Sqrt { dst: Slot, src: Slot } => result(dst);
+            F32x4Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Div { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Min { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4Max { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4PMin { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32x4PMax { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Ceil { dst: Slot, src: Slot } => result(dst);
+            F64x2Floor { dst: Slot, src: Slot } => result(dst);
+            F64x2Trunc { dst: Slot, src: Slot } => result(dst);
+            F64x2Nearest { dst: Slot, src: Slot } => result(dst);
+            F64x2Abs { dst: Slot, src: Slot } => result(dst);
+            F64x2Neg { dst: Slot, src: Slot } => result(dst);
+            F64x2Sqrt { dst: Slot, src: Slot } => result(dst);
+            F64x2Add { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Div { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Min { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2Max { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2PMin { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F64x2PMax { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I32x4TruncSatF32x4S { dst: Slot, src: Slot } => result(dst);
+            I32x4TruncSatF32x4U { dst: Slot, src: Slot } => result(dst);
+            F32x4ConvertI32x4S { dst: Slot, src: Slot } => result(dst);
+            F32x4ConvertI32x4U { dst: Slot, src: Slot } => result(dst);
+            I32x4TruncSatF64x2SZero { dst: Slot, src: Slot } => result(dst);
+            I32x4TruncSatF64x2UZero { dst: Slot, src: Slot } => result(dst);
+            F64x2ConvertLowI32x4S { dst: Slot, src: Slot } => result(dst);
+            F64x2ConvertLowI32x4U { dst: Slot, src: Slot } => result(dst);
+            F32x4DemoteF64x2Zero { dst: Slot, src: Slot } => result(dst);
+            F64x2PromoteLowF32x4 { dst: Slot, src: Slot } => result(dst);
+
+            /// The operands that an instruction declares in `ext { .. }`, right after it; never
+            /// executed.
+            #[allow(dead_code)] // Until an instruction declares `ext { .. }`.
+            Ext { w0: u32, w1: u32, w2: u32 };
+        }
+    };
+}
+pub(crate) use for_each_op;
+
+/// The field that fact `$want` (`result`, `result16` or `branch`) names in an entry's facts, as
+/// `Some(field)`, or `None` if the entry has no such fact. A fact not listed here is an error.
+macro_rules! op_fact {
+    (result; result($f:ident) $(, $($rest:tt)*)?) => { Some($f) };
+    (result16; result16($f:ident) $(, $($rest:tt)*)?) => { Some($f) };
+    (branch; branch($f:ident) $(, $($rest:tt)*)?) => { Some($f) };
+    ($want:ident; result($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
+    ($want:ident; result16($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
+    ($want:ident; branch($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
+    ($want:ident;) => { None };
+}
+pub(crate) use op_fact;
+
+/// The number of extension words of an entry: 1 if it has `ext { .. }` (passed as `{ .. }`).
+macro_rules! ext_words {
+    () => { 0 };
+    ({ $($operands:tt)* }) => { 1 };
+}
+pub(crate) use ext_words;
+
+/// An operand type that an extension word can hold, in 32-bit words.
+#[allow(dead_code)] // Until an instruction of the table declares `ext { .. }`.
+pub(crate) trait ExtOperand: Copy {
+    /// The words it takes.
+    const WORDS: usize;
+    /// Writes it at the start of `words`.
+    fn put(self, words: &mut [u32]);
+    /// Reads it from the start of `words`.
+    fn get(words: &[u32]) -> Self;
+}
+
+macro_rules! ext_operand_in_one_word {
+    ($($t:ty),*) => {$(
+        impl ExtOperand for $t {
+            const WORDS: usize = 1;
+            fn put(self, words: &mut [u32]) {
+                words[0] = self as u32;
+            }
+            fn get(words: &[u32]) -> Self {
+                words[0] as $t
+            }
+        }
+    )*};
+}
+ext_operand_in_one_word!(u8, u16, u32, i32);
+
+impl ExtOperand for u64 {
+    const WORDS: usize = 2;
+    fn put(self, words: &mut [u32]) {
+        words[0] = self as u32;
+        words[1] = (self >> 32) as u32;
+    }
+    fn get(words: &[u32]) -> Self {
+        words[0] as u64 | (words[1] as u64) << 32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::exec::link;
+    use super::super::ir::{Op, Slot};
+
+    /// An operand of a sample instruction: its name, value and size in bytes.
+    type Operand = (&'static str, i64, usize);
+
+    /// Defines `samples`, every instruction of the table (and its extension word) with its
+    /// operands numbered from 1 in order (so that a change to one is told from a change to
+    /// another), and `operands`.
+    macro_rules! define_samples {
+        ($(
+            $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })?
+            $(ext { $($xfield:ident : $xty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ;
+        )*) => {
+            fn samples() -> Vec<Op> {
+                let mut n = 0;
+                let mut next = || {
+                    n += 1;
+                    n
+                };
+                let mut code = Vec::new();
+                $(
+                    // Extension words only where an instruction has one.
+                    let op = Op::$name $({ $($field: next() as $ty),* })?;
+                    if !matches!(op, Op::Ext { .. }) {
+                        code.push(op);
+                    }
+                    $( code.push(crate::interp::ir::ext::$name { $($xfield: next() as $xty),* }.word()); )?
+                )*
+                code
+            }
+
+            fn operands(op: &Op) -> Vec<Operand> {
+                match *op {
+                    $( Op::$name $({ $($field),* })? => {
+                        vec![$($( (stringify!($field), $field as i64, std::mem::size_of::<$ty>()) ),*)?]
+                    } )*
+                }
+            }
+        };
+    }
+    for_each_op!(define_samples);
+
+    /// The operands of `a` and `b` (the same instruction) that differ.
+    fn changed(a: &Op, b: &Op) -> Vec<&'static str> {
+        operands(a).into_iter().zip(operands(b)).filter(|(x, y)| x != y).map(|(x, _)| x.0).collect()
+    }
+
+    #[test]
+    fn names_are_those_of_the_variants() {
+        let ops: Vec<_> = samples().into_iter().filter(|op| !matches!(op, Op::Ext { .. })).collect();
+        let mut names: Vec<_> = ops.iter().map(Op::name).collect();
+        for (op, name) in ops.iter().zip(&names) {
+            let debug = format!("{op:?}");
+            assert!(debug == *name || debug.starts_with(&format!("{name} {{")), "{debug}");
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ops.len());
+    }
+
+    /// The branch target accessor finds exactly the operands named `target`, and `link` makes
+    /// each relative to its branch.
+    #[test]
+    fn branch_targets() {
+        let ops = samples();
+        let mut branches = 0;
+        for op in &ops {
+            let mut moved = *op;
+            let has_target = operands(op).iter().any(|o| o.0 == "target");
+            assert_eq!(moved.target_mut().map(|t| *t = 1_000_000).is_some(), has_target, "{op:?}");
+            if has_target {
+                assert_eq!(changed(op, &moved), ["target"], "{op:?}");
+                branches += 1;
+            }
+        }
+        assert!(branches > 30);
+        for (pc, (op, instr)) in ops.iter().zip(link(ops.clone()).iter()).enumerate() {
+            let (mut op, mut linked) = (*op, *instr.op());
+            if let Some(t) = op.target_mut() {
+                *t = t.wrapping_sub(pc as u32);
+            }
+            assert_eq!(linked.target_mut().copied(), op.target_mut().copied());
+            assert_eq!(linked, op);
+        }
+    }
+
+    /// Redirecting a producer's result changes its `dst` operand and nothing else, within the
+    /// width of its encoding.
+    #[test]
+    fn results_retarget() {
+        let mut producers = 0;
+        for op in samples() {
+            let Some(dst) = { op }.dst() else {
+                let mut same = op;
+                assert!(!same.retarget(7) && same == op, "{op:?}");
+                continue;
+            };
+            producers += 1;
+            let &(name, value, size) = operands(&op).iter().find(|o| o.0 == "dst").expect("a result is `dst`");
+            assert_eq!((name, value), ("dst", dst as i64), "{op:?}");
+            let mut moved = op;
+            assert!(moved.retarget(0xfff0), "{op:?}");
+            assert_eq!((moved.dst(), changed(&op, &moved)), (Some(0xfff0), vec!["dst"]), "{op:?}");
+            // Past 16 bits: only the forms with 32-bit slots take it.
+            let mut wide = op;
+            assert_eq!(wide.retarget(0x1_0000), size == 4, "{op:?}");
+            assert_eq!(wide.dst(), Some(if size == 4 { 0x1_0000 } else { dst }), "{op:?}");
+        }
+        assert!(producers > 400);
+    }
+
+    /// An extension word that no instruction declares does not link.
+    #[test]
+    #[should_panic(expected = "extension word")]
+    fn a_stray_extension_word_does_not_link() {
+        link(vec![Op::Return, Op::Ext { w0: 1, w1: 2, w2: 3 }]);
+    }
+}
