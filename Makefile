@@ -25,7 +25,7 @@ ifdef ZEROWASM_CORPUS
 export ZEROWASM_CORPUS
 endif
 
-.PHONY: spectest report test wasi bench bench-peers testsuite fuzz
+.PHONY: spectest report test wasi bench bench-peers testsuite fuzz tsan
 
 ## spectest: release build, every suite on every engine, reports in reports/<os>-<arch>/
 spectest:
@@ -77,3 +77,8 @@ bench-peers:
 ## testsuite: clone the pinned official spec test suites into testsuite/official/
 testsuite:
 	scripts/fetch-testsuite.sh
+
+## tsan: the concurrency tests under ThreadSanitizer (scripts/tsan.sh; installs Debian's
+## rustc-web and LLVM's TSan runtime when missing; the first build takes ~10 min)
+tsan:
+	scripts/tsan.sh
