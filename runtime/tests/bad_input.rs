@@ -347,7 +347,7 @@ fn memory_beyond_the_runtime_limit_is_a_resource_error() {
     assert_eq!(i.func("grow").unwrap().call(&[]).unwrap(), vec![Val::I32(-1)]);
     assert_eq!(i.memory("m").unwrap().grow(u32::MAX), None);
     // A host memory beyond the limit fails the same way.
-    let e = HostModuleBuilder::new("h").memory("m", MemoryType { min: 2, max: None }).instantiate(&rt);
+    let e = HostModuleBuilder::new("h").memory("m", MemoryType::new(2, None)).instantiate(&rt);
     assert!(matches!(e, Err(InstantiationError::Resource(_))), "{:?}", e.err());
 }
 
@@ -362,7 +362,7 @@ fn huge_table_is_a_resource_error() {
         }
     }
     let e = HostModuleBuilder::new("h")
-        .table("t", TableType { element: ValType::FuncRef, min: u32::MAX, max: None })
+        .table("t", TableType::new(ValType::FuncRef, u32::MAX, None))
         .instantiate(&rt);
     assert!(matches!(e, Err(InstantiationError::Resource(_))), "{:?}", e.err());
 }

@@ -645,18 +645,11 @@ fn spectest_module(runtime: &Runtime) {
         .global("global_f64", Val::f64(666.6), false)
         .table(
             "table",
-            TableType {
-                element: ValType::FuncRef,
-                min: 10,
-                max: Some(20),
-            },
+            TableType::new(ValType::FuncRef, 10, Some(20)),
         )
         .memory(
             "memory",
-            MemoryType {
-                min: 1,
-                max: Some(2),
-            },
+            MemoryType::new(1, Some(2)),
         )
         .instantiate(runtime)
         .expect("the spectest host module instantiates in a fresh runtime");

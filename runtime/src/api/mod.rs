@@ -35,6 +35,6 @@ pub use runtime::{Runtime, RuntimeStats};
 pub use runtime::RuntimeInner;
 pub use host::WithCaller;
 pub use crate::wasm::types::{
-    ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, TableType, ValType,
+    ExportType, ExternType, FuncType, GlobalType, ImportType, IndexType, MemoryType, TableType, TagType, ValType,
 };
 pub use val::{ExternRef, Val};

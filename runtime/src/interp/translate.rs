@@ -17,7 +17,7 @@
 
 use super::ir::{Op, Slot};
 use super::InterpFunc;
-use crate::wasm::types::{ValType};
+use crate::wasm::types::ValType;
 use crate::wasm::error::CompileError;
 use crate::vm::Instrumentation;
 use crate::wasm::fuel::FuelPlan;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub(crate) const MAX_TABLE_ELEMS: u32 = 1 << 24;
 
 /// [Limits subtyping](https://webassembly.github.io/spec/core/valid/types.html#limits).
-fn limits_match(actual_min: u32, actual_max: Option<u32>, min: u32, max: Option<u32>) -> bool {
+fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
     actual_min >= min
         && match (max, actual_max) {
             (None, _) => true,
@@ -27,9 +27,14 @@ fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
     match (actual, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {
-            a.element == e.element && limits_match(a.min, a.max, e.min, e.max)
+            a.element == e.element && a.index == e.index && limits_match(a.min, a.max, e.min, e.max)
         }
-        (ExternType::Memory(a), ExternType::Memory(e)) => limits_match(a.min, a.max, e.min, e.max),
+        (ExternType::Memory(a), ExternType::Memory(e)) => {
+            a.index == e.index
+                && a.shared == e.shared
+                && a.page_size_log2 == e.page_size_log2
+                && limits_match(a.min, a.max, e.min, e.max)
+        }
         (ExternType::Global(a), ExternType::Global(e)) => a == e,
         _ => false,
     }
@@ -209,7 +214,7 @@ pub(crate) fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &Cons
 }
 
 pub(crate) fn new_table(ty: TableType) -> Result<TableEntity, InstantiationError> {
-    if ty.min > MAX_TABLE_ELEMS {
+    if ty.min > MAX_TABLE_ELEMS as u64 {
         return Err(InstantiationError::Resource(format!(
             "table of {} elements exceeds the limit of {MAX_TABLE_ELEMS}",
             ty.min

@@ -10,7 +10,7 @@
 //! (RATIONALE.md, "Memory traps from guard pages").
 
 use super::defs::{Pinned, VMMemoryDefinition};
-use crate::wasm::types::{MemoryType};
+use crate::wasm::types::{ExternType, IndexType, MemoryType};
 
 /// Bytes per page ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)).
 pub(crate) const PAGE_SIZE: usize = 65536;
@@ -159,8 +159,11 @@ impl MemoryEntity {
     /// Allocates `ty.min` zeroed pages, in a reservation if `reserved` (see the module docs);
     /// fails when that exceeds `limit_pages` or the allocation or reservation fails.
     pub fn new(ty: MemoryType, limit_pages: u32, reserved: bool) -> Result<MemoryEntity, String> {
-        let max_pages = ty.max.unwrap_or(MAX_PAGES).min(limit_pages).min(MAX_PAGES);
-        if ty.min > max_pages {
+        if ty.index != IndexType::I32 || ty.shared || ty.page_size_log2 != 16 {
+            return Err(format!("memory type {} is not supported yet", ExternType::Memory(ty)));
+        }
+        let max_pages = ty.max.unwrap_or(MAX_PAGES as u64).min(limit_pages as u64).min(MAX_PAGES as u64) as u32;
+        if ty.min > max_pages as u64 {
             return Err(format!(
                 "memory of {} pages exceeds the limit of {} pages",
                 ty.min, max_pages
@@ -177,7 +180,7 @@ impl MemoryEntity {
             LinearBytes::Heap(zeroed_bytes(bytes).ok_or_else(|| format!("cannot allocate {} pages", ty.min))?)
         };
         let def = Pinned::new(VMMemoryDefinition { base: data.as_mut_ptr(), length: data.len() });
-        Ok(MemoryEntity { data, def, declared_max: ty.max, max_pages, owner: u32::MAX })
+        Ok(MemoryEntity { data, def, declared_max: ty.max.map(|m| m as u32), max_pages, owner: u32::MAX })
     }
 
     /// Frees the bytes (the memory's instance was freed); the memory has 0 pages and cannot grow.
@@ -200,7 +203,7 @@ impl MemoryEntity {
 
     /// The type seen by import matching: current size as minimum, declared maximum.
     pub fn ty(&self) -> MemoryType {
-        MemoryType { min: self.pages(), max: self.declared_max }
+        MemoryType::new(self.pages(), self.declared_max)
     }
 
     /// [`memory.grow`](https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-memory-mathsf-memory-grow):

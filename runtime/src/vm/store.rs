@@ -109,7 +109,7 @@ impl TableEntity {
     /// ([`MAX_TABLE_ELEMS`]), or when memory runs out.
     pub fn grow(&mut self, delta: u32, init: u64) -> i32 {
         let old = self.elems.len() as u32;
-        let max = self.ty.max.unwrap_or(u32::MAX).min(MAX_TABLE_ELEMS);
+        let max = self.ty.max.unwrap_or(u64::MAX).min(MAX_TABLE_ELEMS as u64) as u32;
         match old.checked_add(delta) {
             Some(new) if new <= max && self.elems.try_reserve_exact(delta as usize).is_ok() => {
                 self.elems.resize(new as usize, init);
@@ -123,7 +123,7 @@ impl TableEntity {
 
     /// The type seen by import matching: current size as minimum.
     pub fn ty(&self) -> TableType {
-        TableType { min: self.elems.len() as u32, ..self.ty }
+        TableType { min: self.elems.len() as u64, ..self.ty }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::wasm::error::CompileError;
+use crate::wasm::types::IndexType;
 use wasmparser::{
     ExternalKind, FunctionBody, Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
@@ -28,11 +29,22 @@ fn ref_type(r: wasmparser::RefType) -> ValType {
 
 fn table_type(t: &wasmparser::TableType) -> TableType {
     // Without memory64/table64 the validator bounds these to u32.
-    TableType { element: ref_type(t.element_type), min: t.initial as u32, max: t.maximum.map(|m| m as u32) }
+    TableType {
+        element: ref_type(t.element_type),
+        min: t.initial,
+        max: t.maximum,
+        index: if t.table64 { IndexType::I64 } else { IndexType::I32 },
+    }
 }
 
 fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType { min: t.initial as u32, max: t.maximum.map(|m| m as u32) }
+    MemoryType {
+        min: t.initial,
+        max: t.maximum,
+        index: if t.memory64 { IndexType::I64 } else { IndexType::I32 },
+        shared: t.shared,
+        page_size_log2: t.page_size_log2.map_or(16, |l| l as u8),
+    }
 }
 
 fn global_type(t: &wasmparser::GlobalType) -> GlobalType {

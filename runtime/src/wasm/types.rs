@@ -80,26 +80,81 @@ impl fmt::Display for FuncType {
     }
 }
 
-/// A memory type: limits in pages of 64 KiB
-/// ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct MemoryType {
-    /// Initial size, in pages.
-    pub min: u32,
-    /// Maximum size, in pages, if declared.
-    pub max: Option<u32>,
+/// The type of the addresses of a memory or table
+/// ([§2.3.8](https://webassembly.github.io/spec/versions/core/WebAssembly-3.0-draft.pdf), address
+/// types): `i32`, or `i64` with Wasm 3.0's memory64 (not yet accepted by validation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum IndexType {
+    /// 32-bit addresses (Core 1.0 and 2.0).
+    #[default]
+    I32,
+    /// 64-bit addresses (memory64).
+    I64,
 }
 
-/// A table type: element reference type and limits in elements
-/// ([§2.3.9](https://webassembly.github.io/spec/core/syntax/types.html#table-types)).
+/// A memory type: limits in pages, the address type, whether it is shared between threads, and
+/// the page size
+/// ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)). Core 1.0
+/// and 2.0 memories are [`MemoryType::new`]: 32-bit, unshared, pages of 64 KiB; the other
+/// fields are ready for Wasm 3.0 (memory64), threads (`shared`) and custom page sizes, which
+/// validation does not accept yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct MemoryType {
+    /// Initial size, in pages.
+    pub min: u64,
+    /// Maximum size, in pages, if declared.
+    pub max: Option<u64>,
+    /// The type of addresses into it.
+    pub index: IndexType,
+    /// Whether several threads may use it at once (threads proposal).
+    pub shared: bool,
+    /// log2 of the page size in bytes: 16 (64 KiB) unless the custom-page-sizes proposal says.
+    pub page_size_log2: u8,
+}
+
+impl MemoryType {
+    /// A 32-bit, unshared memory of pages of 64 KiB, `min` pages initially, at most `max`.
+    pub fn new(min: u32, max: Option<u32>) -> MemoryType {
+        MemoryType { min: min as u64, max: max.map(u64::from), index: IndexType::I32, shared: false, page_size_log2: 16 }
+    }
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+}
+
+/// A table type: element reference type, limits in elements and address type
+/// ([§2.3.9](https://webassembly.github.io/spec/core/syntax/types.html#table-types)). Core 1.0
+/// and 2.0 tables are [`TableType::new`] (32-bit); `index` is ready for Wasm 3.0's 64-bit tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TableType {
     /// Element type: [`ValType::FuncRef`] or [`ValType::ExternRef`].
     pub element: ValType,
     /// Initial size, in elements.
-    pub min: u32,
+    pub min: u64,
     /// Maximum size, in elements, if declared.
-    pub max: Option<u32>,
+    pub max: Option<u64>,
+    /// The type of indices into it.
+    pub index: IndexType,
+}
+
+impl TableType {
+    /// A 32-bit table of `element` references, `min` elements initially, at most `max`.
+    pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
+        TableType { element, min: min as u64, max: max.map(u64::from), index: IndexType::I32 }
+    }
+}
+
+/// A tag type (exception handling, Wasm 3.0): the types of the values an exception of the tag
+/// carries, as a function type with no results. Not accepted by validation yet.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct TagType {
+    /// The payload's types, as the parameters of a function type.
+    pub ty: FuncType,
 }
 
 /// A global type: content type and mutability
@@ -129,14 +184,19 @@ pub enum ExternType {
 
 impl fmt::Display for ExternType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lim = |min: u32, max: Option<u32>| match max {
+        let lim = |min: u64, max: Option<u64>| match max {
             Some(m) => format!("{min} {m}"),
             None => format!("{min}"),
         };
         match self {
             ExternType::Func(t) => write!(f, "{t}"),
             ExternType::Table(t) => write!(f, "(table {} {})", lim(t.min, t.max), t.element),
-            ExternType::Memory(t) => write!(f, "(memory {})", lim(t.min, t.max)),
+            ExternType::Memory(t) => {
+                let i64 = if t.index == IndexType::I64 { "i64 " } else { "" };
+                let shared = if t.shared { " shared" } else { "" };
+                let page = if t.page_size_log2 != 16 { format!(" (pagesize {})", t.page_size()) } else { String::new() };
+                write!(f, "(memory {i64}{}{shared}{page})", lim(t.min, t.max))
+            }
             ExternType::Global(t) if t.mutable => write!(f, "(global (mut {}))", t.content),
             ExternType::Global(t) => write!(f, "(global {})", t.content),
         }
