@@ -188,29 +188,31 @@ pub(crate) fn vals_host_fn(ty: FuncType, f: Arc<ValsHostFn>) -> Arc<HostFn> {
 /// addresses become [`FrameInfo`]s.
 pub(crate) struct ListenerObserver(pub Arc<dyn FunctionListener>);
 
+impl ListenerObserver {
+    /// Calls the listener's `before` (`enter`) with the arguments or `after` with the results
+    /// of a function of type `ty`, from their `cells`.
+    fn tell(&self, store: &Store, info: &FrameInfo, host: bool, ty: &FuncType, enter: bool, cells: &[u64]) {
+        let tys = if enter { ty.params() } else { ty.results() };
+        let vals = store.vals_from_cells(&cells[..cell_count(tys)], tys);
+        if enter {
+            self.0.before(info, host, &vals)
+        } else {
+            self.0.after(info, host, &vals)
+        }
+    }
+}
+
 impl CallObserver for ListenerObserver {
     fn wasm(&self, store: &Store, instance: u32, func: u32, enter: bool, cells: &[u64]) {
         let info = backtrace::frame_info(store, instance, func);
         let Some(module) = store.inst(instance).module.as_ref() else { return };
         let ty = module.func_type(func);
-        let tys = if enter { ty.params() } else { ty.results() };
-        let vals = store.vals_from_cells(&cells[..cell_count(tys)], tys);
-        if enter {
-            self.0.before(&info, false, &vals)
-        } else {
-            self.0.after(&info, false, &vals)
-        }
+        self.tell(store, &info, false, ty, enter, cells)
     }
 
     fn host(&self, store: &Store, func: u32, enter: bool, cells: &[u64]) {
         let info = backtrace::host_frame_info(store, func);
         let ty = store.func_type(func);
-        let tys = if enter { ty.params() } else { ty.results() };
-        let vals = store.vals_from_cells(&cells[..cell_count(tys)], tys);
-        if enter {
-            self.0.before(&info, true, &vals)
-        } else {
-            self.0.after(&info, true, &vals)
-        }
+        self.tell(store, &info, true, ty, enter, cells)
     }
 }
