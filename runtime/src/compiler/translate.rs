@@ -26,7 +26,6 @@ use super::vmctx::{self, VMOffsets};
 use crate::wasm::types::{FuncType, ValType};
 use crate::wasm::error::CompileError;
 use crate::vm::{Instrumentation, TrapCode, VMLimits};
-use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
@@ -236,8 +235,6 @@ struct Translator<'a, 'f> {
     stack: Vec<Value>,
     frames: Vec<Frame>,
     reachable: bool,
-    /// Constructs opened in unreachable code, not yet closed.
-    dead_depth: usize,
     locals: Vec<Variable>,
     vmctx: Value,
     store_ctx: Value,
@@ -337,7 +334,6 @@ pub(crate) fn translate(
             dest_used: false,
         }],
         reachable: true,
-        dead_depth: 0,
         locals,
         vmctx,
         store_ctx,
@@ -371,7 +367,6 @@ pub(crate) fn translate(
     if instr.listen {
         t.listen(Libcall::ListenEnter, &params[1..]);
     }
-    let mut fuel = if instr.fuel { Some(FuelPlan::new(&body).map_err(parse_error)?) } else { None };
     if instr.fuel || instr.interruptible {
         let limits = t.b.ins().load(I64, readonly(), store_ctx, vmctx::STORE_LIMITS);
         t.limits = Some(limits);
@@ -390,19 +385,7 @@ pub(crate) fn translate(
         t.load_memory();
     }
 
-    let mut reader = body.get_operators_reader().map_err(parse_error)?;
-    let mut index = 0u32;
-    while !reader.eof() {
-        let op = reader.read().map_err(parse_error)?;
-        // A segment's charge goes first, in the block every path into the segment enters by.
-        if let Some(cost) = fuel.as_mut().and_then(|f| f.charge_at(index)) {
-            if t.reachable {
-                t.consume_fuel(cost);
-            }
-        }
-        index += 1;
-        t.op(op)?;
-    }
+    crate::wasm::func::walk(&body, instr.fuel, &mut t)?;
     t.finish_cold_blocks();
     t.b.seal_all_blocks();
     t.b.finalize();
@@ -418,6 +401,27 @@ fn zero_of(b: &mut FunctionBuilder, t: Type) -> Value {
             b.ins().vconst(I8X16, c)
         }
         t => b.ins().iconst(t, 0),
+    }
+}
+
+impl crate::wasm::func::Lower for Translator<'_, '_> {
+    type Error = CompileError;
+    fn reachable(&self) -> bool {
+        self.reachable
+    }
+    fn charge_fuel(&mut self, cost: u32) {
+        self.consume_fuel(cost);
+    }
+    fn op(&mut self, op: Operator<'_>, _offset: usize) -> Result<(), CompileError> {
+        self.lower(op)
+    }
+    fn unreachable_else(&mut self) -> Result<(), CompileError> {
+        self.else_();
+        Ok(())
+    }
+    fn unreachable_end(&mut self) -> Result<(), CompileError> {
+        self.end();
+        Ok(())
     }
 }
 
@@ -444,17 +448,8 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     /// Param and result types of a block type.
     fn block_type(&self, bt: BlockType) -> (Vec<Type>, Vec<Type>) {
-        match bt {
-            BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![clif_type(crate::wasm::val_type(t))]),
-            BlockType::FuncType(i) => {
-                let ft = &self.env.module.types[i as usize];
-                (
-                    ft.params().iter().map(|t| clif_type(*t)).collect(),
-                    ft.results().iter().map(|t| clif_type(*t)).collect(),
-                )
-            }
-        }
+        let (params, results) = crate::wasm::func::block_type(self.env.module, bt);
+        (params.iter().map(|t| clif_type(*t)).collect(), results.iter().map(|t| clif_type(*t)).collect())
     }
 
     fn block_with_params(&mut self, tys: &[Type]) -> Block {
@@ -1018,18 +1013,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
-    fn op(&mut self, op: Operator) -> Result<(), CompileError> {
+    fn lower(&mut self, op: Operator) -> Result<(), CompileError> {
         use Operator as O;
-        if !self.reachable {
-            match op {
-                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_depth += 1,
-                O::Else if self.dead_depth == 0 => self.else_(),
-                O::End if self.dead_depth == 0 => self.end(),
-                O::End => self.dead_depth -= 1,
-                _ => {}
-            }
-            return Ok(());
-        }
         match op {
             O::Unreachable => {
                 let t = self.trap_block(TrapCode::Unreachable);

@@ -20,7 +20,6 @@ use super::InterpFunc;
 use crate::wasm::types::ValType;
 use crate::wasm::error::CompileError;
 use crate::vm::Instrumentation;
-use crate::wasm::fuel::FuelPlan;
 use crate::wasm::Module;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -323,8 +322,6 @@ struct Translator<'m> {
     /// The most cells the operand stack reaches.
     max_cells: u32,
     reachable: bool,
-    /// Nesting depth of blocks inside unreachable code being skipped.
-    dead_depth: u32,
     /// Index of the last instruction if it wrote the top `Temp` and its `dst` may be redirected.
     last_producer: Option<usize>,
     /// The last position a branch was resolved to (a loop's start, a block's end, an `else`):
@@ -402,7 +399,6 @@ pub(crate) fn translate(
     instr: Instrumentation,
 ) -> Result<InterpFunc, CompileError> {
     let body: FunctionBody<'_> = crate::wasm::body(module, index);
-    let mut fuel = if instr.fuel { Some(FuelPlan::new(&body)?) } else { None };
     let ty = module.func_type(module.num_imported_funcs + index as u32);
     let num_results = ty.results().len() as u32;
     let mut local_wide: Vec<bool> = ty.params().iter().map(|t| is_wide(*t)).collect();
@@ -440,7 +436,6 @@ pub(crate) fn translate(
         local_wide,
         max_cells: 0,
         reachable: true,
-        dead_depth: 0,
         last_producer: None,
         label_pc: None,
         interruptible: instr.interruptible,
@@ -456,21 +451,7 @@ pub(crate) fn translate(
     if instr.interruptible {
         t.emit(Op::CheckInterrupt);
     }
-    let mut reader = body.get_operators_reader()?;
-    let mut index = 0u32;
-    while !reader.eof() {
-        let offset = reader.original_position() as usize;
-        let op = reader.read()?;
-        // A segment's charge goes first, where every path into the segment (labels included)
-        // lands.
-        if let Some(cost) = fuel.as_mut().and_then(|f| f.charge_at(index)) {
-            if t.reachable {
-                t.emit(Op::ConsumeFuel { cost });
-            }
-        }
-        index += 1;
-        t.op(op, offset)?;
-    }
+    crate::wasm::func::walk(&body, instr.fuel, &mut t)?;
     Ok(InterpFunc {
         code: super::exec::link(t.code),
         num_params,
@@ -479,6 +460,27 @@ pub(crate) fn translate(
         frame_size: t.stack_base + t.max_cells + 2,
         num_results,
     })
+}
+
+impl crate::wasm::func::Lower for Translator<'_> {
+    type Error = CompileError;
+    fn reachable(&self) -> bool {
+        self.reachable
+    }
+    fn charge_fuel(&mut self, cost: u32) {
+        self.emit(Op::ConsumeFuel { cost });
+    }
+    fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
+        self.lower(op, offset)
+    }
+    fn unreachable_else(&mut self) -> Result<(), CompileError> {
+        self.op_else();
+        Ok(())
+    }
+    fn unreachable_end(&mut self) -> Result<(), CompileError> {
+        self.op_end();
+        Ok(())
+    }
 }
 
 impl Translator<'_> {
@@ -599,14 +601,8 @@ impl Translator<'_> {
 
     /// Which parameters and results of a block type are v128.
     fn block_types(&self, bt: BlockType) -> (Vec<bool>, Vec<bool>) {
-        match bt {
-            BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![is_wide(crate::wasm::val_type(t))]),
-            BlockType::FuncType(i) => {
-                let t = &self.module.types[i as usize];
-                (t.params().iter().map(|t| is_wide(*t)).collect(), t.results().iter().map(|t| is_wide(*t)).collect())
-            }
-        }
+        let (params, results) = crate::wasm::func::block_type(self.module, bt);
+        (params.iter().map(|t| is_wide(*t)).collect(), results.iter().map(|t| is_wide(*t)).collect())
     }
 
     fn set_unreachable(&mut self) {
@@ -970,18 +966,8 @@ impl Translator<'_> {
         self.push_results(self.module.func_type(func_index).results());
     }
 
-    fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
+    fn lower(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
         use Operator as O;
-        if !self.reachable {
-            match op {
-                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_depth += 1,
-                O::End if self.dead_depth > 0 => self.dead_depth -= 1,
-                O::Else if self.dead_depth == 0 => self.op_else(),
-                O::End => self.op_end(),
-                _ => {}
-            }
-            return Ok(());
-        }
         match op {
             O::Nop => {}
             O::Unreachable => {

@@ -5,6 +5,7 @@
 
 pub(crate) mod error;
 pub(crate) mod fuel;
+pub(crate) mod func;
 pub mod types;
 mod parse;
 
