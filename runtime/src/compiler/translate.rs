@@ -264,6 +264,8 @@ struct Translator<'a, 'f> {
     entry_depth: Option<Value>,
     /// The store's [`VMLimits`], when fuel or interrupts are on.
     limits: Option<Value>,
+    /// The function's arguments as it received them (for the listener's entry hook).
+    args: Vec<Value>,
     /// The interrupt flag's address, when the runtime is interruptible.
     interrupt_flag: Option<Value>,
 }
@@ -352,6 +354,7 @@ pub(crate) fn translate(
         func_index: m.num_imported_funcs + index as u32,
         entry_depth: None,
         limits: None,
+        args: params[1..].to_vec(),
         interrupt_flag: None,
     };
     t.stack_check();
@@ -364,15 +367,11 @@ pub(crate) fn translate(
         t.b.ins().store(vm_data(), d1, store_ctx, vmctx::STORE_CALL_DEPTH);
         t.entry_depth = Some(d);
     }
-    if instr.listen {
-        t.listen(Libcall::ListenEnter, &params[1..]);
-    }
     if instr.fuel || instr.interruptible {
         let limits = t.b.ins().load(I64, readonly(), store_ctx, vmctx::STORE_LIMITS);
         t.limits = Some(limits);
         if instr.interruptible {
             t.interrupt_flag = Some(t.b.ins().load(I64, readonly(), limits, VMLimits::INTERRUPT));
-            t.check_interrupt();
         }
     }
     if !m.memories.is_empty() {
@@ -385,7 +384,7 @@ pub(crate) fn translate(
         t.load_memory();
     }
 
-    crate::wasm::func::walk(&body, instr.fuel, &mut t)?;
+    crate::wasm::func::walk(&body, instr.checks(), &mut t)?;
     t.finish_cold_blocks();
     t.b.seal_all_blocks();
     t.b.finalize();
@@ -411,6 +410,13 @@ impl crate::wasm::func::Lower for Translator<'_, '_> {
     }
     fn charge_fuel(&mut self, cost: u32) {
         self.consume_fuel(cost);
+    }
+    fn check_interrupt(&mut self) {
+        Translator::check_interrupt(self);
+    }
+    fn listen_enter(&mut self) {
+        let args = self.args.clone();
+        self.listen(Libcall::ListenEnter, &args);
     }
     fn op(&mut self, op: Operator<'_>, _offset: usize) -> Result<(), CompileError> {
         self.lower(op)
@@ -1040,7 +1046,6 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let hp = self.b.block_params(header).to_vec();
                 self.stack.extend(hp);
                 self.frames.push(Frame { kind: Kind::Loop { header }, dest, height, params, results, dest_used: false });
-                self.check_interrupt();
             }
             O::If { blockty } => {
                 let cond = self.pop();

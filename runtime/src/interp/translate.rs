@@ -327,8 +327,6 @@ struct Translator<'m> {
     /// The last position a branch was resolved to (a loop's start, a block's end, an `else`):
     /// no instruction may be fused with the one before it at that position.
     label_pc: Option<u32>,
-    /// Whether to check for interrupts at loop headers (and on entry).
-    interruptible: bool,
     /// Whether to call the function listener on entry and before returns.
     listen: bool,
     /// The function's index in the module (imports included).
@@ -438,20 +436,13 @@ pub(crate) fn translate(
         reachable: true,
         last_producer: None,
         label_pc: None,
-        interruptible: instr.interruptible,
         listen: instr.listen,
         func_index: module.num_imported_funcs + index as u32,
         stack_base: locals + const_slot.len() as u32,
         const_slot,
         consts: Vec::new(),
     };
-    if instr.listen {
-        t.emit(Op::ListenEnter { func: t.func_index });
-    }
-    if instr.interruptible {
-        t.emit(Op::CheckInterrupt);
-    }
-    crate::wasm::func::walk(&body, instr.fuel, &mut t)?;
+    crate::wasm::func::walk(&body, instr.checks(), &mut t)?;
     Ok(InterpFunc {
         code: super::exec::link(t.code),
         num_params,
@@ -469,6 +460,12 @@ impl crate::wasm::func::Lower for Translator<'_> {
     }
     fn charge_fuel(&mut self, cost: u32) {
         self.emit(Op::ConsumeFuel { cost });
+    }
+    fn check_interrupt(&mut self) {
+        self.emit(Op::CheckInterrupt);
+    }
+    fn listen_enter(&mut self) {
+        self.emit(Op::ListenEnter { func: self.func_index });
     }
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
         self.lower(op, offset)
@@ -628,9 +625,6 @@ impl Translator<'_> {
                 self.last_producer = None;
                 let start = self.pc();
                 self.label_pc = Some(start);
-                if self.interruptible {
-                    self.emit(Op::CheckInterrupt);
-                }
                 CtrlKind::Loop { start }
             }
             k => k,

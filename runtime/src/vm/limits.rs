@@ -26,6 +26,13 @@ pub(crate) struct Instrumentation {
     pub max_call_depth: Option<u32>,
 }
 
+impl Instrumentation {
+    /// The checks the shared walk over a body places (`wasm::func`).
+    pub fn checks(&self) -> crate::wasm::func::Checks {
+        crate::wasm::func::Checks { fuel: self.fuel, interrupt: self.interruptible, listen: self.listen }
+    }
+}
+
 /// A store's execution limits as running code sees them (`#[repr(C)]`: compiled code reads
 /// the fields at fixed offsets).
 #[repr(C)]

@@ -1,8 +1,9 @@
 //! The one walk over a function body that both engines' translators share: it reads the
-//! operators, charges fuel where the segments of [`super::fuel`] start, skips the code that
-//! cannot run (after `br`, `return`, `unreachable`, ... until the `else` or `end` of the
-//! construct that became unreachable), and hands every other operator to the engine's
-//! [`Lower`]ing. Block types are resolved here too ([`block_type`]). What remains in each
+//! operators, places the checks a runtime asked for (the listener's entry hook and an
+//! interrupt check on function entry, an interrupt check at every loop header, fuel charges
+//! where the segments of [`super::fuel`] start), skips the code that cannot run (after `br`,
+//! `return`, `unreachable`, ... until the `else` or `end` of the construct that became
+//! unreachable), and hands every other operator to the engine's [`Lower`]ing. Block types are resolved here too ([`block_type`]). What remains in each
 //! translator is its lowering: its operand stack, control frames and code.
 
 use super::fuel::FuelPlan;
@@ -20,6 +21,10 @@ pub(crate) trait Lower {
     fn reachable(&self) -> bool;
     /// Charges `cost` units of fuel here (at a segment's start, in reachable code).
     fn charge_fuel(&mut self, cost: u32);
+    /// Checks the interrupt flag here (function entry, loop headers).
+    fn check_interrupt(&mut self);
+    /// Calls the listener's entry hook with the arguments (function entry).
+    fn listen_enter(&mut self);
     /// Lowers a reachable operator found at byte `offset` of the module.
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), Self::Error>;
     /// The `else` of the construct that became unreachable: its other arm may run.
@@ -28,9 +33,26 @@ pub(crate) trait Lower {
     fn unreachable_end(&mut self) -> Result<(), Self::Error>;
 }
 
-/// Walks `body` (validated), lowering it with `lower`; charges fuel when `fuel` is on.
-pub(crate) fn walk<L: Lower>(body: &FunctionBody<'_>, fuel: bool, lower: &mut L) -> Result<(), L::Error> {
-    let mut plan = if fuel { Some(FuelPlan::new(body)?) } else { None };
+/// The checks a runtime has its code do (from its configuration).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Checks {
+    /// Charge fuel per segment.
+    pub fuel: bool,
+    /// Check the interrupt flag on entry and at loop headers.
+    pub interrupt: bool,
+    /// Tell the function listener about the entry.
+    pub listen: bool,
+}
+
+/// Walks `body` (validated), lowering it with `lower` and placing `checks`.
+pub(crate) fn walk<L: Lower>(body: &FunctionBody<'_>, checks: Checks, lower: &mut L) -> Result<(), L::Error> {
+    let mut plan = if checks.fuel { Some(FuelPlan::new(body)?) } else { None };
+    if checks.listen {
+        lower.listen_enter();
+    }
+    if checks.interrupt {
+        lower.check_interrupt();
+    }
     let mut reader = body.get_operators_reader()?;
     // Constructs opened inside code being skipped, not yet closed.
     let mut dead_depth = 0u32;
@@ -47,7 +69,12 @@ pub(crate) fn walk<L: Lower>(body: &FunctionBody<'_>, fuel: bool, lower: &mut L)
         }
         index += 1;
         if lower.reachable() {
+            // A loop's header is where its back edges arrive: check there.
+            let header = checks.interrupt && matches!(op, Operator::Loop { .. });
             lower.op(op, offset as usize)?;
+            if header {
+                lower.check_interrupt();
+            }
             continue;
         }
         match op {
