@@ -75,9 +75,14 @@
 //! traps; shared by both engines) and the engines (`interp`, `compiler`).
 
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod api;
 pub(crate) mod compiler;
+// The Interpreter's handlers get their SAFETY comments and checked accessors in a commit of
+// their own.
+#[allow(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 pub(crate) mod interp;
 pub(crate) mod vm;
 #[cfg(unix)]
