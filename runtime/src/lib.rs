@@ -80,9 +80,6 @@
 
 pub mod api;
 pub(crate) mod compiler;
-// The Interpreter's handlers get their SAFETY comments and checked accessors in a commit of
-// their own.
-#[allow(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 pub(crate) mod interp;
 pub(crate) mod vm;
 #[cfg(unix)]

@@ -471,6 +471,8 @@ pub(crate) fn translate(
         index += 1;
         t.op(op, offset)?;
     }
+    #[cfg(debug_assertions)]
+    super::exec::check_control(&t.code);
     Ok(InterpFunc {
         code: super::exec::link(t.code),
         num_params,
