@@ -75,6 +75,8 @@
 //! traps; shared by both engines) and the engines (`interp`, `compiler`).
 
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod api;
 pub(crate) mod compiler;

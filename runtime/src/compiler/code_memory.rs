@@ -11,6 +11,7 @@ pub(crate) struct CodeMemory {
 // SAFETY: after `new` returns, the mapping is immutable (read + execute only) until it is
 // unmapped in `drop`; sharing its address between threads is safe.
 unsafe impl Send for CodeMemory {}
+// SAFETY: as for `Send`: no method writes through `ptr` after `new`.
 unsafe impl Sync for CodeMemory {}
 
 impl CodeMemory {

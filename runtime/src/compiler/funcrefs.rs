@@ -27,6 +27,7 @@ pub(crate) struct FuncRefArray {
 // SAFETY: the reservation is owned by the array; entries are written by the holder of their
 // function's group lock only (see the module docs) and read by that group's code.
 unsafe impl Send for FuncRefArray {}
+// SAFETY: as for `Send`; `ensure`'s changes to the mapping are serialised by `committed`'s lock.
 unsafe impl Sync for FuncRefArray {}
 
 impl FuncRefArray {

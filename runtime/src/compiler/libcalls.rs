@@ -110,21 +110,33 @@ impl Libcall {
 /// # Safety
 /// `vmctx` must be a live VMContext whose store context has its `store` set (true while
 /// compiled code runs: the entry sets it).
+///
+/// This is the contract of every libcall below too: only compiled code calls them, passing
+/// its own VMContext (the `SAFETY` comments there call it "the libcall contract").
 unsafe fn with_store<R>(vmctx: *mut u8, default: R, f: impl FnOnce(&mut Store, u32) -> Result<R, Trap>) -> R {
-    let header = &*(vmctx as *const VMContextHeader);
+    // SAFETY: `vmctx` is live (this function's contract) and starts with its header.
+    let header = unsafe { &*(vmctx as *const VMContextHeader) };
     let ctx: *mut VMStoreContext = header.store_ctx;
-    let store = &mut *(*ctx).store;
+    // SAFETY: the header's store context is live, and so is its store while compiled code of
+    // the store's link group runs; only this thread uses them (the entry holds the lock).
+    let store = unsafe { &mut *(*ctx).store };
     let instance = header.instance;
     match catch_unwind(AssertUnwindSafe(|| f(store, instance))) {
         Ok(Ok(r)) => r,
         Ok(Err(t)) => {
-            (*ctx).pending = Some(Pending::Trap(t));
-            (*ctx).trap_code = trap_code::PENDING;
+            // SAFETY: the store context, as above; `store` is no longer used.
+            unsafe {
+                (*ctx).pending = Some(Pending::Trap(t));
+                (*ctx).trap_code = trap_code::PENDING;
+            }
             default
         }
         Err(payload) => {
-            (*ctx).pending = Some(Pending::Panic(payload));
-            (*ctx).trap_code = trap_code::PENDING;
+            // SAFETY: as for a trap.
+            unsafe {
+                (*ctx).pending = Some(Pending::Panic(payload));
+                (*ctx).trap_code = trap_code::PENDING;
+            }
             default
         }
     }
@@ -133,11 +145,14 @@ unsafe fn with_store<R>(vmctx: *mut u8, default: R, f: impl FnOnce(&mut Store, u
 /// Calls host function `func` (a store address) for the instance of `vmctx`; `values` holds
 /// the argument cells and receives the result cells.
 unsafe extern "C" fn host_call(vmctx: *mut u8, func: u32, values: *mut u64) {
-    with_store(vmctx, (), |store, instance| {
-        // The translator gave `values` room for the larger of arguments and results.
-        let n = crate::vm::call_cells(store.func_type(func));
-        store.invoke_host_in_place(func, Some(instance), std::slice::from_raw_parts_mut(values, n))
-    })
+    // SAFETY: the libcall contract; `values` has room for the larger of the function's
+    // argument and result cells (the translator reserved it).
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            let n = crate::vm::call_cells(store.func_type(func));
+            store.invoke_host_in_place(func, Some(instance), std::slice::from_raw_parts_mut(values, n))
+        })
+    }
 }
 
 fn memory0(store: &Store, instance: u32) -> usize {
@@ -145,26 +160,35 @@ fn memory0(store: &Store, instance: u32) -> usize {
 }
 
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
-    with_store(vmctx, u32::MAX, |store, instance| {
-        let m = memory0(store, instance);
-        Ok(store.memories[m].grow(delta).unwrap_or(u32::MAX))
-    })
+    // SAFETY: the libcall contract.
+    unsafe {
+        with_store(vmctx, u32::MAX, |store, instance| {
+            let m = memory0(store, instance);
+            Ok(store.memories[m].grow(delta).unwrap_or(u32::MAX))
+        })
+    }
 }
 
 unsafe extern "C" fn memory_copy(vmctx: *mut u8, d: u32, s: u32, n: u32) {
-    with_store(vmctx, (), |store, instance| {
-        let m = memory0(store, instance);
-        let data = &mut store.memories[m].data;
-        bulk::memory_copy(data.as_mut_ptr(), data.len(), d, s, n)
-    })
+    // SAFETY: the libcall contract; `data.as_mut_ptr()` points to `data.len()` writable bytes.
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            let m = memory0(store, instance);
+            let data = &mut store.memories[m].data;
+            bulk::memory_copy(data.as_mut_ptr(), data.len(), d, s, n)
+        })
+    }
 }
 
 unsafe extern "C" fn memory_fill(vmctx: *mut u8, d: u32, val: u32, n: u32) {
-    with_store(vmctx, (), |store, instance| {
-        let m = memory0(store, instance);
-        let data = &mut store.memories[m].data;
-        bulk::memory_fill(data.as_mut_ptr(), data.len(), d, val as u8, n)
-    })
+    // SAFETY: the libcall contract; `data.as_mut_ptr()` points to `data.len()` writable bytes.
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            let m = memory0(store, instance);
+            let data = &mut store.memories[m].data;
+            bulk::memory_fill(data.as_mut_ptr(), data.len(), d, val as u8, n)
+        })
+    }
 }
 
 /// The module of a compiled instance.
@@ -183,69 +207,95 @@ fn module_of(store: &Store, instance: u32) -> std::sync::Arc<crate::wasm::Module
 }
 
 unsafe extern "C" fn memory_init(vmctx: *mut u8, seg: u32, d: u32, s: u32, n: u32) {
-    with_store(vmctx, (), |store, instance| {
-        let module = module_of(store, instance);
-        bulk::memory_init(store, instance, &module, seg, d, s, n)
-    })
+    // SAFETY: the libcall contract.
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            let module = module_of(store, instance);
+            bulk::memory_init(store, instance, &module, seg, d, s, n)
+        })
+    }
 }
 
 unsafe extern "C" fn data_drop(vmctx: *mut u8, seg: u32) {
-    with_store(vmctx, (), |store, instance| {
-        bulk::data_drop(store, instance, seg);
-        Ok(())
-    })
+    // SAFETY: the libcall contract.
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            bulk::data_drop(store, instance, seg);
+            Ok(())
+        })
+    }
 }
 
 unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, init: u64, delta: u32) -> u32 {
-    with_store(vmctx, u32::MAX, |store, instance| Ok(bulk::table_grow(store, instance, table, init, delta) as u32))
+    // SAFETY: the libcall contract.
+    unsafe { with_store(vmctx, u32::MAX, |store, instance| Ok(bulk::table_grow(store, instance, table, init, delta) as u32)) }
 }
 
 unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, i: u32, val: u64, n: u32) {
-    with_store(vmctx, (), |store, instance| bulk::table_fill(store, instance, table, i, val, n))
+    // SAFETY: the libcall contract.
+    unsafe { with_store(vmctx, (), |store, instance| bulk::table_fill(store, instance, table, i, val, n)) }
 }
 
 unsafe extern "C" fn table_copy(vmctx: *mut u8, dst: u32, src: u32, d: u32, s: u32, n: u32) {
-    with_store(vmctx, (), |store, instance| bulk::table_copy(store, instance, dst, src, d, s, n))
+    // SAFETY: the libcall contract.
+    unsafe { with_store(vmctx, (), |store, instance| bulk::table_copy(store, instance, dst, src, d, s, n)) }
 }
 
 unsafe extern "C" fn table_init(vmctx: *mut u8, table: u32, seg: u32, d: u32, s: u32, n: u32) {
-    with_store(vmctx, (), |store, instance| {
-        let module = module_of(store, instance);
-        bulk::table_init(store, instance, &module, table, seg, d, s, n)
-    })
+    // SAFETY: the libcall contract.
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            let module = module_of(store, instance);
+            bulk::table_init(store, instance, &module, table, seg, d, s, n)
+        })
+    }
 }
 
 /// Adds the frame of function `func` (a module function index) of the instance of `vmctx` to
 /// the backtrace of the trap being propagated; called by each compiled frame the trap unwinds
 /// through, innermost first. Cannot trap or panic.
 unsafe extern "C" fn record_frame(vmctx: *mut u8, func: u32) {
-    let header = &*(vmctx as *const VMContextHeader);
-    let store = &mut *(*header.store_ctx).store;
-    store.record_trap_frame(header.instance, func);
+    // SAFETY: the libcall contract, as in `with_store`.
+    let (store, instance) = unsafe {
+        let header = &*(vmctx as *const VMContextHeader);
+        (&mut *(*header.store_ctx).store, header.instance)
+    };
+    store.record_trap_frame(instance, func);
 }
 
 /// Tells the function listener that function `func` (module index) of the instance of
 /// `vmctx` is entered with the argument cells at `cells`.
 unsafe extern "C" fn listen_enter(vmctx: *mut u8, func: u32, cells: *mut u64) {
-    listen(vmctx, func, cells, true)
+    // SAFETY: `listen`'s contract is the libcall contract of this function.
+    unsafe { listen(vmctx, func, cells, true) }
 }
 
 /// Tells the function listener that function `func` returns the result cells at `cells`.
 unsafe extern "C" fn listen_exit(vmctx: *mut u8, func: u32, cells: *mut u64) {
-    listen(vmctx, func, cells, false)
+    // SAFETY: `listen`'s contract is the libcall contract of this function.
+    unsafe { listen(vmctx, func, cells, false) }
 }
 
+/// # Safety
+/// The libcall contract, and `cells` points to the function's argument (`enter`) or result
+/// cells.
 unsafe fn listen(vmctx: *mut u8, func: u32, cells: *const u64, enter: bool) {
-    with_store(vmctx, (), |store, instance| {
-        let n = store.listen_cells(instance, func, enter);
-        store.listen(instance, func, enter, std::slice::from_raw_parts(cells, n));
-        Ok(())
-    })
+    // SAFETY: the libcall contract; `cells` holds the listened cells (this function's contract).
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            let n = store.listen_cells(instance, func, enter);
+            store.listen(instance, func, enter, std::slice::from_raw_parts(cells, n));
+            Ok(())
+        })
+    }
 }
 
 unsafe extern "C" fn elem_drop(vmctx: *mut u8, seg: u32) {
-    with_store(vmctx, (), |store, instance| {
-        bulk::elem_drop(store, instance, seg);
-        Ok(())
-    })
+    // SAFETY: the libcall contract.
+    unsafe {
+        with_store(vmctx, (), |store, instance| {
+            bulk::elem_drop(store, instance, seg);
+            Ok(())
+        })
+    }
 }

@@ -146,18 +146,28 @@ pub(crate) unsafe fn enter(
 ) -> Result<(), Vec<FaultFrame>> {
     let mut act = MaybeUninit::<Activation>::uninit();
     let p = act.as_mut_ptr();
-    (*p).sp = 0;
-    (*p).nframes = 0;
-    (*p).prev = ACTIVE.with(|a| a.replace(p));
-    let trapped = imp::zerowasm_enter(trampoline, callee, vmctx, values, p);
-    ACTIVE.with(|a| a.set((*p).prev));
+    // SAFETY: `p` points to `act`, on this frame; its fields are plain data, written without
+    // reading the uninitialised ones.
+    unsafe {
+        (*p).sp = 0;
+        (*p).nframes = 0;
+        (*p).prev = ACTIVE.with(|a| a.replace(p));
+    }
+    // SAFETY: the trampoline's arguments are what it expects (the caller's contract); `p` is
+    // a live activation, linked into `ACTIVE` until the call returns; `install` succeeded
+    // (the caller's contract), so the handler that resumes at the landing pad is ours.
+    let trapped = unsafe { imp::zerowasm_enter(trampoline, callee, vmctx, values, p) };
+    // SAFETY: `p` still points to `act`, initialised above.
+    let prev = unsafe { (*p).prev };
+    ACTIVE.with(|a| a.set(prev));
     if trapped == 0 {
         return Ok(());
     }
-    let n = (*p).nframes;
+    // SAFETY: as above (the handler wrote `nframes` before resuming this activation).
+    let n = unsafe { (*p).nframes };
     // SAFETY: the handler initialised the first `n` frames before resuming this activation,
     // and nothing else writes them.
-    Err(FRAMES.with(|f| (&*f.get())[..n].iter().map(|f| f.assume_init()).collect()))
+    Err(FRAMES.with(|f| unsafe { (&*f.get())[..n].iter().map(|f| f.assume_init()).collect() }))
 }
 
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
@@ -242,19 +252,28 @@ mod imp {
     }
 
     unsafe extern "C" fn handle(sig: c_int, info: *mut siginfo_t, ctx: *mut c_void) {
-        if !resume_at_landing(ctx) {
-            chain(sig, info, ctx);
+        // SAFETY: the kernel calls this handler (installed with `SA_SIGINFO`) with the fault's
+        // `siginfo_t` and `ucontext_t`, which is what both functions expect.
+        unsafe {
+            if !resume_at_landing(ctx) {
+                chain(sig, info, ctx);
+            }
         }
     }
 
     /// If the fault is a wasm memory access under [`enter`], records the backtrace and
     /// redirects the thread to the landing pad.
+    ///
+    /// # Safety
+    /// Called from the signal handler with the fault's `ucontext_t`.
     unsafe fn resume_at_landing(ctx: *mut c_void) -> bool {
         let Ok(act) = ACTIVE.try_with(|a| a.get()) else { return false };
         if act.is_null() || WRITING.try_with(|w| w.get()).unwrap_or(true) {
             return false;
         }
-        let uc = &mut *(ctx as *mut libc::ucontext_t);
+        // SAFETY: `ctx` is the fault's `ucontext_t` (this function's contract), which only
+        // this handler refers to until it returns.
+        let uc = unsafe { &mut *(ctx as *mut libc::ucontext_t) };
         let gregs = &mut uc.uc_mcontext.gregs;
         let pc = gregs[libc::REG_RIP as usize] as usize;
         let code = CODE.read().unwrap_or_else(|e| e.into_inner());
@@ -264,21 +283,29 @@ mod imp {
         }
         let Some(func) = map.func_at(pc) else { return false };
         let Ok(frames) = FRAMES.try_with(|f| f.get()) else { return false };
-        let frames = &mut *frames;
-        let a = &mut *act;
+        // SAFETY: this thread's frame buffer; `enter` reads it only after the activation it
+        // resumes returned, never while compiled code (which can fault here) runs.
+        let frames = unsafe { &mut *frames };
+        // SAFETY: `act` is this thread's innermost activation, live (on `enter`'s frame)
+        // while it is linked into `ACTIVE`.
+        let a = unsafe { &mut *act };
         frames[0] = MaybeUninit::new(FaultFrame { code_start: map.start, func });
         let mut n = 1;
         // Walk the frame pointers of the wasm frames between the fault and the entry.
         let (sp, top) = (gregs[libc::REG_RSP as usize] as usize, a.sp);
         let mut fp = gregs[libc::REG_RBP as usize] as usize;
         while n < MAX_FRAMES && fp >= sp && fp + 16 <= top && fp % 8 == 0 {
-            let ret = *((fp + 8) as *const usize);
+            // SAFETY: `fp..fp + 16` lies in `sp..top`, the part of this thread's stack between
+            // the fault and the entry routine, so it is mapped, and `fp` is aligned (checked
+            // by the loop's condition).
+            let ret = unsafe { *((fp + 8) as *const usize) };
             // The return address may be just past the call at a function's end.
             let Some(m) = map_at(&code, ret - 1) else { break };
             let Some(func) = m.func_at(ret - 1) else { break };
             frames[n] = MaybeUninit::new(FaultFrame { code_start: m.start, func });
             n += 1;
-            let next = *(fp as *const usize);
+            // SAFETY: as for `ret`.
+            let next = unsafe { *(fp as *const usize) };
             if next <= fp {
                 break;
             }
@@ -293,16 +320,26 @@ mod imp {
     /// Passes a fault that is not ours to the handler installed before ours; with none, restores
     /// the default action and returns, so that the faulting instruction faults again and the
     /// process ends as it would have without us.
+    ///
+    /// # Safety
+    /// Called from the signal handler with its arguments.
     unsafe fn chain(sig: c_int, info: *mut siginfo_t, ctx: *mut c_void) {
         let i = if sig == libc::SIGSEGV { 0 } else { 1 };
-        let prev = &*(std::ptr::addr_of!(PREV[i]) as *const sigaction);
+        // SAFETY: `install` initialised `PREV[i]` before our handler was installed for `sig`,
+        // and nothing writes it afterwards.
+        let prev = unsafe { &*(std::ptr::addr_of!(PREV[i]) as *const sigaction) };
         if prev.sa_flags & libc::SA_SIGINFO != 0 {
-            let f: extern "C" fn(c_int, *mut siginfo_t, *mut c_void) = std::mem::transmute(prev.sa_sigaction);
+            // SAFETY: with `SA_SIGINFO`, `sa_sigaction` is a three-argument handler
+            // (sigaction(2)).
+            let f: extern "C" fn(c_int, *mut siginfo_t, *mut c_void) = unsafe { std::mem::transmute(prev.sa_sigaction) };
             f(sig, info, ctx);
         } else if prev.sa_sigaction == libc::SIG_DFL || prev.sa_sigaction == libc::SIG_IGN {
-            libc::sigaction(sig, prev, std::ptr::null_mut());
+            // SAFETY: reinstates the previous disposition from a valid `sigaction`.
+            unsafe { libc::sigaction(sig, prev, std::ptr::null_mut()) };
         } else {
-            let f: extern "C" fn(c_int) = std::mem::transmute(prev.sa_sigaction);
+            // SAFETY: without `SA_SIGINFO`, `sa_sigaction` is the union's one-argument
+            // `sa_handler` (neither `SIG_DFL` nor `SIG_IGN`, checked above).
+            let f: extern "C" fn(c_int) = unsafe { std::mem::transmute(prev.sa_sigaction) };
             f(sig);
         }
     }

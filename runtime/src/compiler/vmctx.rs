@@ -222,7 +222,9 @@ impl VMContext {
     /// `off + size_of::<T>()` must be within the block and `off` aligned for `T`.
     pub unsafe fn write<T>(&self, off: i32, value: T) {
         debug_assert!(off as usize + size_of::<T>() <= self.words * 8);
-        (self.as_ptr().add(off as usize) as *mut T).write(value)
+        // SAFETY: `off..off + size_of::<T>()` lies within the block and is aligned for `T`
+        // (this function's contract).
+        unsafe { (self.as_ptr().add(off as usize) as *mut T).write(value) }
     }
 }
 

@@ -64,6 +64,9 @@ struct Frame {
     fp: usize,
     /// The caller's instance.
     instance: u32,
+    /// The caller's frame size (debug builds: restored into [`State::frame_size`] on return).
+    #[cfg(debug_assertions)]
+    frame_size: usize,
 }
 
 /// What the executor caches about the running instance; reloaded when a call crosses instances
@@ -119,6 +122,17 @@ impl Ctx {
 }
 
 /// Everything a running call needs besides the registers passed between handlers.
+///
+/// What the handlers rely on, established by `run` and kept by every handler:
+/// - `store` is the `&mut Store` of the running call, which outlives the run and is used by
+///   nobody else meanwhile (its link group is locked); `limits` points into it (the group's
+///   pinned `VMLimits`, a fixed address);
+/// - `ctx` describes the running function's instance: its arrays are the instance's, which live
+///   as long as the instance, and every index an instruction holds (function, global, table,
+///   type, segment) was checked against them by validation;
+/// - the frame pointer register points `frame_size` cells or more into `stack` (see
+///   [`slot_read`]), and the memory registers are `ctx.mem` and `ctx.mem_len` (see
+///   [`mem_read`]).
 struct State {
     store: *mut Store,
     /// The store's fuel and interrupt flag (a fixed address).
@@ -136,6 +150,9 @@ struct State {
     fp: *mut u64,
     mem: *mut u8,
     mem_len: usize,
+    /// The running function's frame size, for the checks of debug builds ([`check_slots`]).
+    #[cfg(debug_assertions)]
+    frame_size: usize,
 }
 
 /// Attaches handlers to translated instructions and makes branch targets relative (in
@@ -166,6 +183,32 @@ fn check_extension_words(code: &[Op]) {
         assert!(ok, "instruction {pc} ({}) is not followed by its extension word or is one", code[pc].name());
         pc += width;
     }
+}
+
+/// Debug builds: checks what the handlers rely on when they follow control flow unchecked
+/// ([`branch_target`], `BrTable`, the dispatch to the next instruction): every branch target is
+/// an instruction of the function, a `BrTable` is followed by its `len + 1` `Br`s, and the last
+/// instruction does not fall through (a return, a branch or a trap). Run by the translator on
+/// every function it makes, before `link`.
+#[cfg(debug_assertions)]
+pub(crate) fn check_control(code: &[Op]) {
+    for (pc, op) in code.iter().enumerate() {
+        if let Some(&mut t) = { *op }.target_mut() {
+            assert!((t as usize) < code.len(), "instruction {pc} ({}) branches outside the code", op.name());
+        }
+        if let Op::BrTable { len, .. } = *op {
+            let brs = code.get(pc + 1..pc + 2 + len as usize).unwrap_or_default();
+            assert!(
+                brs.len() == len as usize + 1 && brs.iter().all(|b| matches!(b, Op::Br { .. })),
+                "br_table at {pc} is not followed by its {} branches",
+                len + 1
+            );
+        }
+    }
+    assert!(
+        matches!(code.last(), Some(Op::Return | Op::Return1 { .. } | Op::Br { .. } | Op::Unreachable)),
+        "the code falls off its end"
+    );
 }
 
 /// Calls store function `func` with argument cells, writing result cells.
@@ -217,8 +260,12 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
         mem_len: ctx.mem_len,
         ctx,
         stack,
+        #[cfg(debug_assertions)]
+        frame_size: f.frame_size as usize,
     };
-    // SAFETY: see `handlers` below.
+    // SAFETY: `st` is set up as `State` documents: the store is this call's, `ctx` is the
+    // instance's, `ip` the entry function's first instruction and `fp` its frame of at least
+    // `frame_size` cells, locals and constant slots initialised.
     let flow = unsafe { drive(&mut st) };
     let r = match flow {
         Flow::Return => {
@@ -267,16 +314,28 @@ fn func_at(store: &Store, instance: u32, ip: *const Instr) -> Option<u32> {
     Some(m.module.num_imported_funcs + i as u32)
 }
 
+/// Runs from the registers saved in `st` until the entry function returns or a trap.
+///
+/// # Safety
+/// `st` holds what [`State`] documents, and its registers are an instruction of the running
+/// function and that function's frame.
 #[cfg(zerowasm_tail_dispatch)]
 unsafe fn drive(st: &mut State) -> Flow {
-    ((*st.ip).handler)(st.ip, st.fp, st.mem, st.mem_len, st)
+    // SAFETY: the function's contract, which is the handlers' (see `handlers!`).
+    unsafe { ((*st.ip).handler)(st.ip, st.fp, st.mem, st.mem_len, st) }
 }
 
+/// Runs from the registers saved in `st` until the entry function returns or a trap.
+///
+/// # Safety
+/// As for the threaded `drive`; each handler leaves the registers in `st` as valid.
 #[cfg(not(zerowasm_tail_dispatch))]
 unsafe fn drive(st: &mut State) -> Flow {
     loop {
         let (ip, fp, mem, mem_len) = (st.ip, st.fp, st.mem, st.mem_len);
-        match ((*ip).handler)(ip, fp, mem, mem_len, st) {
+        // SAFETY: the function's contract, which is the handlers' (see `handlers!`); a handler
+        // returning `Continue` saved valid registers for the next one.
+        match unsafe { ((*ip).handler)(ip, fp, mem, mem_len, st) } {
             Flow::Continue => {}
             flow => return flow,
         }
@@ -285,6 +344,10 @@ unsafe fn drive(st: &mut State) -> Flow {
 
 /// Pushes a frame for wasm function `f` whose frame starts at slot `base` of the caller's frame
 /// `fp`; returns the callee's frame pointer, or `None` (trap set) when a limit is hit.
+///
+/// # Safety
+/// `fp` is the running function's frame, in `st.stack`, and `base` one of its slots (where the
+/// translator put the call's arguments).
 #[inline(always)]
 unsafe fn enter(
     st: &mut State,
@@ -298,8 +361,10 @@ unsafe fn enter(
         st.trap = Some(Trap::CallStackExhausted);
         return None;
     }
-    let fp_idx = fp.offset_from(st.stack.as_ptr()) as usize;
+    // SAFETY: `fp` points into `st.stack` (the function's contract).
+    let fp_idx = unsafe { fp.offset_from(st.stack.as_ptr()) } as usize;
     let new_fp = fp_idx + base as usize;
+    check_slots(st, base as usize, f.num_params as usize);
     let need = new_fp + f.frame_size as usize;
     if need > st.stack.len() {
         if need > MAX_STACK_CELLS {
@@ -310,60 +375,103 @@ unsafe fn enter(
         st.stack.resize(len, 0);
     }
     let p = st.stack.as_mut_ptr();
-    ptr::write_bytes(p.add(new_fp + f.num_params as usize), 0, (f.num_locals - f.num_params) as usize);
-    ptr::copy_nonoverlapping(f.consts.as_ptr(), p.add(new_fp + f.num_locals as usize), f.consts.len());
-    st.frames.push(Frame { ip: ret, fp: fp_idx, instance: caller_instance });
-    Some(p.add(new_fp))
+    // SAFETY: the stack holds `need = new_fp + frame_size` cells (grown above), and the
+    // callee's locals and constant slots are within its `frame_size`.
+    unsafe {
+        ptr::write_bytes(p.add(new_fp + f.num_params as usize), 0, (f.num_locals - f.num_params) as usize);
+        ptr::copy_nonoverlapping(f.consts.as_ptr(), p.add(new_fp + f.num_locals as usize), f.consts.len());
+    }
+    st.frames.push(Frame {
+        ip: ret,
+        fp: fp_idx,
+        instance: caller_instance,
+        #[cfg(debug_assertions)]
+        frame_size: st.frame_size,
+    });
+    #[cfg(debug_assertions)]
+    {
+        st.frame_size = f.frame_size as usize;
+    }
+    // SAFETY: as above: `new_fp` is within the stack.
+    Some(unsafe { p.add(new_fp) })
 }
 
 /// Calls store function `addr` (wasm of any instance, or host) with its frame at `base`;
 /// returns where to continue and the frame pointer there, or `None` (trap set).
+///
+/// # Safety
+/// `st` is as [`State`] documents, `ip` the calling instruction, `fp` the running function's
+/// frame and `base` the slot of the call's arguments.
 #[inline(never)]
 unsafe fn call_addr(st: &mut State, ip: *const Instr, fp: *mut u64, addr: u32, base: Slot) -> Option<(*const Instr, *mut u64)> {
-    let store = &mut *st.store;
+    // SAFETY: the run's store (see `State`); no other reference to it is alive in this call.
+    let store = unsafe { &mut *st.store };
     match store.funcs[addr as usize] {
         FuncEntity::Wasm { instance, index, .. } => {
             let caller = st.ctx.instance;
             if instance != caller {
                 st.ctx = Ctx::load(store, instance);
             }
-            let f = &(&(*st.ctx.module).funcs)[index as usize];
-            let fp = enter(st, ip.add(1), fp, base, f, caller)?;
+            // SAFETY: `ctx.module` is the callee's instance's module, alive as long as it is.
+            let f = unsafe { &(&(*st.ctx.module).funcs)[index as usize] };
+            // SAFETY: this function's contract; a call is never the last instruction of a
+            // function (`check_control`), so `ip + 1` is one.
+            let fp = unsafe { enter(st, ip.add(1), fp, base, f, caller)? };
             Some((f.code.as_ptr(), fp))
         }
         FuncEntity::Host { type_id, .. } => {
             // Arguments and results share the frame's cells from `base`: translation reserved
             // the heights of both.
             let n = crate::vm::call_cells(&store.types[type_id as usize]);
-            let cells = std::slice::from_raw_parts_mut(fp.add(base as usize), n);
+            check_slots(st, base as usize, n);
+            // SAFETY: the `n` cells from `base` are in the frame, as just said (and checked in
+            // debug builds), and nothing else refers to them during the host call.
+            let cells = unsafe { std::slice::from_raw_parts_mut(fp.add(base as usize), n) };
             if let Err(t) = store.invoke_host_in_place(addr, Some(st.ctx.instance), cells) {
                 st.trap = Some(t);
                 return None;
             }
             st.ctx.reload_memory(store);
-            Some((ip.add(1), fp))
+            // SAFETY: as for the wasm callee's return address.
+            Some((unsafe { ip.add(1) }, fp))
         }
     }
 }
 
 /// Returns from the current function; `None` when it was the entry function.
+///
+/// # Safety
+/// `st` is as [`State`] documents.
 #[inline(always)]
 unsafe fn leave(st: &mut State) -> Option<(*const Instr, *mut u64)> {
     let frame = st.frames.pop()?;
     if frame.instance != st.ctx.instance {
-        st.ctx = Ctx::load(&mut *st.store, frame.instance);
+        // SAFETY: the run's store (see `State`).
+        st.ctx = Ctx::load(unsafe { &mut *st.store }, frame.instance);
     }
-    Some((frame.ip, st.stack.as_mut_ptr().add(frame.fp)))
+    #[cfg(debug_assertions)]
+    {
+        st.frame_size = frame.frame_size;
+    }
+    // SAFETY: the caller's frame was within the stack when `enter` saved it, and the stack
+    // never shrinks during a run.
+    Some((frame.ip, unsafe { st.stack.as_mut_ptr().add(frame.fp) }))
 }
 
 /// Tells the function listener that `func` of the running instance is entered (arguments at
 /// `fp`) or returns (results at `fp`).
+///
+/// # Safety
+/// `st` is as [`State`] documents and `fp` the running function's frame.
 #[cold]
 #[inline(never)]
 unsafe fn listen(st: &mut State, fp: *mut u64, func: u32, enter: bool) {
-    let store = &*st.store;
+    // SAFETY: the run's store (see `State`).
+    let store = unsafe { &*st.store };
     let n = store.listen_cells(st.ctx.instance, func, enter);
-    store.listen(st.ctx.instance, func, enter, std::slice::from_raw_parts(fp, n));
+    check_slots(st, 0, n);
+    // SAFETY: the function's parameters (or results) are its first `n` slots.
+    store.listen(st.ctx.instance, func, enter, unsafe { std::slice::from_raw_parts(fp, n) });
 }
 
 #[cold]
@@ -382,6 +490,141 @@ fn trapped_at(st: &mut State, ip: *const Instr, instance: u32) -> Flow {
     Flow::Trap
 }
 
+// The handlers' only ways to the frame, linear memory and branch targets: each access is one
+// of these, with the invariant it relies on stated once here and checked in debug builds.
+
+/// Debug builds: checks that slots `s..s + n` are in the running function's frame.
+#[inline(always)]
+fn check_slots(st: &State, s: usize, n: usize) {
+    #[cfg(debug_assertions)]
+    debug_assert!(s + n <= st.frame_size, "slots {s}..{} outside a frame of {} cells", s + n, st.frame_size);
+    let _ = (st, s, n);
+}
+
+/// Reads slot `s` of the frame at `fp`.
+///
+/// # Safety
+/// `fp` is the running function's frame and `s` one of its slots: the translator numbers every
+/// slot an instruction names below the function's frame size, and `enter` (`run` for the entry
+/// function) made that many cells from `fp` part of the value stack.
+#[inline(always)]
+unsafe fn slot_read(st: &State, fp: *const u64, s: usize) -> u64 {
+    check_slots(st, s, 1);
+    // SAFETY: `fp + s` is a cell of the frame (the function's contract).
+    unsafe { *fp.add(s) }
+}
+
+/// Writes slot `s` of the frame at `fp`.
+///
+/// # Safety
+/// As for [`slot_read`].
+#[inline(always)]
+unsafe fn slot_write(st: &State, fp: *mut u64, s: usize, v: u64) {
+    check_slots(st, s, 1);
+    // SAFETY: `fp + s` is a cell of the frame (the function's contract).
+    unsafe { *fp.add(s) = v }
+}
+
+/// Reads the v128 in slots `s` and `s + 1` of the frame at `fp`.
+///
+/// # Safety
+/// As for [`slot_read`], for both slots (the translator gives a v128 two).
+#[inline(always)]
+unsafe fn slot_read128(st: &State, fp: *const u64, s: usize) -> simd::V128 {
+    check_slots(st, s, 2);
+    // SAFETY: both cells are in the frame (the function's contract).
+    unsafe { simd::read_cells(fp.add(s)) }
+}
+
+/// Writes a v128 into slots `s` and `s + 1` of the frame at `fp`.
+///
+/// # Safety
+/// As for [`slot_read128`].
+#[inline(always)]
+unsafe fn slot_write128(st: &State, fp: *mut u64, s: usize, v: simd::V128) {
+    check_slots(st, s, 2);
+    // SAFETY: both cells are in the frame (the function's contract).
+    unsafe { simd::write_cells(fp.add(s), v) }
+}
+
+/// Copies the two cells of a v128 from slot `src` to slot `dst` (as raw bits).
+///
+/// # Safety
+/// As for [`slot_read128`], for both slot pairs.
+#[inline(always)]
+unsafe fn slot_copy128(st: &State, fp: *mut u64, dst: usize, src: usize) {
+    check_slots(st, src, 2);
+    check_slots(st, dst, 2);
+    // SAFETY: both pairs of cells are in the frame (the function's contract).
+    unsafe {
+        let v = ptr::read_unaligned(fp.add(src) as *const u128);
+        ptr::write_unaligned(fp.add(dst) as *mut u128, v)
+    }
+}
+
+/// Debug builds: checks that the memory registers are the running instance's memory and that
+/// the `n` bytes at `ea` are within it.
+#[inline(always)]
+fn check_mem(st: &State, mem: *const u8, mem_len: usize, ea: usize, n: usize) {
+    debug_assert!(
+        ptr::eq(mem, st.ctx.mem) && mem_len == st.ctx.mem_len,
+        "the memory registers are stale"
+    );
+    debug_assert!(ea as u64 + n as u64 <= mem_len as u64, "access at {ea} of {n} bytes outside memory of {mem_len}");
+    let _ = (st, mem, mem_len, ea, n);
+}
+
+/// Reads a `T` (unaligned, native byte order) at effective address `ea` of linear memory.
+///
+/// # Safety
+/// `mem` and `mem_len` are the memory registers and `ea + size_of::<T>() <= mem_len`: `ea!`
+/// checks the bound against the length register before the address is used, and the registers
+/// are reloaded from the instance after anything that can grow or move memory (calls,
+/// `memory.grow`), so they describe the memory's current bytes.
+#[inline(always)]
+unsafe fn mem_read<T: Copy>(st: &State, mem: *const u8, mem_len: usize, ea: usize) -> T {
+    check_mem(st, mem, mem_len, ea, std::mem::size_of::<T>());
+    // SAFETY: `ea..ea + size_of::<T>()` is within the memory (the function's contract).
+    unsafe { ptr::read_unaligned(mem.add(ea) as *const T) }
+}
+
+/// Writes a `T` (unaligned, native byte order) at effective address `ea` of linear memory.
+///
+/// # Safety
+/// As for [`mem_read`].
+#[inline(always)]
+unsafe fn mem_write<T: Copy>(st: &State, mem: *mut u8, mem_len: usize, ea: usize, v: T) {
+    check_mem(st, mem, mem_len, ea, std::mem::size_of::<T>());
+    // SAFETY: `ea..ea + size_of::<T>()` is within the memory (the function's contract).
+    unsafe { ptr::write_unaligned(mem.add(ea) as *mut T, v) }
+}
+
+/// v128 constant `i` (or `i8x16.shuffle` mask) of the running instance's module.
+///
+/// # Safety
+/// `i` indexes the module's `v128_consts`: the translator put the constant there when it made
+/// the instruction.
+#[inline(always)]
+unsafe fn v128_const(st: &State, i: u32) -> u128 {
+    // SAFETY: the module outlives the run (see `State`).
+    let consts = unsafe { &(*st.ctx.module).v128_consts };
+    debug_assert!((i as usize) < consts.len(), "v128 constant {i} of {}", consts.len());
+    // SAFETY: `i` is in bounds (the function's contract).
+    unsafe { *consts.get_unchecked(i as usize) }
+}
+
+/// The instruction a branch at `ip` with relative target `rel` goes to.
+///
+/// # Safety
+/// `rel` is the target of the branch at `ip`: the translator resolves every target to an
+/// instruction of the same function and `link` made it relative to the branch (both checked
+/// by `check_control` in debug builds).
+#[inline(always)]
+unsafe fn branch_target(ip: *const Instr, rel: u32) -> *const Instr {
+    // SAFETY: the target is in the function's code (the function's contract).
+    unsafe { ip.offset(rel as i32 as isize) }
+}
+
 /// Defines one handler per instruction from `Name { operands } => { body }`, in the modules the
 /// list is split into (`define_handler_of` checks it against the table). In a body, `ip` is the
 /// instruction, `next` the instruction to continue with (set by branches), `fp`, `mem` and
@@ -391,10 +634,14 @@ macro_rules! handlers {
     ($d:tt ($ip:ident, $next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident);
      $( mod $module:ident { $( $name:ident { $($field:ident),* } => $body:block )* } )*) => {$(
         /// One function per instruction kind.
-        #[allow(non_snake_case, unused_mut, unused_variables, unused_unsafe, unused_macros, unreachable_code, unused_assignments, clippy::all)]
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_macros, unreachable_code, unused_assignments, clippy::all)]
         mod $module {
             use super::*;
             $(
+                /// # Safety
+                /// `ip` is an instruction of the running function whose handler this is (as
+                /// `link` paired them), `fp` that function's frame, `mem` and `mem_len` the
+                /// instance's memory registers, and `st` as [`State`] documents.
                 pub(super) unsafe fn $name(
                     $ip: *const Instr,
                     mut $fp: *mut u64,
@@ -402,16 +649,36 @@ macro_rules! handlers {
                     mut $mem_len: usize,
                     $st: &mut State,
                 ) -> Flow {
-                    let Op::$name { $($field),* } = (*$ip).op else {
+                    // SAFETY: `ip` is an instruction (this function's contract).
+                    let op: &Op = unsafe { &(*$ip).op };
+                    // (Matched as a place, so that each operand is loaded where it is used.)
+                    let Op::$name { $($field),* } = *op else {
                         // SAFETY: `link` pairs every instruction with its own handler.
                         unsafe { std::hint::unreachable_unchecked() }
                     };
-                    let mut $next = $ip.add(width::$name);
+                    // SAFETY: `check_extension_words` saw the instruction's extension words in
+                    // the code, so this is at most one past its end.
+                    let mut $next = unsafe { $ip.add(width::$name) };
             // The operands in the instruction's extension word (`ext { .. }` in the table).
-            // SAFETY: `link` checked that the word follows the instruction.
-            macro_rules! ext { () => { crate::interp::ir::ext::$name::of((*$ip.add(1)).op).unwrap_unchecked() } }
-            macro_rules! get { ($d s:expr) => { *$fp.add($d s as usize) } }
-            macro_rules! set { ($d s:expr, $d v:expr) => { *$fp.add($d s as usize) = $d v } }
+            macro_rules! ext { () => {
+                // SAFETY: `link` checked that the word follows the instruction.
+                unsafe { crate::interp::ir::ext::$name::of((*$ip.add(1)).op).unwrap_unchecked() }
+            } }
+            // The frame's slots, through the checked accessors: the translator's invariant is
+            // that every slot an instruction names is below its function's frame size, which
+            // `enter` reserved from `fp` (see `slot_read`). Operands are evaluated first, outside
+            // the `unsafe` block.
+            macro_rules! get { ($d s:expr) => {{
+                let s = $d s as usize;
+                // SAFETY: a slot the instruction names is in the frame (`slot_read`).
+                unsafe { slot_read($st, $fp, s) }
+            }} }
+            macro_rules! set { ($d s:expr, $d v:expr) => {{
+                let v: u64 = $d v;
+                let s = $d s as usize;
+                // SAFETY: a slot the instruction names is in the frame (`slot_read`).
+                unsafe { slot_write($st, $fp, s, v) }
+            }} }
             macro_rules! i32_ { ($d s:expr) => { get!($d s) as u32 as i32 } }
             macro_rules! u32_ { ($d s:expr) => { get!($d s) as u32 } }
             macro_rules! f32_ { ($d s:expr) => { f32::from_bits(get!($d s) as u32) } }
@@ -420,10 +687,31 @@ macro_rules! handlers {
             macro_rules! w64 { ($d d:expr, $d v:expr) => { set!($d d, ($d v) as u64) } }
             macro_rules! wf32 { ($d d:expr, $d v:expr) => { set!($d d, ($d v).to_bits() as u64) } }
             macro_rules! wf64 { ($d d:expr, $d v:expr) => { set!($d d, ($d v).to_bits()) } }
+            // v128 values: two cells, low half first.
+            macro_rules! v128 { ($d s:expr) => {{
+                let s = $d s as usize;
+                // SAFETY: a v128 slot the instruction names is in the frame with the slot after
+                // it (`slot_read128`).
+                unsafe { slot_read128($st, $fp, s) }
+            }} }
+            macro_rules! wv128 { ($d d:expr, $d v:expr) => {{
+                let d = $d d as usize;
+                let v: simd::V128 = $d v;
+                // SAFETY: a v128 slot the instruction names is in the frame with the slot after
+                // it (`slot_read128`).
+                unsafe { slot_write128($st, $fp, d, v) }
+            }} }
             macro_rules! trap { ($d t:expr) => { return set_trap($st, $ip, $d t) } }
             macro_rules! tri { ($d e:expr) => { match $d e { Ok(v) => v, Err(t) => trap!(t) } } }
-            macro_rules! jump { ($d t:expr) => { $next = $ip.offset($d t as i32 as isize) } }
+            macro_rules! jump { ($d t:expr) => {{
+                let t: u32 = $d t;
+                // SAFETY: `t` is the instruction's branch target, inside the function
+                // (`branch_target`).
+                $next = unsafe { branch_target($ip, t) };
+            }} }
             // Effective address check: `addr + offset + N <= len`, in u64 so it cannot wrap.
+            // The result, an address checked against the length register, is what `mread!` and
+            // `mwrite!` take.
             macro_rules! ea {
                 ($d addr:expr, $d off:expr, $d n:expr) => { ea_of!(u32_!($d addr), $d off, $d n) };
             }
@@ -434,56 +722,65 @@ macro_rules! handlers {
                     if ea + $d n > $mem_len as u64 {
                         trap!(Trap::MemoryOutOfBounds);
                     }
-                    $mem.add(ea as usize)
+                    ea as usize
                 }};
             }
+            // Linear memory, through the checked accessors, at an address from `ea!`.
+            macro_rules! mread { ($d t:ty, $d ea:expr) => {{
+                let ea: usize = $d ea;
+                // SAFETY: `ea!` checked the access against the memory registers (`mem_read`).
+                unsafe { mem_read::<$d t>($st, $mem, $mem_len, ea) }
+            }} }
+            macro_rules! mwrite { ($d t:ty, $d ea:expr, $d v:expr) => {{
+                let ea: usize = $d ea;
+                let v: $d t = $d v;
+                // SAFETY: `ea!` checked the access against the memory registers (`mem_read`).
+                unsafe { mem_write::<$d t>($st, $mem, $mem_len, ea, v) }
+            }} }
             macro_rules! load {
                 ($d dst:expr, $d addr:expr, $d off:expr, $d t:ty, $d w:ident, $d conv:ty) => {
                     load_of!($d dst, u32_!($d addr), $d off, $d t, $d w, $d conv)
                 };
             }
-            // v128 values: two cells, low half first.
-            macro_rules! v128 { ($d s:expr) => { simd::read_cells($fp.add($d s as usize)) } }
-            macro_rules! wv128 { ($d d:expr, $d v:expr) => { simd::write_cells($fp.add($d d as usize), $d v) } }
             macro_rules! vload {
                 ($d dst:expr, $d addr:expr, $d off:expr, $d t:ty, $d f:expr) => {{
-                    let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
-                    let x = <$d t>::from_le(ptr::read_unaligned(p as *const $d t));
+                    let ea = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
+                    let x = <$d t>::from_le(mread!($d t, ea));
                     wv128!($d dst, ($d f)(x))
                 }};
             }
             macro_rules! vload_bytes {
                 ($d dst:expr, $d addr:expr, $d off:expr, $d n:literal, $d f:expr) => {{
-                    let p = ea!($d addr, $d off, $d n);
-                    wv128!($d dst, ($d f)(ptr::read_unaligned(p as *const [u8; $d n])))
+                    let ea = ea!($d addr, $d off, $d n);
+                    wv128!($d dst, ($d f)(mread!([u8; $d n], ea)))
                 }};
             }
             macro_rules! vload_lane {
                 ($d args:expr, $d off:expr, $d lane:expr, $d t:ty, $d f:expr) => {{
-                    let p = ea!($d args, $d off, std::mem::size_of::<$d t>() as u64);
-                    let x = <$d t>::from_le(ptr::read_unaligned(p as *const $d t));
+                    let ea = ea!($d args, $d off, std::mem::size_of::<$d t>() as u64);
+                    let x = <$d t>::from_le(mread!($d t, ea));
                     wv128!($d args, ($d f)(v128!($d args + 1), $d lane, x as u64))
                 }};
             }
             macro_rules! vstore {
                 ($d addr:expr, $d off:expr, $d t:ty, $d v:expr) => {{
-                    let p = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
+                    let ea = ea!($d addr, $d off, std::mem::size_of::<$d t>() as u64);
                     let v: $d t = $d v;
-                    ptr::write_unaligned(p as *mut $d t, v.to_le())
+                    mwrite!($d t, ea, v.to_le())
                 }};
             }
             // A load whose address is computed first: `base` is the wasm address operand (u32).
             macro_rules! load_of {
                 ($d dst:expr, $d base:expr, $d off:expr, $d t:ty, $d w:ident, $d conv:ty) => {{
-                    let p = ea_of!($d base, $d off, std::mem::size_of::<$d t>() as u64);
-                    let v = <$d t>::from_le(ptr::read_unaligned(p as *const $d t));
+                    let ea = ea_of!($d base, $d off, std::mem::size_of::<$d t>() as u64);
+                    let v = <$d t>::from_le(mread!($d t, ea));
                     $d w!($d dst, v as $d conv)
                 }};
             }
             macro_rules! store_of {
                 ($d base:expr, $d src:expr, $d off:expr, $d t:ty) => {{
-                    let p = ea_of!($d base, $d off, std::mem::size_of::<$d t>() as u64);
-                    ptr::write_unaligned(p as *mut $d t, (get!($d src) as $d t).to_le())
+                    let ea = ea_of!($d base, $d off, std::mem::size_of::<$d t>() as u64);
+                    mwrite!($d t, ea, (get!($d src) as $d t).to_le())
                 }};
             }
             macro_rules! store {
@@ -523,7 +820,11 @@ for_each_op!(define_handler_of);
 #[cfg(zerowasm_tail_dispatch)]
 macro_rules! dispatch {
     ($next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident) => {
-        return ((*$next).handler)($next, $fp, $mem, $mem_len, $st)
+        // SAFETY: `next` is an instruction of the running function (the one after this, which
+        // exists as the code does not fall off its end, or a branch target) or, after a call or
+        // return, of the new running function, and the registers are that function's: the
+        // next handler's contract.
+        return unsafe { ((*$next).handler)($next, $fp, $mem, $mem_len, $st) }
     };
 }
 
@@ -538,94 +839,122 @@ macro_rules! dispatch {
     }};
 }
 
-// SAFETY (all handlers): the translator guarantees every slot index is below the function's
-// frame size, which `enter` makes available on the value stack; branch targets are inside the
-// code; memory accesses are bounds-checked against the length register, reloaded after anything
-// that can change it (calls, memory.grow).
+// Every slot, memory and branch access below goes through the checked accessors (`get!`,
+// `set!`, `v128!`, `wv128!`, `mread!`, `mwrite!` after `ea!`, `jump!`); the few other unsafe
+// operations (the store, the instance's arrays, calls and returns) say why they are sound where
+// they are, relying on what `State` documents.
 handlers! { $ (ip, next, fp, mem, mem_len, st);
 mod handlers {
     Unreachable {} => { trap!(Trap::Unreachable) }
     ConsumeFuel { cost } => {
-        let l = st.limits;
-        if (*l).fuel < cost as u64 {
+        // SAFETY: `limits` is the group's `VMLimits`, only used by this thread (see `State`).
+        let fuel = unsafe { &mut (*st.limits).fuel };
+        if *fuel < cost as u64 {
             trap!(Trap::FuelExhausted)
         }
-        (*l).fuel -= cost as u64;
+        *fuel -= cost as u64;
     }
-    ListenEnter { func } => { listen(st, fp, func, true) }
-    ListenExit { func } => { listen(st, fp, func, false) }
+    ListenEnter { func } => {
+        // SAFETY: `fp` is the running function's frame (this handler's contract).
+        unsafe { listen(st, fp, func, true) }
+    }
+    ListenExit { func } => {
+        // SAFETY: as in `ListenEnter`.
+        unsafe { listen(st, fp, func, false) }
+    }
     CheckInterrupt {} => {
+        // SAFETY: `limits` is the group's `VMLimits`, whose `interrupt` points to the store's
+        // flag (see `State`).
+        let interrupt = unsafe { &*(*st.limits).interrupt };
         // Relaxed: the flag carries no data; the trap only has to come eventually, promptly.
-        if (*(*st.limits).interrupt).load(Ordering::Relaxed) != 0 {
-            (*(*st.limits).interrupt).store(0, Ordering::Relaxed);
+        if interrupt.load(Ordering::Relaxed) != 0 {
+            interrupt.store(0, Ordering::Relaxed);
             trap!(Trap::Interrupted)
         }
     }
     Br { target } => { jump!(target) }
-    BrTable { index, len } => { next = ip.add(1 + u32_!(index).min(len) as usize) }
+    BrTable { index, len } => {
+        let i = u32_!(index).min(len) as usize;
+        // SAFETY: a `BrTable` is followed by its `len + 1` `Br`s (`check_control`).
+        next = unsafe { ip.add(1 + i) }
+    }
     Return {} => {
-        match leave(st) {
+        // SAFETY: `st` is as `State` documents (this handler's contract).
+        match unsafe { leave(st) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
             None => return Flow::Return,
         }
     }
     Return1 { src } => {
-        *fp = get!(src);
-        match leave(st) {
+        set!(0, get!(src));
+        // SAFETY: as in `Return`.
+        match unsafe { leave(st) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
             None => return Flow::Return,
         }
     }
     Call { func, base } => {
-        let f = &(&(*st.ctx.module).funcs)[func as usize];
+        // SAFETY: the instance's module outlives the run (see `State`).
+        let f = unsafe { &(&(*st.ctx.module).funcs)[func as usize] };
         let caller = st.ctx.instance;
-        match enter(st, next, fp, base, f, caller) {
+        // SAFETY: `fp` is the running frame and `base` the call's argument slot (this handler's
+        // contract and the translator's).
+        match unsafe { enter(st, next, fp, base, f, caller) } {
             Some(new_fp) => { fp = new_fp; next = f.code.as_ptr(); }
             None => return trapped_at(st, ip, caller),
         }
     }
     CallImported { func, base } => {
         let caller = st.ctx.instance;
-        match call_addr(st, ip, fp, *st.ctx.funcs.add(func as usize), base) {
+        // SAFETY: `func` is a function index of the instance (see `State`).
+        let addr = unsafe { *st.ctx.funcs.add(func as usize) };
+        // SAFETY: as in `Call`.
+        match unsafe { call_addr(st, ip, fp, addr, base) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
             None => return trapped_at(st, ip, caller),
         }
     }
     CallIndirect { ty, index, base, table } => {
-        let store = &*st.store;
-        let t = *st.ctx.tables.add(table as usize);
+        // SAFETY: the run's store; `table` is a table index of the instance (see `State`).
+        let (store, t) = unsafe { (&*st.store, *st.ctx.tables.add(table as usize)) };
         let elems = &store.tables[t as usize].elems;
         let Some(&r) = elems.get(u32_!(index) as usize) else { trap!(Trap::UndefinedElement) };
         if r == 0 {
             trap!(Trap::UninitializedElement);
         }
         let addr = (r - 1) as u32;
-        if store.funcs[addr as usize].type_id() != *st.ctx.type_ids.add(ty as usize) {
+        // SAFETY: `ty` is a type index of the instance (see `State`).
+        if store.funcs[addr as usize].type_id() != unsafe { *st.ctx.type_ids.add(ty as usize) } {
             trap!(Trap::IndirectCallTypeMismatch);
         }
         let caller = st.ctx.instance;
-        match call_addr(st, ip, fp, addr, base) {
+        // SAFETY: as in `Call`.
+        match unsafe { call_addr(st, ip, fp, addr, base) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
             None => return trapped_at(st, ip, caller),
         }
     }
     GlobalGet { dst, global } => {
-        let g = (*st.ctx.globals.add(global as usize)).0;
-        set!(dst, (*g).bits as u64)
+        // SAFETY: `global` is an index of the instance, whose definitions are live (see `State`).
+        let bits = unsafe { (*(*st.ctx.globals.add(global as usize)).0).bits };
+        set!(dst, bits as u64)
     }
     GlobalSet { src, global } => {
-        let g = (*st.ctx.globals.add(global as usize)).0;
-        (*g).bits = get!(src) as u128
+        // SAFETY: as in `GlobalGet`.
+        let g = unsafe { (*st.ctx.globals.add(global as usize)).0 };
+        let v = get!(src) as u128;
+        // SAFETY: a live global definition, which only this thread uses (the group's lock).
+        unsafe { (*g).bits = v }
     }
     MemorySize { dst } => { w32!(dst, mem_len / PAGE_SIZE) }
     Copy128 { dst, src } => {
-        let v = ptr::read_unaligned(fp.add(src as usize) as *const u128);
-        ptr::write_unaligned(fp.add(dst as usize) as *mut u128, v)
+        // SAFETY: both are v128 slots the instruction names (`slot_copy128`).
+        unsafe { slot_copy128(st, fp, dst as usize, src as usize) }
     }
     Select128 { dst, a, b, cond } => {
         let from = if u32_!(cond) != 0 { a } else { b };
-        let v = ptr::read_unaligned(fp.add(from as usize) as *const u128);
-        ptr::write_unaligned(fp.add(dst as usize) as *mut u128, v)
+        // SAFETY: both are v128 slots the instruction names (`slot_copy128`).
+        unsafe { slot_copy128(st, fp, dst as usize, from as usize) }
     }
     SelectWide128 { dst, b, cond } => {
         if u32_!(cond) == 0 {
@@ -633,41 +962,87 @@ mod handlers {
         }
     }
     GlobalGet128 { dst, global } => {
-        let g = (*st.ctx.globals.add(global as usize)).0;
-        wv128!(dst, (*g).bits.into())
+        // SAFETY: as in `GlobalGet`.
+        let bits = unsafe { (*(*st.ctx.globals.add(global as usize)).0).bits };
+        wv128!(dst, bits.into())
     }
     GlobalSet128 { src, global } => {
-        let g = (*st.ctx.globals.add(global as usize)).0;
-        (*g).bits = v128!(src).into()
+        // SAFETY: as in `GlobalGet`.
+        let g = unsafe { (*st.ctx.globals.add(global as usize)).0 };
+        let v = v128!(src).into();
+        // SAFETY: as in `GlobalSet`.
+        unsafe { (*g).bits = v }
     }
-    MemoryCopy { args } => { tri!(bulk::memory_copy(mem, mem_len, u32_!(args), u32_!(args + 1), u32_!(args + 2))) }
-    MemoryFill { args } => { tri!(bulk::memory_fill(mem, mem_len, u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2))) }
+    MemoryCopy { args } => {
+        let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
+        // SAFETY: the memory registers are the instance's memory, `mem_len` bytes (`mem_read`).
+        tri!(unsafe { bulk::memory_copy(mem, mem_len, d, s, n) })
+    }
+    MemoryFill { args } => {
+        let (d, val, n) = (u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2));
+        // SAFETY: as in `MemoryCopy`.
+        tri!(unsafe { bulk::memory_fill(mem, mem_len, d, val, n) })
+    }
     MemoryInit { seg, args } => {
-        let module = &(*st.ctx.module).module;
-        tri!(bulk::memory_init(&mut *st.store, st.ctx.instance, module, seg, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
+        // SAFETY: the instance's module outlives the run (see `State`).
+        let module = unsafe { &(*st.ctx.module).module };
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        tri!(bulk::memory_init(store, st.ctx.instance, module, seg, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
     }
-    DataDrop { seg } => { bulk::data_drop(&mut *st.store, st.ctx.instance, seg) }
+    DataDrop { seg } => {
+        // SAFETY: the run's store (see `State`).
+        bulk::data_drop(unsafe { &mut *st.store }, st.ctx.instance, seg)
+    }
     TableCopy { dst, src, args } => {
-        tri!(bulk::table_copy(&mut *st.store, st.ctx.instance, dst, src, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        tri!(bulk::table_copy(store, st.ctx.instance, dst, src, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
     }
     TableInit { seg, table, args } => {
-        let module = &(*st.ctx.module).module;
-        tri!(bulk::table_init(&mut *st.store, st.ctx.instance, module, table, seg, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
+        // SAFETY: as in `MemoryInit`.
+        let module = unsafe { &(*st.ctx.module).module };
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        tri!(bulk::table_init(store, st.ctx.instance, module, table, seg, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
     }
-    ElemDrop { seg } => { bulk::elem_drop(&mut *st.store, st.ctx.instance, seg) }
-    TableGet { dst, table, index } => { set!(dst, tri!(bulk::table_get(&*st.store, st.ctx.instance, table, u32_!(index)))) }
-    TableSet { table, index, src } => { tri!(bulk::table_set(&mut *st.store, st.ctx.instance, table, u32_!(index), get!(src))) }
-    TableSize { dst, table } => { w32!(dst, bulk::table_size(&*st.store, st.ctx.instance, table)) }
+    ElemDrop { seg } => {
+        // SAFETY: the run's store (see `State`).
+        bulk::elem_drop(unsafe { &mut *st.store }, st.ctx.instance, seg)
+    }
+    TableGet { dst, table, index } => {
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &*st.store };
+        set!(dst, tri!(bulk::table_get(store, st.ctx.instance, table, u32_!(index))))
+    }
+    TableSet { table, index, src } => {
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        tri!(bulk::table_set(store, st.ctx.instance, table, u32_!(index), get!(src)))
+    }
+    TableSize { dst, table } => {
+        // SAFETY: the run's store (see `State`).
+        w32!(dst, bulk::table_size(unsafe { &*st.store }, st.ctx.instance, table))
+    }
     TableGrow { table, args } => {
-        w32!(args, bulk::table_grow(&mut *st.store, st.ctx.instance, table, get!(args), u32_!(args + 1)))
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        w32!(args, bulk::table_grow(store, st.ctx.instance, table, get!(args), u32_!(args + 1)))
     }
     TableFill { table, args } => {
-        tri!(bulk::table_fill(&mut *st.store, st.ctx.instance, table, u32_!(args), get!(args + 1), u32_!(args + 2)))
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        tri!(bulk::table_fill(store, st.ctx.instance, table, u32_!(args), get!(args + 1), u32_!(args + 2)))
     }
-    RefFunc { dst, func } => { set!(dst, *st.ctx.funcs.add(func as usize) as u64 + 1) }
+    RefFunc { dst, func } => {
+        // SAFETY: `func` is a function index of the instance (see `State`).
+        let addr = unsafe { *st.ctx.funcs.add(func as usize) };
+        set!(dst, addr as u64 + 1)
+    }
     MemoryGrow { dst, delta } => {
         let m = st.ctx.memory.expect("validated: the module has a memory");
-        let store = &mut *st.store;
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
         let r = store.memories[m as usize].grow(u32_!(delta)).map_or(-1i32, |old| old as i32);
         st.ctx.reload_memory(store);
         mem = st.ctx.mem;
@@ -714,12 +1089,12 @@ mod handlers {
         if u32_!(cond) == 0 { jump!(target) }
     }
     BrIfI32LoadNez { addr, offset, target } => {
-        let p = ea!(addr, offset, 4);
-        if ptr::read_unaligned(p as *const u32) != 0 { jump!(target) }
+        let ea = ea!(addr, offset, 4);
+        if mread!(u32, ea) != 0 { jump!(target) }
     }
     BrIfI32LoadEqz { addr, offset, target } => {
-        let p = ea!(addr, offset, 4);
-        if ptr::read_unaligned(p as *const u32) == 0 { jump!(target) }
+        let ea = ea!(addr, offset, 4);
+        if mread!(u32, ea) == 0 { jump!(target) }
     }
     BrIfI32AndImmNez { a, imm, target } => { if u32_!(a) & imm as u32 != 0 { jump!(target) } }
     BrIfI32AndImmEqz { a, imm, target } => { if u32_!(a) & imm as u32 == 0 { jump!(target) } }
@@ -771,12 +1146,12 @@ mod handlers {
     I32LoadStore16 { addr, src, offset, src_offset } => {
         let from = ea!(src, src_offset, 4);
         let to = ea!(addr, offset, 4);
-        ptr::write_unaligned(to as *mut u32, ptr::read_unaligned(from as *const u32))
+        mwrite!(u32, to, mread!(u32, from))
     }
     I64LoadStore16 { addr, src, offset, src_offset } => {
         let from = ea!(src, src_offset, 8);
         let to = ea!(addr, offset, 8);
-        ptr::write_unaligned(to as *mut u64, ptr::read_unaligned(from as *const u64))
+        mwrite!(u64, to, mread!(u64, from))
     }
     I32Store { addr, src, offset } => { store!(addr, src, offset, u32) }
     I64Store { addr, src, offset } => { store!(addr, src, offset, u64) }
@@ -1015,23 +1390,28 @@ mod handlers {
 // in the binary (functions are laid out by symbol name), so that the scalar handlers stay as
 // close together as without SIMD.
 mod simd_handlers {
-    V128Const { dst, index } => { wv128!(dst, (*(&(*st.ctx.module).v128_consts).get_unchecked(index as usize)).into()) }
+    V128Const { dst, index } => {
+        // SAFETY: the translator made `index` into this module's constants (`v128_const`).
+        wv128!(dst, unsafe { v128_const(st, index) }.into())
+    }
     V128Store { addr, src, offset } => {
         // V128 is little-endian bytes, as linear memory.
-        let p = ea!(addr, offset, 16);
-        ptr::write_unaligned(p as *mut simd::V128, v128!(src))
+        let ea = ea!(addr, offset, 16);
+        mwrite!(simd::V128, ea, v128!(src))
     }
     I8x16Shuffle { dst, a, b, mask } => {
-        let m = (*(&(*st.ctx.module).v128_consts).get_unchecked(mask as usize)).into();
+        // SAFETY: as in `V128Const`.
+        let m = unsafe { v128_const(st, mask) }.into();
         wv128!(dst, simd::i8x16_shuffle(v128!(a), v128!(b), m))
     }
     I8x16ShuffleArgs { args, mask } => {
-        let m = (*(&(*st.ctx.module).v128_consts).get_unchecked(mask as usize)).into();
+        // SAFETY: as in `V128Const`.
+        let m = unsafe { v128_const(st, mask) }.into();
         wv128!(args, simd::i8x16_shuffle(v128!(args), v128!(args + 2), m))
     }
     V128Bitselect { dst, a, b, c } => { wv128!(dst, simd::v128_bitselect(v128!(a), v128!(b), v128!(c))) }
     V128BitselectArgs { args } => { wv128!(args, simd::v128_bitselect(v128!(args), v128!(args + 2), v128!(args + 4))) }
-    V128Load { dst, addr, offset } => { wv128!(dst, ptr::read_unaligned(ea!(addr, offset, 16) as *const simd::V128)) }
+    V128Load { dst, addr, offset } => { wv128!(dst, mread!(simd::V128, ea!(addr, offset, 16))) }
     V128Load8x8S { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load8x8_s) }
     V128Load8x8U { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load8x8_u) }
     V128Load16x4S { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load16x4_s) }

@@ -112,10 +112,14 @@ fn join_bytes<T: Lane, const N: usize>(l: [T; N]) -> V128 {
 /// `p` must point to two readable cells.
 #[inline(always)]
 pub(super) unsafe fn read_cells(p: *const u64) -> V128 {
-    if LITTLE {
-        std::ptr::read_unaligned(p as *const V128)
-    } else {
-        join_bytes::<u64, 2>([*p, *p.add(1)])
+    // SAFETY: `p` points to two readable cells (the function's contract), the 16 bytes of a
+    // `V128`, which has alignment 1 and is valid for any bits.
+    unsafe {
+        if LITTLE {
+            std::ptr::read_unaligned(p as *const V128)
+        } else {
+            join_bytes::<u64, 2>([*p, *p.add(1)])
+        }
     }
 }
 
@@ -125,12 +129,16 @@ pub(super) unsafe fn read_cells(p: *const u64) -> V128 {
 /// `p` must point to two writable cells.
 #[inline(always)]
 pub(super) unsafe fn write_cells(p: *mut u64, v: V128) {
-    if LITTLE {
-        std::ptr::write_unaligned(p as *mut V128, v)
-    } else {
-        let [lo, hi] = split_bytes::<u64, 2>(v);
-        *p = lo;
-        *p.add(1) = hi;
+    // SAFETY: `p` points to two writable cells (the function's contract), the 16 bytes of a
+    // `V128`.
+    unsafe {
+        if LITTLE {
+            std::ptr::write_unaligned(p as *mut V128, v)
+        } else {
+            let [lo, hi] = split_bytes::<u64, 2>(v);
+            *p = lo;
+            *p.add(1) = hi;
+        }
     }
 }
 
@@ -873,8 +881,10 @@ mod tests {
         assert_eq!(split::<u32, 4>(v)[3], 0x0f0e_0d0c);
         assert_eq!(join::<u64, 2>([0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908]), v);
         let mut cells = [0u64; 2];
+        // SAFETY: `cells` is two cells.
         unsafe { write_cells(cells.as_mut_ptr(), v) };
         assert_eq!(cells, [0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908]);
+        // SAFETY: as above.
         assert_eq!(unsafe { read_cells(cells.as_ptr()) }, v);
     }
 
@@ -896,6 +906,7 @@ mod tests {
             assert_eq!(join_bytes(split::<u16, 8>(v)), v);
             assert_eq!(join_bytes(split::<f64, 2>(v)), v);
             let cells = [x as u64, (x >> 64) as u64];
+            // SAFETY: `cells` is two cells.
             assert_eq!(join_bytes::<u64, 2>(cells), unsafe { read_cells(cells.as_ptr()) });
         }
     }

@@ -443,6 +443,8 @@ pub(crate) fn translate(
         consts: Vec::new(),
     };
     crate::wasm::func::walk(&body, instr.checks(), &mut t)?;
+    #[cfg(debug_assertions)]
+    super::exec::check_control(&t.code);
     Ok(InterpFunc {
         code: super::exec::link(t.code),
         num_params,

@@ -27,7 +27,9 @@ fn range(start: u32, n: u32, len: usize, trap: Trap) -> Result<Range<usize>, Tra
 pub(crate) unsafe fn memory_copy(mem: *mut u8, len: usize, d: u32, s: u32, n: u32) -> Result<(), Trap> {
     let src = range(s, n, len, Trap::MemoryOutOfBounds)?;
     let dst = range(d, n, len, Trap::MemoryOutOfBounds)?;
-    std::ptr::copy(mem.add(src.start), mem.add(dst.start), n as usize);
+    // SAFETY: `range` checked `src` and `dst` (each `n` bytes) against `len`, and `mem` points
+    // to `len` writable bytes (the caller's contract); `copy` allows the ranges to overlap.
+    unsafe { std::ptr::copy(mem.add(src.start), mem.add(dst.start), n as usize) };
     Ok(())
 }
 
@@ -38,7 +40,9 @@ pub(crate) unsafe fn memory_copy(mem: *mut u8, len: usize, d: u32, s: u32, n: u3
 #[inline]
 pub(crate) unsafe fn memory_fill(mem: *mut u8, len: usize, d: u32, val: u8, n: u32) -> Result<(), Trap> {
     let dst = range(d, n, len, Trap::MemoryOutOfBounds)?;
-    std::ptr::write_bytes(mem.add(dst.start), val, n as usize);
+    // SAFETY: `range` checked `dst` (`n` bytes) against `len`, and `mem` points to `len`
+    // writable bytes (the caller's contract).
+    unsafe { std::ptr::write_bytes(mem.add(dst.start), val, n as usize) };
     Ok(())
 }
 

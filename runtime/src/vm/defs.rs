@@ -16,6 +16,7 @@ pub(crate) struct Pinned<T>(NonNull<T>);
 // SAFETY: a `Pinned<T>` owns its `T` like a `Box<T>`; the raw pointers inside the definitions
 // point into data owned by the same store, which is only used under the lock of its owner's link group.
 unsafe impl<T: Send> Send for Pinned<T> {}
+// SAFETY: as for `Send`: shared access hands out `&T` only (`get`), so `T: Sync` suffices.
 unsafe impl<T: Sync> Sync for Pinned<T> {}
 
 impl<T> Pinned<T> {
@@ -70,6 +71,10 @@ pub(crate) struct VMGlobalDefinition {
 // SAFETY: the pointers refer to the `Vec` buffer of the entity that owns the definition, in the
 // same store; they are only dereferenced by code running under the lock of the owner's link group.
 unsafe impl Send for VMMemoryDefinition {}
+// SAFETY: as for `Send`: dereferenced only under the owner's group lock.
 unsafe impl Sync for VMMemoryDefinition {}
+// SAFETY: as for `VMMemoryDefinition`: points into the owning table entity's buffer, in the
+// same store, dereferenced only under the owner's group lock.
 unsafe impl Send for VMTableDefinition {}
+// SAFETY: as for `Send`.
 unsafe impl Sync for VMTableDefinition {}

@@ -56,4 +56,6 @@ impl VMLimits {
 // SAFETY: `interrupt` points into an `Arc<AtomicU32>` owned by the same store; reading it from
 // any thread is what it is for.
 unsafe impl Send for VMLimits {}
+// SAFETY: as for `Send`; `fuel` is part of one link group's state and only read or written
+// by the thread holding that group's lock.
 unsafe impl Sync for VMLimits {}

@@ -51,6 +51,7 @@ pub(crate) enum LinearBytes {
 // SAFETY: a reservation is owned by its `LinearBytes` alone (like a `Vec`'s buffer) and only
 // used under the lock of its owner's link group.
 unsafe impl Send for LinearBytes {}
+// SAFETY: as for `Send`: shared access reads only (`Deref`), writes need `&mut self`.
 unsafe impl Sync for LinearBytes {}
 
 impl LinearBytes {

@@ -33,6 +33,7 @@ pub(crate) struct AppendVec<T> {
 // SAFETY: an `AppendVec<T>` owns its `T`s like a `Vec<T>`; shared access hands out `&T` only
 // (from any thread, hence `T: Sync`), and elements are dropped by the owner (`T: Send`).
 unsafe impl<T: Send + Sync> Send for AppendVec<T> {}
+// SAFETY: as for `Send`: shared access only hands out `&T`, and `T: Sync`.
 unsafe impl<T: Send + Sync> Sync for AppendVec<T> {}
 
 /// The bucket and position in it of element `i`.
@@ -151,7 +152,9 @@ impl<T> GroupCell<T> {
     /// [`GroupCell::get_mut`] is alive.
     #[inline(always)]
     pub unsafe fn get(&self) -> &T {
-        &*self.0.get()
+        // SAFETY: the caller holds the owning group's lock and no `&mut` is alive (this
+        // function's contract), so no one writes the value while the reference lives.
+        unsafe { &*self.0.get() }
     }
     /// # Safety
     /// The calling thread holds the lock of the group owning this cell, and no other reference
@@ -159,7 +162,9 @@ impl<T> GroupCell<T> {
     #[allow(clippy::mut_from_ref)]
     #[inline(always)]
     pub unsafe fn get_mut(&self) -> &mut T {
-        &mut *self.0.get()
+        // SAFETY: the caller holds the owning group's lock and no other reference into the
+        // cell is alive (this function's contract), so this one is unique.
+        unsafe { &mut *self.0.get() }
     }
 }
 
@@ -374,7 +379,7 @@ mod tests {
         let get = |l: &Arc<[GroupLock; 2]>| {
             let l = l.clone();
             move |g: u32| -> &'static GroupLock {
-                // SAFETY (test only): the array outlives the scoped threads below.
+                // SAFETY: (test only) the array outlives the scoped threads below.
                 unsafe { &*(&l[g as usize] as *const GroupLock) }
             }
         };

@@ -141,6 +141,7 @@ pub(crate) struct GlobalDef(pub *mut VMGlobalDefinition);
 
 // SAFETY: points into a global of the same store, only dereferenced under the lock of its owner's link group.
 unsafe impl Send for GlobalDef {}
+// SAFETY: as for `Send`.
 unsafe impl Sync for GlobalDef {}
 
 impl GlobalEntity {
@@ -400,8 +401,8 @@ impl<T> std::ops::IndexMut<usize> for Entities<T> {
     #[inline(always)]
     fn index_mut(&mut self, i: usize) -> &mut T {
         let slot = &self.vec()[i];
-        // SAFETY: the registry outlives the view.
         debug_assert_eq!(
+            // SAFETY: the registry outlives the view.
             unsafe { self.reg.as_ref() }.group_of(slot.owner),
             self.group,
             "a view changed an entity of another link group"
