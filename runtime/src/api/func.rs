@@ -107,7 +107,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     pub fn call(&self, params: Params) -> Result<Results, Trap> {
         let owner = self.func.rt.registry().funcs[self.func.addr as usize].owner;
         let mut store = self.func.rt.try_store_of(owner)?;
-        store.check_open(store.funcs.owner(self.func.addr as usize))?;
+        store.check_open(owner)?;
         // At most 8 values of at most 2 cells each, so both fit on the stack.
         let mut args = [0u64; 16];
         let mut w = CellWriter::new(&mut store, &mut args);

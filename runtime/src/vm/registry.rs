@@ -176,11 +176,6 @@ pub(crate) struct Slot<T> {
 }
 
 thread_local! {
-    /// This thread's token for [`GroupLock`] ownership (never 0).
-    static TOKEN: u64 = {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    };
     /// How many group locks (of any runtime) this thread holds; a thread holding none cannot
     /// close a wait cycle, so it waits without the cycle check.
     static HELD: Cell<u32> = const { Cell::new(0) };
@@ -188,9 +183,12 @@ thread_local! {
     static VISITED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// This thread's lock token.
+/// This thread's lock token: the address of its `HELD` (never 0; unique among live threads, and
+/// a thread holds no lock when it exits, so reuse by a later thread is harmless). A
+/// const-initialized thread-local costs no first-use check, unlike a counter's.
+#[inline]
 pub(crate) fn token() -> u64 {
-    TOKEN.with(|t| *t)
+    HELD.with(|h| h as *const Cell<u32> as u64)
 }
 
 /// Why a group lock was not taken.
