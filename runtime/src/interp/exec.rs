@@ -88,7 +88,7 @@ impl Ctx {
     fn load(store: &mut Store, instance: u32) -> Ctx {
         let inst = &store.reg().instances[instance as usize];
         let module = store
-            .inst(instance)
+            .state_of(inst)
             .code
             .as_ref()
             .and_then(|c| match c {

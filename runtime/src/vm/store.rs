@@ -501,10 +501,11 @@ impl Registry {
     }
     /// Locks the group instance `i` belongs to (following merges); returns it.
     pub fn lock_instance(&self, instance: u32) -> Result<u32, LockError> {
+        let e = &self.instances[instance as usize];
         loop {
-            let g = self.group_of(instance);
+            let g = e.group.load(Ordering::Acquire);
             self.lock_group(g)?;
-            if self.group_of(instance) == g {
+            if e.group.load(Ordering::Acquire) == g {
                 return Ok(g);
             }
             self.unlock_group(g);
@@ -612,6 +613,12 @@ impl Store {
         debug_assert_eq!(e.group.load(Ordering::Relaxed), self.group);
         // SAFETY: the instance is of this view's group, whose lock the view holds; `&self`
         // excludes `inst_mut`'s `&mut`.
+        unsafe { e.state.get() }
+    }
+    /// [`Store::inst`] of an instance entity already looked up.
+    pub fn state_of<'e>(&'e self, e: &'e InstanceEntity) -> &'e InstanceState {
+        debug_assert_eq!(e.group.load(Ordering::Relaxed), self.group);
+        // SAFETY: as in `inst`.
         unsafe { e.state.get() }
     }
     /// [`Store::inst`] for changing.
