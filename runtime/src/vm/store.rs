@@ -609,16 +609,13 @@ impl Store {
 
     /// The changing state of instance `i`, which belongs to this view's group.
     pub fn inst(&self, i: u32) -> &InstanceState {
-        let e = &self.reg().instances[i as usize];
-        debug_assert_eq!(e.group.load(Ordering::Relaxed), self.group);
-        // SAFETY: the instance is of this view's group, whose lock the view holds; `&self`
-        // excludes `inst_mut`'s `&mut`.
-        unsafe { e.state.get() }
+        self.state_of(&self.reg().instances[i as usize])
     }
     /// [`Store::inst`] of an instance entity already looked up.
     pub fn state_of<'e>(&'e self, e: &'e InstanceEntity) -> &'e InstanceState {
         debug_assert_eq!(e.group.load(Ordering::Relaxed), self.group);
-        // SAFETY: as in `inst`.
+        // SAFETY: the instance is of this view's group, whose lock the view holds; `&self`
+        // excludes `inst_mut`'s `&mut`.
         unsafe { e.state.get() }
     }
     /// [`Store::inst`] for changing.
@@ -694,21 +691,17 @@ impl Store {
     pub fn adopt_func(&mut self, addr: u32) -> Result<(), Trap> {
         let owner = self.funcs.owner(addr as usize);
         let reg = self.reg();
-        loop {
-            let g = reg.group_of(owner);
-            if g == self.group {
-                return Ok(());
-            }
-            reg.lock_group(g).map_err(|_| {
-                Trap::InvalidArguments("funcref of an instance in use by another thread that waits for this one".into())
-            })?;
-            if reg.group_of(owner) == g {
-                self.merge_group(g);
-                reg.unlock_group(g);
-                return Ok(());
-            }
-            reg.unlock_group(g);
+        // Only a holder of this view's lock (this thread) could merge the owner into this
+        // group, so a group other than ours now stays other while we lock it.
+        if reg.group_of(owner) == self.group {
+            return Ok(());
         }
+        let g = reg.lock_instance(owner).map_err(|_| {
+            Trap::InvalidArguments("funcref of an instance in use by another thread that waits for this one".into())
+        })?;
+        self.merge_group(g);
+        reg.unlock_group(g);
+        Ok(())
     }
 
     pub fn extern_type(&self, addr: ExternAddr) -> ExternType {
