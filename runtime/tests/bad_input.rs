@@ -92,7 +92,7 @@ fn provide_imports(rt: &Runtime, module: &CompiledModule) {
         let b = builders.remove(&import.module).unwrap_or_else(|| HostModuleBuilder::new(&import.module));
         let b = match import.ty {
             ExternType::Func(ty) => b.func_dynamic(import.name, ty, |_, _, _| Ok(())),
-            ExternType::Global(g) => b.global(import.name, Val::default_for(g.content), g.mutable),
+            ExternType::Global(g) => b.global(import.name, Val::default_for(g.content).expect("defaultable global"), g.mutable),
             ExternType::Memory(t) => b.memory(import.name, t),
             ExternType::Table(t) => b.table(import.name, t),
             // A kind this test cannot provide: instantiation then fails with a link error.
@@ -362,7 +362,7 @@ fn huge_table_is_a_resource_error() {
         }
     }
     let e = HostModuleBuilder::new("h")
-        .table("t", TableType::new(ValType::FuncRef, u32::MAX, None))
+        .table("t", TableType::new(RefType::FUNCREF, u32::MAX, None))
         .instantiate(&rt);
     assert!(matches!(e, Err(InstantiationError::Resource(_))), "{:?}", e.err());
 }

@@ -26,7 +26,7 @@ fn hugestack(rt: Runtime) {
     let m = rt.compile(corpus("wat/hugestack.wasm")).unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
     let main = inst.func("main").unwrap();
-    let args: Vec<Val> = main.ty().params().iter().map(|t| Val::default_for(*t)).collect();
+    let args: Vec<Val> = main.ty().params().iter().map(|t| Val::default_for(*t).expect("defaultable parameter")).collect();
     assert_eq!(cells(&main.call(&args).unwrap()), (1..=180).collect::<Vec<u64>>());
     // memory_fill_after_main(offset, byte, size) fills the (unexported) memory, then returns
     // the same values; past the page's end it traps.

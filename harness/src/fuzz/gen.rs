@@ -293,12 +293,12 @@ pub fn value(rng: &mut Rng, ty: Ty, funcs: &[String]) -> Value {
             r
         }),
         Ty::V128 => Value::V128(if edge { [0, u128::MAX, 1][rng.below(3) as usize] } else { (r as u128) << 64 | rng.next_u64() as u128 }),
-        Ty::FuncRef => Value::Func(if funcs.is_empty() || rng.below(3) == 0 {
+        Ty::FUNCREF => Value::Func(if funcs.is_empty() || rng.below(3) == 0 {
             None
         } else {
             Some(funcs[rng.below(funcs.len() as u64) as usize].clone())
         }),
-        Ty::ExternRef => Value::Extern(if rng.below(3) == 0 { None } else { Some(rng.below(100) as u32) }),
+        Ty::EXTERNREF => Value::Extern(if rng.below(3) == 0 { None } else { Some(rng.below(100) as u32) }),
         other => unimplemented!("the fuzzer generates no {other} arguments"),
     }
 }

@@ -44,8 +44,8 @@ fn ty(t: ValType) -> Ty {
         ValType::F32 => Ty::F32,
         ValType::F64 => Ty::F64,
         ValType::V128 => Ty::V128,
-        ValType::FuncRef => Ty::FuncRef,
-        ValType::ExternRef => Ty::ExternRef,
+        ValType::FuncRef => Ty::FUNCREF,
+        ValType::ExternRef => Ty::EXTERNREF,
     }
 }
 

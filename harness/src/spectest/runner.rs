@@ -645,7 +645,7 @@ fn spectest_module(runtime: &Runtime) {
         .global("global_f64", Val::f64(666.6), false)
         .table(
             "table",
-            TableType::new(ValType::FuncRef, 10, Some(20)),
+            TableType::new(zerowasm::RefType::FUNCREF, 10, Some(20)),
         )
         .memory(
             "memory",

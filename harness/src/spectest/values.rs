@@ -59,7 +59,7 @@ fn matches_core(e: &WastRetCore<'_>, v: &Val, ty: Option<ValType>) -> bool {
         (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
         (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => r.downcast_ref::<u32>() == Some(n),
         // A function reference: the API cannot tell which function, only that it is one.
-        (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => ty != Some(ValType::ExternRef),
+        (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => ty != Some(ValType::EXTERNREF),
         (WastRetCore::Either(alts), v) => alts.iter().any(|a| matches_core(a, v, ty)),
         _ => false,
     }

@@ -107,8 +107,10 @@ impl StoreVals for Store {
             ValType::F32 => Val::F32(c as u32),
             ValType::F64 => Val::F64(c),
             ValType::V128 => Val::V128(c as u128),
-            ValType::FuncRef => Val::FuncRef((c != 0).then(|| Func::from_addr(runtime_of(self), (c - 1) as u32))),
-            ValType::ExternRef => Val::ExternRef((c != 0).then(|| ExternRef::from_host_ref(self.extern_at(c)))),
+            ValType::Ref(r) => match r.heap_type {
+                HeapType::Func => Val::FuncRef((c != 0).then(|| Func::from_addr(runtime_of(self), (c - 1) as u32))),
+                HeapType::Extern => Val::ExternRef((c != 0).then(|| ExternRef::from_host_ref(self.extern_at(c)))),
+            },
         }
     }
 
@@ -120,7 +122,7 @@ impl StoreVals for Store {
     fn write_host_results(&mut self, vals: &[Val], tys: &[ValType], cells: &mut [u64]) -> Result<(), Trap> {
         let mut at = 0;
         for (i, (v, t)) in vals.iter().zip(tys).enumerate() {
-            if v.ty() != *t {
+            if !v.matches(*t) {
                 return Err(Trap::host(format!("host function returned {} for result {i}, expected {t}", v.ty())));
             }
             self.write_val(v, cells, &mut at)?;
@@ -140,7 +142,7 @@ impl StoreVals for Store {
         }
         let mut cells = Vec::with_capacity(args.len());
         for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
-            if a.ty() != *t {
+            if !a.matches(*t) {
                 return Err(Trap::InvalidArguments(format!("argument {i} has type {}, expected {t}", a.ty())));
             }
             self.val_to_cells(a, &mut cells)?;
@@ -171,14 +173,14 @@ pub(crate) fn vals_host_fn(ty: FuncType, f: Arc<ValsHostFn>) -> Arc<HostFn> {
                 *v = store.read_val(cells, &mut at, *t);
             }
             let mut vres: [Val; HOST_FAST_ARITY] =
-                std::array::from_fn(|i| if i < nr { Val::default_for(rtys[i]) } else { Val::I32(0) });
+                std::array::from_fn(|i| if i < nr { Val::zero_or_null(rtys[i]) } else { Val::I32(0) });
             f(&mut Caller::new(store, caller), &vargs[..np], &mut vres[..nr])?;
             store.write_host_results(&vres[..nr], &rtys[..nr], cells)
         });
     }
     Arc::new(move |store: &mut Store, caller: Option<u32>, cells: &mut [u64]| {
         let vargs = store.vals_from_cells(&cells[..cell_count(ty.params())], ty.params());
-        let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        let mut vres: Vec<Val> = ty.results().iter().map(|t| Val::zero_or_null(*t)).collect();
         f(&mut Caller::new(store, caller), &vargs, &mut vres)?;
         store.write_host_results(&vres, ty.results(), cells)
     })

@@ -243,9 +243,9 @@ impl WasmTy for u128 {
 }
 
 macro_rules! wasm_ref {
-    ($t:ty, $vt:ident) => {
+    ($t:ty, $vt:ident, $ty:expr) => {
         impl WasmTy for $t {
-            const TYPE: ValType = ValType::$vt;
+            const TYPE: ValType = $ty;
             fn from_val(v: &Val) -> Option<Self> {
                 match v {
                     Val::$vt(r) => Some(r.clone()),
@@ -262,7 +262,7 @@ macro_rules! wasm_ref {
             }
             fn read_cells(from: &mut CellReader<'_>) -> Self {
                 let c = from.take();
-                match from.store.cell_to_val(c, ValType::$vt) {
+                match from.store.cell_to_val(c, $ty) {
                     Val::$vt(r) => r,
                     _ => unreachable!("cell_to_val returns the type asked for"),
                 }
@@ -270,8 +270,8 @@ macro_rules! wasm_ref {
         }
     };
 }
-wasm_ref!(Option<Func>, FuncRef);
-wasm_ref!(Option<ExternRef>, ExternRef);
+wasm_ref!(Option<Func>, FuncRef, ValType::FUNCREF);
+wasm_ref!(Option<ExternRef>, ExternRef, ValType::EXTERNREF);
 
 /// Parameters of a [`TypedFunc`]: `()`, a [`WasmTy`], or a tuple of up to 8 of them.
 pub trait WasmParams: Send {

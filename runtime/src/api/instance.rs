@@ -319,7 +319,7 @@ impl Global {
         if !ty.mutable {
             return Err(Trap::InvalidArguments("global is immutable".into()));
         }
-        if v.ty() != ty.content {
+        if !v.matches(ty.content) {
             return Err(Trap::InvalidArguments(format!("global has type {}, got {}", ty.content, v.ty())));
         }
         let bits = match v {
@@ -354,7 +354,7 @@ impl Table {
         let t = &store.tables[self.addr as usize];
         store.check_open(t.owner).ok()?;
         let cell = *t.elems.get(index as usize)?;
-        Some(store.cell_to_val(cell, t.ty.element))
+        Some(store.cell_to_val(cell, ValType::Ref(t.ty.element)))
     }
     /// Sets the element at `index`.
     /// Errors: [`Trap::TableOutOfBounds`] if `index` is out of bounds; [`Trap::InvalidArguments`]
@@ -364,7 +364,7 @@ impl Table {
         let mut store = self.rt.store_of_table(self.addr);
         store.check_open(store.tables[self.addr as usize].owner)?;
         let elem_ty = store.tables[self.addr as usize].ty.element;
-        if v.ty() != elem_ty {
+        if !v.matches(ValType::Ref(elem_ty)) {
             return Err(Trap::InvalidArguments(format!("table holds {elem_ty}, got {}", v.ty())));
         }
         let cell = store.val_to_cell(&v)?;

@@ -35,6 +35,7 @@ pub use runtime::{Runtime, RuntimeStats};
 pub use runtime::RuntimeInner;
 pub use host::WithCaller;
 pub use crate::wasm::types::{
-    ExportType, ExternType, FuncType, GlobalType, ImportType, IndexType, MemoryType, TableType, TagType, ValType,
+    ExportType, ExternType, FuncType, GlobalType, HeapType, ImportType, IndexType, MemoryType, RefType, TableType, TagType,
+    ValType,
 };
 pub use val::{ExternRef, Val};

@@ -1,7 +1,7 @@
 //! Values passed between the host and WebAssembly.
 
 use super::func::Func;
-use crate::wasm::types::ValType;
+use crate::wasm::types::{HeapType, ValType};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -90,20 +90,45 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
         }
     }
-    /// The default (zero or null) value of a type.
-    pub fn default_for(ty: ValType) -> Val {
+    /// Whether this value is one of type `ty`
+    /// ([matching](https://webassembly.github.io/spec/core/valid/matching.html#value-types)):
+    /// a number or vector of that type, or a reference of its heap type (null only if `ty` is
+    /// nullable).
+    pub fn matches(&self, ty: ValType) -> bool {
+        let (heap_type, null) = match self {
+            Val::FuncRef(f) => (HeapType::Func, f.is_none()),
+            Val::ExternRef(r) => (HeapType::Extern, r.is_none()),
+            _ => return self.ty() == ty,
+        };
+        matches!(ty, ValType::Ref(r) if r.heap_type == heap_type && (r.nullable || !null))
+    }
+    /// The default value of a type: zero, or null for a nullable reference
+    /// ([§4.2.1](https://webassembly.github.io/spec/core/exec/runtime.html#default-val)).
+    /// `None` for a non-nullable reference type, which has no default.
+    pub fn default_for(ty: ValType) -> Option<Val> {
+        ty.is_defaultable().then(|| Val::zero_or_null(ty))
+    }
+    /// Zero of a number or vector type, null of a reference type (nullable or not: a
+    /// placeholder that a type check refuses where null is not allowed).
+    pub(crate) fn zero_or_null(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) => Val::null(r.heap_type),
+        }
+    }
+    /// The null reference of heap type `heap_type`.
+    pub fn null(heap_type: HeapType) -> Val {
+        match heap_type {
+            HeapType::Func => Val::FuncRef(None),
+            HeapType::Extern => Val::ExternRef(None),
         }
     }
     /// The `i32`, if this is one.

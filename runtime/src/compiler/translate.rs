@@ -51,7 +51,7 @@ pub(crate) fn clif_type(t: ValType) -> Type {
         ValType::F32 => F32,
         ValType::F64 => F64,
         ValType::V128 => I8X16,
-        ValType::FuncRef | ValType::ExternRef => I64,
+        ValType::Ref(_) => I64,
     }
 }
 
@@ -309,7 +309,7 @@ pub(crate) fn translate(
     let mut lr = body.get_locals_reader().map_err(parse_error)?;
     for _ in 0..lr.get_count() {
         let (n, t) = lr.read().map_err(parse_error)?;
-        let t = clif_type(crate::wasm::val_type(t));
+        let t = clif_type(crate::wasm::val_type(t)?);
         for _ in 0..n {
             let v = b.declare_var(t);
             let zero = zero_of(&mut b, t);
@@ -453,9 +453,9 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// Param and result types of a block type.
-    fn block_type(&self, bt: BlockType) -> (Vec<Type>, Vec<Type>) {
-        let (params, results) = crate::wasm::func::block_type(self.env.module, bt);
-        (params.iter().map(|t| clif_type(*t)).collect(), results.iter().map(|t| clif_type(*t)).collect())
+    fn block_type(&self, bt: BlockType) -> Result<(Vec<Type>, Vec<Type>), CompileError> {
+        let (params, results) = crate::wasm::func::block_type(self.env.module, bt)?;
+        Ok((params.iter().map(|t| clif_type(*t)).collect(), results.iter().map(|t| clif_type(*t)).collect()))
     }
 
     fn block_with_params(&mut self, tys: &[Type]) -> Block {
@@ -1029,13 +1029,13 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::Nop => {}
             O::Block { blockty } => {
-                let (params, results) = self.block_type(blockty);
+                let (params, results) = self.block_type(blockty)?;
                 let dest = self.block_with_params(&results);
                 let height = self.stack.len() - params.len();
                 self.frames.push(Frame { kind: Kind::Block, dest, height, params, results, dest_used: false });
             }
             O::Loop { blockty } => {
-                let (params, results) = self.block_type(blockty);
+                let (params, results) = self.block_type(blockty)?;
                 let header = self.block_with_params(&params);
                 let dest = self.block_with_params(&results);
                 let height = self.stack.len() - params.len();
@@ -1049,7 +1049,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::If { blockty } => {
                 let cond = self.pop();
-                let (params, results) = self.block_type(blockty);
+                let (params, results) = self.block_type(blockty)?;
                 let dest = self.block_with_params(&results);
                 let then_block = self.b.create_block();
                 let else_block = self.b.create_block();

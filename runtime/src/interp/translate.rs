@@ -402,7 +402,7 @@ pub(crate) fn translate(
     let mut local_wide: Vec<bool> = ty.params().iter().map(|t| is_wide(*t)).collect();
     for l in body.get_locals_reader()? {
         let (count, t) = l?;
-        let wide = is_wide(crate::wasm::val_type(t));
+        let wide = is_wide(crate::wasm::val_type(t)?);
         local_wide.extend(std::iter::repeat_n(wide, count as usize));
     }
     let mut local_slot = Vec::with_capacity(local_wide.len());
@@ -599,9 +599,9 @@ impl Translator<'_> {
     }
 
     /// Which parameters and results of a block type are v128.
-    fn block_types(&self, bt: BlockType) -> (Vec<bool>, Vec<bool>) {
-        let (params, results) = crate::wasm::func::block_type(self.module, bt);
-        (params.iter().map(|t| is_wide(*t)).collect(), results.iter().map(|t| is_wide(*t)).collect())
+    fn block_types(&self, bt: BlockType) -> Result<(Vec<bool>, Vec<bool>), CompileError> {
+        let (params, results) = crate::wasm::func::block_type(self.module, bt)?;
+        Ok((params.iter().map(|t| is_wide(*t)).collect(), results.iter().map(|t| is_wide(*t)).collect()))
     }
 
     fn set_unreachable(&mut self) {
@@ -612,8 +612,8 @@ impl Translator<'_> {
 
     /// Starts a block: deferred locals are materialized so that no `local.set` inside can
     /// change a value pushed before the block.
-    fn enter(&mut self, kind: CtrlKind, bt: BlockType) {
-        let (param_wide, result_wide) = self.block_types(bt);
+    fn enter(&mut self, kind: CtrlKind, bt: BlockType) -> Result<(), CompileError> {
+        let (param_wide, result_wide) = self.block_types(bt)?;
         let (params, results) = (param_wide.len() as u32, result_wide.len() as u32);
         for h in 0..self.stack.len() {
             if matches!(self.stack[h], Operand::Local(_)) {
@@ -632,6 +632,7 @@ impl Translator<'_> {
             k => k,
         };
         self.ctrl.push(Ctrl { kind, height, params, results, fixups: Vec::new(), param_wide, result_wide });
+        Ok(())
     }
 
     /// Emits the copies that move the top values to the slots of label `idx`. The destination
@@ -970,11 +971,11 @@ impl Translator<'_> {
                 self.emit(Op::Unreachable);
                 self.set_unreachable();
             }
-            O::Block { blockty } => self.enter(CtrlKind::Block, blockty),
-            O::Loop { blockty } => self.enter(CtrlKind::Loop { start: 0 }, blockty),
+            O::Block { blockty } => self.enter(CtrlKind::Block, blockty)?,
+            O::Loop { blockty } => self.enter(CtrlKind::Loop { start: 0 }, blockty)?,
             O::If { blockty } => {
                 let cond = self.pop_cond();
-                self.enter(CtrlKind::If { else_fixup: None }, blockty);
+                self.enter(CtrlKind::If { else_fixup: None }, blockty)?;
                 let cond = self.fuse_branch(cond.invert());
                 let at = self.emit(cond.branch(0));
                 self.ctrl.last_mut().expect("just pushed").kind = CtrlKind::If { else_fixup: Some(at) };

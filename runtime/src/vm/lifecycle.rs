@@ -93,14 +93,14 @@ impl Store {
             for t in &inst.tables {
                 let table = &self.tables[*t as usize];
                 stack.push(table.owner);
-                if table.ty.element == crate::wasm::types::ValType::FuncRef {
+                if table.ty.element.heap_type.is_func() {
                     stack.extend(table.elems.iter().filter(|c| **c != 0).map(|c| func_owner(*c)));
                 }
             }
             for g in &inst.globals {
                 let global = &self.globals[*g as usize];
                 stack.push(global.owner);
-                if global.ty.content == crate::wasm::types::ValType::FuncRef && global.bits() != 0 {
+                if global.ty.content.as_ref().is_some_and(|r| r.heap_type.is_func()) && global.bits() != 0 {
                     stack.push(func_owner(global.bits() as u64));
                 }
             }

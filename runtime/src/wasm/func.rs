@@ -6,6 +6,7 @@
 //! unreachable), and hands every other operator to the engine's [`Lower`]ing. Block types are resolved here too ([`block_type`]). What remains in each
 //! translator is its lowering: its operand stack, control frames and code.
 
+use super::error::CompileError;
 use super::fuel::FuelPlan;
 use super::types::ValType;
 use super::Module;
@@ -88,14 +89,18 @@ pub(crate) fn walk<L: Lower>(body: &FunctionBody<'_>, checks: Checks, lower: &mu
     Ok(())
 }
 
-/// The parameter and result types of block type `bt` in `module`.
-pub(crate) fn block_type(module: &Module, bt: BlockType) -> (Cow<'_, [ValType]>, Cow<'_, [ValType]>) {
-    match bt {
+/// The parameter and result types of block type `bt` in `module`. Errors: as
+/// [`super::val_type`].
+pub(crate) fn block_type(
+    module: &Module,
+    bt: BlockType,
+) -> Result<(Cow<'_, [ValType]>, Cow<'_, [ValType]>), CompileError> {
+    Ok(match bt {
         BlockType::Empty => (Cow::Borrowed(&[]), Cow::Borrowed(&[])),
-        BlockType::Type(t) => (Cow::Borrowed(&[]), Cow::Owned(vec![super::val_type(t)])),
+        BlockType::Type(t) => (Cow::Borrowed(&[]), Cow::Owned(vec![super::val_type(t)?])),
         BlockType::FuncType(i) => {
             let t = &module.types[i as usize];
             (Cow::Borrowed(t.params()), Cow::Borrowed(t.results()))
         }
-    }
+    })
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::wasm::error::CompileError;
-use crate::wasm::types::IndexType;
+use crate::wasm::types::{HeapType, IndexType, RefType};
 use wasmparser::{
     ExternalKind, FunctionBody, Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
@@ -11,30 +11,37 @@ fn err(message: impl Into<String>, offset: usize) -> CompileError {
     CompileError { message: message.into(), offset: Some(offset) }
 }
 
-pub(crate) fn val_type(t: wasmparser::ValType) -> ValType {
-    match t {
+/// Our type for a value type wasmparser validated. Errors: a heap type none of our features
+/// brings (validation refuses them first, so this is a second line, not a path that runs).
+pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType, CompileError> {
+    Ok(match t {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => ValType::V128,
-        wasmparser::ValType::Ref(r) => ref_type(r),
-    }
+        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r)?),
+    })
 }
 
-fn ref_type(r: wasmparser::RefType) -> ValType {
-    // Only the Core 2.0 reference types pass validation with the features we enable.
-    if r.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef }
+fn ref_type(r: wasmparser::RefType) -> Result<RefType, CompileError> {
+    use wasmparser::{AbstractHeapType as A, HeapType as H};
+    let heap_type = match r.heap_type() {
+        H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
+        H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
+        h => return Err(CompileError { message: format!("unsupported heap type {h:?}"), offset: None }),
+    };
+    Ok(RefType { nullable: r.is_nullable(), heap_type })
 }
 
-fn table_type(t: &wasmparser::TableType) -> TableType {
+fn table_type(t: &wasmparser::TableType) -> Result<TableType, CompileError> {
     // Without memory64/table64 the validator bounds these to u32.
-    TableType {
-        element: ref_type(t.element_type),
+    Ok(TableType {
+        element: ref_type(t.element_type)?,
         min: t.initial,
         max: t.maximum,
         index: if t.table64 { IndexType::I64 } else { IndexType::I32 },
-    }
+    })
 }
 
 fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
@@ -47,8 +54,8 @@ fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
     }
 }
 
-fn global_type(t: &wasmparser::GlobalType) -> GlobalType {
-    GlobalType { content: val_type(t.content_type), mutable: t.mutable }
+fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> {
+    Ok(GlobalType { content: val_type(t.content_type)?, mutable: t.mutable })
 }
 
 fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
@@ -106,8 +113,8 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                     for sub in rec_group?.into_types() {
                         match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(f) => m.types.push(FuncType::new(
-                                f.params().iter().map(|t| val_type(*t)),
-                                f.results().iter().map(|t| val_type(*t)),
+                                f.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?,
+                                f.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?,
                             )),
                             _ => return Err(err("non-function types are not supported", 0)),
                         }
@@ -124,9 +131,9 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                             ImportDesc::Func(t)
                         }
                         TypeRef::Table(t) => {
-                            m.tables.push(table_type(&t));
+                            m.tables.push(table_type(&t)?);
                             m.num_imported_tables += 1;
-                            ImportDesc::Table(table_type(&t))
+                            ImportDesc::Table(table_type(&t)?)
                         }
                         TypeRef::Memory(t) => {
                             m.memories.push(memory_type(&t));
@@ -134,9 +141,9 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                             ImportDesc::Memory(memory_type(&t))
                         }
                         TypeRef::Global(t) => {
-                            m.globals.push(global_type(&t));
+                            m.globals.push(global_type(&t)?);
                             m.num_imported_globals += 1;
-                            ImportDesc::Global(global_type(&t))
+                            ImportDesc::Global(global_type(&t)?)
                         }
                         _ => return Err(err("unsupported import kind", 0)),
                     };
@@ -155,7 +162,7 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
             Payload::TableSection(reader) => {
                 for t in reader {
                     let t = t?;
-                    m.tables.push(table_type(&t.ty));
+                    m.tables.push(table_type(&t.ty)?);
                 }
             }
             Payload::MemorySection(reader) => {
@@ -166,7 +173,7 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
             Payload::GlobalSection(reader) => {
                 for g in reader {
                     let g = g?;
-                    m.globals.push(global_type(&g.ty));
+                    m.globals.push(global_type(&g.ty)?);
                     m.global_inits.push(const_expr(&g.init_expr)?);
                 }
             }
@@ -279,18 +286,18 @@ fn read_names(reader: wasmparser::NameSectionReader<'_>) -> Names {
 /// relaxed rule, so for 1.0 this extra pass runs over bodies wasmparser already accepted.
 fn check_core1_br_table(types: &[FuncType], results: &[ValType], body: &FunctionBody<'_>) -> Result<(), CompileError> {
     let mut labels: Vec<Vec<ValType>> = vec![results.to_vec()];
-    let block_results = |bt: wasmparser::BlockType| -> Vec<ValType> {
-        match bt {
+    let block_results = |bt: wasmparser::BlockType| -> Result<Vec<ValType>, CompileError> {
+        Ok(match bt {
             wasmparser::BlockType::Empty => vec![],
-            wasmparser::BlockType::Type(t) => vec![val_type(t)],
+            wasmparser::BlockType::Type(t) => vec![val_type(t)?],
             wasmparser::BlockType::FuncType(i) => types[i as usize].results().to_vec(),
-        }
+        })
     };
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
         let offset = reader.original_position() as usize;
         match reader.read()? {
-            Operator::Block { blockty } | Operator::If { blockty } => labels.push(block_results(blockty)),
+            Operator::Block { blockty } | Operator::If { blockty } => labels.push(block_results(blockty)?),
             // A loop's label carries its parameters, which Core 1.0 loops do not have.
             Operator::Loop { .. } => labels.push(vec![]),
             Operator::End => {

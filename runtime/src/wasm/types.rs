@@ -4,6 +4,9 @@
 use std::fmt;
 
 /// A value type ([§2.3.1–2.3.4](https://webassembly.github.io/spec/core/syntax/types.html#value-types)).
+/// The Core 2.0 reference types are the constants [`ValType::FUNCREF`] and
+/// [`ValType::EXTERNREF`] (usable as patterns); Wasm 3.0's typed references are further
+/// [`RefType`]s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValType {
@@ -17,22 +20,118 @@ pub enum ValType {
     F64,
     /// 128-bit vector (Core 2.0 SIMD).
     V128,
-    /// Reference to a function (or null).
-    FuncRef,
-    /// Opaque reference to a host value (or null).
-    ExternRef,
+    /// A reference.
+    Ref(RefType),
+}
+
+impl ValType {
+    /// `funcref`: a nullable reference to any function.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`: a nullable reference to a host value.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
+    /// The reference type, if this is one.
+    pub fn as_ref(&self) -> Option<RefType> {
+        match self {
+            ValType::Ref(r) => Some(*r),
+            ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 | ValType::V128 => None,
+        }
+    }
+
+    /// Whether a value of this type has a default (zero or null) value, so that a local or a
+    /// table element of it needs no initializer
+    /// ([defaultable](https://webassembly.github.io/spec/core/valid/types.html#defaultable-types)):
+    /// every type but the non-nullable references.
+    pub fn is_defaultable(&self) -> bool {
+        self.as_ref().is_none_or(|r| r.nullable)
+    }
 }
 
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValType::I32 => f.write_str("i32"),
+            ValType::I64 => f.write_str("i64"),
+            ValType::F32 => f.write_str("f32"),
+            ValType::F64 => f.write_str("f64"),
+            ValType::V128 => f.write_str("v128"),
+            ValType::Ref(r) => write!(f, "{r}"),
+        }
+    }
+}
+
+/// A reference type: whether null is one of its values, and the heap type of what it refers to
+/// ([§2.3.3](https://webassembly.github.io/spec/versions/core/WebAssembly-3.0-draft.pdf),
+/// reference types). Core 2.0 has the nullable [`RefType::FUNCREF`] and
+/// [`RefType::EXTERNREF`]; non-nullable references come with Wasm 3.0's typed function
+/// references, which validation does not accept yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    /// Whether null is a value of this type (`ref null ht`) or not (`ref ht`).
+    pub nullable: bool,
+    /// What the reference refers to.
+    pub heap_type: HeapType,
+}
+
+impl RefType {
+    /// `funcref`, that is `(ref null func)`.
+    pub const FUNCREF: RefType = RefType { nullable: true, heap_type: HeapType::Func };
+    /// `externref`, that is `(ref null extern)`.
+    pub const EXTERNREF: RefType = RefType { nullable: true, heap_type: HeapType::Extern };
+
+    /// A reference to `heap_type`, nullable or not.
+    pub fn new(nullable: bool, heap_type: HeapType) -> RefType {
+        RefType { nullable, heap_type }
+    }
+
+    /// Whether every value of this type is also one of `other`
+    /// ([§3.3.3 matching](https://webassembly.github.io/spec/core/valid/matching.html#reference-types)):
+    /// the same heap type, and null allowed in `other` if it is here.
+    pub fn matches(&self, other: &RefType) -> bool {
+        self.heap_type == other.heap_type && (other.nullable || !self.nullable)
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The text format's shorthands for the two Core 2.0 types, the long form otherwise.
+        match (self.nullable, self.heap_type) {
+            (true, HeapType::Func) => f.write_str("funcref"),
+            (true, HeapType::Extern) => f.write_str("externref"),
+            (false, h) => write!(f, "(ref {h})"),
+        }
+    }
+}
+
+/// The heap type of a reference: what kind of thing it refers to
+/// ([§2.3.3](https://webassembly.github.io/spec/versions/core/WebAssembly-3.0-draft.pdf), heap
+/// types). Wasm 3.0's other heap types (concrete type indices, `any`, `eq`, `i31`, `struct`,
+/// `array`, `exn` and the bottom types) are added with the features that bring them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HeapType {
+    /// Any function (`func`).
+    Func,
+    /// A host value (`extern`).
+    Extern,
+}
+
+impl HeapType {
+    /// Whether references of this type refer to functions (their cells hold function
+    /// addresses, which keep their instances alive).
+    pub fn is_func(&self) -> bool {
+        match self {
+            HeapType::Func => true,
+            HeapType::Extern => false,
+        }
+    }
+}
+
+impl fmt::Display for HeapType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            ValType::I32 => "i32",
-            ValType::I64 => "i64",
-            ValType::F32 => "f32",
-            ValType::F64 => "f64",
-            ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            HeapType::Func => "func",
+            HeapType::Extern => "extern",
         })
     }
 }
@@ -131,8 +230,8 @@ impl MemoryType {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct TableType {
-    /// Element type: [`ValType::FuncRef`] or [`ValType::ExternRef`].
-    pub element: ValType,
+    /// The type of its elements.
+    pub element: RefType,
     /// Initial size, in elements.
     pub min: u64,
     /// Maximum size, in elements, if declared.
@@ -143,7 +242,7 @@ pub struct TableType {
 
 impl TableType {
     /// A 32-bit table of `element` references, `min` elements initially, at most `max`.
-    pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
+    pub fn new(element: RefType, min: u32, max: Option<u32>) -> TableType {
         TableType { element, min: min as u64, max: max.map(u64::from), index: IndexType::I32 }
     }
 }

@@ -97,7 +97,7 @@ fn imports_and_exports_are_listed_with_their_types() {
         ImportType {
             module: "env".into(),
             name: "t".into(),
-            ty: ExternType::Table(TableType::new(ValType::FuncRef, 2, Some(10))),
+            ty: ExternType::Table(TableType::new(RefType::FUNCREF, 2, Some(10))),
         },
         ImportType {
             module: "env".into(),
@@ -115,7 +115,7 @@ fn imports_and_exports_are_listed_with_their_types() {
         ExportType { name: "h".into(), ty: ExternType::Func(func_ty(&[ValType::I64], &[ValType::F32])) },
         ExportType {
             name: "tab".into(),
-            ty: ExternType::Table(TableType::new(ValType::FuncRef, 2, Some(10))),
+            ty: ExternType::Table(TableType::new(RefType::FUNCREF, 2, Some(10))),
         },
         ExportType { name: "mem".into(), ty: ExternType::Memory(MemoryType::new(1, None)) },
         ExportType {
@@ -136,7 +136,7 @@ fn imports_and_exports_are_listed_with_their_types() {
         vec![
             ExportType {
                 name: "t".into(),
-                ty: ExternType::Table(TableType::new(ValType::FuncRef, 3, None)),
+                ty: ExternType::Table(TableType::new(RefType::FUNCREF, 3, None)),
             },
             ExportType { name: "m".into(), ty: ExternType::Memory(MemoryType::new(2, Some(5))) },
         ]
@@ -621,7 +621,7 @@ fn tables_get_and_set() {
     );
     let tab = i.table("tab").unwrap();
     assert_eq!(tab.size(), 3);
-    assert_eq!(tab.ty(), TableType::new(ValType::FuncRef, 3, None));
+    assert_eq!(tab.ty(), TableType::new(RefType::FUNCREF, 3, None));
     let one = i.func("one").unwrap();
     let two = i.func("two").unwrap();
     assert_eq!(tab.get(0), Some(Val::FuncRef(Some(one.clone()))));
@@ -1280,7 +1280,7 @@ fn host_closures_take_and_return_every_value_type() {
     assert_eq!((r, w), (Some(data), v.rotate_left(64)));
     // Called directly from the host, without wasm in between.
     let id = host.func("id").unwrap();
-    assert_eq!(id.ty().params(), &[ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::FuncRef, ValType::ExternRef]);
+    assert_eq!(id.ty().params(), &[ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::FUNCREF, ValType::EXTERNREF]);
 }
 
 #[test]
@@ -1675,4 +1675,27 @@ fn memory_and_table_types_carry_the_3_0_fields() {
     assert_eq!(ExternType::Memory(shared).to_string(), "(memory 1 1 shared)");
     let r = HostModuleBuilder::new("h").memory("m", shared).instantiate(&rt);
     assert!(matches!(r, Err(InstantiationError::Resource(_))), "{r:?}");
+}
+
+/// Reference types carry nullability and a heap type: `funcref` and `externref` are the nullable
+/// ones, tables hold a `RefType`, values match a type by heap type and nullability, and a
+/// non-nullable reference type has no default value.
+#[test]
+fn reference_types_carry_nullability_and_heap_type() {
+    let rt = new_runtime();
+    let i = instance(&rt, r#"(module (table (export "t") 1 externref) (func (export "f") (param funcref externref)))"#);
+    assert_eq!(i.table("t").unwrap().ty().element, RefType::EXTERNREF);
+    let f = i.func("f").unwrap();
+    assert_eq!(f.ty().params(), &[ValType::FUNCREF, ValType::EXTERNREF]);
+    assert!(matches!(f.ty().params()[0], ValType::Ref(RefType { nullable: true, heap_type: HeapType::Func })));
+    let non_null = RefType::new(false, HeapType::Func);
+    assert_eq!((ValType::FUNCREF.to_string(), non_null.to_string()), ("funcref".into(), "(ref func)".into()));
+    assert!(non_null.matches(&RefType::FUNCREF) && !RefType::FUNCREF.matches(&non_null));
+    assert!(!RefType::EXTERNREF.matches(&RefType::FUNCREF));
+    assert!(Val::FuncRef(Some(f.clone())).matches(ValType::Ref(non_null)));
+    assert!(!Val::FuncRef(None).matches(ValType::Ref(non_null)));
+    assert!(Val::FuncRef(None).matches(ValType::FUNCREF) && !Val::ExternRef(None).matches(ValType::FUNCREF));
+    assert_eq!(Val::default_for(ValType::Ref(non_null)), None);
+    assert!(matches!(Val::default_for(ValType::EXTERNREF), Some(Val::ExternRef(None))));
+    assert!(!ValType::Ref(non_null).is_defaultable() && ValType::I32.is_defaultable());
 }
