@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use zerowasm::wasi::{self, WasiConfig};
-use zerowasm::{
+use zerowasm::{CallError, 
     CompilationCache, CompiledModule, EngineKind, FrameInfo, FunctionListener, ModuleConfig, Runtime, RuntimeConfig, Trap, Val,
     ValType, WasmBacktrace,
 };
@@ -309,7 +309,8 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
             }
             match wasi::run_start(&instance) {
                 Ok(code) => Ok(code as u8),
-                Err(t) => Err(trap(&t)),
+                Err(wasi::WasiError::Call(CallError::Trap(t))) => Err(trap(&t)),
+                Err(e) => fail(format!("cannot run {}: {e}", a.module.display())),
             }
         }
         Some(fname) => {
@@ -319,8 +320,9 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
             if let Some(init) = instance.func("_initialize") {
                 match init.call(&[]) {
                     Ok(_) => {}
-                    Err(Trap::Exit(code)) => return Ok(code as u8),
-                    Err(t) => return Err(trap(&t)),
+                    Err(CallError::Trap(Trap::Exit(code))) => return Ok(code as u8),
+                    Err(CallError::Trap(t)) => return Err(trap(&t)),
+                    Err(e) => return fail(format!("cannot call _initialize: {e}")),
                 }
             }
             let ty = f.ty();
@@ -338,8 +340,9 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
                     }
                     Ok(0)
                 }
-                Err(Trap::Exit(code)) => Ok(code as u8),
-                Err(t) => Err(trap(&t)),
+                Err(CallError::Trap(Trap::Exit(code))) => Ok(code as u8),
+                Err(CallError::Trap(t)) => Err(trap(&t)),
+                Err(e) => fail(format!("cannot call {fname}: {e}")),
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use zerowasm::{EngineKind, ModuleConfig, Runtime, RuntimeConfig, Trap};
+use zerowasm::{CallError, EngineKind, ModuleConfig, Runtime, RuntimeConfig, Trap};
 
 /// A guest that spins forever, counting in a global.
 const SPIN: &str = r#"
@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let result = spin.call(&[]);
         let stopped = Instant::now();
         let requested = rx.recv()?;
-        assert_eq!(result, Err(Trap::Interrupted));
+        assert_eq!(result, Err(CallError::Trap(Trap::Interrupted)));
         let latency = stopped.saturating_duration_since(requested);
         println!(
             "{name}: interrupted after {} ms; stopped {:.3} ms after the request",

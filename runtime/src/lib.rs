@@ -55,18 +55,21 @@
 //! ([`RuntimeConfig::with_consume_fuel`]) has one group: its calls take turns on its one tank.
 //!
 //! Inside a host function, use the [`Caller`] to reach the calling instance. A handle of the
-//! same group called there fails with [`Trap::InvalidArguments`] ([`Func::call`]) or panics
+//! same group called there fails with [`ApiError::Reentered`] ([`Func::call`]) or panics
 //! (methods that cannot return an error, such as [`Memory::size`]); a handle of another group
 //! works, waiting for that group if another thread uses it, unless that thread waits for this
 //! one (then it fails instead of deadlocking).
 //!
 //! # Errors
 //!
-//! Every misuse of the API is a typed error, never a panic: wrong argument count or types
-//! ([`Trap::InvalidArguments`]), memory accesses out of range ([`Trap::MemoryOutOfBounds`]),
-//! missing exports ([`ExportError`]), names already taken
-//! ([`InstantiationError::DuplicateName`]), handles of a closed instance
-//! ([`Trap::InstanceClosed`]).
+//! A call returns its results or a [`CallError`]: the [`Trap`] that stopped the wasm code
+//! ([`CallError::Trap`]), or the refusal of a call that never ran ([`CallError::Api`]).
+//! Every misuse of the API is a typed [`ApiError`], never a trap and never a panic: wrong
+//! argument count or types ([`ApiError::TypeMismatch`]), host-side memory and table accesses
+//! out of range ([`ApiError::OutOfBounds`]), handles of a closed instance
+//! ([`ApiError::InstanceClosed`]), a call that would re-enter or deadlock
+//! ([`ApiError::Reentered`], [`ApiError::WouldDeadlock`]); missing exports are an
+//! [`ExportError`], names already taken an [`InstantiationError::DuplicateName`].
 //!
 //! Runnable programs are in `runtime/examples/` (`cargo run --example basic -- 1 2`).
 //!

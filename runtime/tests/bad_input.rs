@@ -457,13 +457,13 @@ fn deep_recursion_exhausts_the_call_stack() {
         let rt = Runtime::with_config(RuntimeConfig::interpreter());
         let m = rt.compile(RECURSION).unwrap();
         let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
-        assert_eq!(i.func("forever").unwrap().call(&[]).unwrap_err(), Trap::CallStackExhausted);
-        assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), Trap::CallStackExhausted);
-        assert_eq!(i.func("wide").unwrap().call(&[Val::I64(0)]).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(i.func("forever").unwrap().call(&[]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
+        assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
+        assert_eq!(i.func("wide").unwrap().call(&[Val::I64(0)]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
         // The instance is still usable afterwards, and the default depth allows real recursion.
         let down = i.func("down").unwrap().typed::<i32, i32>().unwrap();
         assert_eq!(down.call(10_000).unwrap(), 10_000);
-        assert_eq!(down.call(1_000_000).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(down.call(1_000_000).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
     });
 }
 
@@ -476,12 +476,12 @@ fn compiled_recursion_stays_within_the_native_stack_budget() {
     let m = rt.compile(RECURSION).unwrap();
     on_small_stack(move || {
         let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
-        assert_eq!(i.func("forever").unwrap().call(&[]).unwrap_err(), Trap::CallStackExhausted);
-        assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), Trap::CallStackExhausted);
-        assert_eq!(i.func("wide").unwrap().call(&[Val::I64(0)]).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(i.func("forever").unwrap().call(&[]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
+        assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
+        assert_eq!(i.func("wide").unwrap().call(&[Val::I64(0)]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
         let down = i.func("down").unwrap().typed::<i32, i32>().unwrap();
         assert_eq!(down.call(1_000).unwrap(), 1_000);
-        assert_eq!(down.call(1_000_000).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(down.call(1_000_000).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
     });
 }
 
@@ -501,8 +501,8 @@ fn call_depth_100(rt: Runtime, m: CompiledModule) {
         let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
         let down = i.func("down").unwrap().typed::<i32, i32>().unwrap();
         assert_eq!(down.call(50).unwrap(), 50);
-        assert_eq!(down.call(200).unwrap_err(), Trap::CallStackExhausted);
-        assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(down.call(200).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
+        assert_eq!(i.func("ping").unwrap().call(&[Val::I32(0)]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
         // The depth is back to 0 after a trap: the full depth is available again.
         assert_eq!(down.call(99).unwrap(), 99);
     }
@@ -530,6 +530,6 @@ fn recursion_through_a_host_function_exhausts_the_call_stack() {
             )
             .unwrap();
         let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
-        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]).unwrap_err(), Trap::CallStackExhausted);
+        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]).unwrap_err(), CallError::Trap(Trap::CallStackExhausted));
     });
 }

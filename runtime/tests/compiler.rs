@@ -50,10 +50,10 @@ fn endless_recursion_traps_and_the_runtime_stays_usable() {
     );
     let f = i.func("f").unwrap();
     for _ in 0..3 {
-        assert_eq!(f.call(&[Val::I64(0)]), Err(Trap::CallStackExhausted));
+        assert_eq!(f.call(&[Val::I64(0)]), Err(CallError::Trap(Trap::CallStackExhausted)));
     }
     let wide = i.func("wide").unwrap();
-    assert_eq!(wide.call(&vec![Val::f64(1.0); 8]), Err(Trap::CallStackExhausted));
+    assert_eq!(wide.call(&vec![Val::f64(1.0); 8]), Err(CallError::Trap(Trap::CallStackExhausted)));
     assert_eq!(i.func("ok").unwrap().call(&[]), Ok(vec![Val::I32(7)]));
 }
 
@@ -75,7 +75,7 @@ fn endless_recursion_through_call_indirect_traps_on_a_small_thread() {
             i.func("f").unwrap().call(&[Val::I32(0)])
         })
         .unwrap();
-    assert_eq!(h.join().unwrap(), Err(Trap::CallStackExhausted));
+    assert_eq!(h.join().unwrap(), Err(CallError::Trap(Trap::CallStackExhausted)));
 }
 
 #[test]
@@ -97,17 +97,17 @@ fn traps_in_compiled_code_carry_the_spec_message() {
     );
     let call = |name: &str, args: &[Val]| i.func(name).unwrap().call(args);
     assert_eq!(call("unreachable", &[]).unwrap_err().to_string(), "unreachable");
-    assert_eq!(call("div", &[Val::I32(1), Val::I32(0)]), Err(Trap::IntegerDivideByZero));
-    assert_eq!(call("div", &[Val::I32(i32::MIN), Val::I32(-1)]), Err(Trap::IntegerOverflow));
+    assert_eq!(call("div", &[Val::I32(1), Val::I32(0)]), Err(CallError::Trap(Trap::IntegerDivideByZero)));
+    assert_eq!(call("div", &[Val::I32(i32::MIN), Val::I32(-1)]), Err(CallError::Trap(Trap::IntegerOverflow)));
     assert_eq!(call("div", &[Val::I32(-7), Val::I32(2)]), Ok(vec![Val::I32(-3)]));
-    assert_eq!(call("trunc", &[Val::f32(f32::NAN)]), Err(Trap::InvalidConversionToInteger));
-    assert_eq!(call("trunc", &[Val::f32(3e9)]), Err(Trap::IntegerOverflow));
-    assert_eq!(call("load", &[Val::I32(65532)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("trunc", &[Val::f32(f32::NAN)]), Err(CallError::Trap(Trap::InvalidConversionToInteger)));
+    assert_eq!(call("trunc", &[Val::f32(3e9)]), Err(CallError::Trap(Trap::IntegerOverflow)));
+    assert_eq!(call("load", &[Val::I32(65532)]), Err(CallError::Trap(Trap::MemoryOutOfBounds)));
     assert_eq!(call("load", &[Val::I32(65528)]), Ok(vec![Val::I32(0)]));
-    assert_eq!(call("load", &[Val::I32(-1)]), Err(Trap::MemoryOutOfBounds));
-    assert_eq!(call("indirect", &[Val::I32(0)]), Err(Trap::IndirectCallTypeMismatch));
-    assert_eq!(call("indirect", &[Val::I32(1)]), Err(Trap::UninitializedElement));
-    assert_eq!(call("indirect", &[Val::I32(2)]), Err(Trap::UndefinedElement));
+    assert_eq!(call("load", &[Val::I32(-1)]), Err(CallError::Trap(Trap::MemoryOutOfBounds)));
+    assert_eq!(call("indirect", &[Val::I32(0)]), Err(CallError::Trap(Trap::IndirectCallTypeMismatch)));
+    assert_eq!(call("indirect", &[Val::I32(1)]), Err(CallError::Trap(Trap::UninitializedElement)));
+    assert_eq!(call("indirect", &[Val::I32(2)]), Err(CallError::Trap(Trap::UndefinedElement)));
 }
 
 #[test]
@@ -137,8 +137,8 @@ fn host_functions_see_the_callers_memory_and_their_traps_unwind_compiled_frames(
               (i32.add (i32.const 1) (call $rec (i32.add (local.get 0) (i32.const 1))))))"#,
     );
     assert_eq!(i.func("peek").unwrap().call(&[Val::I32(10)]), Ok(vec![Val::I32(42)]));
-    assert_eq!(i.func("peek").unwrap().call(&[Val::I32(1 << 20)]), Err(Trap::MemoryOutOfBounds));
-    assert_eq!(i.func("rec").unwrap().call(&[Val::I32(0)]), Err(Trap::Host("too deep: 3".into())));
+    assert_eq!(i.func("peek").unwrap().call(&[Val::I32(1 << 20)]), Err(CallError::Trap(Trap::MemoryOutOfBounds)));
+    assert_eq!(i.func("rec").unwrap().call(&[Val::I32(0)]), Err(CallError::Trap(Trap::Host("too deep: 3".into()))));
 }
 
 #[test]
@@ -153,7 +153,8 @@ fn host_functions_call_back_into_compiled_code() {
         })
         .func("trap_inside", |caller: &mut Caller<'_>| -> Result<(), Trap> {
             let Some(Extern::Func(f)) = caller.export("boom") else { panic!("boom is exported") };
-            caller.call(&f, &[]).map(|_| ())
+            caller.call(&f, &[])?;
+            Ok(())
         })
         .instantiate(&rt)
         .unwrap();
@@ -168,7 +169,7 @@ fn host_functions_call_back_into_compiled_code() {
             (func (export "nested_trap") (call $trap_inside)))"#,
     );
     assert_eq!(i.func("go").unwrap().call(&[Val::I32(5)]), Ok(vec![Val::I32(70)]));
-    assert_eq!(i.func("nested_trap").unwrap().call(&[]), Err(Trap::Unreachable));
+    assert_eq!(i.func("nested_trap").unwrap().call(&[]), Err(CallError::Trap(Trap::Unreachable)));
     // The store context is clean again afterwards.
     assert_eq!(i.func("go").unwrap().call(&[Val::I32(1)]), Ok(vec![Val::I32(30)]));
 }
@@ -318,7 +319,7 @@ fn the_wasm_stack_limit_is_configurable() {
     let depth = Val::I32(5000);
     assert_eq!(instance(&default, src).func("sum").unwrap().call(&[depth.clone()]), Ok(vec![Val::I32(12_502_500)]));
     if small.config().engine() == EngineKind::Compiler {
-        assert_eq!(instance(&small, src).func("sum").unwrap().call(&[depth]), Err(Trap::CallStackExhausted));
+        assert_eq!(instance(&small, src).func("sum").unwrap().call(&[depth]), Err(CallError::Trap(Trap::CallStackExhausted)));
     }
 }
 
@@ -342,9 +343,9 @@ fn tables_set_from_the_host_reach_call_indirect_with_type_checks() {
     assert_eq!(call.call(0), Ok(7));
     assert_eq!(call.call(1), Ok(9));
     tab.set(0, Val::FuncRef(host.func("wide"))).unwrap();
-    assert_eq!(call.call(0), Err(Trap::IndirectCallTypeMismatch));
+    assert_eq!(call.call(0), Err(CallError::Trap(Trap::IndirectCallTypeMismatch)));
     tab.set(1, Val::FuncRef(None)).unwrap();
-    assert_eq!(call.call(1), Err(Trap::UninitializedElement));
+    assert_eq!(call.call(1), Err(CallError::Trap(Trap::UninitializedElement)));
 }
 
 #[test]

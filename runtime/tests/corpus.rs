@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use zerowasm::{HostModuleBuilder, ModuleConfig, Runtime, RuntimeConfig, Trap, Val};
+use zerowasm::{CallError, HostModuleBuilder, ModuleConfig, Runtime, RuntimeConfig, Trap, Val};
 
 fn corpus(file: &str) -> Vec<u8> {
     let dir = match std::env::var_os("ZEROWASM_CORPUS") {
@@ -39,7 +39,7 @@ fn hugestack(rt: Runtime) {
         }
     }
     let past = fill.call(&[Val::I32(32770), Val::I32(0xff), Val::I32(32768)]);
-    assert!(matches!(past, Err(Trap::MemoryOutOfBounds)), "{past:?}");
+    assert!(matches!(past, Err(CallError::Trap(Trap::MemoryOutOfBounds))), "{past:?}");
 }
 
 /// Results as the 64-bit cells wazero's test counts: a v128 is two (low half first).

@@ -41,7 +41,7 @@ fn both(test: impl Fn(&Runtime, &Instance)) {
 }
 
 fn call(i: &Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
-    i.func(name).unwrap().call(args)
+    i.func(name).unwrap().call(args).map_err(Trap::from)
 }
 
 #[test]
@@ -116,8 +116,8 @@ fn a_trap_inside_a_nested_call_returns_to_the_host_function_that_made_it() {
                 let Some(Extern::Func(f)) = caller.export("load") else { panic!("load is exported") };
                 match caller.call(&f, &[Val::I32(addr)]) {
                     Ok(v) => Ok(v[0].i32().unwrap()),
-                    Err(Trap::MemoryOutOfBounds) => Ok(-1),
-                    Err(t) => Err(t),
+                    Err(CallError::Trap(Trap::MemoryOutOfBounds)) => Ok(-1),
+                    Err(e) => Err(e.into()),
                 }
             })
             .instantiate(&rt)

@@ -27,7 +27,7 @@ fn an_endless_loop_runs_out_of_fuel_and_the_instance_stays_usable() {
         let rt = Runtime::with_config(config.with_consume_fuel(true));
         let i = instance(&rt, SPIN);
         rt.set_fuel(10_000).unwrap();
-        assert_eq!(i.func("spin").unwrap().call(&[]), Err(Trap::FuelExhausted));
+        assert_eq!(i.func("spin").unwrap().call(&[]), Err(CallError::Trap(Trap::FuelExhausted)));
         let left = rt.fuel().unwrap();
         // The loop body costs 7 units per iteration: it stopped at an iteration it could not pay for.
         assert!(left < 7, "{left} left");
@@ -36,7 +36,7 @@ fn an_endless_loop_runs_out_of_fuel_and_the_instance_stays_usable() {
         assert_eq!(u32::from_le_bytes(iterations), 10_000 / 7);
         // No fuel left: even a trivial call traps, and adding fuel lets it run.
         rt.set_fuel(0).unwrap();
-        assert_eq!(i.func("ok").unwrap().call(&[]), Err(Trap::FuelExhausted));
+        assert_eq!(i.func("ok").unwrap().call(&[]), Err(CallError::Trap(Trap::FuelExhausted)));
         assert_eq!(rt.add_fuel(5).unwrap(), 5);
         assert_eq!(i.func("ok").unwrap().call(&[]), Ok(vec![Val::I32(42)]));
         assert_eq!(rt.fuel().unwrap(), 4);
@@ -50,9 +50,9 @@ fn endless_recursion_under_fuel_traps_and_the_host_carries_on() {
         let i = instance(&rt, SPIN);
         rt.set_fuel(u64::MAX).unwrap();
         // Fuel does not stop recursion before the stack limit does.
-        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]), Err(Trap::CallStackExhausted));
+        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]), Err(CallError::Trap(Trap::CallStackExhausted)));
         rt.set_fuel(1_000).unwrap();
-        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]), Err(Trap::FuelExhausted));
+        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]), Err(CallError::Trap(Trap::FuelExhausted)));
         rt.add_fuel(1).unwrap();
         assert_eq!(i.func("ok").unwrap().call(&[]), Ok(vec![Val::I32(42)]));
     }
@@ -143,7 +143,7 @@ fn a_run_stops_at_the_same_point_with_the_same_fuel_on_both_engines() {
         let i = instance(&rt, PROGRAMS);
         let fib = i.func("fib").unwrap();
         rt.set_fuel(need - 1).unwrap();
-        assert_eq!(fib.call(&[Val::I32(10)]), Err(Trap::FuelExhausted));
+        assert_eq!(fib.call(&[Val::I32(10)]), Err(CallError::Trap(Trap::FuelExhausted)));
         rt.set_fuel(need).unwrap();
         assert_eq!(fib.call(&[Val::I32(10)]), Ok(vec![Val::I32(55)]));
         assert_eq!(rt.fuel().unwrap(), 0);
@@ -186,7 +186,7 @@ fn an_interrupt_from_another_thread_stops_an_endless_loop() {
             handle.interrupt();
         });
         let start = Instant::now();
-        assert_eq!(i.func("spin").unwrap().call(&[]), Err(Trap::Interrupted));
+        assert_eq!(i.func("spin").unwrap().call(&[]), Err(CallError::Trap(Trap::Interrupted)));
         assert!(start.elapsed() >= Duration::from_millis(20));
         stopper.join().unwrap();
         // Consumed by the trap: the instance runs again.
@@ -204,14 +204,14 @@ fn an_interrupt_requested_between_calls_stops_the_next_one_unless_cleared() {
         handle.interrupt();
         assert!(handle.is_pending());
         // Function entry checks too, so even a call without loops stops.
-        assert_eq!(i.func("ok").unwrap().call(&[]), Err(Trap::Interrupted));
+        assert_eq!(i.func("ok").unwrap().call(&[]), Err(CallError::Trap(Trap::Interrupted)));
         assert_eq!(i.func("ok").unwrap().call(&[]), Ok(vec![Val::I32(42)]));
         handle.interrupt();
         handle.clear();
         assert_eq!(i.func("ok").unwrap().call(&[]), Ok(vec![Val::I32(42)]));
         // Recursion is interrupted at function entry.
         handle.interrupt();
-        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]), Err(Trap::Interrupted));
+        assert_eq!(i.func("recurse").unwrap().call(&[Val::I32(0)]), Err(CallError::Trap(Trap::Interrupted)));
     }
 }
 

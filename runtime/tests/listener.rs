@@ -54,7 +54,7 @@ fn events(config: RuntimeConfig) -> Vec<String> {
     let run = i.func("run").unwrap();
     assert_eq!(run.call(&[Val::I32(5)]), Ok(vec![Val::I32(15)]));
     assert_eq!(run.typed::<i32, i32>().unwrap().call(0), Ok(-1));
-    assert_eq!(i.func("trap").unwrap().call(&[]), Err(Trap::Unreachable));
+    assert_eq!(i.func("trap").unwrap().call(&[]), Err(CallError::Trap(Trap::Unreachable)));
     let v = rec.0.lock().unwrap().clone();
     v
 }

@@ -338,8 +338,8 @@ fn exit_codes_surface_as_exit_not_trap() {
             (func (export "_start") (call $e (i32.const 3)) unreachable))"#)
         .unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
-    assert_eq!(wasi::run_start(&inst), Ok(3));
-    assert_eq!(inst.func("_start").unwrap().call(&[]).unwrap_err().exit_code(), Some(3));
+    assert_eq!(wasi::run_start(&inst).unwrap(), 3);
+    assert_eq!(inst.func("_start").unwrap().call(&[]).unwrap_err().trap().and_then(zerowasm::Trap::exit_code), Some(3));
 }
 
 #[test]

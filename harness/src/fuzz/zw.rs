@@ -3,7 +3,7 @@
 use super::gen::{self, Case, Ty, Value, FUEL_EXPORT, FUEL_PER_CALL, ROUNDS};
 use super::host::HostLog;
 use super::trace::{hash, Trace};
-use zerowasm::{
+use zerowasm::{CallError, 
     EngineKind, Extern, ExternRef, ExternType, Func, HostModuleBuilder, Instance, ModuleConfig, Runtime,
     RuntimeConfig, Trap, Val, ValType,
 };
@@ -205,12 +205,14 @@ fn run_inner(kind: EngineKind, case: &Case) -> Trace {
                     let shown: Vec<String> = vals.iter().map(|v| names.value(v).to_string()).collect();
                     lines.push(format!("-> [{}]", shown.join(", ")));
                 }
-                Err(Trap::CallStackExhausted) => {
+                Err(CallError::Trap(Trap::CallStackExhausted)) => {
                     lines.push("-> call stack exhausted".into());
                     trace.entries.push(super::trace::Entry { lines, exhausted: true });
                     return trace;
                 }
-                Err(t) => lines.push(format!("-> {}", trap_text(&t))),
+                Err(CallError::Trap(t)) => lines.push(format!("-> {}", trap_text(&t))),
+                // The arguments come from the function's own type: a refusal is a bug to report.
+                Err(e) => lines.push(format!("-> refused: {e}")),
             }
             lines.extend(state(&instance, &exports, &names));
             trace.push(lines);

@@ -16,7 +16,7 @@ use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
-use zerowasm::{
+use zerowasm::{CallError, 
     CompiledModule, FuncType, HostModuleBuilder, Instance, InstantiationError, MemoryType,
     ModuleConfig, Runtime, TableType, Trap, Val, ValType,
 };
@@ -474,9 +474,9 @@ impl<'l> Runner<'l> {
             .map(values::arg)
             .collect::<Result<Vec<_>, _>>()
             .map_err(ExecError::Setup)?;
-        let vals = func.call(&args).map_err(|t| match t {
-            Trap::InvalidArguments(m) => ExecError::Setup(format!("invalid arguments: {m}")),
-            t => ExecError::Trap(t),
+        let vals = func.call(&args).map_err(|e| match e {
+            CallError::Trap(t) => ExecError::Trap(t),
+            e => ExecError::Setup(format!("call refused: {e}")),
         })?;
         let tys = if vals.iter().any(|v| matches!(v, Val::FuncRef(_))) {
             let ty: FuncType = func.ty();

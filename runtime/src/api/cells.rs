@@ -27,11 +27,11 @@ pub(crate) trait StoreVals {
     /// A one-cell value (anything but v128) as a cell. Fails for references from another
     /// runtime or of a closed instance, and for v128. A funcref of another link group joins
     /// that group to this view's (see [`Store::adopt_func`]).
-    fn val_to_cell(&mut self, v: &Val) -> Result<u64, Trap>;
+    fn val_to_cell(&mut self, v: &Val) -> Result<u64, ApiError>;
     /// Appends a value's cells (two for v128, low half first).
-    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), Trap>;
+    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), ApiError>;
     /// Writes `v` at cell `*at` of `cells` (a v128: low half first) and moves `*at` past it.
-    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), Trap>;
+    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), ApiError>;
     /// The value of type `t` at cell `*at` of `cells`; moves `*at` past it.
     fn read_val(&self, cells: &[u64], at: &mut usize, t: ValType) -> Val;
     /// A one-cell value of type `ty` from its cell.
@@ -41,23 +41,24 @@ pub(crate) trait StoreVals {
     /// Checks a host function's results `vals` against `tys` and writes them to `cells`.
     fn write_host_results(&mut self, vals: &[Val], tys: &[ValType], cells: &mut [u64]) -> Result<(), Trap>;
     /// Calls function `func` with dynamic values, checking them against its type.
-    /// Errors: [`Trap::InstanceClosed`] if the function's instance was closed,
-    /// [`Trap::InvalidArguments`] for arguments of the wrong number or types.
-    fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap>;
+    /// Errors: [`ApiError::InstanceClosed`] if the function's instance was closed,
+    /// [`ApiError::TypeMismatch`] for arguments of the wrong number or types, the trap that
+    /// stopped it.
+    fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, CallError>;
 }
 
 impl StoreVals for Store {
-    fn val_to_cell(&mut self, v: &Val) -> Result<u64, Trap> {
+    fn val_to_cell(&mut self, v: &Val) -> Result<u64, ApiError> {
         Ok(match v {
             Val::I32(x) => *x as u32 as u64,
             Val::I64(x) => *x as u64,
             Val::F32(x) => *x as u64,
             Val::F64(x) => *x,
-            Val::V128(_) => return Err(Trap::InvalidArguments("a v128 takes two cells".into())),
+            Val::V128(_) => return Err(ApiError::TypeMismatch("a v128 takes two cells".into())),
             Val::FuncRef(None) | Val::ExternRef(None) => 0,
             Val::FuncRef(Some(f)) => {
                 if !is_runtime_of(self, &f.rt) {
-                    return Err(Trap::InvalidArguments("funcref from another runtime".into()));
+                    return Err(ApiError::ForeignRuntime);
                 }
                 // A function of a closed instance must not become reachable again.
                 self.check_open(self.funcs.owner(f.addr() as usize))?;
@@ -68,14 +69,14 @@ impl StoreVals for Store {
         })
     }
 
-    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), Trap> {
+    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), ApiError> {
         let (mut buf, mut n) = ([0u64; 2], 0);
         self.write_val(v, &mut buf, &mut n)?;
         out.extend_from_slice(&buf[..n]);
         Ok(())
     }
 
-    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), Trap> {
+    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), ApiError> {
         match v {
             Val::V128(x) => {
                 cells[*at] = *x as u64;
@@ -130,20 +131,20 @@ impl StoreVals for Store {
         Ok(())
     }
 
-    fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, CallError> {
         self.check_open(self.funcs.owner(func as usize))?;
         let ty = self.func_type(func).clone();
         if args.len() != ty.params().len() {
-            return Err(Trap::InvalidArguments(format!(
+            return Err(ApiError::TypeMismatch(format!(
                 "expected {} arguments, got {}",
                 ty.params().len(),
                 args.len()
-            )));
+            )))?;
         }
         let mut cells = Vec::with_capacity(args.len());
         for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
             if !a.matches(*t) {
-                return Err(Trap::InvalidArguments(format!("argument {i} has type {}, expected {t}", a.ty())));
+                return Err(ApiError::TypeMismatch(format!("argument {i} has type {}, expected {t}", a.ty())))?;
             }
             self.val_to_cells(a, &mut cells)?;
         }

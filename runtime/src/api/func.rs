@@ -45,12 +45,14 @@ impl Func {
     /// Calls on instances of different link groups run in parallel; calls into one group take
     /// turns (see the crate docs, "Threads").
     ///
-    /// Errors: the [`Trap`] that stopped execution, or (nothing ran) [`Trap::InvalidArguments`]
-    /// when `args` do not match the function's parameter types (count or types, or a
-    /// reference of another runtime), when called from inside a host function running in the
-    /// same link group (use [`Caller::call`] there) or when waiting for the group would
-    /// deadlock; [`Trap::InstanceClosed`] when its instance was closed.
-    pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    /// Errors: [`CallError::Trap`] with the [`Trap`] that stopped execution, or (nothing ran)
+    /// [`CallError::Api`] with [`ApiError::TypeMismatch`] when `args` do not match the
+    /// function's parameter types (count or types), [`ApiError::ForeignRuntime`] for a
+    /// reference of another runtime, [`ApiError::Reentered`] when called from inside a host
+    /// function running in the same link group (use [`Caller::call`] there),
+    /// [`ApiError::WouldDeadlock`] when waiting for the group would deadlock,
+    /// [`ApiError::InstanceClosed`] when its instance was closed.
+    pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, CallError> {
         let owner = self.rt.registry().funcs[self.addr as usize].owner;
         self.rt.try_store_of(owner)?.call(self.addr, args)
     }
@@ -58,13 +60,13 @@ impl Func {
     /// A statically typed view of this function, `Params` and `Results` being a [`WasmTy`],
     /// `()` or a tuple of them.
     ///
-    /// Errors: [`Trap::InvalidArguments`] if the types do not match the function's type.
+    /// Errors: [`ApiError::TypeMismatch`] if the types are not the function's type.
     pub fn typed<Params: WasmParams, Results: WasmResults>(
         &self,
-    ) -> Result<TypedFunc<Params, Results>, Trap> {
+    ) -> Result<TypedFunc<Params, Results>, ApiError> {
         let ty = self.ty();
         if ty.params() != Params::types().as_slice() || ty.results() != Results::types().as_slice() {
-            return Err(Trap::InvalidArguments(format!(
+            return Err(ApiError::TypeMismatch(format!(
                 "function has type {ty}, not {}",
                 FuncType::new(Params::types(), Results::types())
             )));
@@ -100,11 +102,8 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 
     /// Calls the function.
     ///
-    /// Errors: the [`Trap`] that stopped execution; (nothing ran) [`Trap::InstanceClosed`] when
-    /// its instance was closed, [`Trap::InvalidArguments`] for a funcref argument of another
-    /// runtime or of a closed instance, and as [`Func::call`] for a call from inside a host
-    /// function.
-    pub fn call(&self, params: Params) -> Result<Results, Trap> {
+    /// Errors: as [`Func::call`] (the types were checked once, when the view was made).
+    pub fn call(&self, params: Params) -> Result<Results, CallError> {
         let owner = self.func.rt.registry().funcs[self.func.addr as usize].owner;
         let mut store = self.func.rt.try_store_of(owner)?;
         store.check_open(owner)?;
@@ -178,7 +177,7 @@ pub trait WasmTy: Sized + Send + 'static {
     fn into_val(self) -> Val;
     /// Appends the value's raw cells.
     #[doc(hidden)]
-    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
+    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), ApiError>;
     /// Reads the value from its raw cells.
     #[doc(hidden)]
     fn read_cells(from: &mut CellReader<'_>) -> Self;
@@ -199,7 +198,7 @@ macro_rules! wasm_num {
                 $val
             }
             #[inline]
-            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), ApiError> {
                 let $x = self;
                 out.push($to);
                 Ok(())
@@ -230,7 +229,7 @@ impl WasmTy for u128 {
     fn into_val(self) -> Val {
         Val::V128(self)
     }
-    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+    fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), ApiError> {
         // Two cells, low half first, as everywhere in the vm.
         out.push(self as u64);
         out.push((self >> 64) as u64);
@@ -255,7 +254,7 @@ macro_rules! wasm_ref {
             fn into_val(self) -> Val {
                 Val::$vt(self)
             }
-            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+            fn write_cells(self, out: &mut CellWriter<'_>) -> Result<(), ApiError> {
                 let cell = out.store.val_to_cell(&Val::$vt(self))?;
                 out.push(cell);
                 Ok(())
@@ -279,7 +278,7 @@ pub trait WasmParams: Send {
     fn types() -> Vec<ValType>;
     /// Appends the values' raw cells.
     #[doc(hidden)]
-    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap>;
+    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), ApiError>;
 }
 
 /// Results of a [`TypedFunc`]: `()`, a [`WasmTy`], or a tuple of up to 8 of them.
@@ -296,7 +295,7 @@ impl<T: WasmTy> WasmParams for T {
         vec![T::TYPE]
     }
     #[inline]
-    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+    fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), ApiError> {
         self.write_cells(out)
     }
 }
@@ -317,7 +316,7 @@ macro_rules! tuples {
             }
             #[allow(unused_variables)]
             #[inline]
-            fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
+            fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), ApiError> {
                 $(self.$i.write_cells(out)?;)*
                 Ok(())
             }

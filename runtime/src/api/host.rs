@@ -45,10 +45,12 @@ impl<'a> Caller<'a> {
     }
 
     /// Copies bytes at `offset` of the caller's memory into `buf`.
-    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is outside the memory or there is none.
+    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is outside the memory or there is none:
+    /// a trap, not an [`ApiError`], because a host function reads where its guest pointed, and
+    /// a bad pointer stops the guest as a bad load would.
     pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), Trap> {
         let data = self.memory_data().ok_or(Trap::MemoryOutOfBounds)?;
-        let r = instance::byte_range(offset, buf.len(), data.len())?;
+        let r = instance::byte_range(offset, buf.len(), data.len()).map_err(|_| Trap::MemoryOutOfBounds)?;
         buf.copy_from_slice(&data[r]);
         Ok(())
     }
@@ -57,7 +59,7 @@ impl<'a> Caller<'a> {
     /// Errors: [`Trap::MemoryOutOfBounds`] if the range is outside the memory or there is none.
     pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
         let data = self.memory_data_mut().ok_or(Trap::MemoryOutOfBounds)?;
-        let r = instance::byte_range(offset, bytes.len(), data.len())?;
+        let r = instance::byte_range(offset, bytes.len(), data.len()).map_err(|_| Trap::MemoryOutOfBounds)?;
         data[r].copy_from_slice(bytes);
         Ok(())
     }
@@ -71,10 +73,12 @@ impl<'a> Caller<'a> {
 
     /// Calls `func` (of this runtime) from inside the host function; the nested call uses
     /// the native stack, and the Interpreter allows at most 100 such nested entries.
-    /// Errors: as [`Func::call`]; [`Trap::InvalidArguments`] for a function of another runtime.
-    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    /// Errors: as [`Func::call`]; [`ApiError::ForeignRuntime`] for a function of another
+    /// runtime. A host function may return either with `?` (see [`CallError`]'s conversion
+    /// into [`Trap`]).
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, CallError> {
         if !is_runtime_of(self.store, &func.rt) {
-            return Err(Trap::InvalidArguments("function of another runtime".into()));
+            return Err(ApiError::ForeignRuntime.into());
         }
         self.store.call(func.addr(), args)
     }
@@ -112,7 +116,7 @@ impl<T: WasmParams> HostFuncResult for T {
     }
     #[inline]
     fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
-        WasmParams::into_cells(self, out)
+        Ok(WasmParams::into_cells(self, out)?)
     }
 }
 impl<T: WasmParams> HostFuncResult for Result<T, Trap> {
@@ -121,7 +125,7 @@ impl<T: WasmParams> HostFuncResult for Result<T, Trap> {
     }
     #[inline]
     fn into_cells(self, out: &mut CellWriter<'_>) -> Result<(), Trap> {
-        WasmParams::into_cells(self?, out)
+        Ok(WasmParams::into_cells(self?, out)?)
     }
 }
 
@@ -278,7 +282,7 @@ impl HostModuleBuilder {
         if runtime.inner.registry().names().contains_key(&self.name) {
             return Err(InstantiationError::DuplicateName(self.name));
         }
-        let mut store = runtime.inner.new_group().map_err(InstantiationError::Trap)?;
+        let mut store = runtime.inner.new_group()?;
         let mut inst = InstanceShape {
             is_host: true,
             type_ids: Vec::new(),

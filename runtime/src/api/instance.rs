@@ -149,7 +149,7 @@ impl Instance {
     /// compiled code as soon as no open instance refers to them any more (by importing them,
     /// or through a funcref in a table or global); until then wasm code that calls into it
     /// keeps working. Afterwards every operation through this instance's handles fails with
-    /// [`Trap::InstanceClosed`] or [`ExportError::Closed`] (or returns `None`, an empty list,
+    /// [`ApiError::InstanceClosed`] or [`ExportError::Closed`] (or returns `None`, an empty list,
     /// or a size of 0 where the method has no error). Idempotent.
     pub fn close(&self) {
         let group = {
@@ -245,9 +245,9 @@ impl Memory {
         self.rt.store_of_memory(self.addr).memories[self.addr as usize].data.len()
     }
     /// Copies `buf.len()` bytes starting at byte `offset` into `buf`.
-    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is
-    /// read); [`Trap::InstanceClosed`].
-    pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), Trap> {
+    /// Errors: [`ApiError::OutOfBounds`] if the range is not inside the memory (nothing is
+    /// read); [`ApiError::InstanceClosed`].
+    pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), ApiError> {
         let store = self.rt.store_of_memory(self.addr);
         store.check_open(store.memories[self.addr as usize].owner)?;
         let data = &store.memories[self.addr as usize].data;
@@ -256,9 +256,9 @@ impl Memory {
         Ok(())
     }
     /// Copies `bytes` into the memory at byte `offset`.
-    /// Errors: [`Trap::MemoryOutOfBounds`] if the range is not inside the memory (nothing is
-    /// written); [`Trap::InstanceClosed`].
-    pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
+    /// Errors: [`ApiError::OutOfBounds`] if the range is not inside the memory (nothing is
+    /// written); [`ApiError::InstanceClosed`].
+    pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), ApiError> {
         let mut store = self.rt.store_of_memory(self.addr);
         store.check_open(store.memories[self.addr as usize].owner)?;
         let data = &mut store.memories[self.addr as usize].data;
@@ -277,11 +277,13 @@ impl Memory {
     }
 }
 
-/// The range `offset..offset+len` if it lies within `size` bytes.
-pub(crate) fn byte_range(offset: u64, len: usize, size: usize) -> Result<std::ops::Range<usize>, Trap> {
-    let end = offset.checked_add(len as u64).ok_or(Trap::MemoryOutOfBounds)?;
+/// The range `offset..offset+len` if it lies within `size` bytes or elements.
+/// Errors: [`ApiError::OutOfBounds`].
+pub(crate) fn byte_range(offset: u64, len: usize, size: usize) -> Result<std::ops::Range<usize>, ApiError> {
+    let out = ApiError::OutOfBounds { offset, len: len as u64, size: size as u64 };
+    let end = offset.checked_add(len as u64).ok_or(out.clone())?;
     if end > size as u64 {
-        return Err(Trap::MemoryOutOfBounds);
+        return Err(out);
     }
     Ok(offset as usize..end as usize)
 }
@@ -310,17 +312,18 @@ impl Global {
         }
     }
     /// Sets the value.
-    /// Errors: [`Trap::InvalidArguments`] if the global is immutable or `v` has the wrong type;
-    /// [`Trap::InstanceClosed`].
-    pub fn set(&self, v: Val) -> Result<(), Trap> {
+    /// Errors: [`ApiError::ImmutableGlobal`]; [`ApiError::TypeMismatch`] if `v` is not of the
+    /// global's type; [`ApiError::ForeignRuntime`] for a reference of another runtime;
+    /// [`ApiError::InstanceClosed`].
+    pub fn set(&self, v: Val) -> Result<(), ApiError> {
         let mut store = self.rt.store_of_global(self.addr);
         store.check_open(store.globals[self.addr as usize].owner)?;
         let ty = store.globals[self.addr as usize].ty;
         if !ty.mutable {
-            return Err(Trap::InvalidArguments("global is immutable".into()));
+            return Err(ApiError::ImmutableGlobal);
         }
         if !v.matches(ty.content) {
-            return Err(Trap::InvalidArguments(format!("global has type {}, got {}", ty.content, v.ty())));
+            return Err(ApiError::TypeMismatch(format!("global has type {}, got {}", ty.content, v.ty())));
         }
         let bits = match v {
             Val::V128(x) => x,
@@ -357,22 +360,21 @@ impl Table {
         Some(store.cell_to_val(cell, ValType::Ref(t.ty.element)))
     }
     /// Sets the element at `index`.
-    /// Errors: [`Trap::TableOutOfBounds`] if `index` is out of bounds; [`Trap::InvalidArguments`]
-    /// if `v` is not of the table's element type or belongs to another runtime;
-    /// [`Trap::InstanceClosed`].
-    pub fn set(&self, index: u32, v: Val) -> Result<(), Trap> {
+    /// Errors: [`ApiError::OutOfBounds`] if `index` is out of bounds; [`ApiError::TypeMismatch`]
+    /// if `v` is not of the table's element type; [`ApiError::ForeignRuntime`] for a reference
+    /// of another runtime; [`ApiError::InstanceClosed`]. Nothing changes on an error.
+    pub fn set(&self, index: u32, v: Val) -> Result<(), ApiError> {
         let mut store = self.rt.store_of_table(self.addr);
-        store.check_open(store.tables[self.addr as usize].owner)?;
-        let elem_ty = store.tables[self.addr as usize].ty.element;
+        let table = &store.tables[self.addr as usize];
+        store.check_open(table.owner)?;
+        let elem_ty = table.ty.element;
         if !v.matches(ValType::Ref(elem_ty)) {
-            return Err(Trap::InvalidArguments(format!("table holds {elem_ty}, got {}", v.ty())));
+            return Err(ApiError::TypeMismatch(format!("table holds {elem_ty}, got {}", v.ty())));
         }
+        // Bounds first: converting a funcref may merge link groups.
+        let i = byte_range(index as u64, 1, table.elems.len())?.start;
         let cell = store.val_to_cell(&v)?;
-        let slot = store.tables[self.addr as usize]
-            .elems
-            .get_mut(index as usize)
-            .ok_or(Trap::TableOutOfBounds)?;
-        *slot = cell;
+        store.tables[self.addr as usize].elems[i] = cell;
         Ok(())
     }
 }

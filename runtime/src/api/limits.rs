@@ -41,7 +41,7 @@ impl std::error::Error for LimitError {}
 /// after the trap, as after any trap; its state is whatever the guest had done so far.
 ///
 /// ```
-/// use zerowasm::{Runtime, RuntimeConfig, ModuleConfig, Trap};
+/// use zerowasm::{CallError, Runtime, RuntimeConfig, ModuleConfig, Trap};
 /// let rt = Runtime::with_config(RuntimeConfig::new().with_interruptible(true));
 /// let module = rt.compile(r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
 /// let instance = rt.instantiate(&module, ModuleConfig::new()).unwrap();
@@ -51,7 +51,7 @@ impl std::error::Error for LimitError {}
 ///     handle.interrupt();
 /// });
 /// let err = instance.func("spin").unwrap().call(&[]).unwrap_err();
-/// assert_eq!(err, Trap::Interrupted);
+/// assert_eq!(err, CallError::Trap(Trap::Interrupted));
 /// ```
 #[derive(Clone, Debug)]
 pub struct InterruptHandle {

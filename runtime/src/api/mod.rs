@@ -22,7 +22,7 @@ mod val;
 pub use backtrace::{FrameInfo, WasmBacktrace};
 pub use cache::{CacheStats, CompilationCache};
 pub use config::{CoreFeatures, EngineKind, RuntimeConfig};
-pub use error::{CompileError, HostError, InstantiationError, LinkError, Trap};
+pub use error::{ApiError, CallError, CompileError, HostError, InstantiationError, LinkError, Trap};
 pub use func::{Func, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use host::{Caller, HostFuncResult, HostModuleBuilder, IntoHostFunc};
 pub use instance::{ExportError, Extern, Global, Instance, Memory, Table};

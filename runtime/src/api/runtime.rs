@@ -66,9 +66,9 @@ impl RuntimeInner {
     }
 
     /// [`RuntimeInner::store_of`], failing instead of panicking.
-    /// Errors: [`Trap::InvalidArguments`] when this thread holds the group already (a handle
-    /// used inside a host function) or waiting would deadlock.
-    pub(crate) fn try_store_of(&self, instance: u32) -> Result<StoreGuard<'_>, Trap> {
+    /// Errors: [`ApiError::Reentered`] when this thread holds the group already (a handle
+    /// used inside a host function), [`ApiError::WouldDeadlock`] when waiting would deadlock.
+    pub(crate) fn try_store_of(&self, instance: u32) -> Result<StoreGuard<'_>, ApiError> {
         let g = self.registry.lock_instance(instance).map_err(lock_error)?;
         // SAFETY: this thread holds `g`'s lock until the guard drops, and `self` (which owns
         // the registry) outlives the guard's borrow.
@@ -87,7 +87,7 @@ impl RuntimeInner {
 
     /// A view of a new, empty link group, for a host module.
     /// Errors: as [`RuntimeInner::try_store_of`].
-    pub(crate) fn new_group(&self) -> Result<StoreGuard<'_>, Trap> {
+    pub(crate) fn new_group(&self) -> Result<StoreGuard<'_>, ApiError> {
         let g = self.registry.add_group();
         self.registry.lock_group(g).map_err(lock_error)?;
         // SAFETY: as in `try_store_of`.
@@ -120,12 +120,12 @@ impl RuntimeInner {
     }
 }
 
-/// The trap for a group lock that was not taken.
-fn lock_error(e: LockError) -> Trap {
-    Trap::InvalidArguments(match e {
-        LockError::Reentered => REENTERED.into(),
-        LockError::WouldDeadlock => "the instance is in use by a thread that waits for this one (a deadlock)".into(),
-    })
+/// The refusal for a group lock that was not taken.
+fn lock_error(e: LockError) -> ApiError {
+    match e {
+        LockError::Reentered => ApiError::Reentered,
+        LockError::WouldDeadlock => ApiError::WouldDeadlock,
+    }
 }
 
 /// A WebAssembly runtime: compiles modules with its engine and instantiates them into its store.
@@ -260,7 +260,7 @@ impl Runtime {
         let reg = &self.inner.registry;
         let (group, imports) = vm::lock_import_groups(reg, module.module(), &config.renames).map_err(|e| match e {
             vm::GroupsError::Link(l) => InstantiationError::Link(l),
-            vm::GroupsError::Lock(l) => InstantiationError::Trap(lock_error(l)),
+            vm::GroupsError::Lock(l) => InstantiationError::Api(lock_error(l)),
         })?;
         // SAFETY: `lock_import_groups` left this thread holding `group`'s lock, which the guard
         // releases; `self.inner` outlives it.
@@ -292,7 +292,7 @@ impl Runtime {
     /// test suite's `register` command. Closing the instance removes all its names.
     ///
     /// Errors: [`InstantiationError::ForeignModule`] for an instance of another runtime,
-    /// [`InstantiationError::Trap`]`(`[`Trap::InstanceClosed`]`)` for a closed instance.
+    /// [`InstantiationError::Api`]`(`[`ApiError::InstanceClosed`]`)` for a closed instance.
     pub fn register(&self, name: &str, instance: &Instance) -> Result<(), InstantiationError> {
         if !Arc::ptr_eq(&instance.rt, &self.inner) {
             return Err(InstantiationError::ForeignModule);
@@ -313,7 +313,7 @@ impl Runtime {
     /// Closes every instance of the runtime and frees their linear memories, tables, host
     /// functions and (with the Compiler) their references to compiled code, like wazero's
     /// `Runtime.Close`. Afterwards every handle into the runtime fails with
-    /// [`Trap::InstanceClosed`] (or returns `None`), and compiling or instantiating fails
+    /// [`ApiError::InstanceClosed`] (or returns `None`), and compiling or instantiating fails
     /// ([`InstantiationError::RuntimeClosed`]). Idempotent. Dropping every handle of a runtime
     /// frees everything too; `close` does it while handles are still around.
     pub fn close(&self) {

@@ -1,5 +1,7 @@
-//! The errors of linking and instantiation: [`LinkError`] (import resolution) and
-//! [`InstantiationError`] (everything instantiation can fail on).
+//! The errors of linking and instantiation, [`LinkError`] (import resolution) and
+//! [`InstantiationError`] (everything instantiation can fail on), and of the host's use of the
+//! API: [`ApiError`] (refused before anything ran) and [`CallError`] (a call's two outcomes
+//! other than results).
 
 use super::Trap;
 use crate::wasm::types::ExternType;
@@ -69,6 +71,10 @@ pub enum InstantiationError {
     ForeignModule,
     /// The runtime was closed ([`Runtime::close`](crate::Runtime::close)).
     RuntimeClosed,
+    /// The host's request was refused ([`ApiError`]), e.g.
+    /// [`Runtime::register`](crate::Runtime::register) given a closed instance
+    /// ([`ApiError::InstanceClosed`]).
+    Api(ApiError),
     /// A start function named with
     /// [`ModuleConfig::with_start_functions`](crate::ModuleConfig::with_start_functions) is
     /// exported but is not a function of type `[] -> []`.
@@ -85,6 +91,7 @@ impl fmt::Display for InstantiationError {
             InstantiationError::DuplicateName(n) => write!(f, "module name {n:?} is already in use"),
             InstantiationError::ForeignModule => f.write_str("module was compiled by another runtime"),
             InstantiationError::RuntimeClosed => f.write_str("runtime closed"),
+            InstantiationError::Api(e) => write!(f, "{e}"),
             InstantiationError::InvalidStartFunction(m) => write!(f, "invalid start function: {m}"),
         }
     }
@@ -94,6 +101,7 @@ impl std::error::Error for InstantiationError {
         match self {
             InstantiationError::Link(e) => Some(e),
             InstantiationError::Trap(t) => Some(t),
+            InstantiationError::Api(e) => Some(e),
             _ => None,
         }
     }
@@ -108,4 +116,139 @@ impl From<Trap> for InstantiationError {
         InstantiationError::Trap(t)
     }
 }
+impl From<ApiError> for InstantiationError {
+    fn from(e: ApiError) -> Self {
+        InstantiationError::Api(e)
+    }
+}
+impl From<CallError> for InstantiationError {
+    fn from(e: CallError) -> Self {
+        match e {
+            CallError::Trap(t) => InstantiationError::Trap(t),
+            CallError::Api(e) => InstantiationError::Api(e),
+        }
+    }
+}
 
+
+/// The host used the API in a way it does not allow, or at a time it does not allow; nothing
+/// ran and nothing changed. These are not [traps](Trap): wasm code never raises them, and a
+/// host function that gets one from a nested call and returns it with `?` hands it to the
+/// guest's caller as [`Trap::Host`] (downcastable to `ApiError`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// Values of the wrong number or types for a function's parameters (or a typed view's
+    /// signature), a global or a table; says what was expected and what was given.
+    TypeMismatch(String),
+    /// A function, or a reference in the values given, belongs to another runtime.
+    ForeignRuntime,
+    /// The function, memory, table or global belongs to an instance that was closed
+    /// ([`Instance::close`](crate::Instance::close), [`Runtime::close`](crate::Runtime::close)).
+    InstanceClosed,
+    /// A host-side access to `len` units at `offset` does not fit in `size` (bytes of a linear
+    /// memory, elements of a table).
+    OutOfBounds {
+        /// Where the access starts (bytes or elements).
+        offset: u64,
+        /// How many bytes or elements it covers.
+        len: u64,
+        /// The memory's size in bytes, or the table's in elements.
+        size: u64,
+    },
+    /// [`Global::set`](crate::Global::set) on a global declared immutable.
+    ImmutableGlobal,
+    /// This thread is already running a call in the item's link group: a handle
+    /// ([`Func::call`](crate::Func::call), [`Memory::read`](crate::Memory::read), ...) used
+    /// inside a host function called from that group; use the host function's
+    /// [`Caller`](crate::Caller) there (see the crate docs, "Threads").
+    Reentered,
+    /// The item's link group is in use by a thread that waits for this one: waiting would
+    /// deadlock.
+    WouldDeadlock,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::TypeMismatch(m) => write!(f, "type mismatch: {m}"),
+            ApiError::ForeignRuntime => f.write_str("belongs to another runtime"),
+            ApiError::InstanceClosed => f.write_str("instance closed"),
+            ApiError::OutOfBounds { offset, len, size } => {
+                write!(f, "out of bounds: {len} at offset {offset} does not fit in a size of {size}")
+            }
+            ApiError::ImmutableGlobal => f.write_str("global is immutable"),
+            ApiError::Reentered => f.write_str(
+                "this thread is already running a call in the instance's link group (inside a host function, use its Caller)",
+            ),
+            ApiError::WouldDeadlock => f.write_str("the instance is in use by a thread that waits for this one (a deadlock)"),
+        }
+    }
+}
+impl std::error::Error for ApiError {}
+
+impl From<ApiError> for Trap {
+    /// A refused nested call, returned by a host function with `?`: a host error.
+    fn from(e: ApiError) -> Trap {
+        Trap::Host(super::HostError::new(e))
+    }
+}
+
+/// Why a call from the host into wasm ([`Func::call`](crate::Func::call),
+/// [`TypedFunc::call`](crate::TypedFunc::call), [`Caller::call`](crate::Caller::call)) returned
+/// no results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallError {
+    /// The call ran and trapped (or a host function it called failed, [`Trap::Host`]).
+    Trap(Trap),
+    /// The call was refused before any wasm code ran.
+    Api(ApiError),
+}
+
+impl CallError {
+    /// The trap, if the call ran and trapped.
+    pub fn trap(&self) -> Option<&Trap> {
+        match self {
+            CallError::Trap(t) => Some(t),
+            CallError::Api(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Trap(t) => write!(f, "{t}"),
+            CallError::Api(e) => write!(f, "{e}"),
+        }
+    }
+}
+impl std::error::Error for CallError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CallError::Trap(t) => Some(t),
+            CallError::Api(e) => Some(e),
+        }
+    }
+}
+impl From<Trap> for CallError {
+    fn from(t: Trap) -> Self {
+        CallError::Trap(t)
+    }
+}
+impl From<ApiError> for CallError {
+    fn from(e: ApiError) -> Self {
+        CallError::Api(e)
+    }
+}
+impl From<CallError> for Trap {
+    /// A failed nested call, returned by a host function with `?`: its trap as it is (so a
+    /// guest's `proc_exit` or an interrupt passes through), a refusal as a host error.
+    fn from(e: CallError) -> Trap {
+        match e {
+            CallError::Trap(t) => t,
+            CallError::Api(e) => e.into(),
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //!
 //! - [`Store::close_instance`] marks the instance [`InstanceStatus::Closed`] and removes its
 //!   names. Every API operation through one of its handles now fails with
-//!   [`Trap::InstanceClosed`](crate::Trap::InstanceClosed).
+//!   [`ApiError::InstanceClosed`](crate::ApiError::InstanceClosed).
 //! - [`Store::collect`] then frees every closed instance that no open instance can still reach
 //!   (by importing from it, or through a funcref in a table or global), transitively: its
 //!   linear memories' bytes, tables' elements, host closures, engine state (the Compiler's

@@ -30,4 +30,4 @@ pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
 pub(crate) use store::*;
 pub use trap::{HostError, Trap};
 pub(crate) use trap::TrapCode;
-pub use error::{InstantiationError, LinkError};
+pub use error::{ApiError, CallError, InstantiationError, LinkError};

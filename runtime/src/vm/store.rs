@@ -6,7 +6,7 @@ use super::registry::{AppendVec, GroupCell, GroupLock, LockError, LockTable, Slo
 use super::VMLimits;
 use super::{Engine, EngineCode, GroupEngineState, InstanceEngineState, MemoryEntity, MAX_TABLE_ELEMS};
 use crate::wasm::types::{ExternType, FuncType, GlobalType, TableType, ValType};
-use crate::vm::{Trap};
+use crate::vm::{ApiError, Trap};
 use std::collections::{BTreeSet, HashMap};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
@@ -549,11 +549,12 @@ impl Registry {
         id
     }
 
-    /// `Ok` if `instance` is open; [`Trap::InstanceClosed`] once it (or the runtime) was closed.
-    pub fn check_open(&self, instance: u32) -> Result<(), Trap> {
+    /// `Ok` if `instance` is open; [`ApiError::InstanceClosed`] once it (or the runtime) was
+    /// closed.
+    pub fn check_open(&self, instance: u32) -> Result<(), ApiError> {
         match self.instances.get(instance as usize) {
             Some(i) if i.status() == InstanceStatus::Open => Ok(()),
-            _ => Err(Trap::InstanceClosed),
+            _ => Err(ApiError::InstanceClosed),
         }
     }
 
@@ -686,9 +687,9 @@ impl Store {
 
     /// Makes the function at `addr` reachable from this view's group: if it belongs to another
     /// group, that group is merged into this one (see [`Group`]).
-    /// Errors: [`Trap::InvalidArguments`] if the other group is in use by a thread that waits
+    /// Errors: [`ApiError::WouldDeadlock`] if the other group is in use by a thread that waits
     /// for this one (merging would deadlock).
-    pub fn adopt_func(&mut self, addr: u32) -> Result<(), Trap> {
+    pub fn adopt_func(&mut self, addr: u32) -> Result<(), ApiError> {
         let owner = self.funcs.owner(addr as usize);
         let reg = self.reg();
         // Only a holder of this view's lock (this thread) could merge the owner into this
@@ -696,9 +697,7 @@ impl Store {
         if reg.group_of(owner) == self.group {
             return Ok(());
         }
-        let g = reg.lock_instance(owner).map_err(|_| {
-            Trap::InvalidArguments("funcref of an instance in use by another thread that waits for this one".into())
-        })?;
+        let g = reg.lock_instance(owner).map_err(|_| ApiError::WouldDeadlock)?;
         self.merge_group(g);
         reg.unlock_group(g);
         Ok(())

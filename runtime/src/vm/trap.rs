@@ -53,13 +53,10 @@ macro_rules! define_traps {
             /// A host function failed with this error (what it returned, kept whole: see
             /// [`HostError::downcast_ref`]).
             Host(HostError),
-            /// The host API was called with arguments that do not match the function's type,
-            /// or from a thread that may not make the call now (see the crate docs,
-            /// "Threads"); nothing ran.
-            InvalidArguments(String),
-            /// The function, memory, table or global belongs to an instance that was closed
-            /// ([`Instance::close`](crate::Instance::close), [`Runtime::close`](crate::Runtime::close));
-            /// nothing ran. Also what wasm code gets if it reaches a function of a freed instance.
+            /// Wasm code called a function of an instance that was closed and freed (through a
+            /// funcref kept in a table or global of another instance). The host's own use of a
+            /// closed instance is refused before anything runs instead
+            /// ([`ApiError::InstanceClosed`](crate::ApiError::InstanceClosed)).
             InstanceClosed,
             /// The guest asked to end the program with this exit status (WASI
             /// [`proc_exit`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-proc_exitrval-exitcode));
@@ -105,7 +102,7 @@ macro_rules! define_traps {
             pub(crate) fn code(&self) -> Option<TrapCode> {
                 match self {
                     $(Trap::$name => Some(TrapCode::$name),)*
-                    Trap::Host(_) | Trap::InvalidArguments(_) | Trap::InstanceClosed | Trap::Exit(_) => None,
+                    Trap::Host(_) | Trap::InstanceClosed | Trap::Exit(_) => None,
                 }
             }
         }
@@ -209,7 +206,6 @@ impl fmt::Display for Trap {
         }
         match self {
             Trap::Host(m) => write!(f, "host function failed: {m}"),
-            Trap::InvalidArguments(m) => write!(f, "invalid arguments: {m}"),
             Trap::Exit(c) => write!(f, "exit status {c}"),
             Trap::InstanceClosed => f.write_str("instance closed"),
             // Every wasm trap has a code (above).

@@ -30,7 +30,7 @@ pub use memfs::MemFs;
 pub use stream::{SharedBuffer, WasiInput, WasiOutput};
 pub use types::{clockid, fdflags, filetype, fstflags, oflags, rights, Errno, Filestat, LOOKUP_SYMLINK_FOLLOW};
 
-use crate::{FuncType, HostModuleBuilder, Instance, InstantiationError, Runtime, Trap, Val, ValType};
+use crate::{CallError, ExportError, FuncType, HostModuleBuilder, Instance, InstantiationError, Runtime, Trap, Val, ValType};
 use fs::{OpenReq, Opened, Readiness, TimeSet, WasiDir, WasiFile};
 use std::io::SeekFrom;
 use std::sync::{Arc, Mutex};
@@ -43,8 +43,9 @@ pub const MODULE_NAME: &str = "wasi_snapshot_preview1";
 /// [`WasiConfig::with_unstable_alias`].
 pub const UNSTABLE_MODULE_NAME: &str = "wasi_unstable";
 
-/// Setting up WASI failed.
+/// Setting up WASI or running a command module failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum WasiError {
     /// A directory could not be mounted: its host path and the OS's error.
     Mount {
@@ -55,6 +56,10 @@ pub enum WasiError {
     },
     /// Registering the host module failed (its name is taken in this runtime).
     Instantiation(InstantiationError),
+    /// [`run_start`]: the instance has no `_start` function of type `[] -> []`.
+    Start(ExportError),
+    /// [`run_start`]: `_start` trapped (other than by `proc_exit`) or the call was refused.
+    Call(CallError),
 }
 
 impl std::fmt::Display for WasiError {
@@ -62,6 +67,8 @@ impl std::fmt::Display for WasiError {
         match self {
             WasiError::Mount { host, error } => write!(f, "cannot mount directory {}: {error}", host.display()),
             WasiError::Instantiation(e) => write!(f, "{e}"),
+            WasiError::Start(e) => write!(f, "cannot run `_start`: {e}"),
+            WasiError::Call(e) => write!(f, "{e}"),
         }
     }
 }
@@ -86,16 +93,15 @@ pub fn instantiate(runtime: &Runtime, config: WasiConfig) -> Result<Instance, Wa
 /// Runs a command module's `_start` export and returns its exit code: 0 when `_start`
 /// returns, `n` when the guest calls `proc_exit(n)` ([`Trap::Exit`]).
 ///
-/// Errors: the [`Trap`] that stopped the guest otherwise; [`Trap::InvalidArguments`] if the
-/// instance exports no `_start` function of type `[] -> []`.
-pub fn run_start(instance: &Instance) -> Result<i32, Trap> {
-    let f = instance
-        .func("_start")
-        .ok_or_else(|| Trap::InvalidArguments("the module exports no `_start` function".into()))?;
-    match f.call(&[]) {
-        Ok(_) => Ok(0),
-        Err(Trap::Exit(code)) => Ok(code),
-        Err(t) => Err(t),
+/// Errors: [`WasiError::Start`] if the instance exports no `_start` function of type
+/// `[] -> []`; [`WasiError::Call`] with the trap that stopped the guest otherwise, or the
+/// call's refusal ([`CallError::Api`]).
+pub fn run_start(instance: &Instance) -> Result<i32, WasiError> {
+    let start = instance.typed_func::<(), ()>("_start").map_err(WasiError::Start)?;
+    match start.call(()) {
+        Ok(()) => Ok(0),
+        Err(CallError::Trap(Trap::Exit(code))) => Ok(code),
+        Err(e) => Err(WasiError::Call(e)),
     }
 }
 

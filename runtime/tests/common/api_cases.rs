@@ -422,12 +422,12 @@ fn typed_with_the_wrong_signature_is_rejected() {
         add.typed::<(i64, i32), i32>().err(),
         add.typed::<(i32, i32), ()>().err(),
     ] {
-        assert!(matches!(result, Some(Trap::InvalidArguments(_))), "{result:?}");
+        assert!(matches!(result, Some(ApiError::TypeMismatch(_))), "{result:?}");
     }
 }
 
 #[test]
-fn wrong_argument_count_or_type_is_invalid_arguments() {
+fn wrong_argument_count_or_type_is_a_type_mismatch() {
     let rt = new_runtime();
     let i = instance(&rt, ADD);
     let add = i.func("add").unwrap();
@@ -440,8 +440,8 @@ fn wrong_argument_count_or_type_is_invalid_arguments() {
         vec![Val::I32(1), Val::FuncRef(None)],
     ] {
         match add.call(&args) {
-            Err(Trap::InvalidArguments(m)) => assert!(!m.is_empty()),
-            other => panic!("{args:?}: expected InvalidArguments, got {other:?}"),
+            Err(CallError::Api(ApiError::TypeMismatch(m))) => assert!(!m.is_empty()),
+            other => panic!("{args:?}: expected a type mismatch, got {other:?}"),
         }
     }
     // The function still works afterwards.
@@ -460,14 +460,14 @@ fn traps_are_typed_and_carry_the_spec_message() {
             (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#,
     );
     let e = i.func("unreachable").unwrap().call(&[]).unwrap_err();
-    assert_eq!(e, Trap::Unreachable);
+    assert_eq!(e, CallError::Trap(Trap::Unreachable));
     assert_eq!(e.to_string(), "unreachable");
     let div = i.func("div").unwrap().typed::<(i32, i32), i32>().unwrap();
-    assert_eq!(div.call((1, 0)).unwrap_err(), Trap::IntegerDivideByZero);
+    assert_eq!(div.call((1, 0)).unwrap_err(), CallError::Trap(Trap::IntegerDivideByZero));
     assert_eq!(div.call((i32::MIN, -1)).unwrap_err().to_string(), "integer overflow");
     assert_eq!(div.call((7, 2)).unwrap(), 3);
     let load = i.func("load").unwrap().typed::<i32, i32>().unwrap();
-    assert_eq!(load.call(65533).unwrap_err(), Trap::MemoryOutOfBounds);
+    assert_eq!(load.call(65533).unwrap_err(), CallError::Trap(Trap::MemoryOutOfBounds));
     assert_eq!(load.call(65532).unwrap(), 0);
 }
 
@@ -515,14 +515,14 @@ fn memory_read_write_size_grow() {
 
     // Bounds: the last byte is fine, one past it is not, and nothing is written on failure.
     mem.write(65535, &[1]).unwrap();
-    assert_eq!(mem.write(65535, &[2, 3]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(mem.write(65535, &[2, 3]), Err(ApiError::OutOfBounds { offset: 65535, len: 2, size: 65536 }));
     let mut one = [0u8; 1];
     mem.read(65535, &mut one).unwrap();
     assert_eq!(one, [1]);
     let mut two = [0u8; 2];
-    assert_eq!(mem.read(65535, &mut two), Err(Trap::MemoryOutOfBounds));
-    assert_eq!(mem.read(u64::MAX, &mut one), Err(Trap::MemoryOutOfBounds));
-    assert_eq!(mem.write(u64::MAX - 1, &[0; 4]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(mem.read(65535, &mut two), Err(ApiError::OutOfBounds { offset: 65535, len: 2, size: 65536 }));
+    assert_eq!(mem.read(u64::MAX, &mut one), Err(ApiError::OutOfBounds { offset: u64::MAX, len: 1, size: 65536 }));
+    assert_eq!(mem.write(u64::MAX - 1, &[0; 4]), Err(ApiError::OutOfBounds { offset: u64::MAX - 1, len: 4, size: 65536 }));
     mem.read(65536, &mut []).unwrap();
 
     // Growth from the host and from wasm, up to the declared maximum.
@@ -570,13 +570,13 @@ fn globals_get_and_set() {
     m.set(Val::I64(1 << 40)).unwrap();
     assert_eq!(m.get(), Val::I64(1 << 40));
     assert_eq!(i.func("get_m").unwrap().call(&[]).unwrap(), vec![Val::I64(1 << 40)]);
-    assert!(matches!(m.set(Val::I32(1)), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(m.set(Val::I32(1)), Err(ApiError::TypeMismatch(_))));
     assert_eq!(m.get(), Val::I64(1 << 40));
 
     let c = i.global("c").unwrap();
     assert_eq!(c.ty(), GlobalType { content: ValType::F32, mutable: false });
     assert_eq!(c.get(), Val::f32(1.5));
-    assert!(matches!(c.set(Val::f32(2.0)), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(c.set(Val::f32(2.0)), Err(ApiError::ImmutableGlobal)));
     assert_eq!(c.get(), Val::f32(1.5));
 }
 
@@ -630,20 +630,20 @@ fn tables_get_and_set() {
 
     let call = i.func("call").unwrap().typed::<i32, i32>().unwrap();
     assert_eq!(call.call(0).unwrap(), 1);
-    assert_eq!(call.call(1).unwrap_err(), Trap::UninitializedElement);
-    assert_eq!(call.call(3).unwrap_err(), Trap::UndefinedElement);
+    assert_eq!(call.call(1).unwrap_err(), CallError::Trap(Trap::UninitializedElement));
+    assert_eq!(call.call(3).unwrap_err(), CallError::Trap(Trap::UndefinedElement));
 
     tab.set(1, Val::FuncRef(Some(two.clone()))).unwrap();
     assert_eq!(call.call(1).unwrap(), 2);
     tab.set(0, Val::FuncRef(None)).unwrap();
-    assert_eq!(call.call(0).unwrap_err(), Trap::UninitializedElement);
+    assert_eq!(call.call(0).unwrap_err(), CallError::Trap(Trap::UninitializedElement));
 
-    assert_eq!(tab.set(3, Val::FuncRef(Some(one))), Err(Trap::TableOutOfBounds));
-    assert!(matches!(tab.set(2, Val::I32(0)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(tab.set(3, Val::FuncRef(Some(one))), Err(ApiError::OutOfBounds { offset: 3, len: 1, size: 3 }));
+    assert!(matches!(tab.set(2, Val::I32(0)), Err(ApiError::TypeMismatch(_))));
     // A function of another runtime cannot be stored.
     let other = new_runtime();
     let foreign = instance(&other, ADD).func("add").unwrap();
-    assert!(matches!(tab.set(2, Val::FuncRef(Some(foreign))), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(tab.set(2, Val::FuncRef(Some(foreign))), Err(ApiError::ForeignRuntime)));
     assert_eq!(tab.get(2), Some(Val::FuncRef(None)));
 }
 
@@ -665,7 +665,7 @@ fn host_function_in_a_table_has_its_type_checked_by_call_indirect() {
     tab.set(0, Val::FuncRef(host.func("seven"))).unwrap();
     assert_eq!(call.call(&[]).unwrap(), vec![Val::I32(7)]);
     tab.set(0, Val::FuncRef(host.func("wide"))).unwrap();
-    assert_eq!(call.call(&[]).unwrap_err(), Trap::IndirectCallTypeMismatch);
+    assert_eq!(call.call(&[]).unwrap_err(), CallError::Trap(Trap::IndirectCallTypeMismatch));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,8 +715,8 @@ fn host_function_reads_and_writes_the_callers_memory() {
     );
     assert_eq!(i.func("run").unwrap().call(&[]).unwrap(), vec![Val::I32(b'E' as i32)]);
     assert_eq!(*seen.lock().unwrap(), "HELLO, wor!!");
-    assert_eq!(i.func("print_oob").unwrap().call(&[]).unwrap_err(), Trap::MemoryOutOfBounds);
-    assert_eq!(i.func("poke_oob").unwrap().call(&[]).unwrap_err(), Trap::MemoryOutOfBounds);
+    assert_eq!(i.func("print_oob").unwrap().call(&[]).unwrap_err(), CallError::Trap(Trap::MemoryOutOfBounds));
+    assert_eq!(i.func("poke_oob").unwrap().call(&[]).unwrap_err(), CallError::Trap(Trap::MemoryOutOfBounds));
     let mut last = [0u8; 1];
     i.memory("memory").unwrap().read(65535, &mut last).unwrap();
     assert_eq!(last, [0], "a failed write must not write anything");
@@ -748,7 +748,7 @@ fn host_function_error_propagates_to_the_caller() {
     assert_eq!(i.global("after").unwrap().get(), Val::I32(1));
     i.global("after").unwrap().set(Val::I32(0)).unwrap();
     let e = run.call(-3).unwrap_err();
-    assert_eq!(e, Trap::Host("negative input -3".into()));
+    assert_eq!(e, CallError::Trap(Trap::Host("negative input -3".into())));
     assert_eq!(e.to_string(), "host function failed: negative input -3");
     assert_eq!(i.global("after").unwrap().get(), Val::I32(0), "wasm code after the failed call ran");
 }
@@ -793,8 +793,8 @@ fn host_function_called_directly_from_the_host() {
     assert_eq!(add.ty(), func_ty(&[ValType::I64, ValType::I64], &[ValType::I64]));
     assert_eq!(add.call(&[Val::I64(i64::MAX), Val::I64(1)]).unwrap(), vec![Val::I64(i64::MIN)]);
     assert_eq!(add.typed::<(i64, i64), i64>().unwrap().call((2, 3)).unwrap(), 5);
-    assert!(matches!(add.call(&[Val::I64(1)]), Err(Trap::InvalidArguments(_))));
-    assert_eq!(host.func("no_memory").unwrap().call(&[]).unwrap_err(), Trap::MemoryOutOfBounds);
+    assert!(matches!(add.call(&[Val::I64(1)]), Err(CallError::Api(ApiError::TypeMismatch(_)))));
+    assert_eq!(host.func("no_memory").unwrap().call(&[]).unwrap_err(), CallError::Trap(Trap::MemoryOutOfBounds));
 }
 
 #[test]
@@ -819,7 +819,7 @@ fn dynamic_host_function_with_a_wrong_result_type_traps() {
             (func (export "bad") (result i32) (call $bad)))"#,
     );
     assert_eq!(i.func("good").unwrap().call(&[]).unwrap(), vec![Val::I32(15)]);
-    assert!(matches!(i.func("bad").unwrap().call(&[]), Err(Trap::Host(_))));
+    assert!(matches!(i.func("bad").unwrap().call(&[]), Err(CallError::Trap(Trap::Host(_)))));
 }
 
 #[test]
@@ -827,7 +827,7 @@ fn reentering_the_runtime_from_a_host_function_is_an_error_not_a_deadlock() {
     use std::sync::{Arc, Mutex, OnceLock};
     let rt = new_runtime();
     let target: Arc<OnceLock<Func>> = Arc::new(OnceLock::new());
-    let seen: Arc<Mutex<Option<Result<Vec<Val>, Trap>>>> = Arc::default();
+    let seen: Arc<Mutex<Option<Result<Vec<Val>, CallError>>>> = Arc::default();
     let (t, s) = (target.clone(), seen.clone());
     HostModuleBuilder::new("env")
         .func("reenter", move || {
@@ -843,7 +843,7 @@ fn reentering_the_runtime_from_a_host_function_is_an_error_not_a_deadlock() {
     assert_eq!(i.func("run").unwrap().call(&[]), Ok(vec![]));
     let got = seen.lock().unwrap().take();
     match got {
-        Some(Err(Trap::InvalidArguments(m))) => assert!(m.contains("use the Caller instead"), "{m}"),
+        Some(Err(CallError::Api(ApiError::Reentered))) => {}
         other => panic!("expected an error, got {other:?}"),
     }
 }
@@ -893,7 +893,7 @@ fn a_trap_leaves_a_backtrace_with_names_across_instances() {
              (func (export "run") (param i32) (result i32) (call $middle (local.get 0))))"#,
     );
     let run = app.func("run").unwrap();
-    assert_eq!(run.call(&[Val::I32(0)]), Err(Trap::IntegerDivideByZero));
+    assert_eq!(run.call(&[Val::I32(0)]), Err(CallError::Trap(Trap::IntegerDivideByZero)));
     let bt = WasmBacktrace::last().expect("a backtrace");
     assert_eq!(bt.trap(), Some(&Trap::IntegerDivideByZero));
     let shown: Vec<String> = bt.frames().iter().map(|f| f.to_string()).collect();
@@ -904,7 +904,7 @@ fn a_trap_leaves_a_backtrace_with_names_across_instances() {
     assert_eq!(run.call(&[Val::I32(1)]), Ok(vec![Val::I32(1)]));
     assert_eq!(WasmBacktrace::last().unwrap(), bt);
     let typed = run.typed::<i32, i32>().unwrap();
-    assert_eq!(typed.call(0), Err(Trap::IntegerDivideByZero));
+    assert_eq!(typed.call(0), Err(CallError::Trap(Trap::IntegerDivideByZero)));
     assert_eq!(WasmBacktrace::last().unwrap().frames().len(), 3);
 }
 
@@ -920,7 +920,7 @@ fn a_trap_in_a_host_function_shows_the_wasm_frames_that_called_it() {
         r#"(module (import "env" "fail" (func $fail))
              (func $a (call $fail)) (func $b (export "b") (call $a)))"#,
     );
-    assert!(matches!(i.func("b").unwrap().call(&[]), Err(Trap::Host(_))));
+    assert!(matches!(i.func("b").unwrap().call(&[]), Err(CallError::Trap(Trap::Host(_)))));
     let names: Vec<_> = WasmBacktrace::last().unwrap().frames().iter().map(|f| f.func_name.clone().unwrap()).collect();
     assert_eq!(names, ["a", "b"]);
 }
@@ -1109,22 +1109,22 @@ fn a_closed_instance_gives_typed_errors() {
     i.close();
     i.close(); // idempotent
     assert!(i.is_closed());
-    assert_eq!(bump.call(&[]), Err(Trap::InstanceClosed));
-    assert_eq!(typed.call(()), Err(Trap::InstanceClosed));
-    assert_eq!(memory.read(0, &mut [0; 4]), Err(Trap::InstanceClosed));
-    assert_eq!(memory.write(0, &[1]), Err(Trap::InstanceClosed));
+    assert_eq!(bump.call(&[]), Err(CallError::Api(ApiError::InstanceClosed)));
+    assert_eq!(typed.call(()), Err(CallError::Api(ApiError::InstanceClosed)));
+    assert_eq!(memory.read(0, &mut [0; 4]), Err(ApiError::InstanceClosed));
+    assert_eq!(memory.write(0, &[1]), Err(ApiError::InstanceClosed));
     assert_eq!((memory.size(), memory.data_size(), memory.grow(1)), (0, 0, None));
-    assert_eq!(n.set(Val::I32(5)), Err(Trap::InstanceClosed));
+    assert_eq!(n.set(Val::I32(5)), Err(ApiError::InstanceClosed));
     assert_eq!(n.get(), Val::I32(1), "a global keeps its last value");
     assert_eq!(i.get_export("bump").err(), Some(ExportError::Closed));
     assert!(i.export("bump").is_none());
     assert!(i.exports().is_empty());
     assert_eq!(i.typed_func::<(), i32>("bump").err(), Some(ExportError::Closed));
-    assert_eq!(rt.register("again", &i), Err(InstantiationError::Trap(Trap::InstanceClosed)));
+    assert_eq!(rt.register("again", &i), Err(InstantiationError::Api(ApiError::InstanceClosed)));
     // Its functions cannot be handed back to wasm.
     let table = t.table("t").unwrap();
-    assert_eq!(table.set(0, Val::FuncRef(Some(bump.clone()))), Err(Trap::InstanceClosed));
-    assert_eq!(t.global("g").unwrap().set(Val::FuncRef(Some(bump.clone()))), Err(Trap::InstanceClosed));
+    assert_eq!(table.set(0, Val::FuncRef(Some(bump.clone()))), Err(ApiError::InstanceClosed));
+    assert_eq!(t.global("g").unwrap().set(Val::FuncRef(Some(bump.clone()))), Err(ApiError::InstanceClosed));
     // Its name is free again.
     assert!(rt.instance("counter").is_none());
     let again = rt.instantiate(&m, ModuleConfig::new().with_name("counter")).unwrap();
@@ -1133,7 +1133,7 @@ fn a_closed_instance_gives_typed_errors() {
     let host = HostModuleBuilder::new("h").func("one", || 1i32).instantiate(&rt).unwrap();
     let one = host.func("one").unwrap();
     host.close();
-    assert_eq!(one.call(&[]), Err(Trap::InstanceClosed));
+    assert_eq!(one.call(&[]), Err(CallError::Api(ApiError::InstanceClosed)));
     assert!(rt.instance("h").is_none());
 }
 
@@ -1177,7 +1177,7 @@ fn a_funcref_in_an_open_table_keeps_its_instance() {
     instance(&rt, "(module)").close();
     let stats = rt.stats();
     assert_eq!((stats.closed_instances, stats.memory_bytes), (0, 0));
-    assert_eq!(call.call(()), Err(Trap::UninitializedElement));
+    assert_eq!(call.call(()), Err(CallError::Trap(Trap::UninitializedElement)));
 }
 
 #[test]
@@ -1290,7 +1290,7 @@ fn a_funcref_of_another_runtime_is_invalid_arguments_in_a_typed_call() {
     let id = i.typed_func::<Option<Func>, Option<Func>>("id").unwrap();
     let other = new_runtime();
     let foreign = instance(&other, ADD).func("add");
-    assert!(matches!(id.call(foreign), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(id.call(foreign), Err(CallError::Api(ApiError::ForeignRuntime))));
     assert_eq!(id.call(None).unwrap(), None);
 }
 
@@ -1308,7 +1308,7 @@ fn a_host_function_requests_exit() {
             (func (export "run") (call $exit (i32.const 42)) (global.set $after (i32.const 1))))"#,
     );
     let e = i.func("run").unwrap().call(&[]).unwrap_err();
-    assert_eq!(e.exit_code(), Some(42));
+    assert_eq!(e.trap().and_then(Trap::exit_code), Some(42));
     assert_eq!(e.to_string(), "exit status 42");
     assert_eq!(i.global("after").unwrap().get(), Val::I32(0));
 }
@@ -1401,7 +1401,7 @@ fn every_api_misuse_is_a_typed_error() {
         .func("misuse", |caller: &mut Caller<'_>| -> Result<i32, Trap> {
             let Some(Extern::Func(add)) = caller.export("add") else { return Err(Trap::Host("no add".into())) };
             let wrong = caller.call(&add, &[Val::I64(1)]);
-            assert!(matches!(wrong, Err(Trap::InvalidArguments(_))), "{wrong:?}");
+            assert!(matches!(wrong, Err(CallError::Api(ApiError::TypeMismatch(_)))), "{wrong:?}");
             assert_eq!(caller.read(u64::MAX, &mut [0]), Err(Trap::MemoryOutOfBounds));
             assert_eq!(caller.write(65536, &[0]), Err(Trap::MemoryOutOfBounds));
             Ok(1)
@@ -1422,21 +1422,21 @@ fn every_api_misuse_is_a_typed_error() {
     let add = i.func("add").unwrap();
 
     // Calls: wrong count, wrong types, a reference of another runtime, a wrong typed view.
-    assert!(matches!(add.call(&[Val::I32(1)]), Err(Trap::InvalidArguments(_))));
-    assert!(matches!(add.call(&[Val::I32(1), Val::f64(2.0)]), Err(Trap::InvalidArguments(_))));
-    assert!(matches!(add.typed::<(i32, i32), i64>(), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(add.call(&[Val::I32(1)]), Err(CallError::Api(ApiError::TypeMismatch(_)))));
+    assert!(matches!(add.call(&[Val::I32(1), Val::f64(2.0)]), Err(CallError::Api(ApiError::TypeMismatch(_)))));
+    assert!(matches!(add.typed::<(i32, i32), i64>(), Err(ApiError::TypeMismatch(_))));
     assert!(matches!(i.typed_func::<i32, i32>("add"), Err(ExportError::TypeMismatch { .. })));
     let foreign = instance(&other, ADD).func("add");
-    assert!(matches!(i.table("table").unwrap().set(0, Val::FuncRef(foreign)), Err(Trap::InvalidArguments(_))));
+    assert!(matches!(i.table("table").unwrap().set(0, Val::FuncRef(foreign)), Err(ApiError::ForeignRuntime)));
     assert_eq!(i.func("misuse").unwrap().call(&[]).unwrap(), vec![Val::I32(1)]);
 
     // Memory, globals and tables out of range or of the wrong type.
     let memory = i.memory("memory").unwrap();
-    assert_eq!(memory.read(65536, &mut [0]), Err(Trap::MemoryOutOfBounds));
-    assert_eq!(memory.write(u64::MAX, &[0]), Err(Trap::MemoryOutOfBounds));
-    assert!(matches!(i.global("const").unwrap().set(Val::I32(2)), Err(Trap::InvalidArguments(_))));
-    assert_eq!(i.table("table").unwrap().set(1, Val::FuncRef(None)), Err(Trap::TableOutOfBounds));
-    assert!(matches!(i.table("table").unwrap().set(0, Val::I32(0)), Err(Trap::InvalidArguments(_))));
+    assert_eq!(memory.read(65536, &mut [0]), Err(ApiError::OutOfBounds { offset: 65536, len: 1, size: 65536 }));
+    assert_eq!(memory.write(u64::MAX, &[0]), Err(ApiError::OutOfBounds { offset: u64::MAX, len: 1, size: 65536 }));
+    assert!(matches!(i.global("const").unwrap().set(Val::I32(2)), Err(ApiError::ImmutableGlobal)));
+    assert_eq!(i.table("table").unwrap().set(1, Val::FuncRef(None)), Err(ApiError::OutOfBounds { offset: 1, len: 1, size: 1 }));
+    assert!(matches!(i.table("table").unwrap().set(0, Val::I32(0)), Err(ApiError::TypeMismatch(_))));
 
     // Exports that do not exist or are of another kind.
     assert_eq!(i.get_export("sub").err(), Some(ExportError::NotFound("sub".into())));
@@ -1451,8 +1451,8 @@ fn every_api_misuse_is_a_typed_error() {
 
     // An instance used after close.
     i.close();
-    assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]), Err(Trap::InstanceClosed));
-    assert_eq!(memory.read(0, &mut [0]), Err(Trap::InstanceClosed));
+    assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]), Err(CallError::Api(ApiError::InstanceClosed)));
+    assert_eq!(memory.read(0, &mut [0]), Err(ApiError::InstanceClosed));
     assert_eq!(i.get_export("add").err(), Some(ExportError::Closed));
 }
 
@@ -1556,11 +1556,11 @@ fn closing_an_instance_while_another_thread_calls_it() {
         i.close();
         for c in callers {
             for r in c.join().unwrap() {
-                assert!(matches!(r, Ok(_) | Err(Trap::InstanceClosed)), "{r:?}");
+                assert!(matches!(r, Ok(_) | Err(CallError::Api(ApiError::InstanceClosed))), "{r:?}");
             }
         }
     });
-    assert_eq!(spin.call(1), Err(Trap::InstanceClosed));
+    assert_eq!(spin.call(1), Err(CallError::Api(ApiError::InstanceClosed)));
     assert_eq!(rt.stats().memory_bytes, 0);
 }
 
@@ -1581,8 +1581,8 @@ fn host_functions_call_other_groups_and_a_wait_cycle_is_refused() {
             let other = p[(1 - which) as usize].get().expect("set");
             match other.call(&[Val::I32(1 - which), Val::I32(0)]) {
                 Ok(v) => Ok(v[0].i32().unwrap() + 10),
-                Err(Trap::InvalidArguments(_)) => Ok(-1),
-                Err(t) => Err(t),
+                Err(CallError::Api(ApiError::WouldDeadlock)) => Ok(-1),
+                Err(e) => Err(e.into()),
             }
         })
         .func("leaf", |x: i32| x)
@@ -1648,7 +1648,7 @@ fn concurrent_instantiate_call_and_close_in_linked_and_separate_groups() {
                     let run = i.typed_func::<i32, i32>("run").unwrap();
                     assert_eq!(run.call(t * 1000 + k).unwrap(), t * 1000 + k);
                     i.close();
-                    assert_eq!(run.call(0), Err(Trap::InstanceClosed));
+                    assert_eq!(run.call(0), Err(CallError::Api(ApiError::InstanceClosed)));
                 }
             });
         }
