@@ -1699,3 +1699,33 @@ fn reference_types_carry_nullability_and_heap_type() {
     assert!(matches!(Val::default_for(ValType::EXTERNREF), Some(Val::ExternRef(None))));
     assert!(!ValType::Ref(non_null).is_defaultable() && ValType::I32.is_defaultable());
 }
+
+/// A host function that returns a refused nested call with `?` fails its caller with a host
+/// error that is the `ApiError`; a trap of a nested call passes through unchanged.
+#[test]
+fn a_refused_nested_call_returned_with_question_mark_is_a_host_error() {
+    let rt = new_runtime();
+    HostModuleBuilder::new("env")
+        .func("nested", |caller: &mut Caller<'_>, good: i32| -> Result<(), Trap> {
+            let Some(Extern::Func(f)) = caller.export("boom") else { return Err(Trap::host("no boom")) };
+            let args = if good != 0 { vec![] } else { vec![Val::I32(1)] };
+            caller.call(&f, &args)?;
+            Ok(())
+        })
+        .instantiate(&rt)
+        .unwrap();
+    let i = instance(
+        &rt,
+        r#"(module (import "env" "nested" (func $n (param i32)))
+            (func (export "boom") unreachable)
+            (func (export "run") (param i32) (call $n (local.get 0))))"#,
+    );
+    let run = i.typed_func::<i32, ()>("run").unwrap();
+    match run.call(0) {
+        Err(CallError::Trap(Trap::Host(h))) => {
+            assert!(matches!(h.downcast_ref::<ApiError>(), Some(ApiError::TypeMismatch(_))), "{h}")
+        }
+        other => panic!("expected a host error, got {other:?}"),
+    }
+    assert_eq!(run.call(1), Err(CallError::Trap(Trap::Unreachable)));
+}
