@@ -79,12 +79,14 @@ impl Func {
 /// per-call conversion to [`Val`]s.
 pub struct TypedFunc<Params, Results> {
     func: Func,
+    /// The instance that defined `func` (fixed for its life), looked up once.
+    owner: u32,
     _marker: PhantomData<fn(Params) -> Results>,
 }
 
 impl<Params, Results> Clone for TypedFunc<Params, Results> {
     fn clone(&self) -> Self {
-        TypedFunc { func: self.func.clone(), _marker: PhantomData }
+        TypedFunc { func: self.func.clone(), owner: self.owner, _marker: PhantomData }
     }
 }
 
@@ -97,14 +99,15 @@ impl<Params, Results> std::fmt::Debug for TypedFunc<Params, Results> {
 impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     /// Wraps `func`, whose type the caller checked.
     pub(crate) fn new_unchecked(func: Func) -> Self {
-        TypedFunc { func, _marker: PhantomData }
+        let owner = func.rt.registry().funcs[func.addr as usize].owner;
+        TypedFunc { func, owner, _marker: PhantomData }
     }
 
     /// Calls the function.
     ///
     /// Errors: as [`Func::call`] (the types were checked once, when the view was made).
     pub fn call(&self, params: Params) -> Result<Results, CallError> {
-        let owner = self.func.rt.registry().funcs[self.func.addr as usize].owner;
+        let owner = self.owner;
         let mut store = self.func.rt.try_store_of(owner)?;
         store.check_open(owner)?;
         // At most 8 values of at most 2 cells each, so both fit on the stack.
@@ -113,7 +116,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         params.into_cells(&mut w)?;
         let np = w.at;
         let mut results = [0u64; 16];
-        let n = crate::vm::cell_count(&Results::types());
+        let n = Results::CELLS;
         store.invoke(self.func.addr, &args[..np], &mut results[..n])?;
         Ok(Results::from_cells(&mut CellReader::new(&store, &results[..n])))
     }
@@ -171,6 +174,9 @@ impl<'a> CellReader<'a> {
 pub trait WasmTy: Sized + Send + 'static {
     /// The wasm type.
     const TYPE: ValType;
+    /// How many 64-bit cells a value takes (2 for v128, 1 otherwise).
+    #[doc(hidden)]
+    const CELLS: usize = 1;
     /// The value from a [`Val`] of the right type.
     fn from_val(v: &Val) -> Option<Self>;
     /// The value as a [`Val`].
@@ -220,6 +226,7 @@ wasm_num!(f64, F64, |x| x.to_bits(), |c| f64::from_bits(c), Val::F64(v) => f64::
 
 impl WasmTy for u128 {
     const TYPE: ValType = ValType::V128;
+    const CELLS: usize = 2;
     fn from_val(v: &Val) -> Option<Self> {
         match v {
             Val::V128(x) => Some(*x),
@@ -285,6 +292,10 @@ pub trait WasmParams: Send {
 pub trait WasmResults: Sized {
     /// The wasm types, in order.
     fn types() -> Vec<ValType>;
+    /// How many 64-bit cells the results take (a call sizes its result buffer with this
+    /// constant: `types()` would allocate on every call).
+    #[doc(hidden)]
+    const CELLS: usize;
     /// The values from their raw cells.
     #[doc(hidden)]
     fn from_cells(from: &mut CellReader<'_>) -> Self;
@@ -303,6 +314,7 @@ impl<T: WasmTy> WasmResults for T {
     fn types() -> Vec<ValType> {
         vec![T::TYPE]
     }
+    const CELLS: usize = T::CELLS;
     fn from_cells(from: &mut CellReader<'_>) -> Self {
         T::read_cells(from)
     }
@@ -325,6 +337,7 @@ macro_rules! tuples {
             fn types() -> Vec<ValType> {
                 vec![$($n::TYPE),*]
             }
+            const CELLS: usize = 0 $(+ $n::CELLS)*;
             #[allow(unused_variables, clippy::unused_unit)]
             fn from_cells(from: &mut CellReader<'_>) -> Self {
                 ($($n::read_cells(from),)*)
