@@ -85,7 +85,7 @@ impl fmt::Display for WasmBacktrace {
 
 /// What is known of function `func_index` of wasm instance `instance`.
 pub(crate) fn frame_info(store: &Store, instance: u32, func_index: u32) -> FrameInfo {
-    let module = (store.group_of(instance) == store.group).then(|| store.inst(instance).module.as_ref()).flatten();
+    let module = (store.group_of(instance) == store.group()).then(|| store.inst(instance).module.as_ref()).flatten();
     let module_name = module
         .and_then(|m| m.names.module.clone())
         .or_else(|| registered_name(store, instance));
@@ -102,7 +102,7 @@ fn registered_name(store: &Store, instance: u32) -> Option<String> {
 /// name it is exported under, and its index among the module's functions.
 pub(crate) fn host_frame_info(store: &Store, addr: u32) -> FrameInfo {
     // A host function's owner is its host module's instance; its shape never changes.
-    let idx = store.funcs.owner(addr as usize);
+    let idx = store.funcs().owner(addr as usize);
     let inst = &store.instances[idx as usize];
     if let Some(pos) = inst.funcs.iter().position(|f| *f == addr).filter(|_| inst.is_host) {
         let func_name =

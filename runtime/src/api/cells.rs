@@ -61,7 +61,7 @@ impl StoreVals for Store {
                     return Err(ApiError::ForeignRuntime);
                 }
                 // A function of a closed instance must not become reachable again.
-                self.check_open(self.funcs.owner(f.addr() as usize))?;
+                self.check_open(self.funcs().owner(f.addr() as usize))?;
                 self.adopt_func(f.addr())?;
                 f.addr() as u64 + 1
             }
@@ -132,7 +132,7 @@ impl StoreVals for Store {
     }
 
     fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, CallError> {
-        self.check_open(self.funcs.owner(func as usize))?;
+        self.check_open(self.funcs().owner(func as usize))?;
         let ty = self.func_type(func).clone();
         if args.len() != ty.params().len() {
             return Err(ApiError::TypeMismatch(format!(

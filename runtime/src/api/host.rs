@@ -35,13 +35,13 @@ impl<'a> Caller<'a> {
     /// The calling instance's linear memory (its memory 0), if it has one.
     pub fn memory_data(&self) -> Option<&[u8]> {
         let m = self.memory_addr()?;
-        Some(&self.store.memories[m as usize].data)
+        Some(&self.store.memories()[m as usize].data)
     }
 
     /// The calling instance's linear memory (its memory 0) for writing, if it has one.
     pub fn memory_data_mut(&mut self) -> Option<&mut [u8]> {
         let m = self.memory_addr()?;
-        Some(&mut self.store.memories[m as usize].data)
+        Some(&mut self.store.memories_mut()[m as usize].data)
     }
 
     /// Copies bytes at `offset` of the caller's memory into `buf`.
@@ -318,7 +318,7 @@ impl HostModuleBuilder {
                 (HostItem::Global(ty, _), Some(Allocated::Global(bits))) => {
                     let addr = store.add_global(GlobalEntity::new(bits, ty), idx);
                     inst.globals.push(addr);
-                    inst.global_defs.push(GlobalDef(store.globals[addr as usize].definition()));
+                    inst.global_defs.push(GlobalDef(store.globals()[addr as usize].definition()));
                     ExternAddr::Global(addr)
                 }
                 (HostItem::Memory(_), Some(Allocated::Memory(m))) => {

@@ -155,7 +155,7 @@ impl Instance {
         let group = {
             let mut store = self.rt.store_of(self.idx);
             store.close_instance(self.idx);
-            store.group
+            store.group()
         };
         crate::vm::Store::collect_elsewhere(self.rt.registry(), group);
     }
@@ -234,23 +234,23 @@ impl Memory {
     /// The memory's type: current size in pages as the minimum, and its declared maximum.
     /// (A closed instance's memory has 0 pages.)
     pub fn ty(&self) -> MemoryType {
-        self.rt.store_of_memory(self.addr).memories[self.addr as usize].ty()
+        self.rt.store_of_memory(self.addr).memories()[self.addr as usize].ty()
     }
     /// The current size in pages of 64 KiB (0 once the memory's instance is closed).
     pub fn size(&self) -> u32 {
-        self.rt.store_of_memory(self.addr).memories[self.addr as usize].pages()
+        self.rt.store_of_memory(self.addr).memories()[self.addr as usize].pages()
     }
     /// The current size in bytes (0 once the memory's instance is closed).
     pub fn data_size(&self) -> usize {
-        self.rt.store_of_memory(self.addr).memories[self.addr as usize].data.len()
+        self.rt.store_of_memory(self.addr).memories()[self.addr as usize].data.len()
     }
     /// Copies `buf.len()` bytes starting at byte `offset` into `buf`.
     /// Errors: [`ApiError::OutOfBounds`] if the range is not inside the memory (nothing is
     /// read); [`ApiError::InstanceClosed`].
     pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), ApiError> {
         let store = self.rt.store_of_memory(self.addr);
-        store.check_open(store.memories[self.addr as usize].owner)?;
-        let data = &store.memories[self.addr as usize].data;
+        store.check_open(store.memories()[self.addr as usize].owner)?;
+        let data = &store.memories()[self.addr as usize].data;
         let range = byte_range(offset, buf.len(), data.len())?;
         buf.copy_from_slice(&data[range]);
         Ok(())
@@ -260,8 +260,8 @@ impl Memory {
     /// written); [`ApiError::InstanceClosed`].
     pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), ApiError> {
         let mut store = self.rt.store_of_memory(self.addr);
-        store.check_open(store.memories[self.addr as usize].owner)?;
-        let data = &mut store.memories[self.addr as usize].data;
+        store.check_open(store.memories()[self.addr as usize].owner)?;
+        let data = &mut store.memories_mut()[self.addr as usize].data;
         let range = byte_range(offset, bytes.len(), data.len())?;
         data[range].copy_from_slice(bytes);
         Ok(())
@@ -272,8 +272,8 @@ impl Memory {
     /// limit) would be exceeded, the allocation failed or the memory's instance is closed.
     pub fn grow(&self, delta: u32) -> Option<u32> {
         let mut store = self.rt.store_of_memory(self.addr);
-        store.check_open(store.memories[self.addr as usize].owner).ok()?;
-        store.memories[self.addr as usize].grow(delta)
+        store.check_open(store.memories()[self.addr as usize].owner).ok()?;
+        store.memories_mut()[self.addr as usize].grow(delta)
     }
 }
 
@@ -300,12 +300,12 @@ pub struct Global {
 impl Global {
     /// The global's type.
     pub fn ty(&self) -> GlobalType {
-        self.rt.store_of_global(self.addr).globals[self.addr as usize].ty
+        self.rt.store_of_global(self.addr).globals()[self.addr as usize].ty
     }
     /// The current value (a closed instance's globals keep their last value).
     pub fn get(&self) -> Val {
         let store = self.rt.store_of_global(self.addr);
-        let g = &store.globals[self.addr as usize];
+        let g = &store.globals()[self.addr as usize];
         match g.ty.content {
             ValType::V128 => Val::V128(g.bits()),
             t => store.cell_to_val(g.bits() as u64, t),
@@ -317,8 +317,8 @@ impl Global {
     /// [`ApiError::InstanceClosed`].
     pub fn set(&self, v: Val) -> Result<(), ApiError> {
         let mut store = self.rt.store_of_global(self.addr);
-        store.check_open(store.globals[self.addr as usize].owner)?;
-        let ty = store.globals[self.addr as usize].ty;
+        store.check_open(store.globals()[self.addr as usize].owner)?;
+        let ty = store.globals()[self.addr as usize].ty;
         if !ty.mutable {
             return Err(ApiError::ImmutableGlobal);
         }
@@ -329,7 +329,7 @@ impl Global {
             Val::V128(x) => x,
             v => store.val_to_cell(&v)? as u128,
         };
-        store.globals[self.addr as usize].set_bits(bits);
+        store.globals_mut()[self.addr as usize].set_bits(bits);
         Ok(())
     }
 }
@@ -344,17 +344,17 @@ pub struct Table {
 impl Table {
     /// The table's type: current size in elements as the minimum.
     pub fn ty(&self) -> TableType {
-        self.rt.store_of_table(self.addr).tables[self.addr as usize].ty()
+        self.rt.store_of_table(self.addr).tables()[self.addr as usize].ty()
     }
     /// The current size in elements (0 once the table's instance is closed).
     pub fn size(&self) -> u32 {
-        self.rt.store_of_table(self.addr).tables[self.addr as usize].elems.len() as u32
+        self.rt.store_of_table(self.addr).tables()[self.addr as usize].elems.len() as u32
     }
     /// The element at `index`, or `None` if `index` is out of bounds or the table's instance
     /// is closed.
     pub fn get(&self, index: u32) -> Option<Val> {
         let store = self.rt.store_of_table(self.addr);
-        let t = &store.tables[self.addr as usize];
+        let t = &store.tables()[self.addr as usize];
         store.check_open(t.owner).ok()?;
         let cell = *t.elems.get(index as usize)?;
         Some(store.cell_to_val(cell, ValType::Ref(t.ty.element)))
@@ -365,7 +365,7 @@ impl Table {
     /// of another runtime; [`ApiError::InstanceClosed`]. Nothing changes on an error.
     pub fn set(&self, index: u32, v: Val) -> Result<(), ApiError> {
         let mut store = self.rt.store_of_table(self.addr);
-        let table = &store.tables[self.addr as usize];
+        let table = &store.tables()[self.addr as usize];
         store.check_open(table.owner)?;
         let elem_ty = table.ty.element;
         if !v.matches(ValType::Ref(elem_ty)) {
@@ -374,7 +374,7 @@ impl Table {
         // Bounds first: converting a funcref may merge link groups.
         let i = byte_range(index as u64, 1, table.elems.len())?.start;
         let cell = store.val_to_cell(&v)?;
-        store.tables[self.addr as usize].elems[i] = cell;
+        store.tables_mut()[self.addr as usize].elems[i] = cell;
         Ok(())
     }
 }

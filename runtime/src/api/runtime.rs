@@ -38,7 +38,7 @@ impl std::ops::DerefMut for StoreGuard<'_> {
 }
 impl Drop for StoreGuard<'_> {
     fn drop(&mut self) {
-        self.rt.registry.unlock_group(self.store.group);
+        self.rt.registry.unlock_group(self.store.group());
     }
 }
 

@@ -156,7 +156,7 @@ unsafe extern "C" fn host_call(vmctx: *mut u8, func: u32, values: *mut u64) {
 }
 
 fn memory0(store: &Store, instance: u32) -> usize {
-    store.instances[instance as usize].memories[0] as usize
+    store.shape(instance).memories[0] as usize
 }
 
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
@@ -164,7 +164,7 @@ unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
     unsafe {
         with_store(vmctx, u32::MAX, |store, instance| {
             let m = memory0(store, instance);
-            Ok(store.memories[m].grow(delta).unwrap_or(u32::MAX))
+            Ok(store.memories_mut()[m].grow(delta).unwrap_or(u32::MAX))
         })
     }
 }
@@ -174,7 +174,7 @@ unsafe extern "C" fn memory_copy(vmctx: *mut u8, d: u32, s: u32, n: u32) {
     unsafe {
         with_store(vmctx, (), |store, instance| {
             let m = memory0(store, instance);
-            let data = &mut store.memories[m].data;
+            let data = &mut store.memories_mut()[m].data;
             bulk::memory_copy(data.as_mut_ptr(), data.len(), d, s, n)
         })
     }
@@ -185,7 +185,7 @@ unsafe extern "C" fn memory_fill(vmctx: *mut u8, d: u32, val: u32, n: u32) {
     unsafe {
         with_store(vmctx, (), |store, instance| {
             let m = memory0(store, instance);
-            let data = &mut store.memories[m].data;
+            let data = &mut store.memories_mut()[m].data;
             bulk::memory_fill(data.as_mut_ptr(), data.len(), d, val as u8, n)
         })
     }

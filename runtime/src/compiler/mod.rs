@@ -335,7 +335,7 @@ fn compiled(store: &Store, instance: u32) -> Option<(&CompiledCode, &InstanceSta
 
 /// The funcref of store function `addr`, of the view's group (or a host function).
 fn funcref_of(store: &Store, addr: u32) -> VMFuncRef {
-    match store.funcs[addr as usize] {
+    match store.funcs()[addr as usize] {
         FuncEntity::Wasm { instance, index, type_id } => match compiled(store, instance) {
             Some((code, state)) => VMFuncRef { code: code.func_ptr(index), vmctx: state.vmctx.as_ptr(), type_id },
             None => VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), type_id },
@@ -554,7 +554,7 @@ impl Engine for Compiler {
         // aligned for what is written.
         unsafe {
             vmctx.write(vmctx::VMCTX_STORE_CTX, ctx_ptr);
-            let mem0 = inst.memories.first().map_or(std::ptr::null_mut(), |m| store.memories[*m as usize].definition());
+            let mem0 = inst.memories.first().map_or(std::ptr::null_mut(), |m| store.memories()[*m as usize].definition());
             vmctx.write(vmctx::VMCTX_MEMORY0, mem0);
             vmctx.write(vmctx::VMCTX_INSTANCE, instance);
             for (i, id) in inst.type_ids.iter().enumerate() {
@@ -572,18 +572,18 @@ impl Engine for Compiler {
                 vmctx.write(o.defined_code(i as u32), code.func_ptr(i as u32));
             }
             for (i, g) in inst.globals.iter().enumerate() {
-                vmctx.write(o.global(i as u32), store.globals[*g as usize].definition());
+                vmctx.write(o.global(i as u32), store.globals()[*g as usize].definition());
             }
             for (i, t) in inst.tables.iter().enumerate() {
-                vmctx.write(o.table(i as u32), store.tables[*t as usize].definition());
+                vmctx.write(o.table(i as u32), store.tables()[*t as usize].definition());
             }
             for (i, mm) in inst.memories.iter().enumerate() {
-                vmctx.write(o.memory(i as u32), store.memories[*mm as usize].definition());
+                vmctx.write(o.memory(i as u32), store.memories()[*mm as usize].definition());
             }
         }
         store.inst_mut(instance).engine_state = Some(InstanceEngineState::Compiled(InstanceState { vmctx }));
         // The instance's own functions' funcrefs (imported ones were written by their owners).
-        for f in inst.funcs.iter().filter(|f| store.funcs.owner(**f as usize) == instance) {
+        for f in inst.funcs.iter().filter(|f| store.funcs().owner(**f as usize) == instance) {
             self.funcrefs.set(*f, funcref_of(store, *f)).map_err(InstantiationError::Resource)?;
         }
         Ok(())
@@ -616,7 +616,7 @@ impl Engine for Compiler {
     }
 
     fn call(&self, store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
-        let (instance, index) = match store.funcs[func as usize] {
+        let (instance, index) = match store.funcs()[func as usize] {
             FuncEntity::Host { .. } => return store.invoke_host(func, None, args, results),
             FuncEntity::Wasm { instance, index, .. } => (instance, index),
         };

@@ -114,7 +114,7 @@ impl Ctx {
     #[inline]
     fn reload_memory(&mut self, store: &mut Store) {
         if let Some(m) = self.memory {
-            let data = &mut store.memories[m as usize].data;
+            let data = &mut store.memories_mut()[m as usize].data;
             self.mem = data.as_mut_ptr();
             self.mem_len = data.len();
         }
@@ -213,7 +213,7 @@ pub(crate) fn check_control(code: &[Op]) {
 
 /// Calls store function `func` with argument cells, writing result cells.
 pub(crate) fn call(store: &mut Store, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
-    let (instance, index) = match store.funcs[func as usize] {
+    let (instance, index) = match store.funcs()[func as usize] {
         FuncEntity::Host { .. } => return store.invoke_host(func, None, args, results),
         FuncEntity::Wasm { instance, index, .. } => (instance, index),
     };
@@ -249,7 +249,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     let mut st = State {
         limits: store.vm_limits(),
         store: store as *mut Store,
-        max_depth: store.limits.max_call_depth as usize,
+        max_depth: store.max_call_depth() as usize,
         frames,
         trap: None,
         trap_ip: ptr::null(),
@@ -406,7 +406,7 @@ unsafe fn enter(
 unsafe fn call_addr(st: &mut State, ip: *const Instr, fp: *mut u64, addr: u32, base: Slot) -> Option<(*const Instr, *mut u64)> {
     // SAFETY: the run's store (see `State`); no other reference to it is alive in this call.
     let store = unsafe { &mut *st.store };
-    match store.funcs[addr as usize] {
+    match store.funcs()[addr as usize] {
         FuncEntity::Wasm { instance, index, .. } => {
             let caller = st.ctx.instance;
             if instance != caller {
@@ -422,7 +422,7 @@ unsafe fn call_addr(st: &mut State, ip: *const Instr, fp: *mut u64, addr: u32, b
         FuncEntity::Host { type_id, .. } => {
             // Arguments and results share the frame's cells from `base`: translation reserved
             // the heights of both.
-            let n = crate::vm::call_cells(&store.types[type_id as usize]);
+            let n = crate::vm::call_cells(store.type_of(type_id));
             check_slots(st, base as usize, n);
             // SAFETY: the `n` cells from `base` are in the frame, as just said (and checked in
             // debug builds), and nothing else refers to them during the host call.
@@ -917,14 +917,14 @@ mod handlers {
     CallIndirect { ty, index, base, table } => {
         // SAFETY: the run's store; `table` is a table index of the instance (see `State`).
         let (store, t) = unsafe { (&*st.store, *st.ctx.tables.add(table as usize)) };
-        let elems = &store.tables[t as usize].elems;
+        let elems = &store.tables()[t as usize].elems;
         let Some(&r) = elems.get(u32_!(index) as usize) else { trap!(Trap::UndefinedElement) };
         if r == 0 {
             trap!(Trap::UninitializedElement);
         }
         let addr = (r - 1) as u32;
         // SAFETY: `ty` is a type index of the instance (see `State`).
-        if store.funcs[addr as usize].type_id() != unsafe { *st.ctx.type_ids.add(ty as usize) } {
+        if store.funcs()[addr as usize].type_id() != unsafe { *st.ctx.type_ids.add(ty as usize) } {
             trap!(Trap::IndirectCallTypeMismatch);
         }
         let caller = st.ctx.instance;
@@ -1043,7 +1043,7 @@ mod handlers {
         let m = st.ctx.memory.expect("validated: the module has a memory");
         // SAFETY: the run's store (see `State`).
         let store = unsafe { &mut *st.store };
-        let r = store.memories[m as usize].grow(u32_!(delta)).map_or(-1i32, |old| old as i32);
+        let r = store.memories_mut()[m as usize].grow(u32_!(delta)).map_or(-1i32, |old| old as i32);
         st.ctx.reload_memory(store);
         mem = st.ctx.mem;
         mem_len = st.ctx.mem_len;

@@ -346,11 +346,11 @@ pub(crate) struct Registry {
 pub(crate) struct Store {
     reg: NonNull<Registry>,
     /// The group this view holds locked.
-    pub group: u32,
-    pub funcs: Entities<FuncEntity>,
-    pub tables: Entities<TableEntity>,
-    pub memories: Entities<MemoryEntity>,
-    pub globals: Entities<GlobalEntity>,
+    pub(in crate::vm) group: u32,
+    pub(in crate::vm) funcs: Entities<FuncEntity>,
+    pub(in crate::vm) tables: Entities<TableEntity>,
+    pub(in crate::vm) memories: Entities<MemoryEntity>,
+    pub(in crate::vm) globals: Entities<GlobalEntity>,
     /// Whether a call from the host is running (calls made while it is are nested).
     in_call: bool,
     /// The wasm frames a trap has unwound through so far, innermost first, as (instance,
@@ -558,6 +558,22 @@ impl Registry {
         }
     }
 
+    /// What instance `i` is made of: its entities' store addresses, type ids and exports
+    /// (fixed at instantiation; read without a lock).
+    pub fn shape(&self, i: u32) -> &InstanceShape {
+        &self.instances[i as usize].shape
+    }
+
+    /// The canonical function type of id `type_id` (see [`Registry::intern_type`]).
+    pub fn type_of(&self, type_id: u32) -> &FuncType {
+        &self.types[type_id as usize]
+    }
+
+    /// The most nested wasm calls a call may make.
+    pub fn max_call_depth(&self) -> u32 {
+        self.limits.max_call_depth
+    }
+
     pub fn func_type(&self, func: u32) -> &FuncType {
         // SAFETY: a function's type id never changes (freeing keeps it).
         &self.types[unsafe { self.funcs[func as usize].cell.get() }.type_id() as usize]
@@ -579,6 +595,42 @@ impl Registry {
         }
         index as u64 + 1
     }
+}
+
+/// Accessors of a view's entity tables: `name()` to read any entity, `name_mut()` to change
+/// one of the view's own link group (checked in debug builds, see [`Entities`]). The engines
+/// and the API reach the store only through these and the view's methods.
+macro_rules! entity_accessors {
+    ($($name:ident $(, $name_mut:ident)?: $t:ty;)*) => {
+        impl Store {
+            $(
+                #[doc = concat!("The store's ", stringify!($name), ", to read.")]
+                #[inline(always)]
+                pub fn $name(&self) -> &Entities<$t> {
+                    &self.$name
+                }
+                $(
+                    #[doc = concat!("The store's ", stringify!($name), ", to change those of this view's group.")]
+                    #[inline(always)]
+                    pub fn $name_mut(&mut self) -> &mut Entities<$t> {
+                        &mut self.$name
+                    }
+                )?
+            )*
+            /// The link group this view holds locked.
+            #[inline(always)]
+            pub fn group(&self) -> u32 {
+                self.group
+            }
+        }
+    };
+}
+entity_accessors! {
+    // Functions never change once created (closing swaps in stubs inside `vm`).
+    funcs: FuncEntity;
+    tables, tables_mut: TableEntity;
+    memories, memories_mut: MemoryEntity;
+    globals, globals_mut: GlobalEntity;
 }
 
 impl std::ops::Deref for Store {
