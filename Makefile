@@ -25,7 +25,7 @@ ifdef ZEROWASM_CORPUS
 export ZEROWASM_CORPUS
 endif
 
-.PHONY: spectest report test wasi bench bench-peers testsuite fuzz tsan
+.PHONY: spectest report test wasi bench bench-peers testsuite fuzz tsan profile
 
 ## spectest: release build, every suite on every engine, reports in reports/<os>-<arch>/
 spectest:
@@ -69,6 +69,15 @@ wasi:
 bench:
 	$(CARGO) build --release --workspace
 	$(HARNESS) bench --peers $(if $(ONLY),--only $(ONLY))
+
+## profile: the Interpreter's instruction and straight-line pair frequencies over the benchmark
+## programs (sightglass on its small workload, CoreMark), from a build that counts them
+## (ZEROWASM_DISPATCH=profile, in its own target folder so the normal build is untouched);
+## writes reports/<os>-<arch>/op-profile.md. ONLY=name for some programs.
+PROFILE_REPORT = reports/$(shell uname -s | tr A-Z a-z)-$(shell uname -m)/op-profile.md
+profile:
+	ZEROWASM_DISPATCH=profile CARGO_TARGET_DIR=target/profile WASM_BENCH_USE_SMALL_WORKLOAD=1 \
+		$(HARNESS) profile $(if $(ONLY),--only $(ONLY)) --out $(PROFILE_REPORT)
 
 ## bench-peers: installs the peer runtimes into .peers/ (scripts/bench-peers.sh)
 bench-peers:

@@ -222,6 +222,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         report: Option<PathBuf>,
     },
+    /// The Interpreter's instruction profile over the benchmark programs: how often each
+    /// instruction and each straight-line pair ran, averaged over the programs (each weighted
+    /// equally). Needs a build with ZEROWASM_DISPATCH=profile (`make profile`).
+    ///
+    /// Prints the tables; with --out, writes them there too.
+    Profile {
+        /// Only the programs whose name contains NAME (coremark, sightglass/...); repeatable.
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
+        /// How many rows of each table.
+        #[arg(long, default_value_t = 40)]
+        top: usize,
+        /// Also write the Markdown report to FILE.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -324,6 +340,9 @@ fn main() -> ExitCode {
             };
             let opts = zerowasm_harness::bench::Options { engines, only, peers, rounds: rounds.map(|r| r.max(1)), report };
             ExitCode::from(zerowasm_harness::bench::command(&opts) as u8)
+        }
+        Command::Profile { only, top, out } => {
+            ExitCode::from(zerowasm_harness::bench::profile::command(&only, top, out.as_deref()) as u8)
         }
     }
 }

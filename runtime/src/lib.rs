@@ -91,6 +91,33 @@ pub(crate) mod wasm;
 
 pub use api::*;
 
+/// The Interpreter's instruction profile: how often each instruction kind ran, and each pair of
+/// kinds that ran one after the other where the second follows the first in the code (the
+/// pairs a superinstruction could fuse). Counted only by a build with
+/// `ZEROWASM_DISPATCH=profile` in the environment (see `runtime/build.rs`; it uses the slower
+/// loop dispatch and counts every instruction), which `zerowasm-harness profile` uses; any
+/// other build counts nothing and [`op_profile::take`] returns `None`. Not for production.
+#[doc(hidden)]
+pub mod op_profile {
+    /// Counts since the last [`take`], most frequent first.
+    #[derive(Clone, Debug, Default)]
+    pub struct OpProfile {
+        /// Instruction kinds by name, with how many times one ran.
+        pub ops: Vec<(&'static str, u64)>,
+        /// Straight-line pairs (first, second) by name, with how many times they ran in a row.
+        pub pairs: Vec<(&'static str, &'static str, u64)>,
+    }
+
+    /// Takes what the Interpreter counted since the last call, on every thread; `None` if this
+    /// build does not count.
+    pub fn take() -> Option<OpProfile> {
+        #[cfg(zerowasm_op_profile)]
+        return Some(crate::interp::profile::take());
+        #[cfg(not(zerowasm_op_profile))]
+        None
+    }
+}
+
 /// README.md's examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

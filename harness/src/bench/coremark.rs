@@ -61,7 +61,8 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
     measure(report, &bench, cs);
 }
 
-fn zerowasm_sample(config: RuntimeConfig, wasm: &[u8]) -> Result<Vec<f64>, String> {
+/// One CoreMark run on a zerowasm engine: its score.
+pub fn zerowasm_sample(config: RuntimeConfig, wasm: &[u8]) -> Result<Vec<f64>, String> {
     let runtime = Runtime::with_config(config);
     let start = cpu_seconds();
     HostModuleBuilder::new("env")

@@ -22,6 +22,7 @@ pub mod concurrency;
 pub mod coremark;
 pub mod micro;
 pub mod peer;
+pub mod profile;
 pub mod report;
 pub mod sightglass;
 pub mod startup;

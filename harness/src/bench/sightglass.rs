@@ -182,7 +182,7 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
 
 /// Compiles the module on a zerowasm engine with WASI and the bench imports; each sample
 /// instantiates it afresh and runs `_start`.
-fn zerowasm_setup<'a>(config: zerowasm::RuntimeConfig, wasm: &[u8], m: &'a Module) -> Result<SampleFn<'a>, String> {
+pub fn zerowasm_setup<'a>(config: zerowasm::RuntimeConfig, wasm: &[u8], m: &'a Module) -> Result<SampleFn<'a>, String> {
     let runtime = Runtime::with_config(config);
     let (out, err) = (SharedBuffer::new(), SharedBuffer::new());
     let mut wc = WasiConfig::new().with_dir_ro(&m.dir, ".").with_stdout_buffer(out.clone()).with_stderr_buffer(err.clone());

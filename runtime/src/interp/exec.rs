@@ -331,15 +331,29 @@ unsafe fn drive(st: &mut State) -> Flow {
 /// As for the threaded `drive`; each handler leaves the registers in `st` as valid.
 #[cfg(not(zerowasm_tail_dispatch))]
 unsafe fn drive(st: &mut State) -> Flow {
-    loop {
+    #[cfg(zerowasm_op_profile)]
+    let mut counts = super::profile::Counts::default();
+    let flow = loop {
         let (ip, fp, mem, mem_len) = (st.ip, st.fp, st.mem, st.mem_len);
         // SAFETY: the function's contract, which is the handlers' (see `handlers!`); a handler
         // returning `Continue` saved valid registers for the next one.
-        match unsafe { ((*ip).handler)(ip, fp, mem, mem_len, st) } {
-            Flow::Continue => {}
-            flow => return flow,
+        let flow = unsafe { ((*ip).handler)(ip, fp, mem, mem_len, st) };
+        #[cfg(zerowasm_op_profile)]
+        {
+            // SAFETY: `ip` is an instruction (the contract above) and, on `Continue`, `st.ip`
+            // the next one to run.
+            let (op, next) = unsafe { (&(*ip).op, (flow == Flow::Continue).then(|| &(*st.ip).op)) };
+            // A pair can become one instruction only if the second follows the first in the code.
+            let straight = next.filter(|_| st.ip == ip.wrapping_add(op.width()));
+            counts.record(op, straight);
         }
-    }
+        if flow != Flow::Continue {
+            break flow;
+        }
+    };
+    #[cfg(zerowasm_op_profile)]
+    super::profile::merge(counts);
+    flow
 }
 
 /// Pushes a frame for wasm function `f` whose frame starts at slot `base` of the caller's frame

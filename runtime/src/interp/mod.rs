@@ -6,6 +6,8 @@ mod exec;
 mod ir;
 mod isa;
 mod num;
+#[cfg(zerowasm_op_profile)]
+pub(crate) mod profile;
 mod simd;
 #[cfg(test)]
 mod tests;
