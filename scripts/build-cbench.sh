@@ -63,7 +63,11 @@ for name in "${names[@]}"; do
     wasm="$dir/$name.wasm"
     expected="$dir/$name.stdout.expected"
     if [ $check_only = 0 ]; then
-        "$CC" --target=wasm32-wasi "${CFLAGS[@]}" -o "$wasm" "$src"
+        # --strip-all drops the name section: pywasm3 finds functions by name, debug names
+        # included, and would run wasi-libc's inner `_start` (which skips the stdio flush at
+        # exit) instead of the exported one.
+        "$CC" --target=wasm32-wasi "${CFLAGS[@]}" -Wl,--strip-all -o "$wasm" "$src"
+        chmod 644 "$wasm"
         "$CC" "${CFLAGS[@]}" -o "$tmp/$name" "$src" -lm
         start=$EPOCHREALTIME
         "$tmp/$name" > "$expected"
@@ -92,7 +96,7 @@ if [ $check_only = 0 ]; then
     {
         "$CC" --version | head -1
         dpkg-query -W -f='wasi-libc ${Version}\n' wasi-libc 2>/dev/null || echo "wasi-libc: version unknown (not a Debian package)"
-        echo "flags: ${CFLAGS[*]} (wasm: --target=wasm32-wasi; native: -lm)"
+        echo "flags: ${CFLAGS[*]} (wasm: --target=wasm32-wasi -Wl,--strip-all; native: -lm)"
     } > "$dir/BUILT-WITH"
 fi
 exit $status
