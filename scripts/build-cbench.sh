@@ -5,10 +5,12 @@
 #      libclang-rt-dev-wasm32, with apt-get, as root);
 #   2. builds each bench/c/<name>.c twice with clang -O2: for wasm32-wasi (bench/c/<name>.wasm)
 #      and natively (a temporary binary);
-#   3. runs the native build and records its stdout as bench/c/<name>.stdout.expected;
+#   3. runs the native build and records its stdout as bench/c/<name>.stdout.expected (the
+#      benchmark's workload: no argument) and bench/c/<name>.small.stdout.expected (argument
+#      `small`: the short workload the tests run);
 #   4. runs the wasm build with the project's own CLI (`zerowasm run`, built here with
-#      cargo --release) on the Interpreter and on the Compiler, and fails if either output
-#      differs from the native one.
+#      cargo --release) on the Interpreter and on the Compiler, both workloads, and fails if
+#      any output differs from the native one.
 #
 # The .wasm files and expected outputs are committed, so `make bench` and `make test` need no
 # clang. `--check` skips steps 1-3: it only re-runs the committed .wasm files against the
@@ -72,23 +74,34 @@ for name in "${names[@]}"; do
         start=$EPOCHREALTIME
         "$tmp/$name" > "$expected"
         native=$(awk "BEGIN { print $EPOCHREALTIME - $start }")
+        "$tmp/$name" small > "$dir/$name.small.stdout.expected"
         printf 'build-cbench: %-10s %7d bytes of wasm, native run %.3f s\n' "$name" "$(stat -c %s "$wasm")" "$native"
     fi
     for engine in interpreter compiler; do
-        start=$EPOCHREALTIME
-        if ! "$zerowasm" run "--$engine" "$wasm" > "$tmp/$name.$engine.out"; then
-            echo "build-cbench: $name: zerowasm run --$engine failed" >&2
-            status=1
-            continue
-        fi
-        secs=$(awk "BEGIN { print $EPOCHREALTIME - $start }")
-        if cmp -s "$tmp/$name.$engine.out" "$expected"; then
-            printf 'build-cbench: %-10s %-11s output matches the native build (%.3f s)\n' "$name" "$engine" "$secs"
-        else
-            echo "build-cbench: $name: the $engine's output differs from the native build's:" >&2
-            diff "$expected" "$tmp/$name.$engine.out" | head -20 >&2 || true
-            status=1
-        fi
+        for workload in full small; do
+            if [ $workload = full ]; then
+                want="$expected"
+                args=()
+            else
+                want="$dir/$name.small.stdout.expected"
+                args=(small)
+            fi
+            got="$tmp/$name.$engine.$workload.out"
+            start=$EPOCHREALTIME
+            if ! "$zerowasm" run "--$engine" "$wasm" "${args[@]}" > "$got"; then
+                echo "build-cbench: $name: zerowasm run --$engine ($workload workload) failed" >&2
+                status=1
+                continue
+            fi
+            secs=$(awk "BEGIN { print $EPOCHREALTIME - $start }")
+            if cmp -s "$got" "$want"; then
+                printf 'build-cbench: %-10s %-11s %-5s output matches the native build (%.3f s)\n' "$name" "$engine" "$workload" "$secs"
+            else
+                echo "build-cbench: $name: the $engine's output ($workload workload) differs from the native build's:" >&2
+                diff "$want" "$got" | head -20 >&2 || true
+                status=1
+            fi
+        done
     done
 done
 

@@ -35,6 +35,10 @@ static inline uint32_t mix32(uint32_t h, uint32_t v) {
 
 static inline uint32_t mix64(uint32_t h, uint64_t v) { return mix32(mix32(h, (uint32_t)v), (uint32_t)(v >> 32)); }
 
+/* Whether the first argument is `small`: a short workload, for tests (the output is then
+ * `<name>.small.stdout.expected`). The benchmarks run with no argument. */
+static inline int small_workload(int argc, char **argv) { return argc > 1 && strcmp(argv[1], "small") == 0; }
+
 /* The bits of a double, for checksums that must match exactly. */
 static inline uint64_t f64_bits(double d) {
     uint64_t u;

@@ -7,7 +7,7 @@
 
 #define LOG2N 14
 #define N (1 << LOG2N)
-#define REPS 40
+#define REPS 70
 #define PI 3.141592653589793
 
 static double re[N], im[N], re0[N], im0[N], wr[N / 2], wi[N / 2];
@@ -76,11 +76,12 @@ static void fft(int inverse) {
         for (uint32_t i = 0; i < N; i++) re[i] /= N, im[i] /= N;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const uint32_t reps = small_workload(argc, argv) ? 1 : REPS;
     for (uint32_t i = 0; i < N / 2; i++) twiddle(i, N, &wr[i], &wi[i]);
     uint32_t h = 0x811c9dc5u;
     double maxerr = 0, peak = 0;
-    for (uint32_t rep = 0; rep < REPS; rep++) {
+    for (uint32_t rep = 0; rep < reps; rep++) {
         rng_seed(1965u + rep);
         for (uint32_t i = 0; i < N; i++) {
             /* Two tones and noise. */
@@ -103,7 +104,7 @@ int main(void) {
         }
     }
     h = mix64(h, f64_bits(maxerr));
-    printf("fft: %u rounds of %u points, forward and inverse\n", REPS, N);
+    printf("fft: %u rounds of %u points, forward and inverse\n", reps, N);
     printf("round trip error below 1e-9: %s\n", maxerr < 1e-9 ? "yes" : "NO");
     printf("last peak power: %lld\n", (long long)peak);
     printf("checksum: %08x\n", h);

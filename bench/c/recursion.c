@@ -3,7 +3,7 @@
  * stays below 600 frames. */
 #include "common.h"
 
-#define REPS 10
+#define REPS 14
 
 static uint32_t fib(uint32_t n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
 
@@ -55,10 +55,11 @@ static uint32_t queens(uint32_t n, uint32_t row, uint32_t cols, uint32_t d1, uin
     return count;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const uint32_t reps = small_workload(argc, argv) ? 2 : REPS;
     uint32_t h = 0x811c9dc5u, f = 0, q = 0, a = 0;
     int32_t t = 0;
-    for (uint32_t rep = 0; rep < REPS; rep++) {
+    for (uint32_t rep = 0; rep < reps; rep++) {
         f = fib(27 + rep % 2);
         t = tak(18, 12, 6);
         a = ack(2, 120) + ack(3, 5);

@@ -7,7 +7,7 @@
 #define LINES 1200
 #define LINE 96
 #define MAXSTATES 512
-#define REPS 3
+#define REPS 4
 
 enum kind { CHAR, ANY, CLASS, SPLIT, NOP, MATCH };
 
@@ -193,7 +193,8 @@ static void make_lines(uint32_t seed) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const uint32_t reps = small_workload(argc, argv) ? 1 : REPS;
     static const char *const PATTERNS[] = {
         "fox|dog",
         "[a-z]+@[a-z]+\\.com",
@@ -208,7 +209,7 @@ int main(void) {
     };
     const int npat = sizeof PATTERNS / sizeof PATTERNS[0];
     uint32_t h = 0x811c9dc5u, counts[16] = {0};
-    for (uint32_t rep = 0; rep < REPS; rep++) {
+    for (uint32_t rep = 0; rep < reps; rep++) {
         make_lines(1951u + rep);
         for (int p = 0; p < npat; p++) {
             int start = compile(PATTERNS[p]);
@@ -221,7 +222,7 @@ int main(void) {
             counts[p] = c;
         }
     }
-    printf("regex: %u rounds of %d lines\n", REPS, LINES);
+    printf("regex: %u rounds of %d lines\n", reps, LINES);
     for (int p = 0; p < npat; p++) printf("%-40s %u\n", PATTERNS[p], counts[p]);
     printf("checksum: %08x\n", h);
     return 0;

@@ -3,7 +3,7 @@
  * against the others. */
 #include "common.h"
 
-#define N 150000
+#define N 200000
 #define REPS 3
 
 static int32_t orig[N], qa[N], ma[N], ha[N], tmp[N];
@@ -80,29 +80,30 @@ static void heapsort(int32_t *a, int32_t n) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const int32_t n = small_workload(argc, argv) ? 5000 : N;
     uint32_t h = 0x811c9dc5u;
     for (uint32_t rep = 0; rep < REPS; rep++) {
         rng_seed(777u + rep);
         /* Round 0: all values; round 1: many duplicates; round 2: nearly sorted. */
-        for (int32_t i = 0; i < N; i++) {
+        for (int32_t i = 0; i < n; i++) {
             uint32_t r = rng_next();
             orig[i] = rep == 0 ? (int32_t)r : rep == 1 ? (int32_t)(r % 1000) - 500 : i * 4 + (int32_t)(r % 64);
         }
-        memcpy(qa, orig, sizeof orig);
-        memcpy(ma, orig, sizeof orig);
-        memcpy(ha, orig, sizeof orig);
-        quicksort(qa, 0, N - 1);
-        mergesort(ma, 0, N - 1);
-        heapsort(ha, N);
-        for (int32_t i = 0; i < N; i++) {
+        memcpy(qa, orig, n * sizeof orig[0]);
+        memcpy(ma, orig, n * sizeof orig[0]);
+        memcpy(ha, orig, n * sizeof orig[0]);
+        quicksort(qa, 0, n - 1);
+        mergesort(ma, 0, n - 1);
+        heapsort(ha, n);
+        for (int32_t i = 0; i < n; i++) {
             if (qa[i] != ma[i] || qa[i] != ha[i] || (i > 0 && qa[i - 1] > qa[i])) {
                 printf("sort: results differ at %d in round %u\n", i, rep);
                 return 1;
             }
             h = mix32(h, (uint32_t)qa[i]);
         }
-        printf("round %u: min %d, median %d, max %d\n", rep, qa[0], qa[N / 2], qa[N - 1]);
+        printf("round %u: min %d, median %d, max %d\n", rep, qa[0], qa[n / 2], qa[n - 1]);
     }
     printf("checksum: %08x\n", h);
     return 0;

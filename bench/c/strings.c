@@ -5,7 +5,7 @@
 
 #define TEXT (96 * 1024)
 #define SLOTS 1024
-#define REPS 16
+#define REPS 28
 
 static const char *const WORDS[] = {
     "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "and", "runs", "far", "away", "from",
@@ -113,11 +113,12 @@ static void title_case(uint32_t n) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const uint32_t reps = small_workload(argc, argv) ? 1 : REPS;
     static const char *const PATTERNS[] = {"the", "river banks", "lazy dog", "e w", "forgotten.", "xyz", "o", "children play with"};
     uint32_t h = 0x811c9dc5u, words = 0;
     struct slot top[5];
-    for (uint32_t rep = 0; rep < REPS; rep++) {
+    for (uint32_t rep = 0; rep < reps; rep++) {
         uint32_t n = make_text(5150u + rep);
         words = count_words(n);
         memset(top, 0, sizeof top);
@@ -145,7 +146,7 @@ int main(void) {
         title_case(n);
         h = mix32(h, horspool_count(out, n, "The ") + naive_count(out, n, "River Banks"));
     }
-    printf("strings: %u rounds of %u bytes\n", REPS, TEXT);
+    printf("strings: %u rounds of %u bytes\n", reps, TEXT);
     printf("words in the last text: %u\n", words);
     for (int k = 0; k < 5; k++) printf("top %d: %.*s x %u\n", k + 1, (int)top[k].len, (const char *)text + top[k].start, top[k].count);
     printf("checksum: %08x\n", h);

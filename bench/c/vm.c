@@ -231,24 +231,26 @@ static uint32_t asm_collatz(void) {
     return f;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const int small = small_workload(argc, argv);
+    const uint32_t fib_n = small ? 16 : 22, limit = small ? 3000 : 30000;
     uint32_t fib = asm_fib(), primes = asm_primes(), collatz = asm_collatz();
     uint32_t entry = pc_end;
-    emit1(PUSH, 22);
+    emit1(PUSH, fib_n);
     emit_call(fib, 1);
     emit1(GSTORE, 0);
-    emit1(PUSH, 30000);
+    emit1(PUSH, limit);
     emit_call(primes, 1);
     emit1(GSTORE, 1);
-    emit1(PUSH, 30000);
+    emit1(PUSH, limit);
     emit_call(collatz, 1);
     emit1(GSTORE, 2);
     emit(HALT);
 
     uint64_t steps = run(entry);
     printf("vm: %u bytes of bytecode, %llu instructions executed\n", pc_end, (unsigned long long)steps);
-    printf("fib(22) = %u\n", globals[0]);
-    printf("primes below 30000: %u\n", globals[1]);
-    printf("longest Collatz start below 30000: %u (%u steps)\n", globals[2] / 1000, globals[2] % 1000);
+    printf("fib(%u) = %u\n", fib_n, globals[0]);
+    printf("primes below %u: %u\n", limit, globals[1]);
+    printf("longest Collatz start below %u: %u (%u steps)\n", limit, globals[2] / 1000, globals[2] % 1000);
     return 0;
 }

@@ -6,7 +6,7 @@
 #define SIEVE_N (1u << 21)
 #define DIM 256
 #define LEN (64 * 1024)
-#define REPS 6
+#define REPS 14
 
 static uint32_t bits[SIEVE_N / 32];
 static uint32_t m[DIM * DIM], t[DIM * DIM];
@@ -49,9 +49,10 @@ static uint32_t popcount64(uint64_t x) {
     return c;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const uint32_t reps = small_workload(argc, argv) ? 1 : REPS;
     uint32_t h = 0x811c9dc5u, primes = 0;
-    for (uint32_t rep = 0; rep < REPS; rep++) {
+    for (uint32_t rep = 0; rep < reps; rep++) {
         primes = sieve(SIEVE_N);
         h = mix32(h, primes);
 
@@ -78,7 +79,7 @@ int main(void) {
         for (uint32_t i = 0; i < LEN; i++) total += popcount64(ws[i] ^ (ws[i] >> 3));
         h = mix64(h, total);
     }
-    printf("words: %u rounds\n", REPS);
+    printf("words: %u rounds\n", reps);
     printf("primes below %u: %u\n", SIEVE_N, primes);
     printf("checksum: %08x\n", h);
     return 0;
