@@ -65,13 +65,17 @@ wasi:
 ## bench: benchmarks on zerowasm and the peer runtimes (wasmi in-process; wasmtime and wasm3
 ## from `make bench-peers`, reported as missing if not installed); writes
 ## reports/<os>-<arch>/bench.{json,md}. ONLY=name for one group or benchmark (no report then).
-## `--workspace` builds the `zerowasm` binary too, for the cli group.
+## `--workspace` builds the `zerowasm` binary too, for the cli group. Groups: coremark,
+## execution (sightglass), programs (the C programs of bench/c, built and checked against their
+## native build by scripts/build-cbench.sh and committed, so no clang is needed here, and the
+## corpus's long-running programs; every run's output is checked, and each group's geomean
+## names any program a runtime could not run), startup, micro, concurrency, cli.
 bench:
 	$(CARGO) build --release --workspace
 	$(HARNESS) bench --peers $(if $(ONLY),--only $(ONLY))
 
 ## profile: the Interpreter's instruction and straight-line pair frequencies over the benchmark
-## programs (sightglass on its small workload, CoreMark), from a build that counts them
+## programs (CoreMark, the C programs of bench/c/, sightglass on its small workload), from a build that counts them
 ## (ZEROWASM_DISPATCH=profile, in its own target folder so the normal build is untouched);
 ## writes reports/<os>-<arch>/op-profile.md. ONLY=name for some programs.
 PROFILE_REPORT = reports/$(shell uname -s | tr A-Z a-z)-$(shell uname -m)/op-profile.md

@@ -18,6 +18,17 @@ cannot be imported (the harness then reports the peer as missing, never as slowe
                                                             "cache_hit": s (wasmtime only)}
   {"task": "bulk", "wasm": PATH, "export": NAME}        -> {"ok", "value": seconds of one call
                                                             NAME(1)}
+  {"task": "compile", "wasm": PATH}                     -> {"ok"} once the module is loaded
+                                                           (an error if the runtime cannot)
+  {"task": "command", "wasm": PATH, "args": [ARGV...],
+   "mounts": [[HOST, GUEST, WRITABLE]...],
+   "stdout": PATH, "stderr": PATH}                      -> {"ok", "value": seconds of `_start`,
+                                                            "exit": code} (a WASI command run
+                                                            once, in a fresh instance)
+
+wasm3 (pywasm3) has no WASI of its own: for "command" this script gives it a small one
+(MiniWasi: arguments, stdout/stderr, clocks, random bytes, proc_exit; no directories), enough
+for the C programs of bench/c/.
 
 Compiled modules are kept per path, so repeated samples measure execution only. Execution is
 timed in process CPU time, compilation in wall time (see below); the Python binding's own
@@ -55,6 +66,11 @@ class Wasmtime:
         try:
             cfg.wasm_gc = True
             cfg.wasm_function_references = True
+        except Exception:
+            pass
+        # Exception handling, for the corpus programs of the `programs` group (C++ throw/catch).
+        try:
+            cfg.wasm_exceptions = True
         except Exception:
             pass
         self.engine = wasmtime.Engine(cfg)
@@ -139,6 +155,32 @@ class Wasmtime:
         cache_s = time.perf_counter() - t
         return {"compile": compile_s, "instantiate": inst_s, "cache_hit": cache_s}
 
+    def compile(self, job):
+        self.module(job["wasm"])
+        return {}
+
+    def command(self, job):
+        w = self.w
+        module = self.module(job["wasm"])
+        store = w.Store(self.engine)
+        wasi = w.WasiConfig()
+        wasi.argv = job.get("args", [])
+        for host, guest, _writable in job.get("mounts", []):
+            wasi.preopen_dir(host, guest)
+        wasi.stdout_file = job["stdout"]
+        wasi.stderr_file = job["stderr"]
+        store.set_wasi(wasi)
+        linker = w.Linker(self.engine)
+        linker.define_wasi()
+        start = linker.instantiate(store, module).exports(store)["_start"]
+        code = 0
+        t = time.process_time()
+        try:
+            start(store)
+        except w.ExitTrap as e:
+            code = e.code
+        return {"value": time.process_time() - t, "exit": code}
+
     def bulk(self, job):
         w = self.w
         key = ("bulk", job["wasm"])
@@ -195,6 +237,35 @@ class Wasm3:
     def sightglass(self, job):
         raise RuntimeError("pywasm3 has no WASI; sightglass modules need wasi_snapshot_preview1")
 
+    def compile(self, job):
+        self.load(job["wasm"])
+        return {}
+
+    def command(self, job):
+        if job.get("mounts"):
+            raise RuntimeError("the driver's WASI for pywasm3 has no directories")
+        env, rt, mod = self.load(job["wasm"])
+        wasi = MiniWasi(rt, job.get("args", []))
+        wasi.link(mod)
+        start = rt.find_function("_start")
+        code = 0
+        t = time.process_time()
+        try:
+            start()
+        except ProcExit as e:
+            code = e.code
+        except Exception:
+            # pywasm3 may wrap the host function's exception: proc_exit recorded the code.
+            if wasi.exit_code is None:
+                raise
+            code = wasi.exit_code
+        secs = time.process_time() - t
+        with open(job["stdout"], "wb") as f:
+            f.write(wasi.out[1])
+        with open(job["stderr"], "wb") as f:
+            f.write(wasi.out[2])
+        return {"value": secs, "exit": code}
+
     def startup(self, job):
         data = self.data(job["wasm"])
         t = time.perf_counter()
@@ -218,6 +289,106 @@ class Wasm3:
         t = time.process_time()
         f(1)
         return {"value": time.process_time() - t}
+
+
+class ProcExit(Exception):
+    """proc_exit(code) from the guest."""
+
+    def __init__(self, code):
+        super().__init__(f"proc_exit({code})")
+        self.code = code
+
+
+class MiniWasi:
+    """The WASI preview 1 functions a C program that only prints needs, for pywasm3: arguments,
+    an empty environment, stdout and stderr kept in memory, clocks, random bytes, proc_exit.
+    Anything else the module imports is left unlinked (wasm3 fails the call if it is made)."""
+
+    ESUCCESS, EBADF, EINVAL, ESPIPE = 0, 8, 28, 70
+
+    def __init__(self, rt, args):
+        self.rt = rt
+        self.args = [a.encode() + b"\0" for a in args]
+        self.out = {1: bytearray(), 2: bytearray()}
+        self.exit_code = None
+
+    def mem(self):
+        return self.rt.get_memory(0)
+
+    def link(self, mod):
+        import struct
+
+        m = self.mem
+        W = "wasi_snapshot_preview1"
+
+        def fd_write(fd, iovs, n, nwritten):
+            if fd not in self.out:
+                return self.EBADF
+            mem = m()
+            total = 0
+            for i in range(n):
+                buf, length = struct.unpack_from("<II", mem, iovs + 8 * i)
+                self.out[fd].extend(mem[buf : buf + length])
+                total += length
+            struct.pack_into("<I", mem, nwritten, total)
+            return self.ESUCCESS
+
+        def fd_fdstat_get(fd, out):
+            if fd not in (0, 1, 2):
+                return self.EBADF
+            # A character device with every right.
+            struct.pack_into("<BxHxxxxQQ", m(), out, 2, 0, 2**64 - 1, 2**64 - 1)
+            return self.ESUCCESS
+
+        def args_sizes_get(argc, size):
+            struct.pack_into("<I", m(), argc, len(self.args))
+            struct.pack_into("<I", m(), size, sum(len(a) for a in self.args))
+            return self.ESUCCESS
+
+        def args_get(ptrs, buf):
+            mem = m()
+            for i, a in enumerate(self.args):
+                struct.pack_into("<I", mem, ptrs + 4 * i, buf)
+                mem[buf : buf + len(a)] = a
+                buf += len(a)
+            return self.ESUCCESS
+
+        def environ_sizes_get(count, size):
+            struct.pack_into("<I", m(), count, 0)
+            struct.pack_into("<I", m(), size, 0)
+            return self.ESUCCESS
+
+        def clock_time_get(clock, _precision, out):
+            ns = time.time_ns() if clock == 0 else int(time.process_time() * 1e9)
+            struct.pack_into("<Q", m(), out, ns)
+            return self.ESUCCESS
+
+        def random_get(buf, n):
+            m()[buf : buf + n] = os.urandom(n)
+            return self.ESUCCESS
+
+        def proc_exit(code):
+            self.exit_code = code
+            raise ProcExit(code)
+
+        funcs = [
+            ("fd_write", "i(iiii)", fd_write),
+            ("fd_fdstat_get", "i(ii)", fd_fdstat_get),
+            ("fd_close", "i(i)", lambda fd: self.ESUCCESS if fd in (0, 1, 2) else self.EBADF),
+            ("fd_seek", "i(iIii)", lambda fd, off, whence, out: self.ESPIPE),
+            ("args_sizes_get", "i(ii)", args_sizes_get),
+            ("args_get", "i(ii)", args_get),
+            ("environ_sizes_get", "i(ii)", environ_sizes_get),
+            ("environ_get", "i(ii)", lambda ptrs, buf: self.ESUCCESS),
+            ("clock_time_get", "i(iIi)", clock_time_get),
+            ("random_get", "i(ii)", random_get),
+            ("proc_exit", "v(i)", proc_exit),
+        ]
+        for name, sig, f in funcs:
+            try:
+                mod.link_function(W, name, sig, f)
+            except RuntimeError:
+                pass  # not imported by this module
 
 
 RUNTIMES = {"wasmtime": Wasmtime, "wasm3": Wasm3}

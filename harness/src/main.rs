@@ -195,9 +195,10 @@ enum Command {
         #[arg(long, default_value_t = 0, hide = true)]
         arg_seed: u64,
     },
-    /// Runs the benchmarks: CoreMark, sightglass execution, startup (compile + instantiate),
-    /// micro-benchmarks, calls from several threads (concurrency) and the CLI's start time, on
-    /// zerowasm and the peer runtimes.
+    /// Runs the benchmarks: CoreMark, sightglass execution, whole programs (bench/c and the
+    /// corpus's long-running ones), startup (compile + instantiate), micro-benchmarks, calls
+    /// from several threads (concurrency) and the CLI's start time, on zerowasm and the peer
+    /// runtimes.
     ///
     /// Prints each sample as it comes, then the ratios (how many times faster zerowasm is than
     /// each peer) and the targets. Writes <report>/<os>-<arch>/bench.json and bench.md unless
@@ -206,8 +207,9 @@ enum Command {
         /// Engine(s) to run.
         #[arg(long, value_enum, default_value = "all")]
         engine: EngineArg,
-        /// Only the groups (coremark, execution, startup, micro, concurrency, cli) or benchmarks whose name
-        /// contains NAME (e.g. `sightglass/bz2`, `compile/spidermonkey`); repeatable.
+        /// Only the groups (coremark, execution, programs, startup, micro, concurrency, cli) or
+        /// benchmarks whose name contains NAME (e.g. `sightglass/bz2`, `c/regex`, `corpus/`,
+        /// `compile/spidermonkey`); repeatable.
         #[arg(long, value_name = "NAME")]
         only: Vec<String>,
         /// Also run wasmtime and wasm3 (installed by `make bench-peers`); missing ones are

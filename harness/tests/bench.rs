@@ -152,3 +152,65 @@ fn concurrency_targets_compare_an_engine_with_itself() {
     let md = report::markdown(&r);
     assert!(md.contains("| concurrency/one-runtime-2-threads | zerowasm-interpreter | calls/s | 100 | 100 | 100 | 3 |  |"), "{md}");
 }
+
+#[test]
+fn the_programs_geomean_names_what_it_leaves_out() {
+    let mut r = Report::new();
+    for (name, ours, peer) in [("c/a", 1.0, 2.0), ("c/b", 2.0, 2.0)] {
+        measure(
+            &mut r,
+            &bench("programs", name, Metric::Seconds),
+            vec![Contender::new("zerowasm-interpreter", move || Ok(vec![ours])), Contender::new("wasmi", move || Ok(vec![peer]))],
+        );
+    }
+    measure(
+        &mut r,
+        &bench("programs", "corpus/x", Metric::Seconds),
+        vec![
+            Contender::unavailable("zerowasm-interpreter", "not available yet", "needs exception handling"),
+            Contender::new("wasmi", || Ok(vec![1.0])),
+        ],
+    );
+    r.compute_ratios();
+    r.compute_targets();
+    let g = r.geomeans.iter().find(|g| g.group == "programs" && g.runtime == "zerowasm-interpreter" && g.peer == "wasmi").unwrap();
+    assert!((g.speedup - 2f64.sqrt()).abs() < 1e-9);
+    assert_eq!(g.benchmarks, 2);
+    assert_eq!(g.left_out, vec!["corpus/x: zerowasm-interpreter not available yet: needs exception handling".to_string()]);
+    // The sightglass targets look at the execution group only.
+    let t = r.targets.iter().find(|t| t.name == "Interpreter sightglass geomean vs wasmi").unwrap();
+    assert_eq!(t.met, None);
+    let md = report::markdown(&r);
+    assert!(md.contains("| programs | zerowasm-interpreter | wasmi | 1.41x | 0.71x | 2 of 3 | corpus/x: zerowasm-interpreter not available yet"), "{md}");
+}
+
+#[test]
+fn a_program_run_is_checked_not_just_timed() {
+    use zerowasm_harness::bench::programs::Program;
+    let p = Program {
+        name: "c/x".into(),
+        wasm: "x.wasm".into(),
+        args: Vec::new(),
+        mounts: Vec::new(),
+        inputs: Vec::new(),
+        stdout: b"checksum: 1\n".to_vec(),
+        stderr_contains: vec!["0 errors".into()],
+        outputs: Vec::new(),
+        needs: None,
+    };
+    assert_eq!(p.check(0, b"checksum: 1\n", b"1 warning, 0 errors", None), Ok(()));
+    let wrong = p.check(0, b"checksum: 2\n", b"0 errors", None).unwrap_err();
+    assert!(wrong.contains("stdout differs") && wrong.contains("checksum: 2"), "{wrong}");
+    assert!(p.check(3, b"checksum: 1\n", b"0 errors", None).unwrap_err().contains("exit code 3"));
+    assert!(p.check(0, b"checksum: 1\n", b"", None).unwrap_err().contains("stderr"));
+}
+
+#[test]
+fn the_report_names_the_cpu() {
+    let mut r = Report::new();
+    r.cpu = "Some CPU 9000".into();
+    assert!(report::markdown(&r).contains("CPU: Some CPU 9000 (model name from /proc/cpuinfo)"));
+    if std::path::Path::new("/proc/cpuinfo").is_file() {
+        assert_ne!(zerowasm_harness::bench::cpu_model(), "");
+    }
+}

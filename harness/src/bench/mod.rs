@@ -1,5 +1,6 @@
-//! `zerowasm-harness bench`: CoreMark, the sightglass execution benchmarks, startup (compile
-//! and instantiate), micro-benchmarks, calls from several threads (concurrency) and the CLI's
+//! `zerowasm-harness bench`: CoreMark, the sightglass execution benchmarks, whole programs (the
+//! C programs of `bench/c/` and the corpus's long-running ones), startup (compile and
+//! instantiate), micro-benchmarks, calls from several threads (concurrency) and the CLI's
 //! start time, on zerowasm's engines and on peer runtimes, in one run. Writes `reports/<os>-<arch>/bench.json` and `bench.md`.
 //!
 //! Peers: wasmi runs in-process (the `wasmi` crate, with its default configuration); wasmtime
@@ -15,7 +16,8 @@
 //! add up CPU time.
 //!
 //! Inputs: the shared benchmark folder (`$ZEROWASM_BENCH`, default `../shared/bench`, see its
-//! BENCHMARKS.md) and the corpus programs (`$ZEROWASM_CORPUS`).
+//! BENCHMARKS.md), the workspace's C programs (`bench/c/`) and the corpus programs
+//! (`$ZEROWASM_CORPUS`).
 
 pub mod cli;
 pub mod concurrency;
@@ -23,6 +25,7 @@ pub mod coremark;
 pub mod micro;
 pub mod peer;
 pub mod profile;
+pub mod programs;
 pub mod report;
 pub mod sightglass;
 pub mod startup;
@@ -238,8 +241,10 @@ pub fn command(opts: &Options) -> i32 {
     for p in &report.peers {
         eprintln!("peer {}: {} ({})", p.runtime, p.status, p.detail);
     }
+    report.cpu = cpu_model();
     report.conditions.push(format!(
-        "Machine: {} CPUs, load average at start {}. Execution figures use process CPU time; compile, startup, concurrency and CLI figures use wall time.",
+        "Machine: {}, {} CPUs, load average at start {}. Execution figures use process CPU time; compile, startup, concurrency and CLI figures use wall time.",
+        report.cpu,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         load_average()
     ));
@@ -247,6 +252,7 @@ pub fn command(opts: &Options) -> i32 {
     let t = Instant::now();
     coremark::run(&ctx, &mut peers, &mut report);
     sightglass::run(&ctx, &mut peers, &mut report);
+    programs::run(&ctx, &mut peers, &mut report);
     startup::run(&ctx, &mut peers, &mut report);
     micro::run(&ctx, &mut peers, &mut report);
     concurrency::run(&ctx, &mut report);
@@ -291,6 +297,21 @@ pub struct Ctx<'a> {
     pub rounds: Option<usize>,
 }
 
+/// The CPU's model name from /proc/cpuinfo (`model name`, else `Processor` or `cpu model` on
+/// hosts that name it so), or `unknown CPU`.
+pub fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    ["model name", "Processor", "cpu model", "uarch"]
+        .iter()
+        .find_map(|key| {
+            info.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                (k.trim() == *key && !v.trim().is_empty()).then(|| v.trim().to_string())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -302,7 +323,7 @@ fn print_summary(r: &Report) {
         println!("{}: ratio {}/{} {:.3} ({})", x.benchmark, x.runtime, x.peer, x.speedup, x.metric.unit());
     }
     for g in &r.geomeans {
-        println!("sightglass geomean: {}/{} {:.3} over {} modules", g.runtime, g.peer, g.speedup, g.benchmarks);
+        println!("{} geomean: {}/{} {:.3} over {} of {} benchmarks", g.group, g.runtime, g.peer, g.speedup, g.benchmarks, g.benchmarks + g.left_out.len());
     }
     for t in &r.targets {
         let met = match t.met {

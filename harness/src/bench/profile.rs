@@ -9,7 +9,7 @@
 //! every program weighs the same whatever its length: a pair that is 5% of one program's
 //! instructions and absent elsewhere scores 5% / n.
 
-use super::{coremark, engine_config, selected, sightglass, Ctx};
+use super::{coremark, engine_config, programs, selected, sightglass, Ctx};
 use crate::spectest::Engine;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -22,14 +22,14 @@ struct Shares {
     pairs: HashMap<(&'static str, &'static str), f64>,
 }
 
-/// What the profile runs: the sightglass modules and CoreMark (the C set joins as `cbench`).
+/// What the profile runs: CoreMark, the C programs of `bench/c/` and the sightglass modules.
 /// Returns the report (Markdown), or why it could not run.
 pub fn run(ctx: &Ctx<'_>, top: usize) -> Result<String, String> {
     if zerowasm::op_profile::take().is_none() {
         return Err("this build does not count instructions: build with ZEROWASM_DISPATCH=profile (`make profile`)".into());
     }
     let config = engine_config(Engine::Interpreter)?;
-    let mut programs: Vec<Shares> = Vec::new();
+    let mut profiles: Vec<Shares> = Vec::new();
     let mut failed: Vec<String> = Vec::new();
     let mut take = |name: String, r: Result<(), String>, programs: &mut Vec<Shares>| {
         let p = zerowasm::op_profile::take().unwrap_or_default();
@@ -54,7 +54,15 @@ pub fn run(ctx: &Ctx<'_>, top: usize) -> Result<String, String> {
     if selected(ctx.only, "coremark", "coremark") {
         let wasm = std::fs::read(ctx.dir.join("wasmi-benchmarks/coremark.wasm")).map_err(|e| format!("coremark: {e}"))?;
         let r = coremark::zerowasm_sample(config.clone(), &wasm).map(|_| ());
-        take("coremark".into(), r, &mut programs);
+        take("coremark".into(), r, &mut profiles);
+    }
+    // The C programs (the corpus's need exception handling, which the Interpreter lacks yet).
+    for p in programs::c_programs(&programs::c_dir(), false) {
+        if !selected(ctx.only, programs::GROUP, &p.name) {
+            continue;
+        }
+        let r = programs::run_once(Engine::Interpreter, &p).map(|_| ());
+        take(p.name.clone(), r, &mut profiles);
     }
     for m in sightglass::discover(&ctx.dir.join("sightglass")) {
         if !selected(ctx.only, "execution", &m.name) {
@@ -64,12 +72,12 @@ pub fn run(ctx: &Ctx<'_>, top: usize) -> Result<String, String> {
             .map_err(|e| e.to_string())
             .and_then(|wasm| sightglass::zerowasm_setup(config.clone(), &wasm, &m).and_then(|mut sample| sample()))
             .map(|_| ());
-        take(m.name.clone(), r, &mut programs);
+        take(m.name.clone(), r, &mut profiles);
     }
-    if programs.is_empty() {
+    if profiles.is_empty() {
         return Err("no program ran".into());
     }
-    Ok(report(&programs, &failed, top))
+    Ok(report(&profiles, &failed, top))
 }
 
 /// The averaged shares, most frequent first, as Markdown tables.

@@ -15,6 +15,9 @@ pub struct Report {
     pub os: String,
     /// `std::env::consts::ARCH`.
     pub arch: String,
+    /// The CPU's model name, from /proc/cpuinfo ([`super::cpu_model`]).
+    #[serde(default)]
+    pub cpu: String,
     /// zerowasm's version.
     pub zerowasm_version: String,
     /// When the run started, seconds since the Unix epoch.
@@ -29,7 +32,8 @@ pub struct Report {
     pub unavailable: Vec<Unavailable>,
     /// zerowasm against each peer, per benchmark.
     pub ratios: Vec<Ratio>,
-    /// Geometric means of the ratios of a group (the sightglass execution geomean).
+    /// Geometric means of the ratios of each group in [`GEOMEAN_GROUPS`] (sightglass
+    /// execution, programs), per pair of a zerowasm engine and a peer.
     pub geomeans: Vec<Geomean>,
     /// The issue's targets, with how far each is from being met.
     pub targets: Vec<Target>,
@@ -112,7 +116,14 @@ pub struct Geomean {
     pub speedup: f64,
     /// Over how many benchmarks (those both ran).
     pub benchmarks: usize,
+    /// The group's other benchmarks, which one of the two did not run, each with why
+    /// (`name: reason`). Nothing of the group is left out silently.
+    #[serde(default)]
+    pub left_out: Vec<String>,
 }
+
+/// The groups whose ratios get geometric means: the sightglass modules and the programs.
+pub const GEOMEAN_GROUPS: [&str; 2] = ["execution", "programs"];
 
 /// A target from the issue.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -179,7 +190,8 @@ impl Report {
 
     /// Fills [`Report::ratios`] and [`Report::geomeans`] from the results: every zerowasm
     /// figure against every peer figure of the same benchmark and metric. The geomeans are
-    /// over the `execution` group (sightglass), on the benchmarks both runtimes ran.
+    /// per group of [`GEOMEAN_GROUPS`] and pair of runtimes, on the benchmarks both ran; the
+    /// group's other benchmarks are listed in [`Geomean::left_out`] with why.
     pub fn compute_ratios(&mut self) {
         self.ratios.clear();
         for ours in self.results.iter().filter(|r| is_zerowasm(&r.runtime)) {
@@ -198,22 +210,29 @@ impl Report {
             }
         }
         self.geomeans.clear();
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for r in &self.ratios {
-            let p = (r.runtime.clone(), r.peer.clone());
-            if self.group_of(&r.benchmark) == Some("execution") && !pairs.contains(&p) {
-                pairs.push(p);
+        for group in GEOMEAN_GROUPS {
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for r in &self.ratios {
+                let p = (r.runtime.clone(), r.peer.clone());
+                if self.group_of(&r.benchmark) == Some(group) && !pairs.contains(&p) {
+                    pairs.push(p);
+                }
             }
-        }
-        for (runtime, peer) in pairs {
-            let xs: Vec<f64> = self
-                .ratios
-                .iter()
-                .filter(|r| r.runtime == runtime && r.peer == peer && self.group_of(&r.benchmark) == Some("execution"))
-                .map(|r| r.speedup)
-                .collect();
-            if let Some(g) = stats::geomean(&xs) {
-                self.geomeans.push(Geomean { group: "execution".into(), runtime, peer, speedup: g, benchmarks: xs.len() });
+            let mut names: Vec<&str> = self.results.iter().filter(|r| r.group == group).map(|r| r.benchmark.as_str()).collect();
+            names.extend(self.unavailable.iter().filter(|u| u.group == group).map(|u| u.benchmark.as_str()));
+            names.sort();
+            names.dedup();
+            for (runtime, peer) in pairs {
+                let ratio = |b: &str| self.ratios.iter().find(|r| r.runtime == runtime && r.peer == peer && r.benchmark == b).map(|r| r.speedup);
+                let xs: Vec<f64> = names.iter().filter_map(|b| ratio(b)).collect();
+                let left_out = names
+                    .iter()
+                    .filter(|b| ratio(b).is_none())
+                    .map(|b| format!("{b}: {}", self.why_missing(b, &[runtime.as_str(), peer.as_str()])))
+                    .collect();
+                if let Some(g) = stats::geomean(&xs) {
+                    self.geomeans.push(Geomean { group: group.into(), runtime, peer, speedup: g, benchmarks: xs.len(), left_out });
+                }
             }
         }
     }
@@ -265,7 +284,7 @@ impl Report {
         ];
         for (name, bench, metric, ours, peer, goal) in speed {
             let value = if bench.is_empty() {
-                self.geomeans.iter().find(|g| g.runtime == ours && g.peer == peer).map(|g| g.speedup)
+                self.geomeans.iter().find(|g| g.group == "execution" && g.runtime == ours && g.peer == peer).map(|g| g.speedup)
             } else {
                 self.ratio(bench, metric, ours, peer)
             };
@@ -279,7 +298,7 @@ impl Report {
         }
         // Sightglass geomean on the Compiler: time ratio (ours / wasmtime) <= 1.15.
         let name = "Compiler sightglass geomean time vs wasmtime";
-        t.push(match self.geomeans.iter().find(|g| g.runtime == "zerowasm-compiler" && g.peer == "wasmtime") {
+        t.push(match self.geomeans.iter().find(|g| g.group == "execution" && g.runtime == "zerowasm-compiler" && g.peer == "wasmtime") {
             Some(g) => {
                 let v = 1.0 / g.speedup;
                 Target {
@@ -404,6 +423,11 @@ pub fn merge(mut old: Report, new: Report) -> Report {
     old.results.extend(new.results);
     old.unavailable.extend(new.unavailable);
     old.peers = new.peers;
+    if old.cpu.is_empty() {
+        old.cpu = new.cpu;
+    } else if !new.cpu.is_empty() && new.cpu != old.cpu {
+        old.conditions.push(format!("(later run) on another CPU: {}", new.cpu));
+    }
     old.compute_ratios();
     old.compute_targets();
     old
@@ -442,9 +466,13 @@ pub fn num(x: f64) -> String {
     }
 }
 
-const GROUPS: [(&str, &str); 6] = [
+const GROUPS: [(&str, &str); 7] = [
     ("coremark", "CoreMark 1.0 (wasmi-benchmarks/coremark.wasm): score, higher is better"),
     ("execution", "Execution: sightglass modules, seconds between `bench.start` and `bench.end`, lower is better"),
+    (
+        "programs",
+        "Programs: the C programs of bench/c (`c/`) and the corpus's long-running programs (`corpus/`), CPU seconds of `_start`, lower is better; every run's output checked",
+    ),
     ("startup", "Startup: compile and instantiate (wasmi-benchmarks modules and the largest module found)"),
     ("micro", "Micro-benchmarks"),
     (
@@ -458,6 +486,7 @@ const GROUPS: [(&str, &str); 6] = [
 pub fn markdown(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# zerowasm benchmarks, {}-{}\n", r.os, r.arch);
+    let _ = writeln!(s, "CPU: {} (model name from /proc/cpuinfo).\n", if r.cpu.is_empty() { "not recorded" } else { r.cpu.as_str() });
     let _ = writeln!(
         s,
         "Generated by `make bench` (`zerowasm-harness bench`; `--peers` adds the peer runtimes, installed by \
@@ -478,9 +507,27 @@ pub fn markdown(r: &Report) -> String {
         let _ = writeln!(s, "| {} | {} | {} | {met} |", t.name, t.goal, t.detail.replace('|', "\\|"));
     }
     if !r.geomeans.is_empty() {
-        let _ = writeln!(s, "\n## Sightglass geometric means\n\n| zerowasm | peer | speedup (> 1: zerowasm faster) | time ratio | modules |\n|---|---|---|---|---|");
+        let _ = writeln!(
+            s,
+            "\n## Geometric means\n\nPer group (`execution`: the sightglass modules; `programs`: bench/c and the corpus's long-running programs), \
+             over the benchmarks both runtimes ran; the others are named (why in full: the group's \"No figure\" table).\n\n\
+             | group | zerowasm | peer | speedup (> 1: zerowasm faster) | time ratio | benchmarks | left out |\n|---|---|---|---|---|---|---|"
+        );
         for g in &r.geomeans {
-            let _ = writeln!(s, "| {} | {} | {:.2}x | {:.2}x | {} |", g.runtime, g.peer, g.speedup, 1.0 / g.speedup, g.benchmarks);
+            // Which runtime could not run what; the reasons in full are under "No figure".
+            let left: Vec<String> = g.left_out.iter().map(|x| x.lines().next().unwrap_or("").splitn(3, ": ").take(2).collect::<Vec<_>>().join(": ")).collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.2}x | {:.2}x | {} of {} | {} |",
+                g.group,
+                g.runtime,
+                g.peer,
+                g.speedup,
+                1.0 / g.speedup,
+                g.benchmarks,
+                g.benchmarks + g.left_out.len(),
+                if left.is_empty() { "none".into() } else { left.join("; ").replace('|', "\\|") }
+            );
         }
     }
     let _ = writeln!(s, "\n## Peers\n\n| runtime | status | how |\n|---|---|---|");
