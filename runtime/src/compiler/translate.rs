@@ -4,9 +4,11 @@
 //! - Locals are frontend `Variable`s (SSA construction inserts the block parameters); the wasm
 //!   operand stack exists only at translation time, as a `Vec` of SSA values.
 //! - Control: a `block`'s end and a `loop`'s header are Cranelift blocks whose parameters are the
-//!   label's values; `if` branches to two parameterless blocks (the `if`'s parameters are SSA
-//!   values that dominate both arms). Code after `br`, `return`, `unreachable` is skipped until
-//!   the enclosing `else`/`end`, counting nested constructs.
+//!   label's values ([`Label`], the payload of the shared walk's frames, `crate::wasm::func`);
+//!   `if` branches to two parameterless blocks (the `if`'s parameters are SSA values that
+//!   dominate both arms). The body's label is the return block: branches to it and the
+//!   fall-through meet there, and the walk places the one return after it. A construct whose
+//!   end block nothing reaches ends the reachable code, as a `br` does.
 //! - Memory accesses: with guarded memories (`Env::guarded`) an access is the base plus the
 //!   address plus the offset, unchecked; one past the end faults and `super::signals` makes it
 //!   a trap. Memory 0's base is then loaded once at entry. Otherwise memory 0's base and length
@@ -25,6 +27,7 @@ use super::libcalls::Libcall;
 use super::vmctx::{self, VMOffsets};
 use crate::wasm::types::{FuncType, ValType};
 use crate::wasm::error::CompileError;
+use crate::wasm::func::Kind;
 use crate::vm::{Instrumentation, TrapCode, VMLimits};
 use crate::wasm::Module;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -38,7 +41,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use std::collections::HashMap;
-use wasmparser::{BlockType, MemArg, Operator};
+use wasmparser::{MemArg, Operator};
 
 #[path = "simd.rs"]
 mod simd;
@@ -192,40 +195,30 @@ pub(crate) struct Env<'a> {
     pub guarded: bool,
 }
 
+/// The Compiler's part of a control frame ([`crate::wasm::func::Frame`]): its Cranelift blocks.
 #[derive(Debug)]
-enum Kind {
-    Block,
-    Loop { header: Block },
-    If { else_block: Block, has_else: bool, params: Vec<Value> },
-}
-
-#[derive(Debug)]
-struct Frame {
-    kind: Kind,
+struct Label {
     /// Where the construct ends; its parameters are the construct's results.
     dest: Block,
-    /// Operand stack height below the construct's parameters.
-    height: usize,
-    /// The construct's parameter and result types.
-    params: Vec<Type>,
-    results: Vec<Type>,
     /// Whether anything branches or falls through to `dest`.
     dest_used: bool,
+    /// Where a loop's body starts (its header, where its branches go) or an `if`'s second
+    /// arm; `dest` for the others.
+    start: Block,
+    /// An `if`'s parameters: SSA values that dominate both arms, the second arm's start.
+    params: Vec<Value>,
 }
 
-impl Frame {
-    /// How many values a branch to this label carries.
-    fn label_arity(&self) -> usize {
-        match self.kind {
-            Kind::Loop { .. } => self.params.len(),
-            _ => self.results.len(),
-        }
-    }
-    fn label_block(&self) -> Block {
-        match self.kind {
-            Kind::Loop { header } => header,
-            _ => self.dest,
-        }
+/// A control frame of the shared walk, with this engine's part.
+type Frame<'m> = crate::wasm::func::Frame<'m, Label>;
+/// The shared walk's control frames, with this engine's parts.
+type Control<'m> = crate::wasm::func::Control<'m, Label>;
+
+/// The block a branch to `frame`'s label goes to.
+fn label_block(frame: &Frame<'_>) -> Block {
+    match frame.kind {
+        Kind::Loop => frame.payload.start,
+        Kind::Func | Kind::Block | Kind::If | Kind::Else => frame.payload.dest,
     }
 }
 
@@ -233,8 +226,6 @@ struct Translator<'a, 'f> {
     b: FunctionBuilder<'f>,
     env: &'a Env<'a>,
     stack: Vec<Value>,
-    frames: Vec<Frame>,
-    reachable: bool,
     locals: Vec<Variable>,
     vmctx: Value,
     store_ctx: Value,
@@ -327,15 +318,6 @@ pub(crate) fn translate(
         b,
         env,
         stack: Vec::new(),
-        frames: vec![Frame {
-            kind: Kind::Block,
-            dest: ret,
-            height: 0,
-            params: Vec::new(),
-            results: results.clone(),
-            dest_used: false,
-        }],
-        reachable: true,
         locals,
         vmctx,
         store_ctx,
@@ -384,7 +366,9 @@ pub(crate) fn translate(
         t.load_memory();
     }
 
-    crate::wasm::func::walk(&body, instr.checks(), &mut t)?;
+    // The body's label is the return block: branches to it, and the fall-through, meet there.
+    let label = Label { dest: ret, dest_used: false, start: ret, params: Vec::new() };
+    crate::wasm::func::walk(m, ty.results(), &body, instr.checks(), label, &mut t)?;
     t.finish_cold_blocks();
     t.b.seal_all_blocks();
     t.b.finalize();
@@ -405,8 +389,9 @@ fn zero_of(b: &mut FunctionBuilder, t: Type) -> Value {
 
 impl crate::wasm::func::Lower for Translator<'_, '_> {
     type Error = CompileError;
-    fn reachable(&self) -> bool {
-        self.reachable
+    type Payload = Label;
+    fn height(&self) -> usize {
+        self.stack.len()
     }
     fn charge_fuel(&mut self, cost: u32) {
         self.consume_fuel(cost);
@@ -418,16 +403,37 @@ impl crate::wasm::func::Lower for Translator<'_, '_> {
         let args = self.args.clone();
         self.listen(Libcall::ListenEnter, &args);
     }
+    fn listen_exit(&mut self) {
+        let vals = self.top(self.results.len());
+        self.listen(Libcall::ListenExit, &vals);
+    }
+    fn return_(&mut self, _after_hook: bool) {
+        let vals = self.top(self.results.len());
+        if let Some(d) = self.entry_depth {
+            self.b.ins().store(vm_data(), d, self.store_ctx, vmctx::STORE_CALL_DEPTH);
+        }
+        self.b.ins().return_(&vals);
+    }
+    fn enter(&mut self, frame: &crate::wasm::func::Frame<'_, ()>) -> Label {
+        self.open(frame)
+    }
+    fn else_(&mut self, frame: &mut Frame<'_>) {
+        Translator::else_(self, frame);
+    }
+    fn end(&mut self, frame: Frame<'_>) -> bool {
+        Translator::end(self, frame)
+    }
+    fn br(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        Translator::br(self, depth, ctrl);
+    }
+    fn br_if(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        Translator::br_if(self, depth, ctrl);
+    }
+    fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_>) {
+        Translator::br_table(self, targets, default, ctrl);
+    }
     fn op(&mut self, op: Operator<'_>, _offset: usize) -> Result<(), CompileError> {
         self.lower(op)
-    }
-    fn unreachable_else(&mut self) -> Result<(), CompileError> {
-        self.else_();
-        Ok(())
-    }
-    fn unreachable_end(&mut self) -> Result<(), CompileError> {
-        self.end();
-        Ok(())
     }
 }
 
@@ -452,16 +458,11 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.stack[self.stack.len() - n..].to_vec()
     }
 
-    /// Param and result types of a block type.
-    fn block_type(&self, bt: BlockType) -> Result<(Vec<Type>, Vec<Type>), CompileError> {
-        let (params, results) = crate::wasm::func::block_type(self.env.module, bt)?;
-        Ok((params.iter().map(|t| clif_type(*t)).collect(), results.iter().map(|t| clif_type(*t)).collect()))
-    }
-
-    fn block_with_params(&mut self, tys: &[Type]) -> Block {
+    /// A new block whose parameters have types `tys`.
+    fn block_with_params(&mut self, tys: &[ValType]) -> Block {
         let blk = self.b.create_block();
         for t in tys {
-            self.b.append_block_param(blk, *t);
+            self.b.append_block_param(blk, clif_type(*t));
         }
         blk
     }
@@ -557,17 +558,6 @@ impl<'a, 'f> Translator<'a, 'f> {
         let limit = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_STACK_LIMIT);
         let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(low, TrapCode::CallStackExhausted);
-    }
-
-    /// Returns `vals`, telling the function listener first if there is one.
-    fn emit_return(&mut self, vals: &[Value]) {
-        if self.env.instr.listen {
-            self.listen(Libcall::ListenExit, vals);
-        }
-        if let Some(d) = self.entry_depth {
-            self.b.ins().store(vm_data(), d, self.store_ctx, vmctx::STORE_CALL_DEPTH);
-        }
-        self.b.ins().return_(vals);
     }
 
     /// Calls listener libcall `lc` with this function's index and `vals` spilled as cells;
@@ -681,7 +671,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let wasm = self.b.create_block();
         let host = self.b.create_block();
         self.b.set_cold_block(host);
-        let join = self.block_with_params(&results);
+        let join = self.block_with_params(ty.results());
         self.b.ins().brif(code, wasm, &[], host, &[]);
         self.continue_in(wasm);
         let sig = self.sig(type_index);
@@ -940,29 +930,54 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// Branches to label `depth` with its values from the stack top.
-    fn br(&mut self, depth: u32) {
-        let i = self.frames.len() - 1 - depth as usize;
-        let n = self.frames[i].label_arity();
-        let target = self.frames[i].label_block();
-        if !matches!(self.frames[i].kind, Kind::Loop { .. }) {
-            self.frames[i].dest_used = true;
+    fn br(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        let frame = ctrl.label_mut(depth);
+        let target = label_block(frame);
+        if frame.kind != Kind::Loop {
+            frame.payload.dest_used = true;
         }
-        let vals = self.top(n);
+        let vals = self.top(frame.label.len());
         self.b.ins().jump(target, &block_args(&vals));
+    }
+
+    /// Branches to label `depth` if the condition on the stack top is non-zero.
+    fn br_if(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        let cond = self.pop();
+        let mut edges = Vec::new();
+        let target = self.label_edge(depth, ctrl, &mut edges);
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, target, &[], cont, &[]);
+        self.fill_edges(edges, ctrl);
+        self.continue_in(cont);
+    }
+
+    /// Branches to the label `targets[index]` (`default` past the end), the index on the
+    /// stack top.
+    fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_>) {
+        let index = self.pop();
+        let mut edges = Vec::new();
+        let mut calls = Vec::new();
+        for &depth in targets {
+            let blk = self.label_edge(depth, ctrl, &mut edges);
+            calls.push(self.b.func.dfg.block_call(blk, &[]));
+        }
+        let def = self.label_edge(default, ctrl, &mut edges);
+        let def = self.b.func.dfg.block_call(def, &[]);
+        let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
+        self.b.ins().br_table(index, jt);
+        self.fill_edges(edges, ctrl);
     }
 
     /// A block for label `depth` usable in a conditional branch or a jump table (which pass no
     /// values): the label itself when it takes no values, else an edge block that passes them,
     /// recorded in `edges` to be filled by `fill_edges` once the branch is emitted.
-    fn label_edge(&mut self, depth: u32, edges: &mut Vec<(u32, Block)>) -> Block {
-        let i = self.frames.len() - 1 - depth as usize;
-        if !matches!(self.frames[i].kind, Kind::Loop { .. }) {
-            self.frames[i].dest_used = true;
+    fn label_edge(&mut self, depth: u32, ctrl: &mut Control<'_>, edges: &mut Vec<(u32, Block)>) -> Block {
+        let frame = ctrl.label_mut(depth);
+        if frame.kind != Kind::Loop {
+            frame.payload.dest_used = true;
         }
-        let n = self.frames[i].label_arity();
-        let target = self.frames[i].label_block();
-        if n == 0 {
-            return target;
+        if frame.label.is_empty() {
+            return label_block(frame);
         }
         if let Some((_, b)) = edges.iter().find(|(d, _)| *d == depth) {
             return *b;
@@ -973,50 +988,91 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// Fills the edge blocks made by `label_edge`; the current block must be terminated.
-    fn fill_edges(&mut self, edges: Vec<(u32, Block)>) {
+    fn fill_edges(&mut self, edges: Vec<(u32, Block)>, ctrl: &Control<'_>) {
         for (depth, edge) in edges {
-            let i = self.frames.len() - 1 - depth as usize;
-            let n = self.frames[i].label_arity();
-            let target = self.frames[i].label_block();
-            let vals = self.top(n);
+            let frame = ctrl.label(depth);
+            let vals = self.top(frame.label.len());
             self.b.switch_to_block(edge);
             self.b.seal_block(edge);
-            self.b.ins().jump(target, &block_args(&vals));
+            self.b.ins().jump(label_block(frame), &block_args(&vals));
         }
     }
 
-    fn end(&mut self) {
-        let frame = self.frames.pop().expect("validated: balanced blocks");
-        if self.reachable {
-            let vals = self.top(frame.results.len());
-            self.b.ins().jump(frame.dest, &block_args(&vals));
-        }
-        let mut dest_used = frame.dest_used || self.reachable;
+    /// Opens a block, loop or if (`frame`): the blocks where it ends and where its label is.
+    fn open(&mut self, frame: &crate::wasm::func::Frame<'_, ()>) -> Label {
+        let (params, results, height) = (frame.params, frame.results, frame.height);
         match frame.kind {
-            Kind::If { else_block, has_else: false, params } => {
-                // No `else`: the false arm passes the parameters through (validation made the
-                // types equal).
-                self.b.switch_to_block(else_block);
-                self.b.ins().jump(frame.dest, &block_args(&params));
-                dest_used = true;
+            Kind::Block => {
+                let dest = self.block_with_params(results);
+                Label { dest, dest_used: false, start: dest, params: Vec::new() }
             }
-            Kind::Loop { header } => self.b.seal_block(header),
-            _ => {}
+            Kind::Loop => {
+                let header = self.block_with_params(params);
+                let dest = self.block_with_params(results);
+                let vals = self.top(params.len());
+                self.b.ins().jump(header, &block_args(&vals));
+                self.b.switch_to_block(header);
+                self.stack.truncate(height);
+                let hp = self.b.block_params(header).to_vec();
+                self.stack.extend(hp);
+                Label { dest, dest_used: false, start: header, params: Vec::new() }
+            }
+            Kind::If => {
+                let cond = self.pop();
+                let dest = self.block_with_params(results);
+                let then_block = self.b.create_block();
+                let else_block = self.b.create_block();
+                self.b.ins().brif(cond, then_block, &[], else_block, &[]);
+                self.b.seal_block(else_block);
+                self.continue_in(then_block);
+                let pv = self.top(params.len());
+                Label { dest, dest_used: false, start: else_block, params: pv }
+            }
+            Kind::Func | Kind::Else => unreachable!("the walk opens blocks, loops and ifs"),
+        }
+    }
+
+    /// The `else` of `frame`: the first arm goes to the end, the second starts from the
+    /// parameters.
+    fn else_(&mut self, frame: &mut Frame<'_>) {
+        let label = &mut frame.payload;
+        if !frame.unreachable {
+            label.dest_used = true;
+            let vals = self.top(frame.results.len());
+            self.b.ins().jump(label.dest, &block_args(&vals));
         }
         self.stack.truncate(frame.height);
-        self.b.seal_block(frame.dest);
-        if dest_used {
-            self.b.switch_to_block(frame.dest);
-            let vals = self.b.block_params(frame.dest).to_vec();
-            self.stack.extend(vals);
-            self.reachable = true;
-            if self.frames.is_empty() {
-                let vals = self.top(self.results.len());
-                self.emit_return(&vals);
-            }
-        } else {
-            self.reachable = false;
+        self.stack.append(&mut label.params);
+        self.b.switch_to_block(label.start);
+    }
+
+    /// The `end` of `frame`: whether anything reaches its end block, where the code goes on.
+    fn end(&mut self, frame: Frame<'_>) -> bool {
+        let label = frame.payload;
+        if !frame.unreachable {
+            let vals = self.top(frame.results.len());
+            self.b.ins().jump(label.dest, &block_args(&vals));
         }
+        let mut dest_used = label.dest_used || !frame.unreachable;
+        match frame.kind {
+            Kind::If => {
+                // No `else`: the false arm passes the parameters through (validation made the
+                // types equal).
+                self.b.switch_to_block(label.start);
+                self.b.ins().jump(label.dest, &block_args(&label.params));
+                dest_used = true;
+            }
+            Kind::Loop => self.b.seal_block(label.start),
+            Kind::Func | Kind::Block | Kind::Else => {}
+        }
+        self.stack.truncate(frame.height);
+        self.b.seal_block(label.dest);
+        if dest_used {
+            self.b.switch_to_block(label.dest);
+            let vals = self.b.block_params(label.dest).to_vec();
+            self.stack.extend(vals);
+        }
+        dest_used
     }
 
     fn lower(&mut self, op: Operator) -> Result<(), CompileError> {
@@ -1025,84 +1081,17 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::Unreachable => {
                 let t = self.trap_block(TrapCode::Unreachable);
                 self.b.ins().jump(t, &[]);
-                self.reachable = false;
             }
             O::Nop => {}
-            O::Block { blockty } => {
-                let (params, results) = self.block_type(blockty)?;
-                let dest = self.block_with_params(&results);
-                let height = self.stack.len() - params.len();
-                self.frames.push(Frame { kind: Kind::Block, dest, height, params, results, dest_used: false });
-            }
-            O::Loop { blockty } => {
-                let (params, results) = self.block_type(blockty)?;
-                let header = self.block_with_params(&params);
-                let dest = self.block_with_params(&results);
-                let height = self.stack.len() - params.len();
-                let vals = self.top(params.len());
-                self.b.ins().jump(header, &block_args(&vals));
-                self.b.switch_to_block(header);
-                self.stack.truncate(height);
-                let hp = self.b.block_params(header).to_vec();
-                self.stack.extend(hp);
-                self.frames.push(Frame { kind: Kind::Loop { header }, dest, height, params, results, dest_used: false });
-            }
-            O::If { blockty } => {
-                let cond = self.pop();
-                let (params, results) = self.block_type(blockty)?;
-                let dest = self.block_with_params(&results);
-                let then_block = self.b.create_block();
-                let else_block = self.b.create_block();
-                self.b.ins().brif(cond, then_block, &[], else_block, &[]);
-                self.b.seal_block(else_block);
-                self.continue_in(then_block);
-                let height = self.stack.len() - params.len();
-                let pv = self.top(params.len());
-                self.frames.push(Frame {
-                    kind: Kind::If { else_block, has_else: false, params: pv },
-                    dest,
-                    height,
-                    params,
-                    results,
-                    dest_used: false,
-                });
-            }
-            O::Else => self.else_(),
-            O::End => self.end(),
-            O::Br { relative_depth } => {
-                self.br(relative_depth);
-                self.reachable = false;
-            }
-            O::BrIf { relative_depth } => {
-                let cond = self.pop();
-                let mut edges = Vec::new();
-                let target = self.label_edge(relative_depth, &mut edges);
-                let cont = self.b.create_block();
-                self.b.ins().brif(cond, target, &[], cont, &[]);
-                self.fill_edges(edges);
-                self.continue_in(cont);
-            }
-            O::BrTable { targets } => {
-                let index = self.pop();
-                let mut edges = Vec::new();
-                let mut calls = Vec::new();
-                for t in targets.targets() {
-                    let depth = t.map_err(parse_error)?;
-                    let blk = self.label_edge(depth, &mut edges);
-                    calls.push(self.b.func.dfg.block_call(blk, &[]));
-                }
-                let def = self.label_edge(targets.default(), &mut edges);
-                let def = self.b.func.dfg.block_call(def, &[]);
-                let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
-                self.b.ins().br_table(index, jt);
-                self.fill_edges(edges);
-                self.reachable = false;
-            }
-            O::Return => {
-                let vals = self.top(self.results.len());
-                self.emit_return(&vals);
-                self.reachable = false;
-            }
+            O::Block { .. }
+            | O::Loop { .. }
+            | O::If { .. }
+            | O::Else
+            | O::End
+            | O::Br { .. }
+            | O::BrIf { .. }
+            | O::BrTable { .. }
+            | O::Return => unreachable!("the walk lowers control operators through their own calls"),
             O::Call { function_index } => self.call(function_index),
             O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
             O::Drop => {
@@ -1391,25 +1380,5 @@ impl<'a, 'f> Translator<'a, 'f> {
             op => return self.simd(op),
         }
         Ok(())
-    }
-
-    fn else_(&mut self) {
-        let frame = self.frames.last_mut().expect("validated: else inside if");
-        let Kind::If { else_block, has_else, params } = &mut frame.kind else {
-            unreachable!("validated: else closes an if")
-        };
-        *has_else = true;
-        let (else_block, params) = (*else_block, params.clone());
-        let (dest, height, nres) = (frame.dest, frame.height, frame.results.len());
-        if self.reachable {
-            frame.dest_used = true;
-            let vals = self.top(nres);
-            self.b.ins().jump(dest, &block_args(&vals));
-        }
-        self.stack.truncate(height);
-        self.stack.extend(params);
-        self.b.switch_to_block(else_block);
-        // The `if` itself was reached (frames are only opened in reachable code).
-        self.reachable = true;
     }
 }

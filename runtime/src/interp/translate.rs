@@ -19,11 +19,12 @@ use super::ir::{Op, Slot};
 use super::InterpFunc;
 use crate::wasm::types::ValType;
 use crate::wasm::error::CompileError;
+use crate::wasm::func::Kind;
 use crate::vm::Instrumentation;
 use crate::wasm::Module;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
-use wasmparser::{BlockType, FunctionBody, Operator};
+use wasmparser::{FunctionBody, Operator};
 
 #[path = "translate_simd.rs"]
 mod simd;
@@ -110,45 +111,22 @@ fn is_wide(t: ValType) -> bool {
     t == ValType::V128
 }
 
-#[derive(Debug)]
-enum CtrlKind {
-    Func,
-    Block,
-    Loop { start: u32 },
-    If { else_fixup: Option<usize> },
-    Else,
-}
-
-#[derive(Debug)]
-struct Ctrl {
-    kind: CtrlKind,
-    /// Operand stack height below the block's parameters.
-    height: u32,
-    params: u32,
-    results: u32,
-    /// Branches to patch with the block's end.
+/// The Interpreter's part of a control frame ([`crate::wasm::func::Frame`]): where branches to
+/// its label go.
+#[derive(Debug, Default)]
+struct Label {
+    /// Forward branches to patch with the construct's end.
     fixups: Vec<usize>,
-    /// Which parameters and results are v128 (two cells).
-    param_wide: Vec<bool>,
-    result_wide: Vec<bool>,
+    /// An `if`'s branch to its second arm, patched at its `else` (or its end, without one).
+    else_fixup: Option<usize>,
+    /// A loop's first instruction, where its branches go.
+    start: u32,
 }
 
-impl Ctrl {
-    /// The number of values a branch to this label carries.
-    fn label_arity(&self) -> u32 {
-        match self.kind {
-            CtrlKind::Loop { .. } => self.params,
-            _ => self.results,
-        }
-    }
-
-    fn label_wide(&self) -> &[bool] {
-        match self.kind {
-            CtrlKind::Loop { .. } => &self.param_wide,
-            _ => &self.result_wide,
-        }
-    }
-}
+/// A control frame of the shared walk, with this engine's part.
+type Frame<'m> = crate::wasm::func::Frame<'m, Label>;
+/// The shared walk's control frames, with this engine's parts.
+type Control<'m> = crate::wasm::func::Control<'m, Label>;
 
 #[derive(Clone, Copy, Debug)]
 enum Cmp {
@@ -313,7 +291,8 @@ struct Translator<'m> {
     pool: &'m mut V128Pool,
     code: Vec<Op>,
     stack: OpStack,
-    ctrl: Vec<Ctrl>,
+    /// The function's result types.
+    results: &'m [ValType],
     /// Cells taken by the locals (parameters first); the operand stack starts after them.
     locals: u32,
     /// First cell of each local.
@@ -321,14 +300,11 @@ struct Translator<'m> {
     local_wide: Vec<bool>,
     /// The most cells the operand stack reaches.
     max_cells: u32,
-    reachable: bool,
     /// Index of the last instruction if it wrote the top `Temp` and its `dst` may be redirected.
     last_producer: Option<usize>,
     /// The last position a branch was resolved to (a loop's start, a block's end, an `else`):
     /// no instruction may be fused with the one before it at that position.
     label_pc: Option<u32>,
-    /// Whether to call the function listener on entry and before returns.
-    listen: bool,
     /// The function's index in the module (imports included).
     func_index: u32,
     /// Where the operand stack starts: after the locals and the constant slots.
@@ -418,7 +394,6 @@ pub(crate) fn translate(
     if ty.params().len() == local_wide.len() {
         num_params = locals;
     }
-    let result_wide: Vec<bool> = ty.results().iter().map(|t| is_wide(*t)).collect();
     // The constants are counted before translation starts, because their slots come before the
     // operand stack's. This decodes the body twice; buffering the decoded operators instead was
     // ~5 % faster but took ~64 bytes per operator, 64 times a `nop`-filled body's size.
@@ -428,21 +403,19 @@ pub(crate) fn translate(
         pool,
         code: Vec::new(),
         stack: OpStack::default(),
-        ctrl: vec![c_func(result_wide)],
+        results: ty.results(),
         locals,
         local_slot,
         local_wide,
         max_cells: 0,
-        reachable: true,
         last_producer: None,
         label_pc: None,
-        listen: instr.listen,
         func_index: module.num_imported_funcs + index as u32,
         stack_base: locals + const_slot.len() as u32,
         const_slot,
         consts: Vec::new(),
     };
-    crate::wasm::func::walk(&body, instr.checks(), &mut t)?;
+    crate::wasm::func::walk(module, ty.results(), &body, instr.checks(), Label::default(), &mut t)?;
     #[cfg(debug_assertions)]
     super::exec::check_control(&t.code);
     Ok(InterpFunc {
@@ -457,8 +430,9 @@ pub(crate) fn translate(
 
 impl crate::wasm::func::Lower for Translator<'_> {
     type Error = CompileError;
-    fn reachable(&self) -> bool {
-        self.reachable
+    type Payload = Label;
+    fn height(&self) -> usize {
+        self.stack.len()
     }
     fn charge_fuel(&mut self, cost: u32) {
         self.emit(Op::ConsumeFuel { cost });
@@ -469,16 +443,47 @@ impl crate::wasm::func::Lower for Translator<'_> {
     fn listen_enter(&mut self) {
         self.emit(Op::ListenEnter { func: self.func_index });
     }
+    fn listen_exit(&mut self) {
+        // The listener reads the results where `Return` leaves them.
+        self.results_to_frame_base();
+        self.emit(Op::ListenExit { func: self.func_index });
+    }
+    fn return_(&mut self, after_hook: bool) {
+        let len = self.stack.len();
+        if !after_hook && self.results.len() == 1 && !self.stack.wide(len - 1) {
+            let src = self.operand_slot(len - 1);
+            self.emit(Op::Return1 { src });
+            return;
+        }
+        // After the hook, the results are in place already.
+        if !after_hook {
+            self.results_to_frame_base();
+        }
+        self.emit(Op::Return);
+    }
+    fn enter(&mut self, frame: &crate::wasm::func::Frame<'_, ()>) -> Label {
+        self.open(frame)
+    }
+    fn else_(&mut self, frame: &mut Frame<'_>) {
+        self.op_else(frame);
+    }
+    fn end(&mut self, frame: Frame<'_>) -> bool {
+        self.op_end(frame);
+        // The code after every `end` is translated: at worst dead code, and the body's own
+        // return keeps the code from falling off its end (`exec::check_control`).
+        true
+    }
+    fn br(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        self.emit_br(depth, ctrl);
+    }
+    fn br_if(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        self.op_br_if(depth, ctrl);
+    }
+    fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_>) {
+        self.op_br_table(targets, default, ctrl);
+    }
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
         self.lower(op, offset)
-    }
-    fn unreachable_else(&mut self) -> Result<(), CompileError> {
-        self.op_else();
-        Ok(())
-    }
-    fn unreachable_end(&mut self) -> Result<(), CompileError> {
-        self.op_end();
-        Ok(())
     }
 }
 
@@ -487,11 +492,10 @@ impl Translator<'_> {
         self.stack_base + self.stack.off(h)
     }
 
-    /// The slot of the `k`-th value of the label of control frame `idx`.
-    fn label_slot(&self, idx: usize, k: usize) -> Slot {
-        let c = &self.ctrl[idx];
-        let below: u32 = c.label_wide()[..k].iter().map(|w| 1 + *w as u32).sum();
-        self.stack_base + self.stack.off(c.height as usize) + below
+    /// The slot of the `k`-th value of the label of `frame`.
+    fn label_slot(&self, frame: &Frame<'_>, k: usize) -> Slot {
+        let below: u32 = frame.label[..k].iter().map(|t| 1 + is_wide(*t) as u32).sum();
+        self.stack_base + self.stack.off(frame.height) + below
     }
 
     fn local(&self, i: u32) -> Slot {
@@ -598,50 +602,40 @@ impl Translator<'_> {
         }))
     }
 
-    /// Which parameters and results of a block type are v128.
-    fn block_types(&self, bt: BlockType) -> Result<(Vec<bool>, Vec<bool>), CompileError> {
-        let (params, results) = crate::wasm::func::block_type(self.module, bt)?;
-        Ok((params.iter().map(|t| is_wide(*t)).collect(), results.iter().map(|t| is_wide(*t)).collect()))
-    }
-
-    fn set_unreachable(&mut self) {
-        self.reachable = false;
-        let h = self.ctrl.last().expect("inside a function").height as usize;
-        self.stack.truncate(h);
-    }
-
-    /// Starts a block: deferred locals are materialized so that no `local.set` inside can
-    /// change a value pushed before the block.
-    fn enter(&mut self, kind: CtrlKind, bt: BlockType) -> Result<(), CompileError> {
-        let (param_wide, result_wide) = self.block_types(bt)?;
-        let (params, results) = (param_wide.len() as u32, result_wide.len() as u32);
+    /// Starts a block, loop or if (`frame`): deferred locals are materialized so that no
+    /// `local.set` inside can change a value pushed before the construct.
+    fn open(&mut self, frame: &crate::wasm::func::Frame<'_, ()>) -> Label {
+        let cond = (frame.kind == Kind::If).then(|| self.pop_cond());
         for h in 0..self.stack.len() {
             if matches!(self.stack[h], Operand::Local(_)) {
                 self.materialize(h);
             }
         }
-        self.materialize_top(params as usize);
-        let height = self.stack.len() as u32 - params;
-        let kind = match kind {
-            CtrlKind::Loop { .. } => {
+        self.materialize_top(frame.params.len());
+        match (frame.kind, cond) {
+            (Kind::Block, _) => Label::default(),
+            (Kind::Loop, _) => {
                 self.last_producer = None;
                 let start = self.pc();
                 self.label_pc = Some(start);
-                CtrlKind::Loop { start }
+                Label { start, ..Label::default() }
             }
-            k => k,
-        };
-        self.ctrl.push(Ctrl { kind, height, params, results, fixups: Vec::new(), param_wide, result_wide });
-        Ok(())
+            (Kind::If, Some(cond)) => {
+                let cond = self.fuse_branch(cond.invert());
+                let at = self.emit(cond.branch(0));
+                Label { else_fixup: Some(at), ..Label::default() }
+            }
+            (Kind::If, None) | (Kind::Func | Kind::Else, _) => unreachable!("the walk opens blocks, loops and ifs"),
+        }
     }
 
-    /// Emits the copies that move the top values to the slots of label `idx`. The destination
-    /// slots never lie above their sources, so copying in order is safe.
-    fn emit_branch_copies(&mut self, idx: usize) {
-        let arity = self.ctrl[idx].label_arity() as usize;
+    /// Emits the copies that move the top values to the slots of `frame`'s label. The
+    /// destination slots never lie above their sources, so copying in order is safe.
+    fn emit_branch_copies(&mut self, frame: &Frame<'_>) {
+        let arity = frame.label.len();
         let from = self.stack.len() - arity;
         for k in 0..arity {
-            let dst = self.label_slot(idx, k);
+            let dst = self.label_slot(frame, k);
             let wide = self.stack.wide(from + k);
             match self.stack[from + k] {
                 Operand::Temp => {
@@ -653,60 +647,50 @@ impl Translator<'_> {
         }
     }
 
-    /// Emits the return of the top `n` values (the function's results).
-    fn emit_return(&mut self) {
-        let n = self.ctrl[0].results as usize;
+    /// Copies the function's results, the top values, to the bottom of the frame, where
+    /// `Return` leaves them (at or below their sources).
+    fn results_to_frame_base(&mut self) {
+        let n = self.results.len();
         let len = self.stack.len();
-        if n == 0 && !self.listen {
-            self.emit(Op::Return);
-        } else if n == 1 && !self.stack.wide(len - 1) && !self.listen {
-            let src = self.operand_slot(len - 1);
-            self.emit(Op::Return1 { src });
-        } else {
-            // Results go to the bottom of the frame, at or below their sources.
-            self.materialize_top(n);
-            let mut dst = 0;
-            for h in len - n..len {
-                let wide = self.stack.wide(h);
-                let src = self.slot_at(h);
-                self.emit_copy(dst, src, wide);
-                dst += 1 + wide as u32;
-            }
-            if self.listen {
-                // The listener reads the results where `Return` leaves them.
-                self.emit(Op::ListenExit { func: self.func_index });
-            }
-            self.emit(Op::Return);
+        self.materialize_top(n);
+        let mut dst = 0;
+        for h in len - n..len {
+            let wide = self.stack.wide(h);
+            let src = self.slot_at(h);
+            self.emit_copy(dst, src, wide);
+            dst += 1 + wide as u32;
         }
     }
 
-    /// Emits an unconditional branch to the label `depth` levels out, carrying its values.
-    fn emit_br(&mut self, depth: u32) {
-        let idx = self.ctrl.len() - 1 - depth as usize;
-        if idx == 0 {
-            return self.emit_return();
+    /// Emits an unconditional branch to the label `depth` levels out, carrying its values: a
+    /// return for the function body's label.
+    fn emit_br(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        let frame = ctrl.label(depth);
+        if frame.kind == Kind::Func {
+            return ctrl.exit(self);
         }
-        self.emit_branch_copies(idx);
-        self.emit_jump(idx, |target| Op::Br { target });
+        self.emit_branch_copies(frame);
+        self.emit_jump(ctrl.label_mut(depth), |target| Op::Br { target });
     }
 
-    /// Emits `make(target)` towards label `idx`, recording a fixup for forward labels.
-    fn emit_jump(&mut self, idx: usize, make: impl FnOnce(u32) -> Op) {
-        match self.ctrl[idx].kind {
-            CtrlKind::Loop { start } => {
-                self.emit(make(start));
+    /// Emits `make(target)` towards `frame`'s label, recording a fixup for forward labels.
+    fn emit_jump(&mut self, frame: &mut Frame<'_>, make: impl FnOnce(u32) -> Op) {
+        match frame.kind {
+            Kind::Loop => {
+                self.emit(make(frame.payload.start));
             }
-            _ => {
+            Kind::Block | Kind::If | Kind::Else | Kind::Func => {
                 let at = self.emit(make(0));
-                self.ctrl[idx].fixups.push(at);
+                frame.payload.fixups.push(at);
             }
         }
     }
 
-    /// Whether a branch to label `idx` needs no copies once the top values are materialized.
-    fn in_place(&self, idx: usize) -> bool {
-        let c = &self.ctrl[idx];
-        idx != 0 && (c.label_arity() == 0 || self.stack.len() as u32 - c.label_arity() == c.height)
+    /// Whether a branch to `frame`'s label needs no copies once the top values are
+    /// materialized (never for the body's label: that branch returns).
+    fn in_place(&self, frame: &Frame<'_>) -> bool {
+        let arity = frame.label.len();
+        frame.kind != Kind::Func && (arity == 0 || self.stack.len() - arity == frame.height)
     }
 
     /// The last instruction emitted, if it wrote the temporary at height `h` (its result may
@@ -969,32 +953,16 @@ impl Translator<'_> {
             O::Nop => {}
             O::Unreachable => {
                 self.emit(Op::Unreachable);
-                self.set_unreachable();
             }
-            O::Block { blockty } => self.enter(CtrlKind::Block, blockty)?,
-            O::Loop { blockty } => self.enter(CtrlKind::Loop { start: 0 }, blockty)?,
-            O::If { blockty } => {
-                let cond = self.pop_cond();
-                self.enter(CtrlKind::If { else_fixup: None }, blockty)?;
-                let cond = self.fuse_branch(cond.invert());
-                let at = self.emit(cond.branch(0));
-                self.ctrl.last_mut().expect("just pushed").kind = CtrlKind::If { else_fixup: Some(at) };
-            }
-            O::Else => self.op_else(),
-            O::End => self.op_end(),
-            O::Br { relative_depth } => {
-                self.emit_br(relative_depth);
-                self.set_unreachable();
-            }
-            O::BrIf { relative_depth } => self.op_br_if(relative_depth),
-            O::BrTable { targets } => {
-                let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>()?;
-                self.op_br_table(&depths, targets.default());
-            }
-            O::Return => {
-                self.emit_return();
-                self.set_unreachable();
-            }
+            O::Block { .. }
+            | O::Loop { .. }
+            | O::If { .. }
+            | O::Else
+            | O::End
+            | O::Br { .. }
+            | O::BrIf { .. }
+            | O::BrTable { .. }
+            | O::Return => unreachable!("the walk lowers control operators through their own calls"),
             O::Call { function_index } => self.call(function_index),
             O::CallIndirect { type_index, table_index } => {
                 let n = self.module.types[type_index as usize].params().len();
@@ -1283,20 +1251,21 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn op_br_if(&mut self, depth: u32) {
+    /// `br_if` to the label `depth` levels out: a conditional branch when the values are in
+    /// place, else a branch over the copies (or the return) taken when the condition fails.
+    fn op_br_if(&mut self, depth: u32, ctrl: &mut Control<'_>) {
         let cond = self.pop_cond();
-        let idx = self.ctrl.len() - 1 - depth as usize;
-        if self.in_place(idx) {
-            let arity = self.ctrl[idx].label_arity() as usize;
+        if self.in_place(ctrl.label(depth)) {
+            let arity = ctrl.label(depth).label.len();
             self.materialize_top(arity);
             let cond = self.fuse_branch(cond);
-            self.emit_jump(idx, |target| cond.branch(target));
+            self.emit_jump(ctrl.label_mut(depth), |target| cond.branch(target));
         } else {
             // Skip over the copies (or return) when the condition does not hold.
             let cond = self.fuse_branch(cond.invert());
             let skip = self.emit(cond.branch(0));
             let saved = self.stack.clone();
-            self.emit_br(depth);
+            self.emit_br(depth, ctrl);
             self.stack = saved;
             let pc = self.pc();
             self.patch(skip, pc);
@@ -1304,18 +1273,19 @@ impl Translator<'_> {
         }
     }
 
-    fn op_br_table(&mut self, depths: &[u32], default: u32) {
+    /// `br_table`: a table of branches, each straight to its label when the values are in
+    /// place, else to a stub after the table that copies them (or returns).
+    fn op_br_table(&mut self, depths: &[u32], default: u32, ctrl: &mut Control<'_>) {
         let len = self.stack.len();
         let index = self.operand_slot(len - 1);
         self.stack.pop();
-        let arity = self.ctrl[self.ctrl.len() - 1 - default as usize].label_arity() as usize;
+        let arity = ctrl.label(default).label.len();
         self.materialize_top(arity);
         self.emit(Op::BrTable { index, len: depths.len() as u32 });
         let mut stubs = Vec::new();
         for &d in depths.iter().chain(std::iter::once(&default)) {
-            let idx = self.ctrl.len() - 1 - d as usize;
-            if self.in_place(idx) {
-                self.emit_jump(idx, |target| Op::Br { target });
+            if self.in_place(ctrl.label(d)) {
+                self.emit_jump(ctrl.label_mut(d), |target| Op::Br { target });
             } else {
                 let at = self.emit(Op::Br { target: 0 });
                 stubs.push((at, d));
@@ -1324,81 +1294,52 @@ impl Translator<'_> {
         for (at, d) in stubs {
             let pc = self.pc();
             self.patch(at, pc);
-            self.emit_br(d);
+            self.emit_br(d, ctrl);
         }
-        self.set_unreachable();
     }
 
-    fn op_else(&mut self) {
-        let results = self.ctrl.last().expect("if").results as usize;
-        if self.reachable {
-            self.materialize_top(results);
+    /// The `else` of `frame`: the first arm jumps to the end, the second starts.
+    fn op_else(&mut self, frame: &mut Frame<'_>) {
+        if !frame.unreachable {
+            self.materialize_top(frame.results.len());
             let at = self.emit(Op::Br { target: 0 });
-            self.ctrl.last_mut().expect("if").fixups.push(at);
+            frame.payload.fixups.push(at);
         }
         let pc = self.pc();
-        let c = self.ctrl.last_mut().expect("if");
-        let CtrlKind::If { else_fixup } = c.kind else { unreachable!("else without if") };
-        c.kind = CtrlKind::Else;
-        let height = c.height as usize;
-        let param_wide = c.param_wide.clone();
-        if let Some(at) = else_fixup {
+        if let Some(at) = frame.payload.else_fixup.take() {
             self.patch(at, pc);
         }
         self.last_producer = None;
         // The else branch starts from the parameters as the `if` left them in their slots.
-        self.stack.truncate(height);
-        for w in param_wide {
-            self.push_wide(Operand::Temp, w);
+        self.stack.truncate(frame.height);
+        for t in frame.params {
+            self.push_wide(Operand::Temp, is_wide(*t));
         }
-        self.reachable = true;
     }
 
-    fn op_end(&mut self) {
-        let c = self.ctrl.last().expect("a block");
-        let results = c.results as usize;
-        if self.reachable && !matches!(c.kind, CtrlKind::Func) {
-            self.materialize_top(results);
+    /// The `end` of `frame`: its forward branches land here, with its results.
+    fn op_end(&mut self, frame: Frame<'_>) {
+        let func = frame.kind == Kind::Func;
+        if !frame.unreachable && !func {
+            self.materialize_top(frame.results.len());
         }
-        let c = self.ctrl.pop().expect("a block");
         let pc = self.pc();
-        for at in c.fixups {
+        for &at in &frame.payload.fixups {
             self.patch(at, pc);
         }
-        if let CtrlKind::If { else_fixup: Some(at) } = c.kind {
+        if let Some(at) = frame.payload.else_fixup {
             self.patch(at, pc);
         }
         self.last_producer = None;
-        if matches!(c.kind, CtrlKind::Func) {
-            // Branches to the function's label land here with the results at heights 0..n.
-            if !self.reachable {
-                self.stack.truncate(0);
-                for w in &c.result_wide {
-                    self.push_wide(Operand::Temp, *w);
-                }
-            }
-            self.ctrl.push(c_func(c.result_wide));
-            self.emit_return();
-            self.ctrl.pop();
+        // The body's return (placed by the walk) takes the results from the top of the stack;
+        // unreachable, it still gets them (as if a branch had brought them).
+        if func && !frame.unreachable {
             return;
         }
-        self.stack.truncate(c.height as usize);
-        for w in c.result_wide {
-            self.push_wide(Operand::Temp, w);
+        self.stack.truncate(frame.height);
+        for t in frame.results {
+            self.push_wide(Operand::Temp, is_wide(*t));
         }
-        self.reachable = true;
-    }
-}
-
-fn c_func(result_wide: Vec<bool>) -> Ctrl {
-    Ctrl {
-        kind: CtrlKind::Func,
-        height: 0,
-        params: 0,
-        results: result_wide.len() as u32,
-        fixups: Vec::new(),
-        param_wide: Vec::new(),
-        result_wide,
     }
 }
 

@@ -1,37 +1,74 @@
 //! The one walk over a function body that both engines' translators share: it reads the
-//! operators, places the checks a runtime asked for (the listener's entry hook and an
-//! interrupt check on function entry, an interrupt check at every loop header, fuel charges
-//! where the segments of [`super::fuel`] start), skips the code that cannot run (after `br`,
-//! `return`, `unreachable`, ... until the `else` or `end` of the construct that became
-//! unreachable), and hands every other operator to the engine's [`Lower`]ing. Block types are resolved here too ([`block_type`]). What remains in each
-//! translator is its lowering: its operand stack, control frames and code.
+//! operators, keeps the control frames, places the checks a runtime asked for, skips the code
+//! that cannot run, and hands every other operator to the engine's [`Lower`]ing.
+//!
+//! - Control frames ([`Frame`], [`Control`]): the walk opens one per `block`, `loop` and `if`
+//!   (the function body's is at the bottom), switches it at `else` and closes it at `end`. A
+//!   frame has what the spec's validation algorithm keeps (its kind, parameter and result
+//!   types from [`block_type`], the operand-stack height below its parameters, the
+//!   `unreachable` flag) plus the engine's payload ([`Lower::Payload`]: the Interpreter's
+//!   branch fix-ups, the Compiler's Cranelift blocks). Label types (a loop's parameters, any
+//!   other construct's results) are computed here, once per frame.
+//! - Checks: the listener's entry hook and an interrupt check on function entry, an interrupt
+//!   check at every loop header, fuel charges where the segments of [`super::fuel`] start, and
+//!   the listener's exit hook before every return ([`Control::exit`]: `return`, the body's
+//!   final `end`, and the branches to the body's label an engine lowers as returns, as the
+//!   Interpreter does; the Compiler's join the body's end instead).
+//! - Dead code: after `br`, `br_table`, `return` and `unreachable`, and after an `end` the
+//!   engine knows nothing reaches, the code up to the `else` or `end` of the enclosing
+//!   construct is skipped; constructs opened inside it are only counted, they get no frame.
+//!
+//! What remains in each translator is its lowering: its operand stack and code.
 
 use super::error::CompileError;
 use super::fuel::FuelPlan;
 use super::types::ValType;
 use super::Module;
-use std::borrow::Cow;
 use wasmparser::{BinaryReaderError, BlockType, FunctionBody, Operator};
 
-/// What an engine's translator does with the operators [`walk`] gives it.
+/// What an engine's translator does with the operators [`walk`] gives it. Control operators
+/// come as their own calls, with the frames they concern; the walk keeps the frames and the
+/// reachability, and places the checks: an engine says how, never where.
 pub(crate) trait Lower {
     /// The translator's error (a [`BinaryReaderError`] converts into it).
-    type Error: From<BinaryReaderError>;
-    /// Whether the code at this point can run: false from an unconditional transfer of control
-    /// until the `else` or `end` that closes the construct it is in.
-    fn reachable(&self) -> bool;
+    type Error: From<BinaryReaderError> + From<CompileError>;
+    /// The engine's part of a control frame (what its branches to the frame's label need).
+    type Payload;
+    /// The height of the operand stack, in wasm values.
+    fn height(&self) -> usize;
     /// Charges `cost` units of fuel here (at a segment's start, in reachable code).
     fn charge_fuel(&mut self, cost: u32);
     /// Checks the interrupt flag here (function entry, loop headers).
     fn check_interrupt(&mut self);
     /// Calls the listener's entry hook with the arguments (function entry).
     fn listen_enter(&mut self);
-    /// Lowers a reachable operator found at byte `offset` of the module.
+    /// Calls the listener's exit hook with the function's results, the top values of the
+    /// operand stack (right before a [`Lower::return_`], see [`Control::exit`]).
+    fn listen_exit(&mut self);
+    /// Returns from the function with the top values of the operand stack as its results.
+    /// `after_hook`: [`Lower::listen_exit`] came right before (the results may already be
+    /// where it put them).
+    fn return_(&mut self, after_hook: bool);
+    /// Opens `frame`, a `block`, `loop` or `if` (an `if` pops its condition here), and returns
+    /// its payload; the walk then pushes the frame.
+    fn enter(&mut self, frame: &Frame<'_, ()>) -> Self::Payload;
+    /// The `else` of `frame`, the innermost: still an `if`, whose `unreachable` says whether
+    /// its first arm falls through. The walk then makes it an `else`, reachable.
+    fn else_(&mut self, frame: &mut Frame<'_, Self::Payload>);
+    /// The `end` of `frame`, popped. Returns whether the code after it can run (after the
+    /// body's: whether the function returns there; the walk then places the return). An
+    /// engine that knows nothing reaches the end (no branch to its label, no fall-through) may
+    /// say no; the walk then skips the code after it as after a `br`.
+    fn end(&mut self, frame: Frame<'_, Self::Payload>) -> bool;
+    /// `br` to the label `depth` frames out of `ctrl`'s innermost.
+    fn br(&mut self, depth: u32, ctrl: &mut Control<'_, Self::Payload>);
+    /// `br_if` to the label `depth` frames out (its condition on top of the operand stack).
+    fn br_if(&mut self, depth: u32, ctrl: &mut Control<'_, Self::Payload>);
+    /// `br_table` with the labels `targets` and `default` (depths; the index on top of the
+    /// operand stack).
+    fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_, Self::Payload>);
+    /// Lowers a reachable operator other than the above, found at byte `offset` of the module.
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), Self::Error>;
-    /// The `else` of the construct that became unreachable: its other arm may run.
-    fn unreachable_else(&mut self) -> Result<(), Self::Error>;
-    /// The `end` of the construct that became unreachable: code after it may run.
-    fn unreachable_end(&mut self) -> Result<(), Self::Error>;
 }
 
 /// The checks a runtime has its code do (from its configuration).
@@ -41,13 +78,152 @@ pub(crate) struct Checks {
     pub fuel: bool,
     /// Check the interrupt flag on entry and at loop headers.
     pub interrupt: bool,
-    /// Tell the function listener about the entry.
+    /// Tell the function listener about the entry and the returns.
     pub listen: bool,
 }
 
-/// Walks `body` (validated), lowering it with `lower` and placing `checks`.
-pub(crate) fn walk<L: Lower>(body: &FunctionBody<'_>, checks: Checks, lower: &mut L) -> Result<(), L::Error> {
+/// What opened a control frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The function body: a branch to its label returns.
+    Func,
+    /// A `block`.
+    Block,
+    /// A `loop`: a branch to its label starts it over.
+    Loop,
+    /// An `if` before its `else`; one that never gets one passes its parameters through.
+    If,
+    /// The `else` arm of an `if`.
+    Else,
+}
+
+/// A control frame: a construct being lowered, with the engine's `payload`.
+#[derive(Debug)]
+pub(crate) struct Frame<'m, P> {
+    /// What opened it.
+    pub kind: Kind,
+    /// The construct's parameter types (none for the function body: its parameters are
+    /// locals).
+    pub params: &'m [ValType],
+    /// The construct's result types.
+    pub results: &'m [ValType],
+    /// The types of the values a branch to the frame's label carries: a loop's parameters,
+    /// any other construct's results.
+    pub label: &'m [ValType],
+    /// The operand-stack height below the parameters, in wasm values.
+    pub height: usize,
+    /// The spec's flag: the code at this point of the construct cannot run (set after an
+    /// unconditional transfer of control, cleared by `else`). Set by the walk only.
+    pub unreachable: bool,
+    /// The engine's part.
+    pub payload: P,
+}
+
+impl<'m> Frame<'m, ()> {
+    /// A frame for `kind` with these types and `height`, reachable, without a payload yet.
+    fn new(kind: Kind, params: &'m [ValType], results: &'m [ValType], height: usize) -> Self {
+        let label = match kind {
+            Kind::Loop => params,
+            Kind::Func | Kind::Block | Kind::If | Kind::Else => results,
+        };
+        Frame { kind, params, results, label, height, unreachable: false, payload: () }
+    }
+
+    /// This frame with `payload`.
+    fn with<P>(self, payload: P) -> Frame<'m, P> {
+        let Frame { kind, params, results, label, height, unreachable, payload: () } = self;
+        Frame { kind, params, results, label, height, unreachable, payload }
+    }
+}
+
+/// The walk's stack of control frames, innermost last, and how the function returns.
+#[derive(Debug)]
+pub(crate) struct Control<'m, P> {
+    frames: Vec<Frame<'m, P>>,
+    /// Whether returns call the listener's exit hook.
+    listen: bool,
+}
+
+impl<'m, P> Control<'m, P> {
+    /// The frame of the label `depth` frames out of the innermost (0: the innermost).
+    pub fn label(&self, depth: u32) -> &Frame<'m, P> {
+        &self.frames[self.frames.len() - 1 - depth as usize]
+    }
+
+    /// [`Control::label`], to update its payload.
+    pub fn label_mut(&mut self, depth: u32) -> &mut Frame<'m, P> {
+        let i = self.frames.len() - 1 - depth as usize;
+        &mut self.frames[i]
+    }
+
+    /// Returns from the function, with the listener's exit hook first when it is on. Every
+    /// return goes through here: the walk's (`return`, the body's `end`) and those an engine
+    /// lowers a branch to the function body's label into.
+    pub fn exit<L: Lower<Payload = P>>(&self, lower: &mut L) {
+        if self.listen {
+            lower.listen_exit();
+        }
+        lower.return_(self.listen);
+    }
+
+    /// Marks the code after an unconditional transfer of control as unreachable.
+    fn set_unreachable(&mut self) {
+        self.frames.last_mut().expect("inside the body").unreachable = true;
+    }
+
+    /// Opens a `kind` construct of block type `bt`. Errors: as [`block_type`].
+    fn open<L: Lower<Payload = P>>(
+        &mut self,
+        module: &'m Module,
+        kind: Kind,
+        bt: BlockType,
+        lower: &mut L,
+    ) -> Result<(), CompileError> {
+        let (params, results) = block_type(module, bt)?;
+        // An `if`'s condition lies above its parameters until the engine pops it.
+        let below = params.len() + (kind == Kind::If) as usize;
+        let frame = Frame::new(kind, params, results, lower.height() - below);
+        let payload = lower.enter(&frame);
+        self.frames.push(frame.with(payload));
+        Ok(())
+    }
+
+    /// Lowers `else`, which makes the second arm reachable.
+    fn else_<L: Lower<Payload = P>>(&mut self, lower: &mut L) {
+        let frame = self.frames.last_mut().expect("validated: else inside if");
+        lower.else_(frame);
+        frame.kind = Kind::Else;
+        frame.unreachable = false;
+    }
+
+    /// Lowers `end`: the function returns after the body's; after any other the code runs on
+    /// unless the engine knows nothing gets there.
+    fn end<L: Lower<Payload = P>>(&mut self, lower: &mut L) {
+        let frame = self.frames.pop().expect("validated: balanced blocks");
+        let func = frame.kind == Kind::Func;
+        let reached = lower.end(frame);
+        if func {
+            if reached {
+                self.exit(lower);
+            }
+        } else {
+            self.frames.last_mut().expect("the body's frame is last").unreachable = !reached;
+        }
+    }
+}
+
+/// Walks `body` (validated), a function of `module` returning `results`, lowering it with
+/// `lower` and placing `checks`; `payload` is the engine's part of the body's frame.
+pub(crate) fn walk<'m, L: Lower>(
+    module: &'m Module,
+    results: &'m [ValType],
+    body: &FunctionBody<'_>,
+    checks: Checks,
+    payload: L::Payload,
+    lower: &mut L,
+) -> Result<(), L::Error> {
     let mut plan = if checks.fuel { Some(FuelPlan::new(body)?) } else { None };
+    let mut ctrl = Control { frames: vec![Frame::new(Kind::Func, &[], results, 0).with(payload)], listen: checks.listen };
     if checks.listen {
         lower.listen_enter();
     }
@@ -58,32 +234,64 @@ pub(crate) fn walk<L: Lower>(body: &FunctionBody<'_>, checks: Checks, lower: &mu
     // Constructs opened inside code being skipped, not yet closed.
     let mut dead_depth = 0u32;
     let mut index = 0u32;
+    // A `br_table`'s depths (reused).
+    let mut targets = Vec::new();
     while !reader.eof() {
         let offset = reader.original_position();
         let op = reader.read()?;
+        let reachable = ctrl.frames.last().is_some_and(|f| !f.unreachable);
         // A segment's charge goes first, where every path into the segment (labels included)
         // arrives.
         if let Some(cost) = plan.as_mut().and_then(|p| p.charge_at(index)) {
-            if lower.reachable() {
+            if reachable {
                 lower.charge_fuel(cost);
             }
         }
         index += 1;
-        if lower.reachable() {
-            // A loop's header is where its back edges arrive: check there.
-            let header = checks.interrupt && matches!(op, Operator::Loop { .. });
-            lower.op(op, offset as usize)?;
-            if header {
-                lower.check_interrupt();
+        if !reachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => dead_depth += 1,
+                Operator::Else if dead_depth == 0 => ctrl.else_(lower),
+                Operator::End if dead_depth == 0 => ctrl.end(lower),
+                Operator::End => dead_depth -= 1,
+                _ => {}
             }
             continue;
         }
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => dead_depth += 1,
-            Operator::Else if dead_depth == 0 => lower.unreachable_else()?,
-            Operator::End if dead_depth == 0 => lower.unreachable_end()?,
-            Operator::End => dead_depth -= 1,
-            _ => {}
+            Operator::Block { blockty } => ctrl.open(module, Kind::Block, blockty, lower)?,
+            Operator::Loop { blockty } => {
+                ctrl.open(module, Kind::Loop, blockty, lower)?;
+                // A loop's header is where its back edges arrive: check there.
+                if checks.interrupt {
+                    lower.check_interrupt();
+                }
+            }
+            Operator::If { blockty } => ctrl.open(module, Kind::If, blockty, lower)?,
+            Operator::Else => ctrl.else_(lower),
+            Operator::End => ctrl.end(lower),
+            Operator::Br { relative_depth } => {
+                lower.br(relative_depth, &mut ctrl);
+                ctrl.set_unreachable();
+            }
+            Operator::BrIf { relative_depth } => lower.br_if(relative_depth, &mut ctrl),
+            Operator::BrTable { targets: table } => {
+                targets.clear();
+                for depth in table.targets() {
+                    targets.push(depth?);
+                }
+                lower.br_table(&targets, table.default(), &mut ctrl);
+                ctrl.set_unreachable();
+            }
+            Operator::Return => {
+                ctrl.exit(lower);
+                ctrl.set_unreachable();
+            }
+            Operator::Unreachable => {
+                lower.op(op, offset as usize)?;
+                ctrl.set_unreachable();
+            }
+            op => lower.op(op, offset as usize)?,
         }
     }
     Ok(())
@@ -91,16 +299,33 @@ pub(crate) fn walk<L: Lower>(body: &FunctionBody<'_>, checks: Checks, lower: &mu
 
 /// The parameter and result types of block type `bt` in `module`. Errors: as
 /// [`super::val_type`].
-pub(crate) fn block_type(
-    module: &Module,
-    bt: BlockType,
-) -> Result<(Cow<'_, [ValType]>, Cow<'_, [ValType]>), CompileError> {
+pub(crate) fn block_type(module: &Module, bt: BlockType) -> Result<(&[ValType], &[ValType]), CompileError> {
     Ok(match bt {
-        BlockType::Empty => (Cow::Borrowed(&[]), Cow::Borrowed(&[])),
-        BlockType::Type(t) => (Cow::Borrowed(&[]), Cow::Owned(vec![super::val_type(t)?])),
+        BlockType::Empty => (&[], &[]),
+        BlockType::Type(t) => (&[], single(super::val_type(t)?)),
         BlockType::FuncType(i) => {
             let t = &module.types[i as usize];
-            (Cow::Borrowed(t.params()), Cow::Borrowed(t.results()))
+            (t.params(), t.results())
         }
     })
+}
+
+/// `[t]`, borrowed for as long as any module (a block type's one result, without allocating).
+/// (Concrete reference types, when they come, name a type of the module: their one-element
+/// lists will have to live in the module instead.)
+fn single(t: ValType) -> &'static [ValType] {
+    use super::types::{HeapType, RefType};
+    match t {
+        ValType::I32 => &[ValType::I32],
+        ValType::I64 => &[ValType::I64],
+        ValType::F32 => &[ValType::F32],
+        ValType::F64 => &[ValType::F64],
+        ValType::V128 => &[ValType::V128],
+        ValType::Ref(RefType { nullable, heap_type }) => match (nullable, heap_type) {
+            (true, HeapType::Func) => &[ValType::Ref(RefType { nullable: true, heap_type: HeapType::Func })],
+            (false, HeapType::Func) => &[ValType::Ref(RefType { nullable: false, heap_type: HeapType::Func })],
+            (true, HeapType::Extern) => &[ValType::Ref(RefType { nullable: true, heap_type: HeapType::Extern })],
+            (false, HeapType::Extern) => &[ValType::Ref(RefType { nullable: false, heap_type: HeapType::Extern })],
+        },
+    }
 }
