@@ -538,7 +538,7 @@ impl Engine for Compiler {
 
     fn instantiate(&self, store: &mut Store, instance: u32) -> Result<(), InstantiationError> {
         let ctx_ptr = self.group_ctx(store);
-        let inst = &store.reg().instances[instance as usize];
+        let inst = store.reg().instance(instance);
         let code = store
             .inst(instance)
             .code
@@ -666,7 +666,7 @@ impl Engine for Compiler {
                 let code = std::mem::replace(&mut (*ctx).trap_code, trap_code::NONE);
                 if code == crate::vm::TrapCode::Interrupted as u32 {
                     // The request is consumed by the trap it caused.
-                    store.interrupt.store(0, std::sync::atomic::Ordering::Relaxed);
+                    store.clear_interrupt();
                 }
                 if code != trap_code::NONE {
                     return Err(match (*ctx).pending.take() {

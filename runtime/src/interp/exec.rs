@@ -86,7 +86,7 @@ struct Ctx {
 
 impl Ctx {
     fn load(store: &mut Store, instance: u32) -> Ctx {
-        let inst = &store.reg().instances[instance as usize];
+        let inst = store.reg().instance(instance);
         let module = store
             .state_of(inst)
             .code

@@ -558,6 +558,17 @@ impl Registry {
         }
     }
 
+    /// Instance `i`'s entity: its shape (read without a lock) and its state (through
+    /// [`Store::state_of`]); one lookup for engines that need both.
+    pub fn instance(&self, i: u32) -> &InstanceEntity {
+        &self.instances[i as usize]
+    }
+
+    /// Withdraws a pending interrupt request (consumed by the trap it caused).
+    pub fn clear_interrupt(&self) {
+        self.interrupt.store(0, Ordering::Relaxed);
+    }
+
     /// What instance `i` is made of: its entities' store addresses, type ids and exports
     /// (fixed at instantiation; read without a lock).
     pub fn shape(&self, i: u32) -> &InstanceShape {
