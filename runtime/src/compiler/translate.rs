@@ -1083,15 +1083,6 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.b.ins().jump(t, &[]);
             }
             O::Nop => {}
-            O::Block { .. }
-            | O::Loop { .. }
-            | O::If { .. }
-            | O::Else
-            | O::End
-            | O::Br { .. }
-            | O::BrIf { .. }
-            | O::BrTable { .. }
-            | O::Return => unreachable!("the walk lowers control operators through their own calls"),
             O::Call { function_index } => self.call(function_index),
             O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
             O::Drop => {

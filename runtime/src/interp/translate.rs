@@ -954,15 +954,6 @@ impl Translator<'_> {
             O::Unreachable => {
                 self.emit(Op::Unreachable);
             }
-            O::Block { .. }
-            | O::Loop { .. }
-            | O::If { .. }
-            | O::Else
-            | O::End
-            | O::Br { .. }
-            | O::BrIf { .. }
-            | O::BrTable { .. }
-            | O::Return => unreachable!("the walk lowers control operators through their own calls"),
             O::Call { function_index } => self.call(function_index),
             O::CallIndirect { type_index, table_index } => {
                 let n = self.module.types[type_index as usize].params().len();

@@ -68,6 +68,8 @@ pub(crate) trait Lower {
     /// operand stack).
     fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_, Self::Payload>);
     /// Lowers a reachable operator other than the above, found at byte `offset` of the module.
+    /// The walk never passes a control operator here (an engine that got one would refuse it
+    /// as unsupported, like any operator it does not know).
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), Self::Error>;
 }
 
