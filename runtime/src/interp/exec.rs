@@ -356,6 +356,47 @@ unsafe fn drive(st: &mut State) -> Flow {
     flow
 }
 
+/// Zeroes the `n` cells at `dst`. Most functions have a few locals: up to four are plain
+/// stores, since calling libc's `memset` for them cost more than the stores (3% of the
+/// instructions of a call-heavy program under callgrind, with `memcpy` below).
+///
+/// # Safety
+/// The `n` cells at `dst` are writable.
+#[inline(always)]
+unsafe fn zero_cells(dst: *mut u64, n: usize) {
+    // SAFETY: the `n` cells are writable (the function's contract); each arm writes `n`.
+    unsafe {
+        match n {
+            0 => {}
+            1 => dst.write(0),
+            2 => dst.cast::<[u64; 2]>().write_unaligned([0; 2]),
+            3 => dst.cast::<[u64; 3]>().write_unaligned([0; 3]),
+            4 => dst.cast::<[u64; 4]>().write_unaligned([0; 4]),
+            _ => ptr::write_bytes(dst, 0, n),
+        }
+    }
+}
+
+/// Copies `n` cells from `src` to `dst` (not overlapping), up to four by plain moves (see
+/// [`zero_cells`]).
+///
+/// # Safety
+/// The `n` cells at `src` are readable, those at `dst` writable, and the two do not overlap.
+#[inline(always)]
+unsafe fn copy_cells(src: *const u64, dst: *mut u64, n: usize) {
+    // SAFETY: the function's contract; each arm moves `n` cells.
+    unsafe {
+        match n {
+            0 => {}
+            1 => dst.write(src.read()),
+            2 => dst.cast::<[u64; 2]>().write_unaligned(src.cast::<[u64; 2]>().read_unaligned()),
+            3 => dst.cast::<[u64; 3]>().write_unaligned(src.cast::<[u64; 3]>().read_unaligned()),
+            4 => dst.cast::<[u64; 4]>().write_unaligned(src.cast::<[u64; 4]>().read_unaligned()),
+            _ => ptr::copy_nonoverlapping(src, dst, n),
+        }
+    }
+}
+
 /// Pushes a frame for wasm function `f` whose frame starts at slot `base` of the caller's frame
 /// `fp`; returns the callee's frame pointer, or `None` (trap set) when a limit is hit.
 ///
@@ -392,8 +433,8 @@ unsafe fn enter(
     // SAFETY: the stack holds `need = new_fp + frame_size` cells (grown above), and the
     // callee's locals and constant slots are within its `frame_size`.
     unsafe {
-        ptr::write_bytes(p.add(new_fp + f.num_params as usize), 0, (f.num_locals - f.num_params) as usize);
-        ptr::copy_nonoverlapping(f.consts.as_ptr(), p.add(new_fp + f.num_locals as usize), f.consts.len());
+        zero_cells(p.add(new_fp + f.num_params as usize), (f.num_locals - f.num_params) as usize);
+        copy_cells(f.consts.as_ptr(), p.add(new_fp + f.num_locals as usize), f.consts.len());
     }
     st.frames.push(Frame {
         ip: ret,
