@@ -241,10 +241,17 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     }
     // A reused stack holds old values: initialize the entry function's locals and constant
     // slots as `enter` does for callees (every other slot is written before it is read).
-    stack[..args.len()].copy_from_slice(args);
     let locals = f.num_locals as usize;
-    stack[args.len()..locals].fill(0);
-    stack[locals..locals + f.consts.len()].copy_from_slice(&f.consts);
+    assert!(args.len() <= locals && locals + f.consts.len() <= stack.len(), "the entry frame fits");
+    let p = stack.as_mut_ptr();
+    // SAFETY: the three ranges lie in `stack` (asserted just above; `stack` has at least
+    // `frame_size` cells, which covers the locals and constant slots) and do not overlap the
+    // sources, which are the caller's slice and the function's constants.
+    unsafe {
+        copy_cells(args.as_ptr(), p, args.len());
+        zero_cells(p.add(args.len()), locals - args.len());
+        copy_cells(f.consts.as_ptr(), p.add(locals), f.consts.len());
+    }
     frames.clear();
     let mut st = State {
         limits: store.vm_limits(),
@@ -269,7 +276,9 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     let flow = unsafe { drive(&mut st) };
     let r = match flow {
         Flow::Return => {
-            results.copy_from_slice(&st.stack[..results.len()]);
+            let r = &st.stack[..results.len()];
+            // SAFETY: `r` and `results` have the same length and are different allocations.
+            unsafe { copy_cells(r.as_ptr(), results.as_mut_ptr(), r.len()) };
             Ok(())
         }
         _ => {
