@@ -31,14 +31,14 @@ pub fn run(ctx: &Ctx<'_>, top: usize) -> Result<String, String> {
     let config = engine_config(Engine::Interpreter)?;
     let mut profiles: Vec<Shares> = Vec::new();
     let mut failed: Vec<String> = Vec::new();
-    let mut take = |name: String, r: Result<(), String>, programs: &mut Vec<Shares>| {
+    let mut take = |name: String, r: Result<(), String>, into: &mut Vec<Shares>| {
         let p = zerowasm::op_profile::take().unwrap_or_default();
         match r {
             Ok(()) => {
                 let total: u64 = p.ops.iter().map(|o| o.1).sum();
                 let share = |n: u64| n as f64 / total.max(1) as f64;
                 eprintln!("{name}: {total} instructions");
-                programs.push(Shares {
+                into.push(Shares {
                     name,
                     total,
                     ops: p.ops.iter().map(|&(o, n)| (o, share(n))).collect(),
@@ -143,4 +143,34 @@ pub fn command(only: &[String], top: usize, out: Option<&std::path::Path>) -> i3
         }
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shares(name: &str, ops: &[(&'static str, f64)], pairs: &[(&'static str, &'static str, f64)]) -> Shares {
+        Shares {
+            name: name.into(),
+            total: 100,
+            ops: ops.iter().copied().collect(),
+            pairs: pairs.iter().map(|&(a, b, s)| ((a, b), s)).collect(),
+        }
+    }
+
+    /// Every program weighs the same: shares are averaged over programs, a kind missing from
+    /// one counts as 0 there, and rows come most frequent first with how many programs ran them.
+    #[test]
+    fn shares_are_averaged_over_programs() {
+        let p = [
+            shares("a", &[("Add", 0.5), ("Copy", 0.5)], &[("Add", "Copy", 0.4)]),
+            shares("b", &[("Add", 1.0)], &[]),
+        ];
+        let text = report(&p, &["c (failed)".into()], 10);
+        assert!(text.contains("| Add | 75.00% | 2 |"), "{text}");
+        assert!(text.contains("| Copy | 25.00% | 1 |"), "{text}");
+        assert!(text.contains("| Add → Copy | 20.00% | 1 |"), "{text}");
+        assert!(text.find("| Add |").unwrap() < text.find("| Copy |").unwrap());
+        assert!(text.contains("Not profiled (failed): c (failed)"), "{text}");
+    }
 }
