@@ -139,12 +139,13 @@ impl StoreVals for Store {
                 "expected {} arguments, got {}",
                 ty.params().len(),
                 args.len()
-            )))?;
+            ))
+            .into());
         }
         let mut cells = Vec::with_capacity(args.len());
         for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
             if !a.matches(*t) {
-                return Err(ApiError::TypeMismatch(format!("argument {i} has type {}, expected {t}", a.ty())))?;
+                return Err(ApiError::TypeMismatch(format!("argument {i} has type {}, expected {t}", a.ty())).into());
             }
             self.val_to_cells(a, &mut cells)?;
         }

@@ -1,7 +1,7 @@
 //! Values passed between the host and WebAssembly.
 
 use super::func::Func;
-use crate::wasm::types::{HeapType, ValType};
+use crate::wasm::types::{HeapType, RefType, ValType};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -99,12 +99,13 @@ impl Val {
     /// a number or vector of that type, or a reference of its heap type (null only if `ty` is
     /// nullable).
     pub fn matches(&self, ty: ValType) -> bool {
+        // A reference's own type is non-nullable unless it is null.
         let (heap_type, null) = match self {
             Val::FuncRef(f) => (HeapType::Func, f.is_none()),
             Val::ExternRef(r) => (HeapType::Extern, r.is_none()),
             _ => return self.ty() == ty,
         };
-        matches!(ty, ValType::Ref(r) if r.heap_type == heap_type && (r.nullable || !null))
+        matches!(ty, ValType::Ref(r) if RefType::new(null, heap_type).matches(&r))
     }
     /// The default value of a type: zero, or null for a nullable reference
     /// ([§4.2.1](https://webassembly.github.io/spec/core/exec/runtime.html#default-val)).

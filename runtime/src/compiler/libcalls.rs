@@ -156,7 +156,7 @@ unsafe extern "C" fn host_call(vmctx: *mut u8, func: u32, values: *mut u64) {
 }
 
 fn memory0(store: &Store, instance: u32) -> usize {
-    store.shape(instance).memories[0] as usize
+    store.instance(instance).memories[0] as usize
 }
 
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {

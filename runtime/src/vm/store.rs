@@ -558,8 +558,9 @@ impl Registry {
         }
     }
 
-    /// Instance `i`'s entity: its shape (read without a lock) and its state (through
-    /// [`Store::state_of`]); one lookup for engines that need both.
+    /// Instance `i`'s entity: what it is made of (its shape: entities' store addresses, type
+    /// ids, exports; fixed at instantiation and read without a lock) and its state (through
+    /// [`Store::state_of`]).
     pub fn instance(&self, i: u32) -> &InstanceEntity {
         &self.instances[i as usize]
     }
@@ -567,12 +568,6 @@ impl Registry {
     /// Withdraws a pending interrupt request (consumed by the trap it caused).
     pub fn clear_interrupt(&self) {
         self.interrupt.store(0, Ordering::Relaxed);
-    }
-
-    /// What instance `i` is made of: its entities' store addresses, type ids and exports
-    /// (fixed at instantiation; read without a lock).
-    pub fn shape(&self, i: u32) -> &InstanceShape {
-        &self.instances[i as usize].shape
     }
 
     /// The canonical function type of id `type_id` (see [`Registry::intern_type`]).
@@ -673,7 +668,7 @@ impl Store {
 
     /// The changing state of instance `i`, which belongs to this view's group.
     pub fn inst(&self, i: u32) -> &InstanceState {
-        self.state_of(&self.reg().instances[i as usize])
+        self.state_of(self.reg().instance(i))
     }
     /// [`Store::inst`] of an instance entity already looked up.
     pub fn state_of<'e>(&'e self, e: &'e InstanceEntity) -> &'e InstanceState {
