@@ -239,18 +239,15 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     if stack.len() < need {
         stack.resize(need, 0);
     }
-    // A reused stack holds old values: initialize the entry function's locals and constant
-    // slots as `enter` does for callees (every other slot is written before it is read).
-    let locals = f.num_locals as usize;
-    assert!(args.len() <= locals && locals + f.consts.len() <= stack.len(), "the entry frame fits");
+    // A reused stack holds old values: the arguments, then the rest of the frame as `enter`
+    // makes it for callees.
+    assert!(args.len() == f.num_params as usize && f.frame_size as usize <= stack.len(), "the entry frame fits");
     let p = stack.as_mut_ptr();
-    // SAFETY: the three ranges lie in `stack` (asserted just above; `stack` has at least
-    // `frame_size` cells, which covers the locals and constant slots) and do not overlap the
-    // sources, which are the caller's slice and the function's constants.
+    // SAFETY: the stack holds the frame's `frame_size` cells (asserted just above), the first
+    // `num_params` of which the arguments fill, from the caller's own slice.
     unsafe {
         copy_cells(args.as_ptr(), p, args.len());
-        zero_cells(p.add(args.len()), locals - args.len());
-        copy_cells(f.consts.as_ptr(), p.add(locals), f.consts.len());
+        init_frame(p, f);
     }
     frames.clear();
     let mut st = State {
@@ -365,6 +362,23 @@ unsafe fn drive(st: &mut State) -> Flow {
     flow
 }
 
+/// Makes the frame of a call to `f` whose arguments are in place: zeroes its declared locals
+/// and copies its constant slots after them (every other slot is written before it is read).
+///
+/// # Safety
+/// `frame` points to `f.frame_size` writable cells, which the locals and constant slots lie
+/// within (the translator's layout).
+#[inline(always)]
+unsafe fn init_frame(frame: *mut u64, f: &InterpFunc) {
+    let (params, locals) = (f.num_params as usize, f.num_locals as usize);
+    // SAFETY: both ranges lie in the frame (the function's contract); the constants are the
+    // function's own, not the frame.
+    unsafe {
+        zero_cells(frame.add(params), locals - params);
+        copy_cells(f.consts.as_ptr(), frame.add(locals), f.consts.len());
+    }
+}
+
 /// Zeroes the `n` cells at `dst`. Most functions have a few locals: up to four are plain
 /// stores, since calling libc's `memset` for them cost more than the stores (3% of the
 /// instructions of a call-heavy program under callgrind, with `memcpy` below).
@@ -439,12 +453,8 @@ unsafe fn enter(
         st.stack.resize(len, 0);
     }
     let p = st.stack.as_mut_ptr();
-    // SAFETY: the stack holds `need = new_fp + frame_size` cells (grown above), and the
-    // callee's locals and constant slots are within its `frame_size`.
-    unsafe {
-        zero_cells(p.add(new_fp + f.num_params as usize), (f.num_locals - f.num_params) as usize);
-        copy_cells(f.consts.as_ptr(), p.add(new_fp + f.num_locals as usize), f.consts.len());
-    }
+    // SAFETY: the stack holds `need = new_fp + frame_size` cells (grown above).
+    unsafe { init_frame(p.add(new_fp), f) };
     st.frames.push(Frame {
         ip: ret,
         fp: fp_idx,
