@@ -53,7 +53,10 @@ enum Flow {
     Continue,
 }
 
-type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut State) -> Flow;
+/// A handler: the instruction, the frame pointer, the linear memory's base and length (bytes),
+/// the run's state, and the accumulator (the scalar result of the instruction just before, see
+/// [`isa`](super::isa)'s `acc` fact).
+type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut State, u64) -> Flow;
 
 /// A suspended caller.
 #[derive(Clone, Copy)]
@@ -150,6 +153,7 @@ struct State {
     fp: *mut u64,
     mem: *mut u8,
     mem_len: usize,
+    acc: u64,
     /// The running function's frame size, for the checks of debug builds ([`check_slots`]).
     #[cfg(debug_assertions)]
     frame_size: usize,
@@ -209,6 +213,22 @@ pub(crate) fn check_control(code: &[Op]) {
         matches!(code.last(), Some(Op::Return | Op::Return1 { .. } | Op::Br { .. } | Op::Unreachable)),
         "the code falls off its end"
     );
+    // An operand read from the accumulator follows the instruction that left it there, in a
+    // straight line.
+    let mut landing = vec![false; code.len()];
+    for op in code {
+        if let Some(&mut t) = { *op }.target_mut() {
+            landing[t as usize] = true;
+        }
+    }
+    for (pc, op) in code.iter().enumerate() {
+        let mode = op.acc_mode();
+        assert!(
+            mode == 0 || (mode.is_power_of_two() && pc > 0 && !landing[pc] && { code[pc - 1] }.dst().is_some()),
+            "instruction {pc} ({}) reads an accumulator that the one before did not write",
+            op.name()
+        );
+    }
 }
 
 /// Calls store function `func` with argument cells, writing result cells.
@@ -262,6 +282,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
         fp: stack.as_mut_ptr(),
         mem: ctx.mem,
         mem_len: ctx.mem_len,
+        acc: 0,
         ctx,
         stack,
         #[cfg(debug_assertions)]
@@ -328,7 +349,7 @@ fn func_at(store: &Store, instance: u32, ip: *const Instr) -> Option<u32> {
 #[cfg(zerowasm_tail_dispatch)]
 unsafe fn drive(st: &mut State) -> Flow {
     // SAFETY: the function's contract, which is the handlers' (see `handlers!`).
-    unsafe { ((*st.ip).handler)(st.ip, st.fp, st.mem, st.mem_len, st) }
+    unsafe { ((*st.ip).handler)(st.ip, st.fp, st.mem, st.mem_len, st, st.acc) }
 }
 
 /// Runs from the registers saved in `st` until the entry function returns or a trap.
@@ -340,10 +361,10 @@ unsafe fn drive(st: &mut State) -> Flow {
     #[cfg(zerowasm_op_profile)]
     let mut counts = super::profile::Counts::default();
     let flow = loop {
-        let (ip, fp, mem, mem_len) = (st.ip, st.fp, st.mem, st.mem_len);
+        let (ip, fp, mem, mem_len, acc) = (st.ip, st.fp, st.mem, st.mem_len, st.acc);
         // SAFETY: the function's contract, which is the handlers' (see `handlers!`); a handler
         // returning `Continue` saved valid registers for the next one.
-        let flow = unsafe { ((*ip).handler)(ip, fp, mem, mem_len, st) };
+        let flow = unsafe { ((*ip).handler)(ip, fp, mem, mem_len, st, acc) };
         #[cfg(zerowasm_op_profile)]
         {
             // SAFETY: `ip` is an instruction (the contract above) and, on `Continue`, `st.ip`
@@ -705,7 +726,7 @@ unsafe fn branch_target(ip: *const Instr, rel: u32) -> *const Instr {
 /// `mem_len` the registers, `st` the [`State`]. The `$d` argument is a literal `$`, for the
 /// helper macros defined here.
 macro_rules! handlers {
-    ($d:tt ($ip:ident, $next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident);
+    ($d:tt ($ip:ident, $next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident, $acc:ident);
      $( mod $module:ident { $( $name:ident { $($field:ident),* } => $body:block )* } )*) => {$(
         /// One function per instruction kind.
         #[allow(non_snake_case, unused_mut, unused_variables, unused_macros, unreachable_code, unused_assignments, clippy::all)]
@@ -715,13 +736,16 @@ macro_rules! handlers {
                 /// # Safety
                 /// `ip` is an instruction of the running function whose handler this is (as
                 /// `link` paired them), `fp` that function's frame, `mem` and `mem_len` the
-                /// instance's memory registers, and `st` as [`State`] documents.
-                pub(super) unsafe fn $name(
+                /// instance's memory registers, `st` as [`State`] documents, and `acc` the
+                /// result of the instruction just before if `MODE` says an operand reads it
+                /// (bit `1 << i` for the `i`-th `acc` operand, see [`Op::acc_mode`]).
+                pub(super) unsafe fn $name<const MODE: u8>(
                     $ip: *const Instr,
                     mut $fp: *mut u64,
                     mut $mem: *mut u8,
                     mut $mem_len: usize,
                     $st: &mut State,
+                    mut $acc: u64,
                 ) -> Flow {
                     // SAFETY: `ip` is an instruction (this function's contract).
                     let op: &Op = unsafe { &(*$ip).op };
@@ -742,14 +766,25 @@ macro_rules! handlers {
             // that every slot an instruction names is below its function's frame size, which
             // `enter` reserved from `fp` (see `slot_read`). Operands are evaluated first, outside
             // the `unsafe` block.
+            // An `acc` operand reads the accumulator in the handlers whose `MODE` has its bit
+            // (a constant, so each handler has one of the two reads).
             macro_rules! get { ($d s:expr) => {{
-                let s = $d s as usize;
-                // SAFETY: a slot the instruction names is in the frame (`slot_read`).
-                unsafe { slot_read($st, $fp, s) }
+                const BIT: u8 = acc_bit(stringify!($d s), crate::interp::ir::acc_fields::$name);
+                if MODE & BIT != 0 {
+                    $acc
+                } else {
+                    let s = $d s as usize;
+                    // SAFETY: a slot the instruction names is in the frame (`slot_read`).
+                    unsafe { slot_read($st, $fp, s) }
+                }
             }} }
+            // Every scalar write also leaves the value in the accumulator, so that the next
+            // instruction may read a result from there rather than from the frame (the write
+            // that counts is the last, the `result` fact's).
             macro_rules! set { ($d s:expr, $d v:expr) => {{
                 let v: u64 = $d v;
                 let s = $d s as usize;
+                $acc = v;
                 // SAFETY: a slot the instruction names is in the frame (`slot_read`).
                 unsafe { slot_write($st, $fp, s, v) }
             }} }
@@ -861,7 +896,7 @@ macro_rules! handlers {
                 ($d addr:expr, $d src:expr, $d off:expr, $d t:ty) => { store_of!(u32_!($d addr), $d src, $d off, $d t) };
             }
                     $body
-                    dispatch!($next, $fp, $mem, $mem_len, $st)
+                    dispatch!($next, $fp, $mem, $mem_len, $st, $acc)
                 }
             )*
         }
@@ -874,6 +909,43 @@ macro_rules! handlers {
     };
 }
 
+/// The handler of instruction `$name` for the accumulator mode `$mode` (see [`Op::acc_mode`]):
+/// one per `acc` operand, besides mode 0, listed from the entry's facts.
+macro_rules! acc_handler {
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; acc($f:ident) $(, $($rest:tt)*)?) => {
+        acc_handler!($name, $mode; [$($bit,)* $next]; ($next) << 1; $($($rest)*)?)
+    };
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; $other:ident($f:ident) $(, $($rest:tt)*)?) => {
+        acc_handler!($name, $mode; [$($bit),*]; $next; $($($rest)*)?)
+    };
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr;) => {{
+        let mode: u8 = $mode;
+        $( if mode == $bit { by_name::$name::<{ $bit }> as Handler } else )* {
+            panic!("{} reads the accumulator in more than one operand (mode {mode})", stringify!($name))
+        }
+    }};
+}
+
+/// The bit of a handler's mode for operand `operand` (its source text in the handler) among the
+/// instruction's `acc` operands `acc_fields`; 0 if it is not one.
+const fn acc_bit(operand: &str, acc_fields: &[&str]) -> u8 {
+    let mut i = 0;
+    while i < acc_fields.len() {
+        let (a, b) = (operand.as_bytes(), acc_fields[i].as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return 1 << i;
+            }
+        }
+        i += 1;
+    }
+    0
+}
+
 /// Defines `handler_of` from the instruction table: an instruction without a handler (or with
 /// two) is a compile error, as is a handler without an instruction (its `let Op::$name` pattern
 /// names no variant) or with other operands (the pattern lists them all).
@@ -884,7 +956,7 @@ macro_rules! define_handler_of {
     )*) => {
         fn handler_of(op: &Op) -> Handler {
             match op {
-                $( Op::$name { .. } => by_name::$name, )*
+                $( Op::$name { .. } => acc_handler!($name, op.acc_mode(); [0u8]; 1u8; $($($fact($of)),+)?), )*
             }
         }
     };
@@ -893,22 +965,23 @@ for_each_op!(define_handler_of);
 
 #[cfg(zerowasm_tail_dispatch)]
 macro_rules! dispatch {
-    ($next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident) => {
+    ($next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident, $acc:ident) => {
         // SAFETY: `next` is an instruction of the running function (the one after this, which
         // exists as the code does not fall off its end, or a branch target) or, after a call or
         // return, of the new running function, and the registers are that function's: the
         // next handler's contract.
-        return unsafe { ((*$next).handler)($next, $fp, $mem, $mem_len, $st) }
+        return unsafe { ((*$next).handler)($next, $fp, $mem, $mem_len, $st, $acc) }
     };
 }
 
 #[cfg(not(zerowasm_tail_dispatch))]
 macro_rules! dispatch {
-    ($next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident) => {{
+    ($next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident, $acc:ident) => {{
         $st.ip = $next;
         $st.fp = $fp;
         $st.mem = $mem;
         $st.mem_len = $mem_len;
+        $st.acc = $acc;
         return Flow::Continue;
     }};
 }
@@ -917,7 +990,7 @@ macro_rules! dispatch {
 // `set!`, `v128!`, `wv128!`, `mread!`, `mwrite!` after `ea!`, `jump!`); the few other unsafe
 // operations (the store, the instance's arrays, calls and returns) say why they are sound where
 // they are, relying on what `State` documents.
-handlers! { $ (ip, next, fp, mem, mem_len, st);
+handlers! { $ (ip, next, fp, mem, mem_len, st, acc);
 mod handlers {
     Unreachable {} => { trap!(Trap::Unreachable) }
     ConsumeFuel { cost } => {

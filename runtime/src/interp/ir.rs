@@ -9,6 +9,49 @@ pub(crate) type Slot = u32;
 
 use super::isa::{for_each_op, op_fact};
 
+/// The value of an `acc` operand (see [`isa`](super::isa)) that reads the accumulator, the
+/// value the instruction just before wrote, rather than a slot. No frame has this many slots
+/// (the value stack is far smaller).
+pub(crate) const ACC: Slot = u32::MAX;
+/// [`ACC`] in the operands of the forms whose slots are 16-bit, which therefore take slots
+/// below it only ([`slot16`]).
+pub(crate) const ACC16: u16 = u16::MAX;
+
+/// Slot `s` as the operand of a form whose slots are 16-bit, if it fits (below [`ACC16`]).
+pub(crate) fn slot16(s: Slot) -> Option<u16> {
+    u16::try_from(s).ok().filter(|&s| s != ACC16)
+}
+
+/// An operand that may stand for the accumulator (the `acc` fact): a slot of either width.
+pub(crate) trait AccOperand: Copy {
+    /// Whether it is the accumulator.
+    fn is_acc(self) -> bool;
+    /// Whether it is slot `s`.
+    fn is_slot(self, s: Slot) -> bool;
+    /// The accumulator's value of this width.
+    const ACC: Self;
+}
+
+impl AccOperand for Slot {
+    fn is_acc(self) -> bool {
+        self == ACC
+    }
+    fn is_slot(self, s: Slot) -> bool {
+        self == s
+    }
+    const ACC: Self = ACC;
+}
+
+impl AccOperand for u16 {
+    fn is_acc(self) -> bool {
+        self == ACC16
+    }
+    fn is_slot(self, s: Slot) -> bool {
+        self as Slot == s
+    }
+    const ACC: Self = ACC16;
+}
+
 /// Defines [`Op`] and the accessors that cover every instruction from the table (`isa`).
 macro_rules! define_op {
     ($(
@@ -58,6 +101,24 @@ macro_rules! define_op {
                 }
             }
 
+            /// Which `acc` operands read the accumulator: bit `1 << i` for the `i`-th `acc`
+            /// field (in the table's order), so 0 for none.
+            pub(crate) fn acc_mode(&self) -> u8 {
+                match self {
+                    $( Op::$name { $($($field),*)? } => $crate::interp::isa::acc_mode!(1u8; $($($fact($of)),+)?), )*
+                }
+            }
+
+            /// Makes the first `acc` operand that reads `slot` read the accumulator instead:
+            /// right when the instruction just before writes `slot` as its result (which it
+            /// also leaves in the accumulator) and no branch lands between the two. True if
+            /// an operand was changed.
+            pub(crate) fn forward_acc(&mut self, slot: Slot) -> bool {
+                match self {
+                    $( Op::$name { $($($field),*)? } => $crate::interp::isa::acc_take!(slot; $($($fact($of)),+)?), )*
+                }
+            }
+
             /// The instruction's width in code slots: 1, plus its extension word if it has one.
             pub(crate) fn width(&self) -> usize {
                 match self {
@@ -70,6 +131,21 @@ macro_rules! define_op {
         #[allow(non_upper_case_globals)]
         pub(crate) mod width {
             $( pub(crate) const $name: usize = 1 + $crate::interp::isa::ext_words!($({ $($xfield)* })?); )*
+        }
+
+        /// Each instruction's `acc` operands by name, in order (see [`Op::acc_mode`]), for its
+        /// handlers.
+        #[allow(non_upper_case_globals, dead_code)]
+        pub(crate) mod acc_fields {
+            $( pub(crate) const $name: &[&str] = $crate::interp::isa::acc_names!([]; $($($fact($of)),+)?); )*
+        }
+
+        /// The names of `op`'s `acc` operands (see [`acc_fields`]).
+        #[cfg(test)]
+        pub(crate) fn acc_fields_of(op: &Op) -> &'static [&'static str] {
+            match op {
+                $( Op::$name { .. } => acc_fields::$name, )*
+            }
         }
 
         /// For each instruction with an extension word, the operands it holds.
@@ -122,7 +198,7 @@ impl Op {
     /// instruction has no such write or `to` does not fit its encoding.
     pub(crate) fn retarget(&mut self, to: Slot) -> bool {
         if let Some(dst) = self.dst16_mut() {
-            return u16::try_from(to).map(|t| *dst = t).is_ok();
+            return slot16(to).map(|t| *dst = t).is_some();
         }
         self.dst_mut().map(|d| *d = to).is_some()
     }

@@ -23,6 +23,13 @@
 //! - `result16(f)`: the same for forms whose slots are 16-bit (`f: u16`).
 //! - `branch(f)`: `f` (a `u32`) is a branch target: an instruction index when translated, made
 //!   relative to the branch by `link`.
+//! - `acc(f)`: operand `f` (a [`Slot`](super::ir::Slot)) may be read from the accumulator
+//!   instead of the frame, when the instruction just before wrote it (see
+//!   [`Op::forward_acc`](super::ir::Op::forward_acc)). The handler reads `f` only through
+//!   `get!` (and the macros built on it), which is where the accumulator is picked; each `acc`
+//!   field gets a handler of its own (`exec`'s `handler_of`), so an instruction with `n` of them
+//!   has `n + 1` handlers. Only scalar operands (a v128 takes two cells), read before the
+//!   handler writes any slot (every write also sets the accumulator).
 
 /// Calls macro `$m` with the instruction table (see the module docs for its grammar). Besides
 /// the doc comments, `//` comments in the table group the instructions; they are not passed on.
@@ -32,55 +39,55 @@ macro_rules! for_each_op {
             // Control.
             Unreachable;
             Br { target: u32 } => branch(target);
-            BrIfNez { cond: Slot, target: u32 } => branch(target);
-            BrIfEqz { cond: Slot, target: u32 } => branch(target);
-            BrIfI32Eq { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32Ne { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32LtS { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32LtU { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32GtS { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32GtU { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32LeS { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32LeU { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32GeS { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32GeU { a: Slot, b: Slot, target: u32 } => branch(target);
-            BrIfI32EqImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32NeImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32LtSImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32LtUImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32GtSImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32GtUImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32LeSImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32LeUImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32GeSImm { a: Slot, imm: i32, target: u32 } => branch(target);
-            BrIfI32GeUImm { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfNez { cond: Slot, target: u32 } => branch(target), acc(cond);
+            BrIfEqz { cond: Slot, target: u32 } => branch(target), acc(cond);
+            BrIfI32Eq { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32Ne { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32LtS { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32LtU { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32GtS { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32GtU { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32LeS { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32LeU { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32GeS { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32GeU { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
+            BrIfI32EqImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32NeImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32LtSImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32LtUImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32GtSImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32GtUImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32LeSImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32LeUImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32GeSImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
+            BrIfI32GeUImm { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
             /// `slot += imm` (i32), then branches if `slot` is non-zero: a counted loop's back edge.
             BrIfI32AddImmNez { slot: Slot, imm: i32, target: u32 } => branch(target);
             /// `slot += imm` (i32), then branches if `slot` is zero.
             BrIfI32AddImmEqz { slot: Slot, imm: i32, target: u32 } => branch(target);
             /// `dst = src`, then branches if `cond` is non-zero (a loop variable's update before the
             /// back edge; slots below 2^16).
-            BrIfNezAfterCopy { dst: u16, src: u16, cond: u16, target: u32 } => branch(target);
+            BrIfNezAfterCopy { dst: u16, src: u16, cond: u16, target: u32 } => branch(target), acc(src);
             /// `dst = src`, then branches if `cond` is zero.
-            BrIfEqzAfterCopy { dst: u16, src: u16, cond: u16, target: u32 } => branch(target);
+            BrIfEqzAfterCopy { dst: u16, src: u16, cond: u16, target: u32 } => branch(target), acc(src);
             /// Branches if `a & imm` (i32) is non-zero: a flag test.
-            BrIfI32AndImmNez { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32AndImmNez { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
             /// Branches if `a & imm` (i32) is zero.
-            BrIfI32AndImmEqz { a: Slot, imm: i32, target: u32 } => branch(target);
+            BrIfI32AndImmEqz { a: Slot, imm: i32, target: u32 } => branch(target), acc(a);
             /// Branches if `a & b` (i32) is non-zero.
-            BrIfI32AndNez { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32AndNez { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
             /// Branches if `a & b` (i32) is zero.
-            BrIfI32AndEqz { a: Slot, b: Slot, target: u32 } => branch(target);
+            BrIfI32AndEqz { a: Slot, b: Slot, target: u32 } => branch(target), acc(a), acc(b);
             /// Branches if the i32 loaded from `addr + offset` is non-zero (the value is not kept).
-            BrIfI32LoadNez { addr: Slot, offset: u32, target: u32 } => branch(target);
+            BrIfI32LoadNez { addr: Slot, offset: u32, target: u32 } => branch(target), acc(addr);
             /// Branches if the i32 loaded from `addr + offset` is zero.
-            BrIfI32LoadEqz { addr: Slot, offset: u32, target: u32 } => branch(target);
+            BrIfI32LoadEqz { addr: Slot, offset: u32, target: u32 } => branch(target), acc(addr);
             /// Jumps to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
-            BrTable { index: Slot, len: u32 };
+            BrTable { index: Slot, len: u32 } => acc(index);
             /// Returns; results are already in slots `0..n`.
             Return;
             /// Copies `src` to slot 0 and returns.
-            Return1 { src: Slot };
+            Return1 { src: Slot } => acc(src);
             /// Calls function `func` of this module (a defined one, by its index among bodies); the
             /// callee's frame starts at slot `base`, where the arguments are and the results will be.
             Call { func: u32, base: Slot };
@@ -102,15 +109,15 @@ macro_rules! for_each_op {
             ListenExit { func: u32 };
 
             // Data movement.
-            Copy { dst: Slot, src: Slot } => result(dst);
+            Copy { dst: Slot, src: Slot } => result(dst), acc(src);
             Const32 { dst: Slot, value: u32 } => result(dst);
             Const64 { dst: Slot, lo: u32, hi: u32 } => result(dst);
             /// `dst = if cond != 0 { a } else { b }`, for frames whose slots fit in 16 bits.
-            Select16 { dst: u16, a: u16, b: u16, cond: u16 } => result16(dst);
+            Select16 { dst: u16, a: u16, b: u16, cond: u16 } => result16(dst), acc(a), acc(b), acc(cond);
             /// `dst = if cond != 0 { dst } else { b }` (the first operand was placed in `dst`).
             Select { dst: Slot, b: Slot, cond: Slot };
             GlobalGet { dst: Slot, global: u32 } => result(dst);
-            GlobalSet { src: Slot, global: u32 };
+            GlobalSet { src: Slot, global: u32 } => acc(src);
             /// v128 moves: two cells.
             Copy128 { dst: Slot, src: Slot } => result(dst);
             Select128 { dst: u16, a: u16, b: u16, cond: u16 } => result16(dst);
@@ -143,227 +150,227 @@ macro_rules! for_each_op {
             RefFunc { dst: Slot, func: u32 } => result(dst);
 
             // Memory.
-            I32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            F32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            F64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I32Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I32Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I32Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I32Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I64Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I64Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I64Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I64Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I64Load32S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I64Load32U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
-            I32Store { addr: Slot, src: Slot, offset: u32 };
-            I64Store { addr: Slot, src: Slot, offset: u32 };
-            I32Store8 { addr: Slot, src: Slot, offset: u32 };
-            I32Store16 { addr: Slot, src: Slot, offset: u32 };
-            I64Store8 { addr: Slot, src: Slot, offset: u32 };
-            I64Store16 { addr: Slot, src: Slot, offset: u32 };
-            I64Store32 { addr: Slot, src: Slot, offset: u32 };
+            I32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            F32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            F64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I32Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I32Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I32Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I32Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I64Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I64Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I64Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I64Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I64Load32S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I64Load32U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I32Store { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
+            I64Store { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
+            I32Store8 { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
+            I32Store16 { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
+            I64Store8 { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
+            I64Store16 { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
+            I64Store32 { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
             // Accesses whose address is computed by the instruction itself, from an i32 addition the
             // translator fused in (the sum wraps to 32 bits, then `offset` is added, as in wasm), for
             // frames whose slots fit in 16 bits: `a + imm`, `a + b`, `a + (b << shift)` (`shift < 32`).
-            I32LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst);
-            I64LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst);
-            I32Load8UAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst);
-            I32LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst);
-            I64LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst);
-            I32Load8UAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst);
-            I32LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst);
-            I64LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst);
-            I32StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 };
-            I64StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 };
-            I32Store8AddImm16 { a: u16, imm: i32, src: u16, offset: u32 };
+            I32LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc(a);
+            I64LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc(a);
+            I32Load8UAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc(a);
+            I32LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc(a), acc(b);
+            I64LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc(a), acc(b);
+            I32Load8UAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc(a), acc(b);
+            I32LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst), acc(a), acc(b);
+            I64LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst), acc(a), acc(b);
+            I32StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 } => acc(a), acc(src);
+            I64StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 } => acc(a), acc(src);
+            I32Store8AddImm16 { a: u16, imm: i32, src: u16, offset: u32 } => acc(a), acc(src);
             /// Stores the i32 (i64) loaded from `src + src_offset` at `addr + offset`: a field copied
             /// from one place in memory to another, the value not kept. The load's bounds are checked
             /// first, as the two instructions would.
-            I32LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 };
-            I64LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 };
+            I32LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 } => acc(addr), acc(src);
+            I64LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 } => acc(addr), acc(src);
             MemorySize { dst: Slot } => result(dst);
             MemoryGrow { dst: Slot, delta: Slot } => result(dst);
 
             // i32 arithmetic.
-            I32Eqz { dst: Slot, src: Slot } => result(dst);
-            I32Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32LtU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32GtU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32LeU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32GeU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32EqImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32NeImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32LtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32LtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32GtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32GtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32LeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32LeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32GeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32GeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32Clz { dst: Slot, src: Slot } => result(dst);
-            I32Ctz { dst: Slot, src: Slot } => result(dst);
-            I32Popcnt { dst: Slot, src: Slot } => result(dst);
-            I32Add { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32DivS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32DivU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32RemS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32RemU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32And { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Or { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Xor { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Rotl { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32Rotr { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I32AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32MulImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32Eqz { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32LtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32LtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32GtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32GtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32LeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32LeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32GeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32GeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32EqImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32NeImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32LtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32LtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32GtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32GtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32LeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32LeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32GeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32GeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32Clz { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32Ctz { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32Popcnt { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32DivS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32DivU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32RemS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32RemU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32And { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Or { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Xor { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Shl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32ShrS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32ShrU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Rotl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32Rotr { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I32AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32MulImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
             /// `dst = a * b + c` (i32, wrapping), for frames whose slots fit in 16 bits.
-            I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
+            I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc(a), acc(b), acc(c);
             /// `dst = a + (b << shift)` (i32, wrapping; `shift < 32`): an element's address.
-            I32AddShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst);
+            I32AddShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc(a), acc(b);
             /// `dst = a ^ (b << shift)` and `dst = a ^ (b >> shift)` (i32, unsigned; `shift < 32`): the
             /// steps of xorshift generators and hash finalizers.
-            I32XorShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst);
-            I32XorShrUImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst);
+            I32XorShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc(a), acc(b);
+            I32XorShrUImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc(a), acc(b);
             /// `dst = rotl(a ^ b, c)` (i32), for frames whose slots fit in 16 bits: the mixing step of
             /// ARX ciphers and hashes (ChaCha, BLAKE).
-            I32XorRotl16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
+            I32XorRotl16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc(a), acc(b), acc(c);
             /// `dst = (a >> shift) & mask` (i32, unsigned shift): a bit-field extraction.
-            I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 } => result(dst);
-            I32OrImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32XorImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I32ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 } => result(dst), acc(a);
+            I32OrImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32XorImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
 
             // i64 arithmetic.
-            I64Eqz { dst: Slot, src: Slot } => result(dst);
-            I64Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64LtS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64LtU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64GtS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64GtU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64LeS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64LeU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64GeS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64GeU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Clz { dst: Slot, src: Slot } => result(dst);
-            I64Ctz { dst: Slot, src: Slot } => result(dst);
-            I64Popcnt { dst: Slot, src: Slot } => result(dst);
-            I64Add { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64DivS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64DivU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64RemS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64RemU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64And { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Or { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Xor { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Shl { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64ShrS { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64ShrU { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Rotl { dst: Slot, a: Slot, b: Slot } => result(dst);
-            I64Rotr { dst: Slot, a: Slot, b: Slot } => result(dst);
+            I64Eqz { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64LtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64LtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64GtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64GtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64LeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64LeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64GeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64GeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Clz { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64Ctz { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64Popcnt { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64DivS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64DivU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64RemS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64RemU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64And { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Or { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Xor { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Shl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64ShrS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64ShrU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Rotl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Rotr { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
             /// `dst = a * b + c` (i64, wrapping), for frames whose slots fit in 16 bits.
-            I64MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
+            I64MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc(a), acc(b), acc(c);
             /// `imm` is sign-extended to 64 bits.
-            I64AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I64AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I64ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I64ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
-            I64ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst);
+            I64AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I64AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I64ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I64ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I64ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
 
             // Floats.
-            F32Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Lt { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Gt { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Le { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Ge { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Eq { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Ne { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Lt { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Gt { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Le { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Ge { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Abs { dst: Slot, src: Slot } => result(dst);
-            F32Neg { dst: Slot, src: Slot } => result(dst);
-            F32Ceil { dst: Slot, src: Slot } => result(dst);
-            F32Floor { dst: Slot, src: Slot } => result(dst);
-            F32Trunc { dst: Slot, src: Slot } => result(dst);
-            F32Nearest { dst: Slot, src: Slot } => result(dst);
-            F32Sqrt { dst: Slot, src: Slot } => result(dst);
-            F32Add { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Div { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Min { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Max { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F32Copysign { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Abs { dst: Slot, src: Slot } => result(dst);
-            F64Neg { dst: Slot, src: Slot } => result(dst);
-            F64Ceil { dst: Slot, src: Slot } => result(dst);
-            F64Floor { dst: Slot, src: Slot } => result(dst);
-            F64Trunc { dst: Slot, src: Slot } => result(dst);
-            F64Nearest { dst: Slot, src: Slot } => result(dst);
-            F64Sqrt { dst: Slot, src: Slot } => result(dst);
-            F64Add { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Sub { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Mul { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Div { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Min { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Max { dst: Slot, a: Slot, b: Slot } => result(dst);
-            F64Copysign { dst: Slot, a: Slot, b: Slot } => result(dst);
+            F32Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Lt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Gt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Le { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Ge { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Lt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Gt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Le { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Ge { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Abs { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32Neg { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32Ceil { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32Floor { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32Trunc { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32Nearest { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32Sqrt { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Div { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Min { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Max { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Copysign { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Abs { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64Neg { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64Ceil { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64Floor { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64Trunc { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64Nearest { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64Sqrt { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Div { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Min { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Max { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F64Copysign { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
 
             // Conversions.
-            I32WrapI64 { dst: Slot, src: Slot } => result(dst);
-            I32TruncF32S { dst: Slot, src: Slot } => result(dst);
-            I32TruncF32U { dst: Slot, src: Slot } => result(dst);
-            I32TruncF64S { dst: Slot, src: Slot } => result(dst);
-            I32TruncF64U { dst: Slot, src: Slot } => result(dst);
-            I64ExtendI32S { dst: Slot, src: Slot } => result(dst);
-            I64ExtendI32U { dst: Slot, src: Slot } => result(dst);
-            I64TruncF32S { dst: Slot, src: Slot } => result(dst);
-            I64TruncF32U { dst: Slot, src: Slot } => result(dst);
-            I64TruncF64S { dst: Slot, src: Slot } => result(dst);
-            I64TruncF64U { dst: Slot, src: Slot } => result(dst);
-            F32ConvertI32S { dst: Slot, src: Slot } => result(dst);
-            F32ConvertI32U { dst: Slot, src: Slot } => result(dst);
-            F32ConvertI64S { dst: Slot, src: Slot } => result(dst);
-            F32ConvertI64U { dst: Slot, src: Slot } => result(dst);
-            F32DemoteF64 { dst: Slot, src: Slot } => result(dst);
-            F64ConvertI32S { dst: Slot, src: Slot } => result(dst);
-            F64ConvertI32U { dst: Slot, src: Slot } => result(dst);
-            F64ConvertI64S { dst: Slot, src: Slot } => result(dst);
-            F64ConvertI64U { dst: Slot, src: Slot } => result(dst);
-            F64PromoteF32 { dst: Slot, src: Slot } => result(dst);
-            I32Extend8S { dst: Slot, src: Slot } => result(dst);
-            I32Extend16S { dst: Slot, src: Slot } => result(dst);
-            I64Extend8S { dst: Slot, src: Slot } => result(dst);
-            I64Extend16S { dst: Slot, src: Slot } => result(dst);
-            I64Extend32S { dst: Slot, src: Slot } => result(dst);
-            I32TruncSatF32S { dst: Slot, src: Slot } => result(dst);
-            I32TruncSatF32U { dst: Slot, src: Slot } => result(dst);
-            I32TruncSatF64S { dst: Slot, src: Slot } => result(dst);
-            I32TruncSatF64U { dst: Slot, src: Slot } => result(dst);
-            I64TruncSatF32S { dst: Slot, src: Slot } => result(dst);
-            I64TruncSatF32U { dst: Slot, src: Slot } => result(dst);
-            I64TruncSatF64S { dst: Slot, src: Slot } => result(dst);
-            I64TruncSatF64U { dst: Slot, src: Slot } => result(dst);
+            I32WrapI64 { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncF32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncF32U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncF64S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncF64U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64ExtendI32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64ExtendI32U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncF32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncF32U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncF64S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncF64U { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32ConvertI32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32ConvertI32U { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32ConvertI64S { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32ConvertI64U { dst: Slot, src: Slot } => result(dst), acc(src);
+            F32DemoteF64 { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64ConvertI32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64ConvertI32U { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64ConvertI64S { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64ConvertI64U { dst: Slot, src: Slot } => result(dst), acc(src);
+            F64PromoteF32 { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32Extend8S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32Extend16S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64Extend8S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64Extend16S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64Extend32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncSatF32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncSatF32U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncSatF64S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32TruncSatF64U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncSatF32S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncSatF32U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncSatF64S { dst: Slot, src: Slot } => result(dst), acc(src);
+            I64TruncSatF64U { dst: Slot, src: Slot } => result(dst), acc(src);
 
             // 128-bit SIMD (Core 2.0). Every v128 operand and result takes two consecutive slots, low
             // half first. Lane semantics are in `simd.rs`; f32x4/f64x2 splat, extract_lane and
@@ -637,9 +644,42 @@ macro_rules! op_fact {
     ($want:ident; result($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
     ($want:ident; result16($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
     ($want:ident; branch($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
+    ($want:ident; acc($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
     ($want:ident;) => { None };
 }
 pub(crate) use op_fact;
+
+/// The bit of the `acc` fields (see the module docs) that read the accumulator: starting at
+/// `$bit` for the first `acc` fact, doubling for each next one; 0 if none does. The fields are
+/// bound by reference.
+macro_rules! acc_mode {
+    ($bit:expr; acc($f:ident) $(, $($rest:tt)*)?) => {
+        (if $crate::interp::ir::AccOperand::is_acc(*$f) { $bit } else { 0 }) | $crate::interp::isa::acc_mode!(($bit) << 1; $($($rest)*)?)
+    };
+    ($bit:expr; $other:ident($f:ident) $(, $($rest:tt)*)?) => { $crate::interp::isa::acc_mode!($bit; $($($rest)*)?) };
+    ($bit:expr;) => { 0u8 };
+}
+pub(crate) use acc_mode;
+
+/// Makes the first `acc` field equal to slot `$s` read the accumulator: true if there was one.
+/// The fields are bound by mutable reference.
+macro_rules! acc_take {
+    ($s:ident; acc($f:ident) $(, $($rest:tt)*)?) => {
+        if $crate::interp::ir::AccOperand::is_slot(*$f, $s) { *$f = $crate::interp::ir::AccOperand::ACC; true } else { $crate::interp::isa::acc_take!($s; $($($rest)*)?) }
+    };
+    ($s:ident; $other:ident($f:ident) $(, $($rest:tt)*)?) => { $crate::interp::isa::acc_take!($s; $($($rest)*)?) };
+    ($s:ident;) => { false };
+}
+pub(crate) use acc_take;
+
+/// The names of an entry's `acc` fields, in order, as a `&[&str]` (bit `1 << i` of a handler's
+/// mode is the `i`-th).
+macro_rules! acc_names {
+    ([$($done:expr),*]; acc($f:ident) $(, $($rest:tt)*)?) => { $crate::interp::isa::acc_names!([$($done,)* stringify!($f)]; $($($rest)*)?) };
+    ([$($done:expr),*]; $other:ident($f:ident) $(, $($rest:tt)*)?) => { $crate::interp::isa::acc_names!([$($done),*]; $($($rest)*)?) };
+    ([$($done:expr),*];) => { &[$($done),*] };
+}
+pub(crate) use acc_names;
 
 /// The number of extension words of an entry: 1 if it has `ext { .. }` (passed as `{ .. }`).
 macro_rules! ext_words {
@@ -797,6 +837,39 @@ mod tests {
             assert_eq!(wide.dst(), Some(if size == 4 { 0x1_0000 } else { dst }), "{op:?}");
         }
         assert!(producers > 400);
+    }
+
+    /// `forward_acc` turns exactly the first `acc` operand naming a slot into the accumulator,
+    /// `acc_mode` reports it by its bit, and each such mode links (to a handler of its own).
+    #[test]
+    fn accumulator_operands() {
+        use crate::interp::ir::ACC;
+        let mut forwarded = 0;
+        for op in samples() {
+            assert_eq!(op.acc_mode(), 0, "{op:?}");
+            let mut bit = 1u8;
+            for &(name, value, size) in &operands(&op) {
+                let mut moved = op;
+                let took = moved.forward_acc(value as u32);
+                let first = operands(&op).iter().position(|o| o.1 == value).map(|i| operands(&op)[i].0) == Some(name);
+                let is_acc = crate::interp::ir::acc_fields_of(&op).contains(&name);
+                if is_acc && first {
+                    assert!(took, "{op:?} {name}");
+                    assert_eq!(changed(&op, &moved), [name], "{op:?}");
+                    let acc = if size == 2 { u16::MAX as i64 } else { ACC as i64 };
+                    assert!(operands(&moved).iter().any(|o| o.0 == name && o.1 == acc), "{moved:?}");
+                    assert_eq!(moved.acc_mode(), bit, "{moved:?}");
+                    link(vec![moved, Op::Return]);
+                    forwarded += 1;
+                }
+                if is_acc {
+                    bit <<= 1;
+                } else if !took {
+                    assert_eq!(moved, op, "{op:?} {name}");
+                }
+            }
+        }
+        assert!(forwarded > 200, "{forwarded}");
     }
 
     /// An extension word that no instruction declares does not link.

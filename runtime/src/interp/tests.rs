@@ -286,3 +286,31 @@ fn accesses_with_a_fused_address_computation_agree_with_the_compiler() {
     // Both outcomes are exercised.
     assert!(traps > 0 && traps < edges.len() as u32 * 11, "{traps} traps");
 }
+
+/// A result goes to the next instruction through the accumulator, in a straight line, but not
+/// to an instruction some branch lands on: there the accumulator holds what ran before the
+/// branch (here the 9 written to `$z`, not `$t`).
+#[test]
+fn results_reach_the_next_instruction_through_the_accumulator_but_not_across_a_landing() {
+    let wat = r#"(module
+      (func (export "f") (param $x i32) (param $y i32) (result i32) (local $t i32) (local $z i32)
+        (local.set $t (i32.const 5))
+        (local.set $z (i32.const 9))
+        (block $b
+          (br_if $b (local.get $y))
+          (local.set $t (i32.add (local.get $x) (i32.const 1))))
+        (i32.load8_u (i32.xor (i32.mul (local.get $t) (i32.const 3)) (local.get $z)))
+        (i32.add (local.get $t)))
+      (memory 1)
+      (data (i32.const 0) "\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\11\12\13\14\15\16\17\18\19\1a\1b\1c\1d\1e\1f\20\21\22\23\24\25\26\27\28\29\2a\2b\2c\2d\2e\2f\30\31\32\33\34\35\36\37\38\39\3a\3b\3c\3d"))"#;
+    use super::ir::{Op, ACC};
+    let code = ops(wat, 0);
+    let landing = code.iter().position(|o| matches!(o, Op::I32MulImm { .. })).expect("a multiplication");
+    assert!(matches!(code[landing], Op::I32MulImm { a, .. } if a != ACC), "{code:?}");
+    assert!(matches!(code[landing + 1], Op::I32Xor { a: ACC, .. }), "{code:?}");
+    assert!(matches!(code[landing + 2], Op::I32Load8U { addr: ACC, .. }), "{code:?}");
+    for (x, y) in [(0, 0), (2, 0), (7, 1), (3, 5)] {
+        let t = if y != 0 { 5 } else { x + 1 };
+        assert_eq!(run(wat, "f", &[Val::I32(x), Val::I32(y)]), vec![Val::I32(((t * 3) ^ 9) + t)], "x={x} y={y}");
+    }
+}

@@ -15,7 +15,7 @@
 //! loop, get a constant slot instead: cells right after the locals, written once per call by
 //! `enter` after the locals' zeros ([`InterpFunc::consts`]), and read like any local.
 
-use super::ir::{Op, Slot};
+use super::ir::{slot16, Op, Slot};
 use super::InterpFunc;
 use crate::wasm::types::ValType;
 use crate::wasm::error::CompileError;
@@ -416,6 +416,7 @@ pub(crate) fn translate(
         consts: Vec::new(),
     };
     crate::wasm::func::walk(module, ty.results(), &body, instr.checks(), Label::default(), &mut t)?;
+    forward_results(&mut t.code);
     #[cfg(debug_assertions)]
     super::exec::check_control(&t.code);
     Ok(InterpFunc {
@@ -426,6 +427,25 @@ pub(crate) fn translate(
         frame_size: t.stack_base + t.max_cells + 2,
         num_results,
     })
+}
+
+/// Lets each instruction that reads the result of the instruction just before take it from the
+/// accumulator, where every scalar result is also left, instead of from the frame (the `acc`
+/// fact, see [`isa`](super::isa)): the value then goes from register to register, where a chain
+/// of dependent instructions would otherwise wait for each store to reach the next load. Not
+/// where a branch lands: the accumulator then holds whatever ran before the branch.
+fn forward_results(code: &mut [Op]) {
+    let mut landing = vec![false; code.len()];
+    for op in code.iter_mut() {
+        if let Some(&mut t) = op.target_mut() {
+            landing[t as usize] = true;
+        }
+    }
+    for pc in 1..code.len() {
+        if let (Some(result), false) = ({ code[pc - 1] }.dst(), landing[pc]) {
+            code[pc].forward_acc(result);
+        }
+    }
 }
 
 impl crate::wasm::func::Lower for Translator<'_> {
@@ -745,9 +765,9 @@ impl Translator<'_> {
             Some(Op::I32AddImm { dst, a, imm }) if dst == s && a == s => {
                 if nez { Cond::AddNez(s, imm) } else { Cond::AddEqz(s, imm) }
             }
-            Some(Op::Copy { dst, src }) => match (u16::try_from(dst), u16::try_from(src), u16::try_from(s)) {
-                (Ok(dst), Ok(src), Ok(cond)) if nez => Cond::CopyNez { dst, src, cond },
-                (Ok(dst), Ok(src), Ok(cond)) => Cond::CopyEqz { dst, src, cond },
+            Some(Op::Copy { dst, src }) => match (slot16(dst), slot16(src), slot16(s)) {
+                (Some(dst), Some(src), Some(cond)) if nez => Cond::CopyNez { dst, src, cond },
+                (Some(dst), Some(src), Some(cond)) => Cond::CopyEqz { dst, src, cond },
                 _ => return cond,
             },
             _ => return cond,
@@ -979,7 +999,7 @@ impl Translator<'_> {
                 let a = self.operand_slot(len - 3);
                 let dst = self.slot_at(len - 3);
                 self.stack.truncate(len - 3);
-                let small = |s: Slot| u16::try_from(s).ok();
+                let small = slot16;
                 match (small(dst), small(a), small(b), small(cond)) {
                     (Some(dst), Some(a), Some(b), Some(cond)) if wide => {
                         self.emit_producer(Op::Select128 { dst, a, b, cond })
@@ -1338,7 +1358,7 @@ impl Translator<'_> {
 /// instruction, if there is such a form: `x * y + c` (i32, i64), `a + (x << k)`,
 /// `a ^ (x << k)`, `a ^ (x >> k)`, `rotl(x ^ y, k)` and `(x >> k) & m` (i32).
 fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
-    let s16 = |s: Slot| u16::try_from(s).ok();
+    let s16 = slot16;
     // The operand of a commutative `outer` that `inner` does not produce.
     let other = |a: Slot, b: Slot| if rhs { a } else { b };
     Some(match (outer, inner) {
@@ -1373,7 +1393,7 @@ fn fuse_binary(outer: Op, inner: Op, rhs: bool) -> Option<Op> {
 /// instruction, if there is such a form (see `Op::I32LoadAddImm16`, `Op::I32LoadStore16`).
 fn fuse_access(access: Op, inner: Op) -> Option<Op> {
     use Op::*;
-    let s16 = |s: Slot| u16::try_from(s).ok();
+    let s16 = slot16;
     // Float loads move the same bits as integer loads of their width.
     let int = |op: Op| match op {
         F32Load { dst, addr, offset } => I32Load { dst, addr, offset },

@@ -9,7 +9,7 @@ use crate::interp::ir::{Op, Slot};
 use wasmparser::Operator;
 
 fn small(s: Slot) -> Option<u16> {
-    u16::try_from(s).ok()
+    crate::interp::ir::slot16(s)
 }
 
 impl Translator<'_> {
