@@ -9,7 +9,7 @@
 //! eliminate sibling calls, so there (`not(zerowasm_tail_dispatch)`, set by build.rs) handlers
 //! return to a driver loop instead.
 
-use super::ir::{width, Op, Slot};
+use super::ir::{width, Op, Slot, ACC_OUT};
 use super::isa::for_each_op;
 use super::simd;
 use crate::vm::bulk;
@@ -221,13 +221,16 @@ pub(crate) fn check_control(code: &[Op]) {
             landing[t as usize] = true;
         }
     }
+    // A result left in the accumulator only is read from there by the next instruction.
+    let reads_acc = |pc: usize| code.get(pc).is_some_and(|op| op.acc_mode() & !ACC_OUT != 0) && !landing[pc];
     for (pc, op) in code.iter().enumerate() {
-        let mode = op.acc_mode();
+        let (mode, out) = (op.acc_mode() & !ACC_OUT, op.acc_mode() & ACC_OUT != 0);
         assert!(
             mode == 0 || (mode.is_power_of_two() && pc > 0 && !landing[pc] && { code[pc - 1] }.dst().is_some()),
             "instruction {pc} ({}) reads an accumulator that the one before did not write",
             op.name()
         );
+        assert!(!out || reads_acc(pc + 1), "instruction {pc} ({}) leaves its result in the accumulator for nobody", op.name());
     }
 }
 
@@ -781,12 +784,16 @@ macro_rules! handlers {
             // Every scalar write also leaves the value in the accumulator, so that the next
             // instruction may read a result from there rather than from the frame (the write
             // that counts is the last, the `result` fact's).
+            // The result of a handler whose `MODE` has `ACC_OUT` goes there only.
             macro_rules! set { ($d s:expr, $d v:expr) => {{
+                const OUT: bool = same_name(stringify!($d s), crate::interp::ir::acc_out_field::$name);
                 let v: u64 = $d v;
-                let s = $d s as usize;
                 $acc = v;
-                // SAFETY: a slot the instruction names is in the frame (`slot_read`).
-                unsafe { slot_write($st, $fp, s, v) }
+                if !(OUT && MODE & ACC_OUT != 0) {
+                    let s = $d s as usize;
+                    // SAFETY: a slot the instruction names is in the frame (`slot_read`).
+                    unsafe { slot_write($st, $fp, s, v) }
+                }
             }} }
             macro_rules! i32_ { ($d s:expr) => { get!($d s) as u32 as i32 } }
             macro_rules! u32_ { ($d s:expr) => { get!($d s) as u32 } }
@@ -912,18 +919,44 @@ macro_rules! handlers {
 /// The handler of instruction `$name` for the accumulator mode `$mode` (see [`Op::acc_mode`]):
 /// one per `acc` operand, besides mode 0, listed from the entry's facts.
 macro_rules! acc_handler {
-    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; acc($f:ident) $(, $($rest:tt)*)?) => {
-        acc_handler!($name, $mode; [$($bit,)* $next]; ($next) << 1; $($($rest)*)?)
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; $out:ident; acc($f:ident) $(, $($rest:tt)*)?) => {
+        acc_handler!($name, $mode; [$($bit,)* $next]; ($next) << 1; $out; $($($rest)*)?)
     };
-    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; $other:ident($f:ident) $(, $($rest:tt)*)?) => {
-        acc_handler!($name, $mode; [$($bit),*]; $next; $($($rest)*)?)
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; $out:ident; acc_out($f:ident) $(, $($rest:tt)*)?) => {
+        acc_handler!($name, $mode; [$($bit),*]; $next; out; $($($rest)*)?)
     };
-    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr;) => {{
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; $out:ident; $other:ident($f:ident) $(, $($rest:tt)*)?) => {
+        acc_handler!($name, $mode; [$($bit),*]; $next; $out; $($($rest)*)?)
+    };
+    // Without an `acc_out` field: the input modes; with one, each also with `ACC_OUT`.
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; no_out;) => {
+        acc_handler!(@pick $name, $mode; [$($bit),*])
+    };
+    ($name:ident, $mode:expr; [$($bit:expr),*]; $next:expr; out;) => {
+        acc_handler!(@pick $name, $mode; [$($bit,)* $((($bit) | crate::interp::ir::ACC_OUT)),*])
+    };
+    (@pick $name:ident, $mode:expr; [$($bit:expr),*]) => {{
         let mode: u8 = $mode;
         $( if mode == $bit { by_name::$name::<{ $bit }> as Handler } else )* {
-            panic!("{} reads the accumulator in more than one operand (mode {mode})", stringify!($name))
+            panic!("{} has no handler for accumulator mode {mode:#x}", stringify!($name))
         }
     }};
+}
+
+/// Whether two names are the same (in constants).
+const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < a.len() {
+        if a[k] != b[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 /// The bit of a handler's mode for operand `operand` (its source text in the handler) among the
@@ -931,15 +964,8 @@ macro_rules! acc_handler {
 const fn acc_bit(operand: &str, acc_fields: &[&str]) -> u8 {
     let mut i = 0;
     while i < acc_fields.len() {
-        let (a, b) = (operand.as_bytes(), acc_fields[i].as_bytes());
-        if a.len() == b.len() {
-            let mut k = 0;
-            while k < a.len() && a[k] == b[k] {
-                k += 1;
-            }
-            if k == a.len() {
-                return 1 << i;
-            }
+        if same_name(operand, acc_fields[i]) {
+            return 1 << i;
         }
         i += 1;
     }
@@ -956,7 +982,7 @@ macro_rules! define_handler_of {
     )*) => {
         fn handler_of(op: &Op) -> Handler {
             match op {
-                $( Op::$name { .. } => acc_handler!($name, op.acc_mode(); [0u8]; 1u8; $($($fact($of)),+)?), )*
+                $( Op::$name { .. } => acc_handler!($name, op.acc_mode(); [0u8]; 1u8; no_out; $($($fact($of)),+)?), )*
             }
         }
     };

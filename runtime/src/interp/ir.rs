@@ -13,6 +13,9 @@ use super::isa::{for_each_op, op_fact};
 /// value the instruction just before wrote, rather than a slot. No frame has this many slots
 /// (the value stack is far smaller).
 pub(crate) const ACC: Slot = u32::MAX;
+/// The bit of [`Op::acc_mode`] for a result written to the accumulator only (`acc_out`).
+pub(crate) const ACC_OUT: u8 = 0x80;
+
 /// [`ACC`] in the operands of the forms whose slots are 16-bit, which therefore take slots
 /// below it only ([`slot16`]).
 pub(crate) const ACC16: u16 = u16::MAX;
@@ -102,7 +105,8 @@ macro_rules! define_op {
             }
 
             /// Which `acc` operands read the accumulator: bit `1 << i` for the `i`-th `acc`
-            /// field (in the table's order), so 0 for none.
+            /// field (in the table's order), so 0 for none; and [`ACC_OUT`] if the result goes
+            /// to the accumulator only.
             pub(crate) fn acc_mode(&self) -> u8 {
                 match self {
                     $( Op::$name { $($($field),*)? } => $crate::interp::isa::acc_mode!(1u8; $($($fact($of)),+)?), )*
@@ -116,6 +120,23 @@ macro_rules! define_op {
             pub(crate) fn forward_acc(&mut self, slot: Slot) -> bool {
                 match self {
                     $( Op::$name { $($($field),*)? } => $crate::interp::isa::acc_take!(slot; $($($fact($of)),+)?), )*
+                }
+            }
+
+            /// Whether any operand of the instruction (of any kind) has the value `v`: a
+            /// conservative test that it does not read slot `v`.
+            pub(crate) fn mentions(&self, v: u32) -> bool {
+                match *self {
+                    $( Op::$name { $($($field),*)? } => false $($( || $field as u32 == v )*)?, )*
+                }
+            }
+
+            /// Makes the instruction write its result to the accumulator only, not to its slot
+            /// (the `acc_out` fact): for a result that the next instruction reads from the
+            /// accumulator and nothing reads afterwards. False if it has no such form.
+            pub(crate) fn set_acc_out(&mut self) -> bool {
+                match self {
+                    $( Op::$name { $($($field),*)? } => $crate::interp::isa::acc_out_take!($($($fact($of)),+)?), )*
                 }
             }
 
@@ -138,6 +159,20 @@ macro_rules! define_op {
         #[allow(non_upper_case_globals, dead_code)]
         pub(crate) mod acc_fields {
             $( pub(crate) const $name: &[&str] = $crate::interp::isa::acc_names!([]; $($($fact($of)),+)?); )*
+        }
+
+        /// Each instruction's `acc_out` operand by name, or "" (see [`Op::set_acc_out`]).
+        #[allow(non_upper_case_globals, dead_code)]
+        pub(crate) mod acc_out_field {
+            $( pub(crate) const $name: &str = $crate::interp::isa::acc_out_name!($($($fact($of)),+)?); )*
+        }
+
+        /// The name of `op`'s `acc_out` operand, or "" (see [`acc_out_field`]).
+        #[cfg(test)]
+        pub(crate) fn acc_out_field_of(op: &Op) -> &'static str {
+            match op {
+                $( Op::$name { .. } => acc_out_field::$name, )*
+            }
         }
 
         /// The names of `op`'s `acc` operands (see [`acc_fields`]).
@@ -201,6 +236,18 @@ impl Op {
             return slot16(to).map(|t| *dst = t).is_some();
         }
         self.dst_mut().map(|d| *d = to).is_some()
+    }
+
+    /// Whether an operand other than the result (see [`Op::dst_mut`]) has the value `v`: a
+    /// conservative test that the instruction does not read slot `v`.
+    pub(crate) fn mentions_besides_result(&self, v: u32) -> bool {
+        let mut probe = *self;
+        if let Some(d) = probe.dst16_mut() {
+            *d = ACC16;
+        } else if let Some(d) = probe.dst_mut() {
+            *d = ACC;
+        }
+        probe.mentions(v)
     }
 
     /// The slot a producer writes last, if it is one.

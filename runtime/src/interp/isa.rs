@@ -30,6 +30,9 @@
 //!   field gets a handler of its own (`exec`'s `handler_of`), so an instruction with `n` of them
 //!   has `n + 1` handlers. Only scalar operands (a v128 takes two cells), read before the
 //!   handler writes any slot (every write also sets the accumulator).
+//! - `acc_out(f)`: the result `f` may be written to the accumulator only, when the
+//!   instruction after reads it from there and nothing reads the slot afterwards (see
+//!   [`Op::set_acc_out`](super::ir::Op::set_acc_out)); doubles the handlers.
 
 /// Calls macro `$m` with the instruction table (see the module docs for its grammar). Besides
 /// the doc comments, `//` comments in the table group the instructions; they are not passed on.
@@ -109,11 +112,11 @@ macro_rules! for_each_op {
             ListenExit { func: u32 };
 
             // Data movement.
-            Copy { dst: Slot, src: Slot } => result(dst), acc(src);
+            Copy { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
             Const32 { dst: Slot, value: u32 } => result(dst);
             Const64 { dst: Slot, lo: u32, hi: u32 } => result(dst);
             /// `dst = if cond != 0 { a } else { b }`, for frames whose slots fit in 16 bits.
-            Select16 { dst: u16, a: u16, b: u16, cond: u16 } => result16(dst), acc(a), acc(b), acc(cond);
+            Select16 { dst: u16, a: u16, b: u16, cond: u16 } => result16(dst), acc_out(dst), acc(a), acc(b), acc(cond);
             /// `dst = if cond != 0 { dst } else { b }` (the first operand was placed in `dst`).
             Select { dst: Slot, b: Slot, cond: Slot };
             GlobalGet { dst: Slot, global: u32 } => result(dst);
@@ -150,20 +153,20 @@ macro_rules! for_each_op {
             RefFunc { dst: Slot, func: u32 } => result(dst);
 
             // Memory.
-            I32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            F32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            F64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I32Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I32Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I32Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I32Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I64Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I64Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I64Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I64Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I64Load32S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
-            I64Load32U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc(addr);
+            I32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            F32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            F64Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I32Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I32Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I32Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I32Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I64Load8S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I64Load8U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I64Load16S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I64Load16U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I64Load32S { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
+            I64Load32U { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
             I32Store { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
             I64Store { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
             I32Store8 { addr: Slot, src: Slot, offset: u32 } => acc(addr), acc(src);
@@ -174,14 +177,14 @@ macro_rules! for_each_op {
             // Accesses whose address is computed by the instruction itself, from an i32 addition the
             // translator fused in (the sum wraps to 32 bits, then `offset` is added, as in wasm), for
             // frames whose slots fit in 16 bits: `a + imm`, `a + b`, `a + (b << shift)` (`shift < 32`).
-            I32LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc(a);
-            I64LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc(a);
-            I32Load8UAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc(a);
-            I32LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc(a), acc(b);
-            I64LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc(a), acc(b);
-            I32Load8UAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc(a), acc(b);
-            I32LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst), acc(a), acc(b);
-            I64LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst), acc(a), acc(b);
+            I32LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc_out(dst), acc(a);
+            I64LoadAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc_out(dst), acc(a);
+            I32Load8UAddImm16 { dst: u16, a: u16, imm: i32, offset: u32 } => result16(dst), acc_out(dst), acc(a);
+            I32LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc_out(dst), acc(a), acc(b);
+            I64LoadAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc_out(dst), acc(a), acc(b);
+            I32Load8UAdd16 { dst: u16, a: u16, b: u16, offset: u32 } => result16(dst), acc_out(dst), acc(a), acc(b);
+            I32LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst), acc_out(dst), acc(a), acc(b);
+            I64LoadAddShl16 { dst: u16, a: u16, b: u16, shift: u8, offset: u32 } => result16(dst), acc_out(dst), acc(a), acc(b);
             I32StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 } => acc(a), acc(src);
             I64StoreAddImm16 { a: u16, imm: i32, src: u16, offset: u32 } => acc(a), acc(src);
             I32Store8AddImm16 { a: u16, imm: i32, src: u16, offset: u32 } => acc(a), acc(src);
@@ -194,183 +197,183 @@ macro_rules! for_each_op {
             MemoryGrow { dst: Slot, delta: Slot } => result(dst);
 
             // i32 arithmetic.
-            I32Eqz { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32LtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32LtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32GtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32GtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32LeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32LeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32GeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32GeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32EqImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32NeImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32LtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32LtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32GtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32GtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32LeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32LeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32GeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32GeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32Clz { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32Ctz { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32Popcnt { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32DivS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32DivU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32RemS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32RemU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32And { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Or { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Xor { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Shl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32ShrS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32ShrU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Rotl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32Rotr { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I32AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32MulImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32Eqz { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32LtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32LtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32GtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32GtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32LeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32LeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32GeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32GeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32EqImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32NeImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32LtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32LtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32GtSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32GtUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32LeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32LeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32GeSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32GeUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32Clz { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32Ctz { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32Popcnt { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32DivS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32DivU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32RemS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32RemU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32And { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Or { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Xor { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Shl { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32ShrS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32ShrU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Rotl { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32Rotr { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32MulImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
             /// `dst = a * b + c` (i32, wrapping), for frames whose slots fit in 16 bits.
-            I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc(a), acc(b), acc(c);
+            I32MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc_out(dst), acc(a), acc(b), acc(c);
             /// `dst = a + (b << shift)` (i32, wrapping; `shift < 32`): an element's address.
-            I32AddShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc(a), acc(b);
+            I32AddShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc_out(dst), acc(a), acc(b);
             /// `dst = a ^ (b << shift)` and `dst = a ^ (b >> shift)` (i32, unsigned; `shift < 32`): the
             /// steps of xorshift generators and hash finalizers.
-            I32XorShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc(a), acc(b);
-            I32XorShrUImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc(a), acc(b);
+            I32XorShlImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc_out(dst), acc(a), acc(b);
+            I32XorShrUImm { dst: Slot, a: Slot, b: Slot, shift: u8 } => result(dst), acc_out(dst), acc(a), acc(b);
             /// `dst = rotl(a ^ b, c)` (i32), for frames whose slots fit in 16 bits: the mixing step of
             /// ARX ciphers and hashes (ChaCha, BLAKE).
-            I32XorRotl16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc(a), acc(b), acc(c);
+            I32XorRotl16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc_out(dst), acc(a), acc(b), acc(c);
             /// `dst = (a >> shift) & mask` (i32, unsigned shift): a bit-field extraction.
-            I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 } => result(dst), acc(a);
-            I32OrImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32XorImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I32ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I32ShrUAndImm { dst: Slot, a: Slot, mask: u32, shift: u8 } => result(dst), acc_out(dst), acc(a);
+            I32OrImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32XorImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I32ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
 
             // i64 arithmetic.
-            I64Eqz { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64LtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64LtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64GtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64GtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64LeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64LeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64GeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64GeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Clz { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64Ctz { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64Popcnt { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64DivS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64DivU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64RemS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64RemU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64And { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Or { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Xor { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Shl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64ShrS { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64ShrU { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Rotl { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            I64Rotr { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            I64Eqz { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64LtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64LtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64GtS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64GtU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64LeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64LeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64GeS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64GeU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Clz { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64Ctz { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64Popcnt { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64DivS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64DivU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64RemS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64RemU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64And { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Or { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Xor { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Shl { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64ShrS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64ShrU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Rotl { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            I64Rotr { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
             /// `dst = a * b + c` (i64, wrapping), for frames whose slots fit in 16 bits.
-            I64MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc(a), acc(b), acc(c);
+            I64MulAdd16 { dst: u16, a: u16, b: u16, c: u16 } => result16(dst), acc_out(dst), acc(a), acc(b), acc(c);
             /// `imm` is sign-extended to 64 bits.
-            I64AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I64AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I64ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I64ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
-            I64ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc(a);
+            I64AddImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I64AndImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I64ShlImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I64ShrSImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
+            I64ShrUImm { dst: Slot, a: Slot, imm: i32 } => result(dst), acc_out(dst), acc(a);
 
             // Floats.
-            F32Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Lt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Gt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Le { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Ge { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Lt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Gt { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Le { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Ge { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Abs { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32Neg { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32Ceil { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32Floor { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32Trunc { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32Nearest { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32Sqrt { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Div { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Min { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Max { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F32Copysign { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Abs { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64Neg { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64Ceil { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64Floor { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64Trunc { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64Nearest { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64Sqrt { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Div { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Min { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Max { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
-            F64Copysign { dst: Slot, a: Slot, b: Slot } => result(dst), acc(a), acc(b);
+            F32Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Lt { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Gt { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Le { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Ge { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Eq { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Ne { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Lt { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Gt { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Le { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Ge { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Abs { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32Neg { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32Ceil { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32Floor { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32Trunc { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32Nearest { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32Sqrt { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Div { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Min { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Max { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F32Copysign { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Abs { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64Neg { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64Ceil { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64Floor { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64Trunc { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64Nearest { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64Sqrt { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Div { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Min { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Max { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            F64Copysign { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
 
             // Conversions.
-            I32WrapI64 { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncF32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncF32U { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncF64S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncF64U { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64ExtendI32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64ExtendI32U { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncF32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncF32U { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncF64S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncF64U { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32ConvertI32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32ConvertI32U { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32ConvertI64S { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32ConvertI64U { dst: Slot, src: Slot } => result(dst), acc(src);
-            F32DemoteF64 { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64ConvertI32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64ConvertI32U { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64ConvertI64S { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64ConvertI64U { dst: Slot, src: Slot } => result(dst), acc(src);
-            F64PromoteF32 { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32Extend8S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32Extend16S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64Extend8S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64Extend16S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64Extend32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncSatF32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncSatF32U { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncSatF64S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I32TruncSatF64U { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncSatF32S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncSatF32U { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncSatF64S { dst: Slot, src: Slot } => result(dst), acc(src);
-            I64TruncSatF64U { dst: Slot, src: Slot } => result(dst), acc(src);
+            I32WrapI64 { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncF32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncF32U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncF64S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncF64U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64ExtendI32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64ExtendI32U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncF32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncF32U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncF64S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncF64U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32ConvertI32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32ConvertI32U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32ConvertI64S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32ConvertI64U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F32DemoteF64 { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64ConvertI32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64ConvertI32U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64ConvertI64S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64ConvertI64U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            F64PromoteF32 { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32Extend8S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32Extend16S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64Extend8S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64Extend16S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64Extend32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncSatF32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncSatF32U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncSatF64S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I32TruncSatF64U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncSatF32S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncSatF32U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncSatF64S { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
+            I64TruncSatF64U { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
 
             // 128-bit SIMD (Core 2.0). Every v128 operand and result takes two consecutive slots, low
             // half first. Lane semantics are in `simd.rs`; f32x4/f64x2 splat, extract_lane and
@@ -645,6 +648,7 @@ macro_rules! op_fact {
     ($want:ident; result16($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
     ($want:ident; branch($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
     ($want:ident; acc($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
+    ($want:ident; acc_out($f:ident) $(, $($rest:tt)*)?) => { op_fact!($want; $($($rest)*)?) };
     ($want:ident;) => { None };
 }
 pub(crate) use op_fact;
@@ -655,6 +659,10 @@ pub(crate) use op_fact;
 macro_rules! acc_mode {
     ($bit:expr; acc($f:ident) $(, $($rest:tt)*)?) => {
         (if $crate::interp::ir::AccOperand::is_acc(*$f) { $bit } else { 0 }) | $crate::interp::isa::acc_mode!(($bit) << 1; $($($rest)*)?)
+    };
+    ($bit:expr; acc_out($f:ident) $(, $($rest:tt)*)?) => {
+        (if $crate::interp::ir::AccOperand::is_acc(*$f) { $crate::interp::ir::ACC_OUT } else { 0 })
+            | $crate::interp::isa::acc_mode!($bit; $($($rest)*)?)
     };
     ($bit:expr; $other:ident($f:ident) $(, $($rest:tt)*)?) => { $crate::interp::isa::acc_mode!($bit; $($($rest)*)?) };
     ($bit:expr;) => { 0u8 };
@@ -671,6 +679,22 @@ macro_rules! acc_take {
     ($s:ident;) => { false };
 }
 pub(crate) use acc_take;
+
+/// Makes the `acc_out` field write the accumulator only: true if the entry has one.
+macro_rules! acc_out_take {
+    (acc_out($f:ident) $(, $($rest:tt)*)?) => {{ *$f = $crate::interp::ir::AccOperand::ACC; true }};
+    ($other:ident($f:ident) $(, $($rest:tt)*)?) => { $crate::interp::isa::acc_out_take!($($($rest)*)?) };
+    () => { false };
+}
+pub(crate) use acc_out_take;
+
+/// The name of an entry's `acc_out` field, or "" if it has none.
+macro_rules! acc_out_name {
+    (acc_out($f:ident) $(, $($rest:tt)*)?) => { stringify!($f) };
+    ($other:ident($f:ident) $(, $($rest:tt)*)?) => { $crate::interp::isa::acc_out_name!($($($rest)*)?) };
+    () => { "" };
+}
+pub(crate) use acc_out_name;
 
 /// The names of an entry's `acc` fields, in order, as a `&[&str]` (bit `1 << i` of a handler's
 /// mode is the `i`-th).
@@ -861,6 +885,13 @@ mod tests {
                     assert_eq!(moved.acc_mode(), bit, "{moved:?}");
                     link(vec![moved, Op::Return]);
                     forwarded += 1;
+                    // With the result in the accumulator only, where the form has it.
+                    let mut out = moved;
+                    if out.set_acc_out() {
+                        assert_eq!(changed(&moved, &out), [crate::interp::ir::acc_out_field_of(&op)], "{op:?}");
+                        assert_eq!(out.acc_mode(), bit | crate::interp::ir::ACC_OUT, "{out:?}");
+                        link(vec![out, Op::Return]);
+                    }
                 }
                 if is_acc {
                     bit <<= 1;
@@ -870,6 +901,17 @@ mod tests {
             }
         }
         assert!(forwarded > 200, "{forwarded}");
+        // Only results have the form, and only scalar ones with an accumulator operand.
+        for op in samples() {
+            let mut out = op;
+            let name = crate::interp::ir::acc_out_field_of(&op);
+            assert_eq!(out.set_acc_out(), !name.is_empty(), "{op:?}");
+            if !name.is_empty() {
+                assert_eq!(name, "dst", "{op:?}");
+                assert!({ op }.dst().is_some() && !crate::interp::ir::acc_fields_of(&op).is_empty(), "{op:?}");
+                assert_eq!(out.acc_mode(), crate::interp::ir::ACC_OUT, "{out:?}");
+            }
+        }
     }
 
     /// An extension word that no instruction declares does not link.

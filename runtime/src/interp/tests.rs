@@ -307,8 +307,12 @@ fn results_reach_the_next_instruction_through_the_accumulator_but_not_across_a_l
     let code = ops(wat, 0);
     let landing = code.iter().position(|o| matches!(o, Op::I32MulImm { .. })).expect("a multiplication");
     assert!(matches!(code[landing], Op::I32MulImm { a, .. } if a != ACC), "{code:?}");
-    assert!(matches!(code[landing + 1], Op::I32Xor { a: ACC, .. }), "{code:?}");
-    assert!(matches!(code[landing + 2], Op::I32Load8U { addr: ACC, .. }), "{code:?}");
+    // The product, the xor and the load are read once, by the next instruction: their results
+    // stay in the accumulator.
+    assert!(matches!(code[landing], Op::I32MulImm { dst: ACC, .. }), "{code:?}");
+    assert!(matches!(code[landing + 1], Op::I32Xor { dst: ACC, a: ACC, .. }), "{code:?}");
+    assert!(matches!(code[landing + 2], Op::I32Load8U { dst: ACC, addr: ACC, .. }), "{code:?}");
+    assert!(matches!(code[landing + 3], Op::I32Add { a: ACC, .. }), "{code:?}");
     for (x, y) in [(0, 0), (2, 0), (7, 1), (3, 5)] {
         let t = if y != 0 { 5 } else { x + 1 };
         assert_eq!(run(wat, "f", &[Val::I32(x), Val::I32(y)]), vec![Val::I32(((t * 3) ^ 9) + t)], "x={x} y={y}");

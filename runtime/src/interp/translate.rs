@@ -313,6 +313,17 @@ struct Translator<'m> {
     /// is handed out; and the values of the slots handed out, in slot order.
     const_slot: FxHashMap<u64, Option<Slot>>,
     consts: Vec<u64>,
+    /// Operand-stack temporaries that the next instruction emitted reads for the last time
+    /// (it pops them), moved into `deaths` when it is.
+    dying: Vec<Slot>,
+    /// `(pc, slot)`: the instruction at `pc` reads the value in `slot` for the last time, in
+    /// `pc` order; `forward_results` keeps a result that dies in the instruction after its
+    /// producer in the accumulator only. (An instruction taken back out of the code takes its
+    /// entries with it, which only loses chances.)
+    deaths: Vec<(u32, Slot)>,
+    /// The temporaries a branch condition popped by `pop_cond` read, which die at the branch
+    /// if it is the next instruction, at this position.
+    cond_dying: (usize, Vec<Slot>),
 }
 
 /// The bits of a scalar constant as the translator keeps them (`Operand::Const`).
@@ -414,9 +425,12 @@ pub(crate) fn translate(
         stack_base: locals + const_slot.len() as u32,
         const_slot,
         consts: Vec::new(),
+        dying: Vec::new(),
+        deaths: Vec::new(),
+        cond_dying: (usize::MAX, Vec::new()),
     };
     crate::wasm::func::walk(module, ty.results(), &body, instr.checks(), Label::default(), &mut t)?;
-    forward_results(&mut t.code);
+    forward_results(&mut t.code, &t.deaths);
     #[cfg(debug_assertions)]
     super::exec::check_control(&t.code);
     Ok(InterpFunc {
@@ -434,16 +448,28 @@ pub(crate) fn translate(
 /// fact, see [`isa`](super::isa)): the value then goes from register to register, where a chain
 /// of dependent instructions would otherwise wait for each store to reach the next load. Not
 /// where a branch lands: the accumulator then holds whatever ran before the branch.
-fn forward_results(code: &mut [Op]) {
+///
+/// When the result is an operand-stack temporary that this read is the last of (`deaths`, in
+/// `pc` order) and the reader names its slot in no other operand (its own result may go
+/// there), the producer writes it to the
+/// accumulator only (`acc_out`), saving the store.
+fn forward_results(code: &mut [Op], deaths: &[(u32, Slot)]) {
     let mut landing = vec![false; code.len()];
     for op in code.iter_mut() {
         if let Some(&mut t) = op.target_mut() {
             landing[t as usize] = true;
         }
     }
+    let mut deaths = deaths.iter().peekable();
     for pc in 1..code.len() {
         if let (Some(result), false) = ({ code[pc - 1] }.dst(), landing[pc]) {
-            code[pc].forward_acc(result);
+            if code[pc].forward_acc(result) && !code[pc].mentions_besides_result(result) {
+                while deaths.next_if(|&&(p, _)| (p as usize) < pc).is_some() {}
+                let dies = deaths.clone().take_while(|&&(p, _)| p as usize == pc).any(|&(_, s)| s == result);
+                if dies {
+                    code[pc - 1].set_acc_out();
+                }
+            }
         }
     }
 }
@@ -523,14 +549,48 @@ impl Translator<'_> {
     }
 
     fn emit(&mut self, op: Op) -> usize {
-        self.code.push(op);
+        self.push_code(op);
         self.last_producer = None;
         self.code.len() - 1
     }
 
     fn emit_producer(&mut self, op: Op) {
-        self.code.push(op);
+        self.push_code(op);
         self.last_producer = Some(self.code.len() - 1);
+    }
+
+    /// Appends `op`, recording the temporaries it reads for the last time (`dying`, and a
+    /// condition's when `op` is its branch).
+    fn push_code(&mut self, mut op: Op) {
+        let pc = self.code.len();
+        while self.deaths.last().is_some_and(|&(p, _)| p as usize >= pc) {
+            self.deaths.pop();
+        }
+        let (at, cond) = std::mem::replace(&mut self.cond_dying, (usize::MAX, Vec::new()));
+        if at == pc && op.target_mut().is_some() {
+            self.dying.extend(cond);
+        }
+        self.deaths.extend(self.dying.drain(..).map(|s| (pc as u32, s)));
+        self.code.push(op);
+    }
+
+    /// Takes the last instruction back out of the code; returns the temporaries it read for
+    /// the last time, for the instruction that takes its place (and its reads).
+    fn pop_code(&mut self) -> Vec<Slot> {
+        self.code.pop();
+        let pc = self.code.len() as u32;
+        let mut popped = Vec::new();
+        while let Some(&(p, s)) = self.deaths.last().filter(|&&(p, _)| p >= pc) {
+            popped.push(s);
+            let _ = p;
+            self.deaths.pop();
+        }
+        popped
+    }
+
+    /// The slot of the entry at height `h` if it is a temporary (so dies when popped).
+    fn temp(&self, h: usize) -> Option<Slot> {
+        (self.stack[h] == Operand::Temp).then(|| self.slot_at(h))
     }
 
     fn push(&mut self, v: Operand) {
@@ -729,7 +789,8 @@ impl Translator<'_> {
         if let Some(op) = self.producer_of(h) {
             let slot = self.slot_at(h);
             if let Some(c) = Cond::from_op(&op, slot) {
-                self.code.pop();
+                // The branch takes the comparison's place, and its last reads.
+                let mut dying = self.pop_code();
                 self.last_producer = None;
                 self.stack.pop();
                 // `i32.eqz` of a temporary the instruction before it computed (with no branch
@@ -737,15 +798,19 @@ impl Translator<'_> {
                 if let (Cond::Eqz(s), Some(mut prev)) = (c, self.code.last().copied()) {
                     let inner = Cond::from_op(&prev, slot).filter(|_| s == slot && prev.dst() == Some(slot));
                     if let (Some(inner), false) = (inner, self.label_pc == Some(self.pc())) {
-                        self.code.pop();
+                        dying = self.pop_code();
+                        self.cond_dying = (self.code.len(), dying);
                         return inner.invert();
                     }
                 }
+                self.cond_dying = (self.code.len(), dying);
                 return c;
             }
         }
         let s = self.operand_slot(h);
+        let dying = self.temp(h);
         self.stack.pop();
+        self.cond_dying = (self.code.len(), dying.into_iter().collect());
         Cond::Nez(s)
     }
 
@@ -772,7 +837,8 @@ impl Translator<'_> {
             },
             _ => return cond,
         };
-        self.code.pop();
+        let dying = self.pop_code();
+        self.dying.extend(dying);
         self.last_producer = None;
         fused
     }
@@ -795,13 +861,16 @@ impl Translator<'_> {
         let emitted = self.code.len();
         let a = self.operand_slot(len - 2);
         let b = self.operand_slot(len - 1);
+        let dying = [self.temp(len - 2), self.temp(len - 1)];
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
         let op = make(dst, a, b);
+        self.dying.extend(dying.into_iter().flatten());
         // Only when nothing was emitted after the producer (a constant's materialization).
         if let (Some((h, inner)), true) = (inner, self.code.len() == emitted) {
             if let Some(fused) = fuse_binary(op, inner, h == len - 1) {
-                self.code.pop();
+                let inner_dying = self.pop_code();
+                self.dying.extend(inner_dying);
                 self.emit_producer(fused);
                 self.push_wide(Operand::Temp, wide);
                 return;
@@ -824,13 +893,16 @@ impl Translator<'_> {
         let Some((h, i)) = pick else { return self.bin(make) };
         let inner = self.producer_of(h);
         let a = self.operand_slot(h);
+        let dying = self.temp(h);
         self.stack.truncate(len - 2);
         let dst = self.slot_at(len - 2);
         let op = make_imm(dst, a, i);
+        self.dying.extend(dying);
         // The non-constant operand's producer fused in (`operand_slot` of a temporary emits
         // nothing, so it is still the last instruction).
         if let Some(fused) = inner.and_then(|inner| fuse_binary(op, inner, false)) {
-            self.code.pop();
+            let inner_dying = self.pop_code();
+            self.dying.extend(inner_dying);
             self.emit_producer(fused);
             self.push(Operand::Temp);
             return;
@@ -842,6 +914,8 @@ impl Translator<'_> {
     fn un(&mut self, make: Un) {
         let len = self.stack.len();
         let src = self.operand_slot(len - 1);
+        let dying = self.temp(len - 1);
+        self.dying.extend(dying);
         self.stack.pop();
         let dst = self.slot_at(len - 1);
         self.emit_producer(make(dst, src));
@@ -854,7 +928,8 @@ impl Translator<'_> {
         if let Some(inner) = self.producer_of(h) {
             let op = make(self.slot_at(h), self.slot_at(h), offset as u32);
             if let Some(fused) = fuse_access(op, inner) {
-                self.code.pop();
+                let inner_dying = self.pop_code();
+                self.dying.extend(inner_dying);
                 self.stack.pop();
                 self.emit_producer(fused);
                 self.push(Operand::Temp);
@@ -872,6 +947,8 @@ impl Translator<'_> {
     fn un_to(&mut self, wide: bool, make: impl FnOnce(Slot, Slot) -> Op) {
         let len = self.stack.len();
         let src = self.operand_slot(len - 1);
+        let dying = self.temp(len - 1);
+        self.dying.extend(dying);
         self.stack.pop();
         let dst = self.slot_at(len - 1);
         self.emit_producer(make(dst, src));
@@ -894,12 +971,15 @@ impl Translator<'_> {
         let emitted = self.code.len();
         let addr = self.operand_slot(len - 2);
         let src = self.operand_slot(len - 1);
+        let dying = [self.temp(len - 2), self.temp(len - 1)];
         self.stack.truncate(len - 2);
         let op = make(addr, src, offset as u32);
+        self.dying.extend(dying.into_iter().flatten());
         // Only if nothing was emitted since (a constant's materialization).
         if let (Some(inner), true) = (inner, self.code.len() == emitted) {
             if let Some(fused) = fuse_access(op, inner) {
-                self.code.pop();
+                let inner_dying = self.pop_code();
+                self.dying.extend(inner_dying);
                 self.emit(fused);
                 return;
             }
@@ -915,10 +995,10 @@ impl Translator<'_> {
         let dst = self.local(i);
         // Fold the write into the instruction that produced the value, when it wrote `x`'s slot.
         let producer = self.producer_of(h).and_then(|mut op| op.retarget(dst).then_some(op));
+        let dying = self.temp(h);
         self.stack.pop();
-        if producer.is_some() {
-            self.code.pop();
-        }
+        // The producer's last reads stay its own when it comes back after the copies.
+        let producer_dying = if producer.is_some() { self.pop_code() } else { Vec::new() };
         // Entries still reading the old value of local `i` get it copied out first. Those copies
         // go before the producer: they write slots below `x`, which the producer does not read.
         for k in 0..self.stack.len() {
@@ -927,6 +1007,7 @@ impl Translator<'_> {
             }
         }
         if let Some(op) = producer {
+            self.dying.extend(producer_dying);
             self.emit(op);
             if tee {
                 self.push_wide(Operand::Local(i), wide);
@@ -936,6 +1017,10 @@ impl Translator<'_> {
         match x {
             Operand::Temp => {
                 let src = self.slot_at(h);
+                // The copy is the value's last read unless `local.tee` keeps it on the stack.
+                if dst != src && !tee {
+                    self.dying.extend(dying);
+                }
                 self.emit_copy(dst, src, wide);
             }
             v => self.emit_operand(dst, v, wide),
@@ -998,6 +1083,7 @@ impl Translator<'_> {
                 let b = self.operand_slot(len - 2);
                 let a = self.operand_slot(len - 3);
                 let dst = self.slot_at(len - 3);
+                let dying = [self.temp(len - 3), self.temp(len - 2), self.temp(len - 1)];
                 self.stack.truncate(len - 3);
                 let small = slot16;
                 match (small(dst), small(a), small(b), small(cond)) {
@@ -1005,6 +1091,7 @@ impl Translator<'_> {
                         self.emit_producer(Op::Select128 { dst, a, b, cond })
                     }
                     (Some(dst), Some(a), Some(b), Some(cond)) => {
+                        self.dying.extend(dying.into_iter().flatten());
                         self.emit_producer(Op::Select16 { dst, a, b, cond })
                     }
                     _ => {
