@@ -85,7 +85,16 @@ struct Ctx {
     memory: Option<u32>,
     mem: *mut u8,
     mem_len: usize,
+    /// The handlers' bound register: the first address at which [`FAST_ACCESS`] bytes are not
+    /// all in memory, `mem_len + 1 - FAST_ACCESS` (0 if the memory is shorter: then none is).
+    mem_bound: usize,
 }
+
+/// The widest access that the bound register alone checks (bytes): an access of at most this
+/// many bytes at an address below `mem_bound` is within memory, so a scalar load or store
+/// compares its address once, and only one at or past the bound goes on to the exact test
+/// against the length.
+const FAST_ACCESS: usize = 8;
 
 impl Ctx {
     fn load(store: &mut Store, instance: u32) -> Ctx {
@@ -109,6 +118,7 @@ impl Ctx {
             memory: inst.memories.first().copied(),
             mem: ptr::null_mut(),
             mem_len: 0,
+            mem_bound: 0,
         };
         ctx.reload_memory(store);
         ctx
@@ -120,6 +130,7 @@ impl Ctx {
             let data = &mut store.memories_mut()[m as usize].data;
             self.mem = data.as_mut_ptr();
             self.mem_len = data.len();
+            self.mem_bound = (data.len() + 1).saturating_sub(FAST_ACCESS);
         }
     }
 }
@@ -134,7 +145,7 @@ impl Ctx {
 ///   as long as the instance, and every index an instruction holds (function, global, table,
 ///   type, segment) was checked against them by validation;
 /// - the frame pointer register points `frame_size` cells or more into `stack` (see
-///   [`slot_read`]), and the memory registers are `ctx.mem` and `ctx.mem_len` (see
+///   [`slot_read`]), and the memory registers are `ctx.mem` and `ctx.mem_bound` (see
 ///   [`mem_read`]).
 struct State {
     store: *mut Store,
@@ -152,7 +163,7 @@ struct State {
     ip: *const Instr,
     fp: *mut u64,
     mem: *mut u8,
-    mem_len: usize,
+    mem_bound: usize,
     acc: u64,
     /// The running function's frame size, for the checks of debug builds ([`check_slots`]).
     #[cfg(debug_assertions)]
@@ -284,7 +295,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
         ip: f.code.as_ptr(),
         fp: stack.as_mut_ptr(),
         mem: ctx.mem,
-        mem_len: ctx.mem_len,
+        mem_bound: ctx.mem_bound,
         acc: 0,
         ctx,
         stack,
@@ -352,7 +363,7 @@ fn func_at(store: &Store, instance: u32, ip: *const Instr) -> Option<u32> {
 #[cfg(zerowasm_tail_dispatch)]
 unsafe fn drive(st: &mut State) -> Flow {
     // SAFETY: the function's contract, which is the handlers' (see `handlers!`).
-    unsafe { ((*st.ip).handler)(st.ip, st.fp, st.mem, st.mem_len, st, st.acc) }
+    unsafe { ((*st.ip).handler)(st.ip, st.fp, st.mem, st.mem_bound, st, st.acc) }
 }
 
 /// Runs from the registers saved in `st` until the entry function returns or a trap.
@@ -364,10 +375,10 @@ unsafe fn drive(st: &mut State) -> Flow {
     #[cfg(zerowasm_op_profile)]
     let mut counts = super::profile::Counts::default();
     let flow = loop {
-        let (ip, fp, mem, mem_len, acc) = (st.ip, st.fp, st.mem, st.mem_len, st.acc);
+        let (ip, fp, mem, mem_bound, acc) = (st.ip, st.fp, st.mem, st.mem_bound, st.acc);
         // SAFETY: the function's contract, which is the handlers' (see `handlers!`); a handler
         // returning `Continue` saved valid registers for the next one.
-        let flow = unsafe { ((*ip).handler)(ip, fp, mem, mem_len, st, acc) };
+        let flow = unsafe { ((*ip).handler)(ip, fp, mem, mem_bound, st, acc) };
         #[cfg(zerowasm_op_profile)]
         {
             // SAFETY: `ip` is an instruction (the contract above) and, on `Continue`, `st.ip`
@@ -419,9 +430,29 @@ unsafe fn zero_cells(dst: *mut u64, n: usize) {
             2 => dst.cast::<[u64; 2]>().write_unaligned([0; 2]),
             3 => dst.cast::<[u64; 3]>().write_unaligned([0; 3]),
             4 => dst.cast::<[u64; 4]>().write_unaligned([0; 4]),
-            _ => ptr::write_bytes(dst, 0, n),
+            _ => zero_many(dst, n),
         }
     }
+}
+
+/// [`zero_cells`] past four cells, out of line.
+///
+/// # Safety
+/// As for [`zero_cells`].
+#[inline(never)]
+unsafe fn zero_many(dst: *mut u64, n: usize) {
+    // SAFETY: the function's contract.
+    unsafe { ptr::write_bytes(dst, 0, n) }
+}
+
+/// [`copy_cells`] past four cells, out of line.
+///
+/// # Safety
+/// As for [`copy_cells`].
+#[inline(never)]
+unsafe fn copy_many(src: *const u64, dst: *mut u64, n: usize) {
+    // SAFETY: the function's contract.
+    unsafe { ptr::copy_nonoverlapping(src, dst, n) }
 }
 
 /// Copies `n` cells from `src` to `dst` (not overlapping), up to four by plain moves (see
@@ -439,13 +470,17 @@ unsafe fn copy_cells(src: *const u64, dst: *mut u64, n: usize) {
             2 => dst.cast::<[u64; 2]>().write_unaligned(src.cast::<[u64; 2]>().read_unaligned()),
             3 => dst.cast::<[u64; 3]>().write_unaligned(src.cast::<[u64; 3]>().read_unaligned()),
             4 => dst.cast::<[u64; 4]>().write_unaligned(src.cast::<[u64; 4]>().read_unaligned()),
-            _ => ptr::copy_nonoverlapping(src, dst, n),
+            _ => copy_many(src, dst, n),
         }
     }
 }
 
 /// Pushes a frame for wasm function `f` whose frame starts at slot `base` of the caller's frame
 /// `fp`; returns the callee's frame pointer, or `None` (trap set) when a limit is hit.
+///
+/// The common case (the stacks have room, a few locals) is straight-line code: growing either
+/// stack and initialising a large frame are calls out of line, so that the calling handler
+/// needs no saved registers for them.
 ///
 /// # Safety
 /// `fp` is the running function's frame, in `st.stack`, and `base` one of its slots (where the
@@ -460,25 +495,22 @@ unsafe fn enter(
     caller_instance: u32,
 ) -> Option<*mut u64> {
     if st.frames.len() >= st.max_depth {
-        st.trap = Some(Trap::CallStackExhausted);
-        return None;
+        return call_stack_exhausted(st);
     }
     // SAFETY: `fp` points into `st.stack` (the function's contract).
     let fp_idx = unsafe { fp.offset_from(st.stack.as_ptr()) } as usize;
     let new_fp = fp_idx + base as usize;
     check_slots(st, base as usize, f.num_params as usize);
     let need = new_fp + f.frame_size as usize;
-    if need > st.stack.len() {
-        if need > MAX_STACK_CELLS {
-            st.trap = Some(Trap::CallStackExhausted);
-            return None;
-        }
-        let len = need.max(st.stack.len() * 2).min(MAX_STACK_CELLS);
-        st.stack.resize(len, 0);
+    if need > st.stack.len() && !grow_stack(st, need) {
+        return call_stack_exhausted(st);
     }
     let p = st.stack.as_mut_ptr();
     // SAFETY: the stack holds `need = new_fp + frame_size` cells (grown above).
     unsafe { init_frame(p.add(new_fp), f) };
+    if st.frames.len() == st.frames.capacity() {
+        grow_frames(st);
+    }
     st.frames.push(Frame {
         ip: ret,
         fp: fp_idx,
@@ -492,6 +524,33 @@ unsafe fn enter(
     }
     // SAFETY: as above: `new_fp` is within the stack.
     Some(unsafe { p.add(new_fp) })
+}
+
+/// Sets the "call stack exhausted" trap.
+#[cold]
+#[inline(never)]
+fn call_stack_exhausted(st: &mut State) -> Option<*mut u64> {
+    st.trap = Some(Trap::CallStackExhausted);
+    None
+}
+
+/// Grows the value stack to at least `need` cells (doubling), or false past [`MAX_STACK_CELLS`].
+#[cold]
+#[inline(never)]
+fn grow_stack(st: &mut State, need: usize) -> bool {
+    if need > MAX_STACK_CELLS {
+        return false;
+    }
+    let len = need.max(st.stack.len() * 2).min(MAX_STACK_CELLS);
+    st.stack.resize(len, 0);
+    true
+}
+
+/// Makes room for more suspended callers.
+#[cold]
+#[inline(never)]
+fn grow_frames(st: &mut State) {
+    st.frames.reserve(st.frames.len().max(16));
 }
 
 /// Calls store function `addr` (wasm of any instance, or host) with its frame at `base`;
@@ -663,25 +722,27 @@ unsafe fn slot_copy128(st: &State, fp: *mut u64, dst: usize, src: usize) {
 /// Debug builds: checks that the memory registers are the running instance's memory and that
 /// the `n` bytes at `ea` are within it.
 #[inline(always)]
-fn check_mem(st: &State, mem: *const u8, mem_len: usize, ea: usize, n: usize) {
+fn check_mem(st: &State, mem: *const u8, mem_bound: usize, ea: usize, n: usize) {
     debug_assert!(
-        ptr::eq(mem, st.ctx.mem) && mem_len == st.ctx.mem_len,
+        ptr::eq(mem, st.ctx.mem) && mem_bound == st.ctx.mem_bound,
         "the memory registers are stale"
     );
-    debug_assert!(ea as u64 + n as u64 <= mem_len as u64, "access at {ea} of {n} bytes outside memory of {mem_len}");
-    let _ = (st, mem, mem_len, ea, n);
+    let len = st.ctx.mem_len;
+    debug_assert!(ea as u64 + n as u64 <= len as u64, "access at {ea} of {n} bytes outside memory of {len}");
+    let _ = (st, mem, mem_bound, ea, n);
 }
 
 /// Reads a `T` (unaligned, native byte order) at effective address `ea` of linear memory.
 ///
 /// # Safety
-/// `mem` and `mem_len` are the memory registers and `ea + size_of::<T>() <= mem_len`: `ea!`
-/// checks the bound against the length register before the address is used, and the registers
-/// are reloaded from the instance after anything that can grow or move memory (calls,
-/// `memory.grow`), so they describe the memory's current bytes.
+/// `mem` and `mem_bound` are the memory registers and `ea + size_of::<T>()` is at most the
+/// memory's length (`ctx.mem_len`): `ea!` checks the access against the bound register (or,
+/// past it, the length) before the address is used, and the registers are reloaded from the
+/// instance after anything that can grow or move memory (calls, `memory.grow`), so they
+/// describe the memory's current bytes.
 #[inline(always)]
-unsafe fn mem_read<T: Copy>(st: &State, mem: *const u8, mem_len: usize, ea: usize) -> T {
-    check_mem(st, mem, mem_len, ea, std::mem::size_of::<T>());
+unsafe fn mem_read<T: Copy>(st: &State, mem: *const u8, mem_bound: usize, ea: usize) -> T {
+    check_mem(st, mem, mem_bound, ea, std::mem::size_of::<T>());
     // SAFETY: `ea..ea + size_of::<T>()` is within the memory (the function's contract).
     unsafe { ptr::read_unaligned(mem.add(ea) as *const T) }
 }
@@ -691,8 +752,8 @@ unsafe fn mem_read<T: Copy>(st: &State, mem: *const u8, mem_len: usize, ea: usiz
 /// # Safety
 /// As for [`mem_read`].
 #[inline(always)]
-unsafe fn mem_write<T: Copy>(st: &State, mem: *mut u8, mem_len: usize, ea: usize, v: T) {
-    check_mem(st, mem, mem_len, ea, std::mem::size_of::<T>());
+unsafe fn mem_write<T: Copy>(st: &State, mem: *mut u8, mem_bound: usize, ea: usize, v: T) {
+    check_mem(st, mem, mem_bound, ea, std::mem::size_of::<T>());
     // SAFETY: `ea..ea + size_of::<T>()` is within the memory (the function's contract).
     unsafe { ptr::write_unaligned(mem.add(ea) as *mut T, v) }
 }
@@ -726,10 +787,10 @@ unsafe fn branch_target(ip: *const Instr, rel: u32) -> *const Instr {
 /// Defines one handler per instruction from `Name { operands } => { body }`, in the modules the
 /// list is split into (`define_handler_of` checks it against the table). In a body, `ip` is the
 /// instruction, `next` the instruction to continue with (set by branches), `fp`, `mem` and
-/// `mem_len` the registers, `st` the [`State`]. The `$d` argument is a literal `$`, for the
+/// `mem_bound` the registers, `st` the [`State`]. The `$d` argument is a literal `$`, for the
 /// helper macros defined here.
 macro_rules! handlers {
-    ($d:tt ($ip:ident, $next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident, $acc:ident);
+    ($d:tt ($ip:ident, $next:ident, $fp:ident, $mem:ident, $mem_bound:ident, $st:ident, $acc:ident);
      $( mod $module:ident { $( $name:ident { $($field:ident),* } => $body:block )* } )*) => {$(
         /// One function per instruction kind.
         #[allow(non_snake_case, unused_mut, unused_variables, unused_macros, unreachable_code, unused_assignments, clippy::all)]
@@ -738,7 +799,7 @@ macro_rules! handlers {
             $(
                 /// # Safety
                 /// `ip` is an instruction of the running function whose handler this is (as
-                /// `link` paired them), `fp` that function's frame, `mem` and `mem_len` the
+                /// `link` paired them), `fp` that function's frame, `mem` and `mem_bound` the
                 /// instance's memory registers, `st` as [`State`] documents, and `acc` the
                 /// result of the instruction just before if `MODE` says an operand reads it
                 /// (bit `1 << i` for the `i`-th `acc` operand, see [`Op::acc_mode`]).
@@ -746,7 +807,7 @@ macro_rules! handlers {
                     $ip: *const Instr,
                     mut $fp: *mut u64,
                     mut $mem: *mut u8,
-                    mut $mem_len: usize,
+                    mut $mem_bound: usize,
                     $st: &mut State,
                     mut $acc: u64,
                 ) -> Flow {
@@ -832,10 +893,14 @@ macro_rules! handlers {
                 ($d addr:expr, $d off:expr, $d n:expr) => { ea_of!(u32_!($d addr), $d off, $d n) };
             }
             // The same from the address's value (a u32) rather than its slot.
+            // One comparison with the bound register (for an access of `n > FAST_ACCESS` bytes,
+            // of its last `FAST_ACCESS`); at or past it (rare: the last bytes of memory, or out of
+            // bounds) the exact test.
             macro_rules! ea_of {
                 ($d base:expr, $d off:expr, $d n:expr) => {{
                     let ea = ($d base) as u64 + $d off as u64;
-                    if ea + $d n > $mem_len as u64 {
+                    let n: u64 = $d n;
+                    if ea + n.saturating_sub(FAST_ACCESS as u64) >= $mem_bound as u64 && ea + n > $st.ctx.mem_len as u64 {
                         trap!(Trap::MemoryOutOfBounds);
                     }
                     ea as usize
@@ -845,13 +910,13 @@ macro_rules! handlers {
             macro_rules! mread { ($d t:ty, $d ea:expr) => {{
                 let ea: usize = $d ea;
                 // SAFETY: `ea!` checked the access against the memory registers (`mem_read`).
-                unsafe { mem_read::<$d t>($st, $mem, $mem_len, ea) }
+                unsafe { mem_read::<$d t>($st, $mem, $mem_bound, ea) }
             }} }
             macro_rules! mwrite { ($d t:ty, $d ea:expr, $d v:expr) => {{
                 let ea: usize = $d ea;
                 let v: $d t = $d v;
                 // SAFETY: `ea!` checked the access against the memory registers (`mem_read`).
-                unsafe { mem_write::<$d t>($st, $mem, $mem_len, ea, v) }
+                unsafe { mem_write::<$d t>($st, $mem, $mem_bound, ea, v) }
             }} }
             macro_rules! load {
                 ($d dst:expr, $d addr:expr, $d off:expr, $d t:ty, $d w:ident, $d conv:ty) => {
@@ -903,7 +968,7 @@ macro_rules! handlers {
                 ($d addr:expr, $d src:expr, $d off:expr, $d t:ty) => { store_of!(u32_!($d addr), $d src, $d off, $d t) };
             }
                     $body
-                    dispatch!($next, $fp, $mem, $mem_len, $st, $acc)
+                    dispatch!($next, $fp, $mem, $mem_bound, $st, $acc)
                 }
             )*
         }
@@ -991,22 +1056,22 @@ for_each_op!(define_handler_of);
 
 #[cfg(zerowasm_tail_dispatch)]
 macro_rules! dispatch {
-    ($next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident, $acc:ident) => {
+    ($next:ident, $fp:ident, $mem:ident, $mem_bound:ident, $st:ident, $acc:ident) => {
         // SAFETY: `next` is an instruction of the running function (the one after this, which
         // exists as the code does not fall off its end, or a branch target) or, after a call or
         // return, of the new running function, and the registers are that function's: the
         // next handler's contract.
-        return unsafe { ((*$next).handler)($next, $fp, $mem, $mem_len, $st, $acc) }
+        return unsafe { ((*$next).handler)($next, $fp, $mem, $mem_bound, $st, $acc) }
     };
 }
 
 #[cfg(not(zerowasm_tail_dispatch))]
 macro_rules! dispatch {
-    ($next:ident, $fp:ident, $mem:ident, $mem_len:ident, $st:ident, $acc:ident) => {{
+    ($next:ident, $fp:ident, $mem:ident, $mem_bound:ident, $st:ident, $acc:ident) => {{
         $st.ip = $next;
         $st.fp = $fp;
         $st.mem = $mem;
-        $st.mem_len = $mem_len;
+        $st.mem_bound = $mem_bound;
         $st.acc = $acc;
         return Flow::Continue;
     }};
@@ -1016,7 +1081,7 @@ macro_rules! dispatch {
 // `set!`, `v128!`, `wv128!`, `mread!`, `mwrite!` after `ea!`, `jump!`); the few other unsafe
 // operations (the store, the instance's arrays, calls and returns) say why they are sound where
 // they are, relying on what `State` documents.
-handlers! { $ (ip, next, fp, mem, mem_len, st, acc);
+handlers! { $ (ip, next, fp, mem, mem_bound, st, acc);
 mod handlers {
     Unreachable {} => { trap!(Trap::Unreachable) }
     ConsumeFuel { cost } => {
@@ -1054,7 +1119,7 @@ mod handlers {
     Return {} => {
         // SAFETY: `st` is as `State` documents (this handler's contract).
         match unsafe { leave(st) } {
-            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
+            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
             None => return Flow::Return,
         }
     }
@@ -1062,7 +1127,7 @@ mod handlers {
         set!(0, get!(src));
         // SAFETY: as in `Return`.
         match unsafe { leave(st) } {
-            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
+            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
             None => return Flow::Return,
         }
     }
@@ -1083,7 +1148,7 @@ mod handlers {
         let addr = unsafe { *st.ctx.funcs.add(func as usize) };
         // SAFETY: as in `Call`.
         match unsafe { call_addr(st, ip, fp, addr, base) } {
-            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
+            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
             None => return trapped_at(st, ip, caller),
         }
     }
@@ -1103,7 +1168,7 @@ mod handlers {
         let caller = st.ctx.instance;
         // SAFETY: as in `Call`.
         match unsafe { call_addr(st, ip, fp, addr, base) } {
-            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_len = st.ctx.mem_len; }
+            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
             None => return trapped_at(st, ip, caller),
         }
     }
@@ -1119,7 +1184,7 @@ mod handlers {
         // SAFETY: a live global definition, which only this thread uses (the group's lock).
         unsafe { (*g).bits = v }
     }
-    MemorySize { dst } => { w32!(dst, mem_len / PAGE_SIZE) }
+    MemorySize { dst } => { w32!(dst, st.ctx.mem_len / PAGE_SIZE) }
     Copy128 { dst, src } => {
         // SAFETY: both are v128 slots the instruction names (`slot_copy128`).
         unsafe { slot_copy128(st, fp, dst as usize, src as usize) }
@@ -1148,13 +1213,13 @@ mod handlers {
     }
     MemoryCopy { args } => {
         let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
-        // SAFETY: the memory registers are the instance's memory, `mem_len` bytes (`mem_read`).
-        tri!(unsafe { bulk::memory_copy(mem, mem_len, d, s, n) })
+        // SAFETY: `mem` is the instance's memory, `ctx.mem_len` bytes (`mem_read`).
+        tri!(unsafe { bulk::memory_copy(mem, st.ctx.mem_len, d, s, n) })
     }
     MemoryFill { args } => {
         let (d, val, n) = (u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2));
         // SAFETY: as in `MemoryCopy`.
-        tri!(unsafe { bulk::memory_fill(mem, mem_len, d, val, n) })
+        tri!(unsafe { bulk::memory_fill(mem, st.ctx.mem_len, d, val, n) })
     }
     MemoryInit { seg, args } => {
         // SAFETY: the instance's module outlives the run (see `State`).
@@ -1219,7 +1284,7 @@ mod handlers {
         let r = store.memories_mut()[m as usize].grow(u32_!(delta)).map_or(-1i32, |old| old as i32);
         st.ctx.reload_memory(store);
         mem = st.ctx.mem;
-        mem_len = st.ctx.mem_len;
+        mem_bound = st.ctx.mem_bound;
         w32!(dst, r)
     }
     BrIfNez { cond, target } => {

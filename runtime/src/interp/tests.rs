@@ -318,3 +318,52 @@ fn results_reach_the_next_instruction_through_the_accumulator_but_not_across_a_l
         assert_eq!(run(wat, "f", &[Val::I32(x), Val::I32(y)]), vec![Val::I32(((t * 3) ^ 9) + t)], "x={x} y={y}");
     }
 }
+
+/// Accesses in the last bytes of memory, where the bound register (the length less 8) sends
+/// them to the exact test, succeed up to the last byte and trap one past it, for every width.
+#[test]
+fn accesses_at_the_end_of_memory() {
+    let wat = r#"(module
+      (memory 1)
+      (func (export "i64") (param i32) (result i64) (i64.load (local.get 0)))
+      (func (export "i32") (param i32) (result i32) (i32.load offset=1 (local.get 0)))
+      (func (export "u8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "v128") (param i32) (result v128) (v128.load (local.get 0)))
+      (func (export "store") (param i32) (i32.store16 (local.get 0) (i32.const 7))))"#;
+    let runtime = Runtime::with_config(RuntimeConfig::interpreter());
+    let module = runtime.compile(wat).expect("valid module");
+    let instance = runtime.instantiate(&module, ModuleConfig::new()).expect("instantiates");
+    let end = 65536;
+    for (name, width) in [("i64", 8), ("i32", 5), ("u8", 1), ("v128", 16), ("store", 2)] {
+        let f = instance.func(name).expect("exported");
+        for at in end - width - 9..=end - width {
+            assert!(f.call(&[Val::I32(at)]).is_ok(), "{name} at {at}");
+        }
+        for at in [end - width + 1, end, i32::MAX, -1] {
+            let err = f.call(&[Val::I32(at)]).map(|r| panic!("{name} at {at}: {r:?}")).unwrap_err();
+            assert!(err.to_string().contains("out of bounds"), "{name} at {at}: {err}");
+        }
+    }
+}
+
+/// An empty memory has no address below the bound register: every access traps, until the
+/// memory grows.
+#[test]
+fn accesses_to_an_empty_memory_trap() {
+    let wat = r#"(module
+      (memory 0)
+      (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#;
+    let runtime = Runtime::with_config(RuntimeConfig::interpreter());
+    let module = runtime.compile(wat).expect("valid module");
+    let instance = runtime.instantiate(&module, ModuleConfig::new()).expect("instantiates");
+    let load = instance.func("load").expect("exported");
+    for at in [0, 1, 7, 8] {
+        assert!(load.call(&[Val::I32(at)]).is_err(), "load at {at}");
+    }
+    instance.func("grow").expect("exported").call(&[]).expect("grows");
+    for at in [0, 7, 65535] {
+        assert_eq!(load.call(&[Val::I32(at)]).expect("in bounds"), vec![Val::I32(0)], "load at {at}");
+    }
+    assert!(load.call(&[Val::I32(65536)]).is_err());
+}

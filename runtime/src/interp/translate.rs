@@ -443,6 +443,23 @@ pub(crate) fn translate(
     })
 }
 
+/// The instructions that branches land on.
+fn landings(code: &mut [Op]) -> Vec<bool> {
+    let mut landing = vec![false; code.len()];
+    for op in code.iter_mut() {
+        if let Some(&mut t) = op.target_mut() {
+            landing[t as usize] = true;
+        }
+    }
+    landing
+}
+
+/// Whether the instruction at `pc` reads `slot` for the last time (`deaths`, in `pc` order).
+fn dies(deaths: &[(u32, Slot)], pc: usize, slot: Slot) -> bool {
+    let from = deaths.partition_point(|&(p, _)| (p as usize) < pc);
+    deaths[from..].iter().take_while(|&&(p, _)| p as usize == pc).any(|&(_, s)| s == slot)
+}
+
 /// Lets each instruction that reads the result of the instruction just before take it from the
 /// accumulator, where every scalar result is also left, instead of from the frame (the `acc`
 /// fact, see [`isa`](super::isa)): the value then goes from register to register, where a chain
@@ -451,24 +468,13 @@ pub(crate) fn translate(
 ///
 /// When the result is an operand-stack temporary that this read is the last of (`deaths`, in
 /// `pc` order) and the reader names its slot in no other operand (its own result may go
-/// there), the producer writes it to the
-/// accumulator only (`acc_out`), saving the store.
+/// there), the producer writes it to the accumulator only (`acc_out`), saving the store.
 fn forward_results(code: &mut [Op], deaths: &[(u32, Slot)]) {
-    let mut landing = vec![false; code.len()];
-    for op in code.iter_mut() {
-        if let Some(&mut t) = op.target_mut() {
-            landing[t as usize] = true;
-        }
-    }
-    let mut deaths = deaths.iter().peekable();
+    let landing = landings(code);
     for pc in 1..code.len() {
         if let (Some(result), false) = ({ code[pc - 1] }.dst(), landing[pc]) {
-            if code[pc].forward_acc(result) && !code[pc].mentions_besides_result(result) {
-                while deaths.next_if(|&&(p, _)| (p as usize) < pc).is_some() {}
-                let dies = deaths.clone().take_while(|&&(p, _)| p as usize == pc).any(|&(_, s)| s == result);
-                if dies {
-                    code[pc - 1].set_acc_out();
-                }
+            if code[pc].forward_acc(result) && !code[pc].mentions_besides_result(result) && dies(deaths, pc, result) {
+                code[pc - 1].set_acc_out();
             }
         }
     }
