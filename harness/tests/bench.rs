@@ -214,3 +214,27 @@ fn the_report_names_the_cpu() {
         assert_ne!(zerowasm_harness::bench::cpu_model(), "");
     }
 }
+
+/// Issue 16's Interpreter targets: the programs' geomean against wasmi, and the slowest
+/// program of the sightglass and programs groups named, missed below 0.9x.
+#[test]
+fn interpreter_targets_cover_the_programs_and_name_the_slowest() {
+    let mut r = Report::new();
+    for (group, name, ours, peer) in [("programs", "c/a", 1.0, 2.0), ("programs", "c/b", 1.0, 1.0), ("execution", "sightglass/s", 2.0, 1.5)] {
+        measure(
+            &mut r,
+            &bench(group, name, Metric::Seconds),
+            vec![Contender::new("zerowasm-interpreter", move || Ok(vec![ours])), Contender::new("wasmi", move || Ok(vec![peer]))],
+        );
+    }
+    r.compute_ratios();
+    r.compute_targets();
+    let target = |prefix: &str| r.targets.iter().find(|t| t.name.starts_with(prefix)).unwrap().clone();
+    let programs = target("Interpreter programs geomean");
+    assert_eq!((programs.goal.as_str(), programs.met), (">= 1.3x", Some(true)));
+    assert!((programs.value.unwrap() - 2f64.sqrt()).abs() < 1e-9);
+    let slowest = target("Interpreter's slowest program");
+    assert_eq!((slowest.value, slowest.met), (Some(0.75), Some(false)));
+    assert!(slowest.detail.starts_with("sightglass/s: 0.75x: missed"), "{}", slowest.detail);
+    assert_eq!(target("Interpreter sightglass geomean").met, Some(false));
+}

@@ -269,13 +269,13 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     // (`try_with`: a call from another thread-local's destructor finds none and allocates.)
     let spare = SPARE_STACK.try_with(|s| s.take()).ok().flatten();
     let (mut stack, mut frames) = spare.unwrap_or_else(|| (Vec::new(), Vec::with_capacity(16)));
-    let need = (f.frame_size as usize).max(1024);
+    let need = (f.frame_size as usize + FRAME_SLACK).max(1024);
     if stack.len() < need {
         stack.resize(need, 0);
     }
     // A reused stack holds old values: the arguments, then the rest of the frame as `enter`
     // makes it for callees.
-    assert!(args.len() == f.num_params as usize && f.frame_size as usize <= stack.len(), "the entry frame fits");
+    assert!(args.len() == f.num_params as usize && f.frame_size as usize + FRAME_SLACK <= stack.len(), "the entry frame fits");
     let p = stack.as_mut_ptr();
     // SAFETY: the stack holds the frame's `frame_size` cells (asserted just above), the first
     // `num_params` of which the arguments fill, from the caller's own slice.
@@ -397,20 +397,34 @@ unsafe fn drive(st: &mut State) -> Flow {
     flow
 }
 
+/// Cells of the value stack past a frame that `init_frame` may overwrite: every frame is made
+/// with this many more cells behind it (`run`, `enter`).
+const FRAME_SLACK: usize = 4;
+
 /// Makes the frame of a call to `f` whose arguments are in place: zeroes its declared locals
 /// and copies its constant slots after them (every other slot is written before it is read).
+/// When there are at most four of each (`InterpFunc::small_init`), that is four zero cells and
+/// the four cells of `InterpFunc::head`, whatever the counts, with no branch on them: the
+/// zeros past the locals are overwritten by the constants, and the constants' padding falls on
+/// operand-stack slots (written before they are read) or on the [`FRAME_SLACK`] cells.
 ///
 /// # Safety
-/// `frame` points to `f.frame_size` writable cells, which the locals and constant slots lie
-/// within (the translator's layout).
+/// `frame` points to `f.frame_size + FRAME_SLACK` writable cells, which the locals and constant
+/// slots lie within (the translator's layout).
 #[inline(always)]
 unsafe fn init_frame(frame: *mut u64, f: &InterpFunc) {
     let (params, locals) = (f.num_params as usize, f.num_locals as usize);
-    // SAFETY: both ranges lie in the frame (the function's contract); the constants are the
+    // SAFETY: the ranges lie in the frame and its slack (the function's contract: at most
+    // `locals + 4 <= frame_size + FRAME_SLACK` in the small case); the constants are the
     // function's own, not the frame.
     unsafe {
-        zero_cells(frame.add(params), locals - params);
-        copy_cells(f.consts.as_ptr(), frame.add(locals), f.consts.len());
+        if f.small_init {
+            frame.add(params).cast::<[u64; 4]>().write_unaligned([0; 4]);
+            frame.add(locals).cast::<[u64; 4]>().write_unaligned(f.head);
+        } else {
+            zero_cells(frame.add(params), locals - params);
+            copy_cells(f.consts.as_ptr(), frame.add(locals), f.consts.len());
+        }
     }
 }
 
@@ -501,7 +515,7 @@ unsafe fn enter(
     let fp_idx = unsafe { fp.offset_from(st.stack.as_ptr()) } as usize;
     let new_fp = fp_idx + base as usize;
     check_slots(st, base as usize, f.num_params as usize);
-    let need = new_fp + f.frame_size as usize;
+    let need = new_fp + f.frame_size as usize + FRAME_SLACK;
     if need > st.stack.len() && !grow_stack(st, need) {
         return call_stack_exhausted(st);
     }

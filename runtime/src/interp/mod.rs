@@ -30,6 +30,11 @@ pub(crate) struct InterpFunc {
     /// `translate`). Kept apart from the locals' zeros, which cost no memory: a function may
     /// declare 50 000 locals in three bytes.
     pub consts: Box<[u64]>,
+    /// Whether there are at most four declared locals and four constant slots, so that making
+    /// the frame takes four zero cells and `head` (see `exec::init_frame`).
+    pub small_init: bool,
+    /// The constant slots' values padded with zeros to four cells, when `small_init`.
+    pub head: [u64; 4],
     /// Slots the function's frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
     #[allow(dead_code)]

@@ -437,6 +437,8 @@ pub(crate) fn translate(
         code: super::exec::link(t.code),
         num_params,
         num_locals: locals,
+        small_init: locals - num_params <= 4 && t.consts.len() <= 4,
+        head: std::array::from_fn(|i| t.consts.get(i).copied().unwrap_or(0)),
         consts: t.consts.into_boxed_slice(),
         frame_size: t.stack_base + t.max_cells + 2,
         num_results,
