@@ -237,7 +237,7 @@ pub(crate) fn check_control(code: &[Op]) {
     for (pc, op) in code.iter().enumerate() {
         let (mode, out) = (op.acc_mode() & !ACC_OUT, op.acc_mode() & ACC_OUT != 0);
         assert!(
-            mode == 0 || (mode.is_power_of_two() && pc > 0 && !landing[pc] && { code[pc - 1] }.dst().is_some()),
+            mode == 0 || (mode.is_power_of_two() && pc > 0 && !landing[pc] && code[pc - 1].dst().is_some()),
             "instruction {pc} ({}) reads an accumulator that the one before did not write",
             op.name()
         );
@@ -1059,9 +1059,15 @@ macro_rules! define_handler_of {
         $(#[$attr:meta])* $name:ident $({ $($field:ident : $ty:ty),* })?
         $(ext { $($xfield:ident : $xty:ty),* })? $(=> $($fact:ident($of:ident)),+)? ;
     )*) => {
+        // Every operand is bound, for the `acc` ones (most go unused).
+        #[allow(unused_variables)]
         fn handler_of(op: &Op) -> Handler {
             match op {
-                $( Op::$name { .. } => acc_handler!($name, op.acc_mode(); [0u8]; 1u8; no_out; $($($fact($of)),+)?), )*
+                $( Op::$name { $($($field),*)? } => acc_handler!(
+                    $name,
+                    crate::interp::isa::acc_mode!(1u8; $($($fact($of)),+)?);
+                    [0u8]; 1u8; no_out; $($($fact($of)),+)?
+                ), )*
             }
         }
     };

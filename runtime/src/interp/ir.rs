@@ -90,6 +90,18 @@ macro_rules! define_op {
                 }
             }
 
+            /// The slot of the `result` or `result16` fact, in one match (the translator asks
+            /// it of every instruction).
+            fn result_slot(&self) -> Option<Slot> {
+                match *self {
+                    $( Op::$name { $($($field),*)? } => {
+                        let wide: Option<Slot> = op_fact!(result; $($($fact($of)),+)?);
+                        let narrow: Option<u16> = op_fact!(result16; $($($fact($of)),+)?);
+                        wide.or(narrow.map(Slot::from))
+                    } )*
+                }
+            }
+
             /// [`Op::dst_mut`] for the forms whose slots are 16-bit: the `result16` fact.
             fn dst16_mut(&mut self) -> Option<&mut u16> {
                 match self {
@@ -250,12 +262,9 @@ impl Op {
         probe.mentions(v)
     }
 
-    /// The slot a producer writes last, if it is one.
-    pub(crate) fn dst(&mut self) -> Option<Slot> {
-        if let Some(dst) = self.dst16_mut() {
-            return Some(*dst as Slot);
-        }
-        self.dst_mut().map(|d| *d)
+    /// The slot a producer writes last, if it is one (the `result` or `result16` fact).
+    pub(crate) fn dst(&self) -> Option<Slot> {
+        self.result_slot()
     }
 }
 

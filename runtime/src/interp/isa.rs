@@ -844,7 +844,7 @@ mod tests {
     fn results_retarget() {
         let mut producers = 0;
         for op in samples() {
-            let Some(dst) = { op }.dst() else {
+            let Some(dst) = op.dst() else {
                 let mut same = op;
                 assert!(!same.retarget(7) && same == op, "{op:?}");
                 continue;
@@ -908,7 +908,7 @@ mod tests {
             assert_eq!(out.set_acc_out(), !name.is_empty(), "{op:?}");
             if !name.is_empty() {
                 assert_eq!(name, "dst", "{op:?}");
-                assert!({ op }.dst().is_some() && !crate::interp::ir::acc_fields_of(&op).is_empty(), "{op:?}");
+                assert!(op.dst().is_some() && !crate::interp::ir::acc_fields_of(&op).is_empty(), "{op:?}");
                 assert_eq!(out.acc_mode(), crate::interp::ir::ACC_OUT, "{out:?}");
             }
         }

@@ -111,6 +111,41 @@ fn is_wide(t: ValType) -> bool {
     t == ValType::V128
 }
 
+/// The temporaries one instruction reads for the last time (see `Translator::deaths`): at
+/// most four are kept (a fused instruction may gather more), the rest forgotten, which only
+/// loses chances to keep a result in the accumulator. A fixed array, as the translator makes
+/// one per instruction.
+#[derive(Clone, Copy, Default)]
+struct Dying {
+    slots: [Slot; 4],
+    len: u8,
+}
+
+impl Dying {
+    fn of(s: Option<Slot>) -> Dying {
+        let mut d = Dying::default();
+        d.extend(s);
+        d
+    }
+
+    fn push(&mut self, s: Slot) {
+        if let Some(cell) = self.slots.get_mut(self.len as usize) {
+            *cell = s;
+            self.len += 1;
+        }
+    }
+
+    fn extend(&mut self, slots: impl IntoIterator<Item = Slot>) {
+        for s in slots {
+            self.push(s);
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = Slot> {
+        self.slots.into_iter().take(self.len as usize)
+    }
+}
+
 /// The Interpreter's part of a control frame ([`crate::wasm::func::Frame`]): where branches to
 /// its label go.
 #[derive(Debug, Default)]
@@ -315,7 +350,7 @@ struct Translator<'m> {
     consts: Vec<u64>,
     /// Operand-stack temporaries that the next instruction emitted reads for the last time
     /// (it pops them), moved into `deaths` when it is.
-    dying: Vec<Slot>,
+    dying: Dying,
     /// `(pc, slot)`: the instruction at `pc` reads the value in `slot` for the last time, in
     /// `pc` order; `forward_results` keeps a result that dies in the instruction after its
     /// producer in the accumulator only. (An instruction taken back out of the code takes its
@@ -323,7 +358,7 @@ struct Translator<'m> {
     deaths: Vec<(u32, Slot)>,
     /// The temporaries a branch condition popped by `pop_cond` read, which die at the branch
     /// if it is the next instruction, at this position.
-    cond_dying: (usize, Vec<Slot>),
+    cond_dying: (usize, Dying),
 }
 
 /// The bits of a scalar constant as the translator keeps them (`Operand::Const`).
@@ -425,9 +460,9 @@ pub(crate) fn translate(
         stack_base: locals + const_slot.len() as u32,
         const_slot,
         consts: Vec::new(),
-        dying: Vec::new(),
+        dying: Dying::default(),
         deaths: Vec::new(),
-        cond_dying: (usize::MAX, Vec::new()),
+        cond_dying: (usize::MAX, Dying::default()),
     };
     crate::wasm::func::walk(module, ty.results(), &body, instr.checks(), Label::default(), &mut t)?;
     forward_results(&mut t.code, &t.deaths);
@@ -456,11 +491,6 @@ fn landings(code: &mut [Op]) -> Vec<bool> {
     landing
 }
 
-/// Whether the instruction at `pc` reads `slot` for the last time (`deaths`, in `pc` order).
-fn dies(deaths: &[(u32, Slot)], pc: usize, slot: Slot) -> bool {
-    let from = deaths.partition_point(|&(p, _)| (p as usize) < pc);
-    deaths[from..].iter().take_while(|&&(p, _)| p as usize == pc).any(|&(_, s)| s == slot)
-}
 
 /// Lets each instruction that reads the result of the instruction just before take it from the
 /// accumulator, where every scalar result is also left, instead of from the frame (the `acc`
@@ -473,10 +503,18 @@ fn dies(deaths: &[(u32, Slot)], pc: usize, slot: Slot) -> bool {
 /// there), the producer writes it to the accumulator only (`acc_out`), saving the store.
 fn forward_results(code: &mut [Op], deaths: &[(u32, Slot)]) {
     let landing = landings(code);
+    // The entries of `deaths` from the current instruction on.
+    let mut deaths = deaths;
     for pc in 1..code.len() {
-        if let (Some(result), false) = ({ code[pc - 1] }.dst(), landing[pc]) {
-            if code[pc].forward_acc(result) && !code[pc].mentions_besides_result(result) && dies(deaths, pc, result) {
-                code[pc - 1].set_acc_out();
+        if let (Some(result), false) = (code[pc - 1].dst(), landing[pc]) {
+            if code[pc].forward_acc(result) {
+                while deaths.first().is_some_and(|&(p, _)| (p as usize) < pc) {
+                    deaths = &deaths[1..];
+                }
+                let dies = deaths.iter().take_while(|&&(p, _)| p as usize == pc).any(|&(_, s)| s == result);
+                if dies && !code[pc].mentions_besides_result(result) {
+                    code[pc - 1].set_acc_out();
+                }
             }
         }
     }
@@ -569,28 +607,33 @@ impl Translator<'_> {
 
     /// Appends `op`, recording the temporaries it reads for the last time (`dying`, and a
     /// condition's when `op` is its branch).
+    #[inline]
     fn push_code(&mut self, mut op: Op) {
         let pc = self.code.len();
         while self.deaths.last().is_some_and(|&(p, _)| p as usize >= pc) {
             self.deaths.pop();
         }
-        let (at, cond) = std::mem::replace(&mut self.cond_dying, (usize::MAX, Vec::new()));
-        if at == pc && op.target_mut().is_some() {
-            self.dying.extend(cond);
+        if self.cond_dying.0 != usize::MAX {
+            let (at, cond) = std::mem::replace(&mut self.cond_dying, (usize::MAX, Dying::default()));
+            if at == pc && op.target_mut().is_some() {
+                self.dying.extend(cond.iter());
+            }
         }
-        self.deaths.extend(self.dying.drain(..).map(|s| (pc as u32, s)));
+        if self.dying.len != 0 {
+            let dying = std::mem::take(&mut self.dying);
+            self.deaths.extend(dying.iter().map(|s| (pc as u32, s)));
+        }
         self.code.push(op);
     }
 
     /// Takes the last instruction back out of the code; returns the temporaries it read for
     /// the last time, for the instruction that takes its place (and its reads).
-    fn pop_code(&mut self) -> Vec<Slot> {
+    fn pop_code(&mut self) -> Dying {
         self.code.pop();
         let pc = self.code.len() as u32;
-        let mut popped = Vec::new();
-        while let Some(&(p, s)) = self.deaths.last().filter(|&&(p, _)| p >= pc) {
+        let mut popped = Dying::default();
+        while let Some(&(_, s)) = self.deaths.last().filter(|&&(p, _)| p >= pc) {
             popped.push(s);
-            let _ = p;
             self.deaths.pop();
         }
         popped
@@ -784,7 +827,7 @@ impl Translator<'_> {
     /// The last instruction emitted, if it wrote the temporary at height `h` (its result may
     /// then be redirected, or the instruction fused into the one consuming it).
     fn producer_of(&self, h: usize) -> Option<Op> {
-        let mut op = *self.code.last()?;
+        let op = *self.code.last()?;
         let produced = self.stack[h] == Operand::Temp
             && self.last_producer == Some(self.code.len() - 1)
             && op.dst() == Some(self.slot_at(h));
@@ -803,7 +846,7 @@ impl Translator<'_> {
                 self.stack.pop();
                 // `i32.eqz` of a temporary the instruction before it computed (with no branch
                 // landing in between): that one's condition, inverted.
-                if let (Cond::Eqz(s), Some(mut prev)) = (c, self.code.last().copied()) {
+                if let (Cond::Eqz(s), Some(prev)) = (c, self.code.last().copied()) {
                     let inner = Cond::from_op(&prev, slot).filter(|_| s == slot && prev.dst() == Some(slot));
                     if let (Some(inner), false) = (inner, self.label_pc == Some(self.pc())) {
                         dying = self.pop_code();
@@ -818,7 +861,7 @@ impl Translator<'_> {
         let s = self.operand_slot(h);
         let dying = self.temp(h);
         self.stack.pop();
-        self.cond_dying = (self.code.len(), dying.into_iter().collect());
+        self.cond_dying = (self.code.len(), Dying::of(dying));
         Cond::Nez(s)
     }
 
@@ -846,7 +889,7 @@ impl Translator<'_> {
             _ => return cond,
         };
         let dying = self.pop_code();
-        self.dying.extend(dying);
+        self.dying.extend(dying.iter());
         self.last_producer = None;
         fused
     }
@@ -878,7 +921,7 @@ impl Translator<'_> {
         if let (Some((h, inner)), true) = (inner, self.code.len() == emitted) {
             if let Some(fused) = fuse_binary(op, inner, h == len - 1) {
                 let inner_dying = self.pop_code();
-                self.dying.extend(inner_dying);
+                self.dying.extend(inner_dying.iter());
                 self.emit_producer(fused);
                 self.push_wide(Operand::Temp, wide);
                 return;
@@ -910,7 +953,7 @@ impl Translator<'_> {
         // nothing, so it is still the last instruction).
         if let Some(fused) = inner.and_then(|inner| fuse_binary(op, inner, false)) {
             let inner_dying = self.pop_code();
-            self.dying.extend(inner_dying);
+            self.dying.extend(inner_dying.iter());
             self.emit_producer(fused);
             self.push(Operand::Temp);
             return;
@@ -937,7 +980,7 @@ impl Translator<'_> {
             let op = make(self.slot_at(h), self.slot_at(h), offset as u32);
             if let Some(fused) = fuse_access(op, inner) {
                 let inner_dying = self.pop_code();
-                self.dying.extend(inner_dying);
+                self.dying.extend(inner_dying.iter());
                 self.stack.pop();
                 self.emit_producer(fused);
                 self.push(Operand::Temp);
@@ -987,7 +1030,7 @@ impl Translator<'_> {
         if let (Some(inner), true) = (inner, self.code.len() == emitted) {
             if let Some(fused) = fuse_access(op, inner) {
                 let inner_dying = self.pop_code();
-                self.dying.extend(inner_dying);
+                self.dying.extend(inner_dying.iter());
                 self.emit(fused);
                 return;
             }
@@ -1006,7 +1049,7 @@ impl Translator<'_> {
         let dying = self.temp(h);
         self.stack.pop();
         // The producer's last reads stay its own when it comes back after the copies.
-        let producer_dying = if producer.is_some() { self.pop_code() } else { Vec::new() };
+        let producer_dying = if producer.is_some() { self.pop_code() } else { Dying::default() };
         // Entries still reading the old value of local `i` get it copied out first. Those copies
         // go before the producer: they write slots below `x`, which the producer does not read.
         for k in 0..self.stack.len() {
@@ -1015,7 +1058,7 @@ impl Translator<'_> {
             }
         }
         if let Some(op) = producer {
-            self.dying.extend(producer_dying);
+            self.dying.extend(producer_dying.iter());
             self.emit(op);
             if tee {
                 self.push_wide(Operand::Local(i), wide);
