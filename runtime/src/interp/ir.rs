@@ -118,7 +118,9 @@ macro_rules! define_op {
 
             /// Which `acc` operands read the accumulator: bit `1 << i` for the `i`-th `acc`
             /// field (in the table's order), so 0 for none; and [`ACC_OUT`] if the result goes
-            /// to the accumulator only.
+            /// to the accumulator only. (For checks and tests: `link` computes it in its own
+            /// match.)
+            #[cfg_attr(not(debug_assertions), allow(dead_code))]
             pub(crate) fn acc_mode(&self) -> u8 {
                 match self {
                     $( Op::$name { $($($field),*)? } => $crate::interp::isa::acc_mode!(1u8; $($($fact($of)),+)?), )*

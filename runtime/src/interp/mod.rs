@@ -1,6 +1,8 @@
 //! The Interpreter engine: each function body is translated once, at compile time, into a
-//! register-style IR ([`isa`], [`ir`], [`translate`]) and run by a loop with an explicit frame
-//! stack ([`exec`]). Portable Rust only, so it runs on every target.
+//! register-style IR ([`isa`], [`ir`], [`translate`]) and run with an explicit frame stack
+//! ([`exec`]), each handler calling the next, with the last result also kept in an accumulator
+//! register that the next instruction may read instead of its slot (RATIONALE.md, "The
+//! accumulator"). Portable Rust only, so it runs on every target.
 
 mod exec;
 mod ir;
