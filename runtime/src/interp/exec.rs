@@ -3,7 +3,7 @@
 //!
 //! Dispatch is threaded: every instruction carries a pointer to its handler, and each handler
 //! ends by calling the next instruction's handler with the interpreter's registers (instruction
-//! pointer, frame pointer, linear memory base and length) as arguments. In optimized builds these
+//! pointer, frame pointer, linear memory base and bound, the accumulator) as arguments. In optimized builds these
 //! are sibling calls that LLVM turns into jumps, so each handler has its own indirect branch,
 //! which predicts far better than one shared `match` (see RATIONALE.md). Unoptimized builds do not
 //! eliminate sibling calls, so there (`not(zerowasm_tail_dispatch)`, set by build.rs) handlers
