@@ -3,11 +3,11 @@
 //!
 //! Dispatch is threaded: every instruction carries a pointer to its handler, and each handler
 //! ends by calling the next instruction's handler with the interpreter's registers (instruction
-//! pointer, frame pointer, linear memory base and bound, the accumulator) as arguments. In optimized builds these
-//! are sibling calls that LLVM turns into jumps, so each handler has its own indirect branch,
-//! which predicts far better than one shared `match` (see RATIONALE.md). Unoptimized builds do not
-//! eliminate sibling calls, so there (`not(zerowasm_tail_dispatch)`, set by build.rs) handlers
-//! return to a driver loop instead.
+//! pointer, frame pointer, linear memory base and bound, the accumulator) as arguments. In
+//! optimized builds these are sibling calls that LLVM turns into jumps, so each handler has its
+//! own indirect branch, which predicts far better than one shared `match` (see RATIONALE.md).
+//! Unoptimized builds do not eliminate sibling calls, so there (`not(zerowasm_tail_dispatch)`,
+//! set by build.rs) handlers return to a driver loop instead.
 
 use super::ir::{width, Op, Slot, ACC_OUT};
 use super::isa::for_each_op;
@@ -53,8 +53,8 @@ enum Flow {
     Continue,
 }
 
-/// A handler: the instruction, the frame pointer, the linear memory's base and length (bytes),
-/// the run's state, and the accumulator (the scalar result of the instruction just before, see
+/// A handler: the instruction, the frame pointer, the linear memory's base and bound register
+/// (`Ctx::mem_bound`, bytes), the run's state, and the accumulator (the scalar result of the instruction just before, see
 /// [`isa`](super::isa)'s `acc` fact).
 type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut State, u64) -> Flow;
 
@@ -226,16 +226,12 @@ pub(crate) fn check_control(code: &[Op]) {
     );
     // An operand read from the accumulator follows the instruction that left it there, in a
     // straight line.
-    let mut landing = vec![false; code.len()];
-    for op in code {
-        if let Some(&mut t) = { *op }.target_mut() {
-            landing[t as usize] = true;
-        }
-    }
+    let landing = super::ir::landings(code);
     // A result left in the accumulator only is read from there by the next instruction.
     let reads_acc = |pc: usize| code.get(pc).is_some_and(|op| op.acc_mode() & !ACC_OUT != 0) && !landing[pc];
     for (pc, op) in code.iter().enumerate() {
-        let (mode, out) = (op.acc_mode() & !ACC_OUT, op.acc_mode() & ACC_OUT != 0);
+        let m = op.acc_mode();
+        let (mode, out) = (m & !ACC_OUT, m & ACC_OUT != 0);
         assert!(
             mode == 0 || (mode.is_power_of_two() && pc > 0 && !landing[pc] && code[pc - 1].dst().is_some()),
             "instruction {pc} ({}) reads an accumulator that the one before did not write",
@@ -444,29 +440,9 @@ unsafe fn zero_cells(dst: *mut u64, n: usize) {
             2 => dst.cast::<[u64; 2]>().write_unaligned([0; 2]),
             3 => dst.cast::<[u64; 3]>().write_unaligned([0; 3]),
             4 => dst.cast::<[u64; 4]>().write_unaligned([0; 4]),
-            _ => zero_many(dst, n),
+            _ => ptr::write_bytes(dst, 0, n),
         }
     }
-}
-
-/// [`zero_cells`] past four cells, out of line.
-///
-/// # Safety
-/// As for [`zero_cells`].
-#[inline(never)]
-unsafe fn zero_many(dst: *mut u64, n: usize) {
-    // SAFETY: the function's contract.
-    unsafe { ptr::write_bytes(dst, 0, n) }
-}
-
-/// [`copy_cells`] past four cells, out of line.
-///
-/// # Safety
-/// As for [`copy_cells`].
-#[inline(never)]
-unsafe fn copy_many(src: *const u64, dst: *mut u64, n: usize) {
-    // SAFETY: the function's contract.
-    unsafe { ptr::copy_nonoverlapping(src, dst, n) }
 }
 
 /// Copies `n` cells from `src` to `dst` (not overlapping), up to four by plain moves (see
@@ -484,7 +460,7 @@ unsafe fn copy_cells(src: *const u64, dst: *mut u64, n: usize) {
             2 => dst.cast::<[u64; 2]>().write_unaligned(src.cast::<[u64; 2]>().read_unaligned()),
             3 => dst.cast::<[u64; 3]>().write_unaligned(src.cast::<[u64; 3]>().read_unaligned()),
             4 => dst.cast::<[u64; 4]>().write_unaligned(src.cast::<[u64; 4]>().read_unaligned()),
-            _ => copy_many(src, dst, n),
+            _ => ptr::copy_nonoverlapping(src, dst, n),
         }
     }
 }
@@ -492,9 +468,8 @@ unsafe fn copy_cells(src: *const u64, dst: *mut u64, n: usize) {
 /// Pushes a frame for wasm function `f` whose frame starts at slot `base` of the caller's frame
 /// `fp`; returns the callee's frame pointer, or `None` (trap set) when a limit is hit.
 ///
-/// The common case (the stacks have room, a few locals) is straight-line code: growing either
-/// stack and initialising a large frame are calls out of line, so that the calling handler
-/// needs no saved registers for them.
+/// Growing either stack and the trap are cold functions out of line, so that the common case
+/// (the stacks have room) is straight-line code.
 ///
 /// # Safety
 /// `fp` is the running function's frame, in `st.stack`, and `base` one of its slots (where the

@@ -55,6 +55,18 @@ impl AccOperand for u16 {
     const ACC: Self = ACC16;
 }
 
+/// The instructions of `code` that branches land on (targets as translated: instruction
+/// indices).
+pub(crate) fn landings(code: &[Op]) -> Vec<bool> {
+    let mut landing = vec![false; code.len()];
+    for op in code {
+        if let Some(&mut t) = { *op }.target_mut() {
+            landing[t as usize] = true;
+        }
+    }
+    landing
+}
+
 /// Defines [`Op`] and the accessors that cover every instruction from the table (`isa`).
 macro_rules! define_op {
     ($(
@@ -90,9 +102,9 @@ macro_rules! define_op {
                 }
             }
 
-            /// The slot of the `result` or `result16` fact, in one match (the translator asks
-            /// it of every instruction).
-            fn result_slot(&self) -> Option<Slot> {
+            /// The slot a producer writes last, if it is one: the `result` or `result16`
+            /// fact, in one match (the translator asks it of every instruction).
+            pub(crate) fn dst(&self) -> Option<Slot> {
                 match *self {
                     $( Op::$name { $($($field),*)? } => {
                         let wide: Option<Slot> = op_fact!(result; $($($fact($of)),+)?);
@@ -262,11 +274,6 @@ impl Op {
             *d = ACC;
         }
         probe.mentions(v)
-    }
-
-    /// The slot a producer writes last, if it is one (the `result` or `result16` fact).
-    pub(crate) fn dst(&self) -> Option<Slot> {
-        self.result_slot()
     }
 }
 

@@ -15,7 +15,7 @@
 //! loop, get a constant slot instead: cells right after the locals, written once per call by
 //! `enter` after the locals' zeros ([`InterpFunc::consts`]), and read like any local.
 
-use super::ir::{slot16, Op, Slot};
+use super::ir::{landings, slot16, Op, Slot};
 use super::InterpFunc;
 use crate::wasm::types::ValType;
 use crate::wasm::error::CompileError;
@@ -480,18 +480,6 @@ pub(crate) fn translate(
     })
 }
 
-/// The instructions that branches land on.
-fn landings(code: &mut [Op]) -> Vec<bool> {
-    let mut landing = vec![false; code.len()];
-    for op in code.iter_mut() {
-        if let Some(&mut t) = op.target_mut() {
-            landing[t as usize] = true;
-        }
-    }
-    landing
-}
-
-
 /// Lets each instruction that reads the result of the instruction just before take it from the
 /// accumulator, where every scalar result is also left, instead of from the frame (the `acc`
 /// fact, see [`isa`](super::isa)): the value then goes from register to register, where a chain
@@ -637,6 +625,13 @@ impl Translator<'_> {
             self.deaths.pop();
         }
         popped
+    }
+
+    /// Takes the last instruction back out for the one about to be emitted in its place, which
+    /// does its reads (a fused instruction): its last reads become the replacement's.
+    fn replace_last(&mut self) {
+        let dying = self.pop_code();
+        self.dying.extend(dying.iter());
     }
 
     /// The slot of the entry at height `h` if it is a temporary (so dies when popped).
@@ -888,8 +883,7 @@ impl Translator<'_> {
             },
             _ => return cond,
         };
-        let dying = self.pop_code();
-        self.dying.extend(dying.iter());
+        self.replace_last();
         self.last_producer = None;
         fused
     }
@@ -920,8 +914,7 @@ impl Translator<'_> {
         // Only when nothing was emitted after the producer (a constant's materialization).
         if let (Some((h, inner)), true) = (inner, self.code.len() == emitted) {
             if let Some(fused) = fuse_binary(op, inner, h == len - 1) {
-                let inner_dying = self.pop_code();
-                self.dying.extend(inner_dying.iter());
+                self.replace_last();
                 self.emit_producer(fused);
                 self.push_wide(Operand::Temp, wide);
                 return;
@@ -952,8 +945,7 @@ impl Translator<'_> {
         // The non-constant operand's producer fused in (`operand_slot` of a temporary emits
         // nothing, so it is still the last instruction).
         if let Some(fused) = inner.and_then(|inner| fuse_binary(op, inner, false)) {
-            let inner_dying = self.pop_code();
-            self.dying.extend(inner_dying.iter());
+            self.replace_last();
             self.emit_producer(fused);
             self.push(Operand::Temp);
             return;
@@ -979,8 +971,7 @@ impl Translator<'_> {
         if let Some(inner) = self.producer_of(h) {
             let op = make(self.slot_at(h), self.slot_at(h), offset as u32);
             if let Some(fused) = fuse_access(op, inner) {
-                let inner_dying = self.pop_code();
-                self.dying.extend(inner_dying.iter());
+                self.replace_last();
                 self.stack.pop();
                 self.emit_producer(fused);
                 self.push(Operand::Temp);
@@ -1029,8 +1020,7 @@ impl Translator<'_> {
         // Only if nothing was emitted since (a constant's materialization).
         if let (Some(inner), true) = (inner, self.code.len() == emitted) {
             if let Some(fused) = fuse_access(op, inner) {
-                let inner_dying = self.pop_code();
-                self.dying.extend(inner_dying.iter());
+                self.replace_last();
                 self.emit(fused);
                 return;
             }
