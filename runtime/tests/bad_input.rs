@@ -345,7 +345,7 @@ fn memory_beyond_the_runtime_limit_is_a_resource_error() {
     let m = rt.compile(r#"(module (memory (export "m") 1) (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#).unwrap();
     let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
     assert_eq!(i.func("grow").unwrap().call(&[]).unwrap(), vec![Val::I32(-1)]);
-    assert_eq!(i.memory("m").unwrap().grow(u32::MAX), None);
+    assert_eq!(i.memory("m").unwrap().grow(u32::MAX as u64), None);
     // A host memory beyond the limit fails the same way.
     let e = HostModuleBuilder::new("h").memory("m", MemoryType::new(2, None)).instantiate(&rt);
     assert!(matches!(e, Err(InstantiationError::Resource(_))), "{:?}", e.err());

@@ -155,3 +155,98 @@ fn simd() {
     );
     assert_eq!(a, 0);
 }
+
+/// Tail calls (each replacing the frame, 200 000 deep), `call_ref`, `ref.as_non_null` and the
+/// branches on null: with Wasm 3.0, on a 256 KiB native stack.
+#[test]
+fn tail_calls_and_function_references() {
+    let wat = r#"(module
+      (type $t (func (param i32 i32) (result i32)))
+      (table funcref (elem $down))
+      (elem declare func $down $id)
+      (func $id (type $t) (local.get 1))
+      (func $down (type $t)
+        (local $r (ref null $t))
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (local.get 1))
+          (else
+            (local.set $r (ref.func $id))
+            (local.set 1 (call_ref $t (local.get 0) (i32.add (local.get 1) (i32.const 1)) (ref.as_non_null (local.get $r))))
+            (block $null (br_on_null $null (local.get $r)) (drop))
+            (block $l (result (ref $t)) (br_on_non_null $l (local.get $r)) (unreachable))
+            (drop)
+            (if (result i32) (i32.and (local.get 0) (i32.const 1))
+              (then (return_call $down (i32.sub (local.get 0) (i32.const 1)) (local.get 1)))
+              (else (return_call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (local.get 1) (i32.const 0)))))))
+      (func (export "run") (result i32) (return_call_ref $t (i32.const 200000) (i32.const 0) (ref.func $down))))"#;
+    assert_eq!(run_wasm3_on_small_stack(wat), 200_000);
+}
+
+/// Two functions that tail-call each other 100 million times finish on both engines, on a
+/// 256 KiB native stack and a call depth of 10: the stack stays constant (release builds, as
+/// `make test` runs this file; a debug build does 1 million).
+#[test]
+fn a_hundred_million_mutual_tail_calls_in_constant_stack() {
+    let wat = r#"(module
+      (func $even (export "even") (param i64) (result i32)
+        (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1))
+          (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
+      (func $odd (param i64) (result i32)
+        (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
+          (else (return_call $even (i64.sub (local.get 0) (i64.const 1)))))))"#;
+    let n: i64 = if cfg!(debug_assertions) { 1_000_000 } else { 100_000_000 };
+    for config in [RuntimeConfig::interpreter(), RuntimeConfig::compiler()] {
+        let r = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let runtime = Runtime::with_config(config.with_core_features(zerowasm::CoreFeatures::V3_0).with_max_call_depth(10));
+                let module = runtime.compile(wat).expect("valid module");
+                let instance = runtime.instantiate(&module, ModuleConfig::new()).expect("instantiates");
+                let even = instance.func("even").unwrap().typed::<i64, i32>().unwrap();
+                (even.call(n).expect("no trap"), even.call(n + 1).expect("no trap"))
+            })
+            .unwrap()
+            .join()
+            .expect("the tail calls ran on a bounded native stack");
+        assert_eq!(r, (1, 0));
+    }
+}
+
+/// `call_indirect` and `return_call_indirect` of a callee whose type is a declared subtype of the
+/// expected one take the out-of-line path, which must also continue by a tail call.
+#[test]
+fn indirect_calls_of_declared_subtypes() {
+    let wat = r#"(module
+      (type $sup (sub (func (param i32) (result i32))))
+      (type $sub (sub $sup (func (param i32) (result i32))))
+      (table funcref (elem $inc $down))
+      (func $inc (type $sub) (i32.add (local.get 0) (i32.const 1)))
+      (func $down (type $sub)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (return_call_indirect (type $sup) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1)))))
+      (func (export "run") (result i32) (local $i i32) (local $a i32)
+        (local.set $i (i32.const 200000))
+        (loop $l
+          (local.set $a (call_indirect (type $sup) (local.get $a) (i32.const 0)))
+          (br_if $l (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+        (i32.add (local.get $a) (call_indirect (type $sup) (i32.const 200000) (i32.const 1)))))"#;
+    assert_eq!(run_wasm3_on_small_stack(wat), 200_000);
+}
+
+/// Runs the export `run` (no parameters, an i32 result) of the Wasm 3.0 module `wat` on the
+/// Interpreter, on a thread with a 256 KiB native stack.
+fn run_wasm3_on_small_stack(wat: &'static str) -> i32 {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let config = RuntimeConfig::interpreter().with_core_features(zerowasm::CoreFeatures::V3_0);
+            let runtime = Runtime::with_config(config);
+            let module = runtime.compile(wat).expect("valid module");
+            let instance = runtime.instantiate(&module, ModuleConfig::new()).expect("instantiates");
+            instance.func("run").unwrap().typed::<(), i32>().unwrap().call(()).expect("no trap")
+        })
+        .unwrap()
+        .join()
+        .expect("the calls ran on a bounded native stack")
+}

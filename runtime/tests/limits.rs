@@ -235,3 +235,80 @@ fn trap_messages() {
     assert_eq!(Trap::FuelExhausted.to_string(), "fuel exhausted");
     assert_eq!(Trap::Interrupted.to_string(), "interrupted");
 }
+
+#[test]
+fn an_atomic_wait_times_out_and_an_endless_one_is_interrupted() {
+    const WAIT: &str = r#"(module
+        (memory 1 1 shared)
+        (func (export "wait") (param i32 i64) (result i32)
+            (memory.atomic.wait32 (i32.const 0) (local.get 0) (local.get 1)))
+        (func (export "wait_unaligned") (result i32)
+            (memory.atomic.wait64 (i32.const 4) (i64.const 0) (i64.const 0))))"#;
+    const UNSHARED: &str = r#"(module (memory 1 1)
+        (func (export "wait") (result i32) (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+        (func (export "notify") (result i32) (memory.atomic.notify (i32.const 65536) (i32.const 1))))"#;
+    for config in engines() {
+        let rt = Runtime::with_config(config.with_core_features(CoreFeatures::V3_0).with_interruptible(true));
+        let i = instance(&rt, WAIT);
+        let wait = i.func("wait").unwrap();
+        // Not the expected value: "not-equal" at once.
+        assert_eq!(wait.call(&[Val::I32(1), Val::I64(-1)]), Ok(vec![Val::I32(1)]));
+        // The expected value and no one to notify: "timed-out" once the timeout (ns) has passed.
+        let start = Instant::now();
+        assert_eq!(wait.call(&[Val::I32(0), Val::I64(30_000_000)]), Ok(vec![Val::I32(2)]));
+        assert!(start.elapsed() >= Duration::from_millis(30));
+        assert_eq!(i.func("wait_unaligned").unwrap().call(&[]), Err(CallError::Trap(Trap::UnalignedAtomic)));
+        // Without a timeout, only an interrupt ends it.
+        let handle = rt.interrupt_handle().unwrap();
+        let stopper = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            handle.interrupt();
+        });
+        assert_eq!(wait.call(&[Val::I32(0), Val::I64(-1)]), Err(CallError::Trap(Trap::Interrupted)));
+        stopper.join().unwrap();
+        // On an unshared memory a wait traps, and a notify is bounds-checked.
+        let u = instance(&rt, UNSHARED);
+        assert_eq!(u.func("wait").unwrap().call(&[]), Err(CallError::Trap(Trap::ExpectedSharedMemory)));
+        assert_eq!(u.func("notify").unwrap().call(&[]), Err(CallError::Trap(Trap::MemoryOutOfBounds)));
+    }
+    assert_eq!(Trap::UnalignedAtomic.to_string(), "unaligned atomic");
+    assert_eq!(Trap::ExpectedSharedMemory.to_string(), "expected shared memory");
+}
+
+#[test]
+fn atomics_reach_every_memory_with_their_own_address_type() {
+    const SRC: &str = r#"(module
+        (memory $a 1)
+        (memory $b i64 1 1 shared)
+        (func (export "add") (param i64 i32) (result i32)
+            (i32.atomic.rmw.add $b (local.get 0) (local.get 1)))
+        (func (export "cas") (param i64 i64 i64) (result i64)
+            (i64.atomic.rmw.cmpxchg $b offset=8 (local.get 0) (local.get 1) (local.get 2)))
+        (func (export "load8") (param i64) (result i32)
+            (i32.atomic.load8_u $b (local.get 0)))
+        (func (export "far") (param i64) (result i32)
+            (i32.atomic.load $b offset=0xfffffffffffffff0 (local.get 0)))
+        (func (export "a") (result i32) (i32.atomic.load $a (i32.const 0)))
+        (func (export "notify") (param i64) (result i32)
+            (memory.atomic.notify $b (local.get 0) (i32.const 1))))"#;
+    for config in engines() {
+        let rt = Runtime::with_config(config.with_core_features(CoreFeatures::V3_0));
+        let i = instance(&rt, SRC);
+        let call = |f: &str, args: &[Val]| i.func(f).unwrap().call(args);
+        assert_eq!(call("add", &[Val::I64(4), Val::I32(7)]), Ok(vec![Val::I32(0)]));
+        assert_eq!(call("add", &[Val::I64(4), Val::I32(5)]), Ok(vec![Val::I32(7)]));
+        // Memory $a is untouched.
+        assert_eq!(call("a", &[]), Ok(vec![Val::I32(0)]));
+        assert_eq!(call("load8", &[Val::I64(4)]), Ok(vec![Val::I32(12)]));
+        // Compare-exchange at 8 + 8: no match leaves it, a match replaces it.
+        assert_eq!(call("cas", &[Val::I64(8), Val::I64(1), Val::I64(9)]), Ok(vec![Val::I64(0)]));
+        assert_eq!(call("cas", &[Val::I64(8), Val::I64(0), Val::I64(9)]), Ok(vec![Val::I64(0)]));
+        assert_eq!(call("cas", &[Val::I64(8), Val::I64(9), Val::I64(3)]), Ok(vec![Val::I64(9)]));
+        assert_eq!(call("add", &[Val::I64(2), Val::I32(1)]), Err(CallError::Trap(Trap::UnalignedAtomic)));
+        assert_eq!(call("add", &[Val::I64(65536), Val::I32(1)]), Err(CallError::Trap(Trap::MemoryOutOfBounds)));
+        // Address plus offset past 2^64 is out of bounds, never wrapped to 0.
+        assert_eq!(call("far", &[Val::I64(0x20)]), Err(CallError::Trap(Trap::MemoryOutOfBounds)));
+        assert_eq!(call("notify", &[Val::I64(65536)]), Err(CallError::Trap(Trap::MemoryOutOfBounds)));
+        assert_eq!(call("notify", &[Val::I64(0)]), Ok(vec![Val::I32(0)]));
+    }
+}

@@ -109,8 +109,12 @@ impl StoreVals for Store {
             ValType::F64 => Val::F64(c),
             ValType::V128 => Val::V128(c as u128),
             ValType::Ref(r) => match r.heap_type {
-                HeapType::Func => Val::FuncRef((c != 0).then(|| Func::from_addr(runtime_of(self), (c - 1) as u32))),
-                HeapType::Extern => Val::ExternRef((c != 0).then(|| ExternRef::from_host_ref(self.extern_at(c)))),
+                HeapType::Func | HeapType::Concrete(_) | HeapType::NoFunc => {
+                    Val::FuncRef((c != 0).then(|| Func::from_addr(runtime_of(self), (c - 1) as u32)))
+                }
+                HeapType::Extern | HeapType::NoExtern => {
+                    Val::ExternRef((c != 0).then(|| ExternRef::from_host_ref(self.extern_at(c))))
+                }
             },
         }
     }

@@ -37,13 +37,27 @@ pub enum CoreFeatures {
     /// [WebAssembly Core 2.0](https://www.w3.org/TR/wasm-core-2/): adds multi-value, reference
     /// types, bulk memory, non-trapping float-to-int, sign extension and SIMD.
     V2_0,
+    /// [WebAssembly Core 3.0](https://webassembly.github.io/spec/versions/core/WebAssembly-3.0-draft.pdf):
+    /// adds tail calls, extended constant expressions, typed function references, GC,
+    /// exception handling, multi-memory, memory64 and table64, relaxed SIMD, and the atomic
+    /// instructions of the threads proposal. Validation accepts all of it; an instruction an
+    /// engine does not run yet (GC, exception handling) fails to compile with a
+    /// [`CompileError`](crate::CompileError) that names it.
+    V3_0,
 }
+
+/// The features a default [`RuntimeConfig`] validates: all of Core 3.0 that both engines run,
+/// that is everything but garbage collection and exception handling (whose modules are refused
+/// at validation with the validator's message, until the engines run them).
+pub(crate) const DEFAULT_FEATURES: wasmparser::WasmFeatures =
+    wasmparser::WasmFeatures::WASM3.difference(wasmparser::WasmFeatures::GC.union(wasmparser::WasmFeatures::EXCEPTIONS));
 
 impl CoreFeatures {
     pub(crate) fn wasm_features(self) -> wasmparser::WasmFeatures {
         match self {
             CoreFeatures::V1_0 => wasmparser::WasmFeatures::WASM1,
             CoreFeatures::V2_0 => wasmparser::WasmFeatures::WASM2,
+            CoreFeatures::V3_0 => wasmparser::WasmFeatures::WASM3,
         }
     }
 }
@@ -79,8 +93,8 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
             engine: if EngineKind::Compiler.is_available() { EngineKind::Compiler } else { EngineKind::Interpreter },
-            core: CoreFeatures::V2_0,
-            features: CoreFeatures::V2_0.wasm_features(),
+            core: CoreFeatures::V3_0,
+            features: DEFAULT_FEATURES,
             memory_limit_pages: 65536,
             max_call_depth: 20_000,
             call_depth_set: false,
@@ -96,7 +110,10 @@ impl Default for RuntimeConfig {
 
 impl RuntimeConfig {
     /// The default configuration: the Compiler where it is
-    /// [available](EngineKind::is_available), else the Interpreter; Core 2.0 features; no
+    /// [available](EngineKind::is_available), else the Interpreter; Core 3.0 features except
+    /// garbage collection and exception handling, which neither engine runs yet (modules using
+    /// them are refused at validation; [`RuntimeConfig::with_core_features`] with
+    /// [`CoreFeatures::V3_0`] accepts them, to fail at compilation); no
     /// memory limit beyond 4 GiB (65536 pages); call depth 20 000 (Interpreter) and 1 MiB of
     /// native stack (Compiler); no fuel, not interruptible.
     pub fn new() -> Self {
@@ -128,9 +145,11 @@ impl RuntimeConfig {
         self.features = features.wasm_features();
         self
     }
-    /// Caps every linear memory of the runtime at `pages` pages of 64 KiB (at most 65536).
-    /// A module whose initial memory exceeds it fails to instantiate; `memory.grow` beyond it
-    /// returns -1.
+    /// Caps every linear memory of the runtime at `pages` pages of 64 KiB (at most 65536, 4
+    /// GiB), that is `pages * 65536` bytes whatever the memory's own page size (custom page
+    /// sizes) or address type (memory64: its sizes may exceed 4 GiB in principle, not under
+    /// this cap). A module whose initial memory exceeds it fails to instantiate; `memory.grow`
+    /// beyond it returns -1.
     pub fn with_memory_limit_pages(mut self, pages: u32) -> Self {
         self.memory_limit_pages = pages.min(65536);
         self
@@ -154,13 +173,15 @@ impl RuntimeConfig {
         self
     }
     /// Whether the Compiler may trap out-of-bounds memory accesses with guard pages (default:
-    /// on; the Interpreter always checks explicitly). On x86_64 Linux, every linear memory is
-    /// then a reservation of 8 GiB of address space (`memory.grow` makes more of it accessible
-    /// in place), compiled code accesses it without comparing the address with the memory's
-    /// length, and an access past the end faults; a `SIGSEGV`/`SIGBUS` handler installed once
-    /// per process turns faults at those accesses into
+    /// on; the Interpreter always checks explicitly). On x86_64 Linux, every linear memory of
+    /// 64 KiB pages (32- or 64-bit) is then a reservation of 8 GiB of address space
+    /// (`memory.grow` makes more of it accessible in place), compiled code accesses it without
+    /// comparing the address with the memory's length (a 64-bit address is clamped to 2^32
+    /// first: such memories stay below 4 GiB), and an access past the end faults; a
+    /// `SIGSEGV`/`SIGBUS` handler installed once per process turns faults at those accesses into
     /// [`Trap::MemoryOutOfBounds`](crate::Trap::MemoryOutOfBounds) and passes any other fault
     /// to the handler installed before it. Loops over memory run faster and compile faster.
+    /// Memories of 1-byte pages (custom page sizes) are always checked explicitly.
     /// Off, or on other hosts, every access is checked explicitly (a compare and a branch) and
     /// memories are heap buffers. The trap and the memory's contents are the same either way
     /// ([§4.4.7](https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions):
@@ -267,6 +288,41 @@ macro_rules! for_each_feature {
             with_wasm_bulk_memory, wasm_bulk_memory: BULK_MEMORY;
             /// [128-bit SIMD](https://github.com/WebAssembly/simd) (Core 2.0).
             with_wasm_simd, wasm_simd: SIMD;
+            /// [Tail calls](https://github.com/WebAssembly/tail-call): `return_call`,
+            /// `return_call_indirect`, `return_call_ref` (Core 3.0).
+            with_wasm_tail_call, wasm_tail_call: TAIL_CALL;
+            /// [Extended constant expressions](https://github.com/WebAssembly/extended-const):
+            /// `i32`/`i64` `add`, `sub`, `mul` in constant expressions (Core 3.0).
+            with_wasm_extended_const, wasm_extended_const: EXTENDED_CONST;
+            /// [Typed function references](https://github.com/WebAssembly/function-references):
+            /// `call_ref`, non-nullable and concrete reference types (Core 3.0).
+            with_wasm_function_references, wasm_function_references: FUNCTION_REFERENCES;
+            /// [Multiple memories](https://github.com/WebAssembly/multi-memory) (Core 3.0).
+            with_wasm_multi_memory, wasm_multi_memory: MULTI_MEMORY;
+            /// [64-bit memories and tables](https://github.com/WebAssembly/memory64) (Core 3.0).
+            with_wasm_memory64, wasm_memory64: MEMORY64;
+            /// [Relaxed SIMD](https://github.com/WebAssembly/relaxed-simd) (Core 3.0).
+            with_wasm_relaxed_simd, wasm_relaxed_simd: RELAXED_SIMD;
+            /// [Threads](https://github.com/WebAssembly/threads): shared memories and the
+            /// atomic instructions (in the Core 3.0 preset for the atomic instructions, which
+            /// real programs use on unshared memories too).
+            with_wasm_threads, wasm_threads: THREADS;
+            /// [Exception handling](https://github.com/WebAssembly/exception-handling) with
+            /// `exnref` (Core 3.0).
+            with_wasm_exceptions, wasm_exceptions: EXCEPTIONS;
+            /// [Garbage collection](https://github.com/WebAssembly/gc): structs, arrays,
+            /// `i31ref` (Core 3.0).
+            with_wasm_gc, wasm_gc: GC;
+            /// [Wide arithmetic](https://github.com/WebAssembly/wide-arithmetic): 128-bit
+            /// `i64.add128`, `i64.sub128`, `i64.mul_wide_s`, `i64.mul_wide_u` (phase 4, in
+            /// no preset).
+            with_wasm_wide_arithmetic, wasm_wide_arithmetic: WIDE_ARITHMETIC;
+            /// [Custom page sizes](https://github.com/WebAssembly/custom-page-sizes): memories
+            /// whose page is 1 byte (phase 4, in no preset).
+            with_wasm_custom_page_sizes, wasm_custom_page_sizes: CUSTOM_PAGE_SIZES;
+            /// [Legacy exception handling](https://github.com/WebAssembly/exception-handling/blob/main/proposals/exception-handling/legacy/Exceptions.md):
+            /// `try`, `catch`, `delegate`, `rethrow` (in no preset).
+            with_wasm_legacy_exceptions, wasm_legacy_exceptions: LEGACY_EXCEPTIONS;
         }
     };
 }

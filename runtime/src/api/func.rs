@@ -40,6 +40,11 @@ impl Func {
         self.rt.registry().func_type(self.addr).clone()
     }
 
+    /// The identity of the function's type (which [`Func::ty`] describes).
+    pub(crate) fn type_id(&self) -> crate::wasm::types::TypeId {
+        crate::wasm::types::TypeId(self.rt.registry().func_type_id(self.addr))
+    }
+
     /// Calls the function with `args`, returning its results.
     ///
     /// Calls on instances of different link groups run in parallel; calls into one group take

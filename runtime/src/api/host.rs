@@ -263,7 +263,9 @@ impl HostModuleBuilder {
     }
 
     /// Adds a [table](https://webassembly.github.io/spec/core/exec/runtime.html#table-instances)
-    /// of type `ty` (limits in elements), all elements null.
+    /// of type `ty` (limits in elements), all elements null: its element type must be nullable
+    /// ([`HostModuleBuilder::instantiate`] refuses a table of non-nullable references, which
+    /// null would not be a value of).
     pub fn table(mut self, name: impl Into<String>, ty: TableType) -> Self {
         self.items.push((name.into(), HostItem::Table(ty)));
         self
@@ -273,11 +275,20 @@ impl HostModuleBuilder {
     ///
     /// Errors: [`InstantiationError::DuplicateName`] if the name is taken,
     /// [`InstantiationError::Resource`] if a memory or table exceeds the runtime's limits or a
-    /// global's value is a funcref of another runtime, [`InstantiationError::RuntimeClosed`];
-    /// [`InstantiationError::Link`] never.
+    /// global's value is a funcref of another runtime, [`InstantiationError::RuntimeClosed`],
+    /// [`InstantiationError::Api`] with [`ApiError::TypeMismatch`](crate::ApiError::TypeMismatch)
+    /// for a table whose element type is not nullable; [`InstantiationError::Link`] never.
     pub fn instantiate(self, runtime: &Runtime) -> Result<Instance, InstantiationError> {
         if runtime.inner.is_closed() {
             return Err(InstantiationError::RuntimeClosed);
+        }
+        for (name, item) in &self.items {
+            if let HostItem::Table(ty) = item {
+                if !ty.element.nullable {
+                    let m = format!("host table {name} of {} would start with nulls", ty.element);
+                    return Err(InstantiationError::Api(crate::ApiError::TypeMismatch(m)));
+                }
+            }
         }
         if runtime.inner.registry().names().contains_key(&self.name) {
             return Err(InstantiationError::DuplicateName(self.name));

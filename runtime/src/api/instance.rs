@@ -223,7 +223,8 @@ impl Extern {
 }
 
 /// A [linear memory](https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances):
-/// bytes in pages of 64 KiB. All accesses are bounds-checked.
+/// bytes in pages of 64 KiB (or of the page size its type declares, with custom page sizes),
+/// addressed by i32 or, with memory64, i64. All accesses are bounds-checked.
 #[derive(Clone)]
 pub struct Memory {
     pub(crate) rt: Arc<RuntimeInner>,
@@ -236,8 +237,10 @@ impl Memory {
     pub fn ty(&self) -> MemoryType {
         self.rt.store_of_memory(self.addr).memories()[self.addr as usize].ty()
     }
-    /// The current size in pages of 64 KiB (0 once the memory's instance is closed).
-    pub fn size(&self) -> u32 {
+    /// The current size in pages of the memory's page size (64 KiB unless its type says
+    /// otherwise; 0 once the memory's instance is closed). A u64: a memory64 memory, or one of
+    /// 1-byte pages, can have more than 2^32 - 1 pages.
+    pub fn size(&self) -> u64 {
         self.rt.store_of_memory(self.addr).memories()[self.addr as usize].pages()
     }
     /// The current size in bytes (0 once the memory's instance is closed).
@@ -270,7 +273,8 @@ impl Memory {
     /// [`memory.grow`](https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-memory-mathsf-memory-grow):
     /// returns the previous size in pages, or `None` if the maximum (declared or the runtime's
     /// limit) would be exceeded, the allocation failed or the memory's instance is closed.
-    pub fn grow(&self, delta: u32) -> Option<u32> {
+    /// Pages are of the memory's page size ([`MemoryType::page_size`]).
+    pub fn grow(&self, delta: u64) -> Option<u64> {
         let mut store = self.rt.store_of_memory(self.addr);
         store.check_open(store.memories()[self.addr as usize].owner).ok()?;
         store.memories_mut()[self.addr as usize].grow(delta)

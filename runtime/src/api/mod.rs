@@ -35,7 +35,7 @@ pub use runtime::{Runtime, RuntimeStats};
 pub use runtime::RuntimeInner;
 pub use host::WithCaller;
 pub use crate::wasm::types::{
-    ExportType, ExternType, FuncType, GlobalType, HeapType, ImportType, IndexType, MemoryType, RefType, TableType, TagType,
+    ExportType, ExternType, FuncType, GlobalType, HeapType, ImportType, IndexType, MemoryType, RefType, TableType, TagType, TypeId,
     ValType,
 };
 pub use val::{ExternRef, Val};

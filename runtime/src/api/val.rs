@@ -97,14 +97,19 @@ impl Val {
     /// Whether this value is one of type `ty`
     /// ([matching](https://webassembly.github.io/spec/core/valid/matching.html#value-types)):
     /// a number or vector of that type, or a reference of its heap type (null only if `ty` is
-    /// nullable).
+    /// nullable; a function of a concrete type only if the function's type is that type or
+    /// declares it as a supertype).
     pub fn matches(&self, ty: ValType) -> bool {
-        // A reference's own type is non-nullable unless it is null.
-        let (heap_type, null) = match self {
-            Val::FuncRef(f) => (HeapType::Func, f.is_none()),
-            Val::ExternRef(r) => (HeapType::Extern, r.is_none()),
+        // A reference's own type is non-nullable unless it is null; a null is of the bottom
+        // type of its hierarchy, which matches every nullable type there.
+        let heap_type = match self {
+            Val::FuncRef(Some(f)) => HeapType::Concrete(f.type_id()),
+            Val::FuncRef(None) => HeapType::NoFunc,
+            Val::ExternRef(Some(_)) => HeapType::Extern,
+            Val::ExternRef(None) => HeapType::NoExtern,
             _ => return self.ty() == ty,
         };
+        let null = matches!(self, Val::FuncRef(None) | Val::ExternRef(None));
         matches!(ty, ValType::Ref(r) if RefType::new(null, heap_type).matches(&r))
     }
     /// The default value of a type: zero, or null for a nullable reference
@@ -128,8 +133,8 @@ impl Val {
     /// The null reference of heap type `heap_type`.
     pub fn null(heap_type: HeapType) -> Val {
         match heap_type {
-            HeapType::Func => Val::FuncRef(None),
-            HeapType::Extern => Val::ExternRef(None),
+            HeapType::Func | HeapType::Concrete(_) | HeapType::NoFunc => Val::FuncRef(None),
+            HeapType::Extern | HeapType::NoExtern => Val::ExternRef(None),
         }
     }
     /// The `i32`, if this is one.

@@ -23,10 +23,10 @@ macro_rules! for_each_libcall {
     ($m:ident) => {
         $m! {
             HostCall = host_call(I32, Ptr);
-            MemoryGrow = memory_grow(I32) -> I32;
-            MemoryCopy = memory_copy(I32, I32, I32);
-            MemoryFill = memory_fill(I32, I32, I32);
-            MemoryInit = memory_init(I32, I32, I32, I32);
+            MemoryGrow = memory_grow(I32, I64) -> I64;
+            MemoryCopy = memory_copy(I32, I32, I64, I64, I64);
+            MemoryFill = memory_fill(I32, I64, I32, I64);
+            MemoryInit = memory_init(I32, I32, I64, I32, I32);
             DataDrop = data_drop(I32);
             TableGrow = table_grow(I32, I64, I32) -> I32;
             TableFill = table_fill(I32, I32, I64, I32);
@@ -34,8 +34,12 @@ macro_rules! for_each_libcall {
             TableInit = table_init(I32, I32, I32, I32, I32);
             ElemDrop = elem_drop(I32);
             RecordFrame = record_frame(I32);
+            IsSubtype = is_subtype(I32, I32) -> I32;
             ListenEnter = listen_enter(I32, Ptr);
             ListenExit = listen_exit(I32, Ptr);
+            AtomicNotify = atomic_notify(I32, I64, I64, I32) -> I32;
+            AtomicWait32 = atomic_wait32(I32, I64, I64, I32, I64) -> I32;
+            AtomicWait64 = atomic_wait64(I32, I64, I64, I64, I64) -> I32;
         }
     };
 }
@@ -155,38 +159,50 @@ unsafe extern "C" fn host_call(vmctx: *mut u8, func: u32, values: *mut u64) {
     }
 }
 
-fn memory0(store: &Store, instance: u32) -> usize {
-    store.instance(instance).memories[0] as usize
+/// `memory.grow` of memory `mem` (an index of the calling instance) by `delta` pages (an i32
+/// operand zero-extended by the caller): the old size, or `u64::MAX` (-1).
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
+    // SAFETY: the libcall contract.
+    unsafe { with_store(vmctx, u64::MAX, |store, instance| Ok(bulk::memory_grow(store, instance, mem, delta))) }
 }
 
-unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
+/// `memory.copy` from memory `src_mem` to `dst_mem` (operands zero-extended to 64 bits).
+unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst_mem: u32, src_mem: u32, d: u64, s: u64, n: u64) {
+    // SAFETY: the libcall contract.
+    unsafe { with_store(vmctx, (), |store, instance| bulk::memory_copy_in(store, instance, dst_mem, src_mem, d, s, n)) }
+}
+
+/// `memory.fill` of memory `mem` (operands zero-extended to 64 bits).
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, d: u64, val: u32, n: u64) {
+    // SAFETY: the libcall contract.
+    unsafe { with_store(vmctx, (), |store, instance| bulk::memory_fill_in(store, instance, mem, d, val as u8, n)) }
+}
+
+/// `memory.atomic.notify` at address `addr` plus `offset` of memory `mem` (module index;
+/// `vm::atomics::notify`); `count` does not matter while no one can be waiting.
+unsafe extern "C" fn atomic_notify(vmctx: *mut u8, mem: u32, addr: u64, offset: u64, _count: u32) -> u32 {
     // SAFETY: the libcall contract.
     unsafe {
-        with_store(vmctx, u32::MAX, |store, instance| {
-            let m = memory0(store, instance);
-            Ok(store.memories_mut()[m].grow(delta).unwrap_or(u32::MAX))
+        with_store(vmctx, 0, |store, instance| crate::vm::atomics::notify(store, bulk::memory_addr(store, instance, mem) as u32, addr, offset))
+    }
+}
+
+/// `memory.atomic.wait32` at address `addr` plus `offset` of memory `mem` (`vm::atomics::wait`).
+unsafe extern "C" fn atomic_wait32(vmctx: *mut u8, mem: u32, addr: u64, offset: u64, expected: u32, timeout: u64) -> u32 {
+    // SAFETY: the libcall contract.
+    unsafe {
+        with_store(vmctx, 0, |store, instance| {
+            crate::vm::atomics::wait(store, bulk::memory_addr(store, instance, mem) as u32, addr, offset, expected as u64, 4, timeout as i64)
         })
     }
 }
 
-unsafe extern "C" fn memory_copy(vmctx: *mut u8, d: u32, s: u32, n: u32) {
-    // SAFETY: the libcall contract; `data.as_mut_ptr()` points to `data.len()` writable bytes.
+/// `memory.atomic.wait64` at address `addr` plus `offset` of memory `mem` (`vm::atomics::wait`).
+unsafe extern "C" fn atomic_wait64(vmctx: *mut u8, mem: u32, addr: u64, offset: u64, expected: u64, timeout: u64) -> u32 {
+    // SAFETY: the libcall contract.
     unsafe {
-        with_store(vmctx, (), |store, instance| {
-            let m = memory0(store, instance);
-            let data = &mut store.memories_mut()[m].data;
-            bulk::memory_copy(data.as_mut_ptr(), data.len(), d, s, n)
-        })
-    }
-}
-
-unsafe extern "C" fn memory_fill(vmctx: *mut u8, d: u32, val: u32, n: u32) {
-    // SAFETY: the libcall contract; `data.as_mut_ptr()` points to `data.len()` writable bytes.
-    unsafe {
-        with_store(vmctx, (), |store, instance| {
-            let m = memory0(store, instance);
-            let data = &mut store.memories_mut()[m].data;
-            bulk::memory_fill(data.as_mut_ptr(), data.len(), d, val as u8, n)
+        with_store(vmctx, 0, |store, instance| {
+            crate::vm::atomics::wait(store, bulk::memory_addr(store, instance, mem) as u32, addr, offset, expected, 8, timeout as i64)
         })
     }
 }
@@ -206,12 +222,13 @@ fn module_of(store: &Store, instance: u32) -> std::sync::Arc<crate::wasm::Module
         .clone()
 }
 
-unsafe extern "C" fn memory_init(vmctx: *mut u8, seg: u32, d: u32, s: u32, n: u32) {
+/// `memory.init` of data segment `seg` into memory `mem` (`d` zero-extended to 64 bits).
+unsafe extern "C" fn memory_init(vmctx: *mut u8, mem: u32, seg: u32, d: u64, s: u32, n: u32) {
     // SAFETY: the libcall contract.
     unsafe {
         with_store(vmctx, (), |store, instance| {
             let module = module_of(store, instance);
-            bulk::memory_init(store, instance, &module, seg, d, s, n)
+            bulk::memory_init(store, instance, &module, mem, seg, d, s, n)
         })
     }
 }
@@ -261,6 +278,14 @@ unsafe extern "C" fn record_frame(vmctx: *mut u8, func: u32) {
         (&mut *(*header.store_ctx).store, header.instance)
     };
     store.record_trap_frame(instance, func);
+}
+
+/// 1 if type id `actual` is type id `expected` or declares it as a (transitive) supertype, else
+/// 0: `call_indirect`'s check when the ids differ. Cannot trap or panic (both are the ids of
+/// registered types: a function's and one of the module's).
+unsafe extern "C" fn is_subtype(_vmctx: *mut u8, actual: u32, expected: u32) -> u32 {
+    use crate::wasm::types::TypeId;
+    TypeId(actual).is_subtype_of(TypeId(expected)) as u32
 }
 
 /// Tells the function listener that function `func` (module index) of the instance of

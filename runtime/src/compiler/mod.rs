@@ -73,8 +73,10 @@ impl Compiler {
         // Functions may return more values than there are return registers.
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         set(&mut flags, "unwind_info", "false")?;
-        // The signal handler walks frame pointers for a memory trap's backtrace.
-        set(&mut flags, "preserve_frame_pointers", if guarded { "true" } else { "false" })?;
+        // The signal handler walks frame pointers for a memory trap's backtrace, and Cranelift's
+        // tail calls (`return_call`) rely on frame pointers on every ISA (x64 asserts it), so
+        // they are kept with explicit bounds checks too.
+        set(&mut flags, "preserve_frame_pointers", "true")?;
         let isa_builder = cranelift_native::builder().map_err(|e| format!("host ISA: {e}"))?;
         let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| format!("host ISA: {e}"))?;
         let funcrefs = funcrefs::FuncRefArray::new()?;

@@ -29,6 +29,31 @@ impl Translator<'_, '_> {
         self.push(v);
     }
 
+    /// `v` (of float vector type `ty`) with every NaN lane the canonical NaN (positive, quiet,
+    /// no payload), as the Interpreter's relaxed instructions give (`interp::simd`).
+    fn canon_nans(&mut self, v: Value, ty: Type) -> Value {
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, v, v);
+        let canon = if ty == F32X4 {
+            let c = self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000));
+            self.b.ins().splat(F32X4, c)
+        } else {
+            let c = self.b.ins().f64const(Ieee64::with_bits(0x7ff8_0000_0000_0000));
+            self.b.ins().splat(F64X2, c)
+        };
+        let mask = self.as_shape(nan, ty);
+        self.b.ins().bitselect(mask, canon, v)
+    }
+
+    /// `i16x8.relaxed_dot_i8x16_i7x16_s` of two i8x16 values: signed products (each fits in
+    /// i16), adjacent pairs summed with wrapping.
+    fn relaxed_dot_i8x16(&mut self, a: Value, b: Value) -> Value {
+        let (al, ah) = (self.b.ins().swiden_low(a), self.b.ins().swiden_high(a));
+        let (bl, bh) = (self.b.ins().swiden_low(b), self.b.ins().swiden_high(b));
+        let lo = self.b.ins().imul(al, bl);
+        let hi = self.b.ins().imul(ah, bh);
+        self.b.ins().iadd_pairwise(lo, hi)
+    }
+
     fn vunary(&mut self, ty: Type, f: impl FnOnce(&mut FunctionBuilder, Value) -> Value) {
         let a = self.popv(ty);
         let v = f(&mut self.b, a);
@@ -229,7 +254,7 @@ impl Translator<'_, '_> {
                 let v = self.b.ins().shuffle(a, b, mask);
                 self.push(v);
             }
-            O::I8x16Swizzle => self.vbinary(I8X16, |b, x, y| b.ins().swizzle(x, y)),
+            O::I8x16Swizzle | O::I8x16RelaxedSwizzle => self.vbinary(I8X16, |b, x, y| b.ins().swizzle(x, y)),
             O::I8x16Splat => self.splat(I8X16, Some(I8)),
             O::I16x8Splat => self.splat(I16X8, Some(I16)),
             O::I32x4Splat => self.splat(I32X4, None),
@@ -305,7 +330,13 @@ impl Translator<'_, '_> {
             O::V128AndNot => self.vbinary(I8X16, |b, x, y| b.ins().band_not(x, y)),
             O::V128Or => self.vbinary(I8X16, |b, x, y| b.ins().bor(x, y)),
             O::V128Xor => self.vbinary(I8X16, |b, x, y| b.ins().bxor(x, y)),
-            O::V128Bitselect => {
+            // Relaxed SIMD: each relaxed instruction whose documented choice is a Core 2.0
+            // instruction lowers as it (the Interpreter's choices; RATIONALE.md).
+            O::V128Bitselect
+            | O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect => {
                 let c = self.popv(I8X16);
                 let y = self.popv(I8X16);
                 let x = self.popv(I8X16);
@@ -393,7 +424,7 @@ impl Translator<'_, '_> {
             O::I32x4MaxU => self.vbinary(I32X4, |b, x, y| b.ins().umax(x, y)),
             O::I8x16AvgrU => self.vbinary(I8X16, |b, x, y| b.ins().avg_round(x, y)),
             O::I16x8AvgrU => self.vbinary(I16X8, |b, x, y| b.ins().avg_round(x, y)),
-            O::I16x8Q15MulrSatS => self.vbinary(I16X8, |b, x, y| b.ins().sqmul_round_sat(x, y)),
+            O::I16x8Q15MulrSatS | O::I16x8RelaxedQ15mulrS => self.vbinary(I16X8, |b, x, y| b.ins().sqmul_round_sat(x, y)),
 
             O::I16x8ExtAddPairwiseI8x16S => self.ext_add_pairwise(I8X16, true),
             O::I16x8ExtAddPairwiseI8x16U => self.ext_add_pairwise(I8X16, false),
@@ -465,16 +496,16 @@ impl Translator<'_, '_> {
             O::F64x2PMin => self.pminmax(F64X2, false),
             O::F64x2PMax => self.pminmax(F64X2, true),
 
-            O::I32x4TruncSatF32x4S => self.vunary(F32X4, |b, a| b.ins().fcvt_to_sint_sat(I32X4, a)),
-            O::I32x4TruncSatF32x4U => self.vunary(F32X4, |b, a| b.ins().fcvt_to_uint_sat(I32X4, a)),
-            O::I32x4TruncSatF64x2SZero => {
+            O::I32x4TruncSatF32x4S | O::I32x4RelaxedTruncF32x4S => self.vunary(F32X4, |b, a| b.ins().fcvt_to_sint_sat(I32X4, a)),
+            O::I32x4TruncSatF32x4U | O::I32x4RelaxedTruncF32x4U => self.vunary(F32X4, |b, a| b.ins().fcvt_to_uint_sat(I32X4, a)),
+            O::I32x4TruncSatF64x2SZero | O::I32x4RelaxedTruncF64x2SZero => {
                 let a = self.popv(F64X2);
                 let wide = self.b.ins().fcvt_to_sint_sat(I64X2, a);
                 let zero = self.zero_vector(I64X2);
                 let v = self.b.ins().snarrow(wide, zero);
                 self.pushv(v);
             }
-            O::I32x4TruncSatF64x2UZero => {
+            O::I32x4TruncSatF64x2UZero | O::I32x4RelaxedTruncF64x2UZero => {
                 let a = self.popv(F64X2);
                 let wide = self.b.ins().fcvt_to_uint_sat(I64X2, a);
                 let zero = self.zero_vector(I64X2);
@@ -493,6 +524,46 @@ impl Translator<'_, '_> {
             }),
             O::F32x4DemoteF64x2Zero => self.vunary(F64X2, |b, a| b.ins().fvdemote(a)),
             O::F64x2PromoteLowF32x4 => self.vunary(F32X4, |b, a| b.ins().fvpromote_low(a)),
+
+            // Relaxed SIMD without a Core 2.0 twin: the Interpreter's steps (interp::simd).
+            O::F32x4RelaxedMadd | O::F32x4RelaxedNmadd | O::F64x2RelaxedMadd | O::F64x2RelaxedNmadd => {
+                let ty = if matches!(op, O::F32x4RelaxedMadd | O::F32x4RelaxedNmadd) { F32X4 } else { F64X2 };
+                let c = self.popv(ty);
+                let b = self.popv(ty);
+                let a = self.popv(ty);
+                // Not fused: two roundings, as on every host.
+                let mut p = self.b.ins().fmul(a, b);
+                if matches!(op, O::F32x4RelaxedNmadd | O::F64x2RelaxedNmadd) {
+                    p = self.b.ins().fneg(p);
+                }
+                let v = self.b.ins().fadd(p, c);
+                let v = self.canon_nans(v, ty);
+                self.pushv(v);
+            }
+            O::F32x4RelaxedMin | O::F32x4RelaxedMax | O::F64x2RelaxedMin | O::F64x2RelaxedMax => {
+                let ty = if matches!(op, O::F32x4RelaxedMin | O::F32x4RelaxedMax) { F32X4 } else { F64X2 };
+                let b = self.popv(ty);
+                let a = self.popv(ty);
+                let v = if matches!(op, O::F32x4RelaxedMin | O::F64x2RelaxedMin) { self.b.ins().fmin(a, b) } else { self.b.ins().fmax(a, b) };
+                let v = self.canon_nans(v, ty);
+                self.pushv(v);
+            }
+            O::I16x8RelaxedDotI8x16I7x16S => {
+                let b = self.popv(I8X16);
+                let a = self.popv(I8X16);
+                let v = self.relaxed_dot_i8x16(a, b);
+                self.pushv(v);
+            }
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                let c = self.popv(I32X4);
+                let b = self.popv(I8X16);
+                let a = self.popv(I8X16);
+                let d = self.relaxed_dot_i8x16(a, b);
+                let (lo, hi) = (self.b.ins().swiden_low(d), self.b.ins().swiden_high(d));
+                let sums = self.b.ins().iadd_pairwise(lo, hi);
+                let v = self.b.ins().iadd(sums, c);
+                self.pushv(v);
+            }
 
             op => return Err(unsupported(&op)),
         }

@@ -9,12 +9,18 @@
 //!   dominate both arms). The body's label is the return block: branches to it and the
 //!   fall-through meet there, and the walk places the one return after it. A construct whose
 //!   end block nothing reaches ends the reachable code, as a `br` does.
-//! - Memory accesses: with guarded memories (`Env::guarded`) an access is the base plus the
-//!   address plus the offset, unchecked; one past the end faults and `super::signals` makes it
-//!   a trap. Memory 0's base is then loaded once at entry. Otherwise memory 0's base and length
-//!   live in two `Variable`s, loaded at entry and reloaded after every call and `memory.grow`
-//!   (the only things that can move or resize it), so loops carry them in registers, and every
-//!   access is bounds-checked explicitly against the length.
+//! - Memory accesses: with guarded memories (`Env::guarded`, memories of 64 KiB pages) an
+//!   access is the base plus the address plus the offset, unchecked; one past the end faults
+//!   and `super::signals` makes it a trap. Memory 0's base is then loaded once at entry.
+//!   Otherwise (and always for memories of 1-byte pages) memory 0's base and length live in two
+//!   `Variable`s, loaded at entry and reloaded after every call and `memory.grow` (the only
+//!   things that can move or resize it), so loops carry them in registers, and every access is
+//!   bounds-checked explicitly against the length. A 64-bit memory's address is first clamped
+//!   to 2^32 (the memory is shorter, `vm::MAX_MEMORY64_BYTES`, so it stays out of bounds when it
+//!   was, and neither the reservation nor the explicit check's sum can be overrun); an offset
+//!   that leaves no byte of such a memory reachable traps unconditionally. Other memories
+//!   (multi-memory) are reached through their definition pointer in the VMContext at each
+//!   access.
 //! - Every other trap stores its code in the store context and returns zeros; after every call
 //!   the caller checks that code and returns at once if set, so the trap reaches the entry,
 //!   which turns it into a [`Trap`](crate::Trap). Function entry compares the stack
@@ -25,7 +31,7 @@
 
 use super::libcalls::Libcall;
 use super::vmctx::{self, VMOffsets};
-use crate::wasm::types::{FuncType, ValType};
+use crate::wasm::types::{FuncType, IndexType, ValType};
 use crate::wasm::error::CompileError;
 use crate::wasm::func::Kind;
 use crate::vm::{Instrumentation, TrapCode, VMLimits};
@@ -195,6 +201,26 @@ pub(crate) struct Env<'a> {
     pub guarded: bool,
 }
 
+impl Env<'_> {
+    /// Whether memory `m` is guarded: the memories are (`guarded`) and `m`'s type is
+    /// [`crate::vm::guardable`], as the runtime then reserves it. A memory of 1-byte pages is a
+    /// heap buffer, checked explicitly: its end need not be at an OS page's.
+    /// (A module without memories asks about memory 0 too: its answer then does not matter.)
+    pub fn memory_guarded(&self, m: u32) -> bool {
+        self.guarded && self.module.memories.get(m as usize).is_none_or(crate::vm::guardable)
+    }
+
+    /// Whether memory `m` takes i64 addresses (memory64).
+    fn memory64(&self, m: u32) -> bool {
+        self.module.memories[m as usize].index == IndexType::I64
+    }
+
+    /// Whether table `t` takes i64 indices (table64).
+    fn table64(&self, t: u32) -> bool {
+        self.module.tables[t as usize].index == IndexType::I64
+    }
+}
+
 /// The Compiler's part of a control frame ([`crate::wasm::func::Frame`]): its Cranelift blocks.
 #[derive(Debug)]
 struct Label {
@@ -234,15 +260,15 @@ struct Translator<'a, 'f> {
     mem_base: Option<Variable>,
     /// Memory 0's length in bytes (explicitly checked memories only).
     mem_len: Option<Variable>,
-    /// Flags of linear memory accesses (`heap`).
+    /// Flags of the linear memory access being translated (`heap`), set by `mem_addr`.
     heap: MemFlags,
     trap_blocks: HashMap<TrapCode, Block>,
     unwind: Option<Block>,
-    /// Bounds checks done on the straight-line path ending in block `checked_in`: (i32
-    /// address, end offset) pairs known to be in bounds. Memory never shrinks, so a check
-    /// that passed stays true; a later access at the same address ending no further needs
-    /// none (`p->a`, `p->b` after `p->c`). Any other block entry forgets them.
-    checked: Vec<(Value, u64)>,
+    /// Bounds checks done on the straight-line path ending in block `checked_in`: (memory
+    /// index, address, end offset) triples known to be in bounds. Memory never shrinks, so a
+    /// check that passed stays true; a later access at the same address ending no further
+    /// needs none (`p->a`, `p->b` after `p->c`). Any other block entry forgets them.
+    checked: Vec<(u32, Value, u64)>,
     checked_in: Option<Block>,
     results: Vec<Type>,
     sigs: HashMap<u32, SigRef>,
@@ -259,6 +285,9 @@ struct Translator<'a, 'f> {
     args: Vec<Value>,
     /// The interrupt flag's address, when the runtime is interruptible.
     interrupt_flag: Option<Value>,
+    /// An error found inside an operator's translation by a helper that returns none
+    /// (`mem_addr`), reported once the operator is done.
+    failed: Option<CompileError>,
 }
 
 /// Bounds checks remembered per straight-line path (see `Translator::checked`).
@@ -300,7 +329,7 @@ pub(crate) fn translate(
     let mut lr = body.get_locals_reader().map_err(parse_error)?;
     for _ in 0..lr.get_count() {
         let (n, t) = lr.read().map_err(parse_error)?;
-        let t = clif_type(crate::wasm::val_type(t)?);
+        let t = clif_type(crate::wasm::val_type(t, &m.type_ids)?);
         for _ in 0..n {
             let v = b.declare_var(t);
             let zero = zero_of(&mut b, t);
@@ -338,6 +367,7 @@ pub(crate) fn translate(
         limits: None,
         args: params[1..].to_vec(),
         interrupt_flag: None,
+        failed: None,
     };
     t.stack_check();
     let instr = env.instr;
@@ -360,7 +390,7 @@ pub(crate) fn translate(
         let def = t.b.ins().load(I64, readonly(), vmctx, vmctx::VMCTX_MEMORY0);
         t.mem_def = Some(def);
         t.mem_base = Some(t.b.declare_var(I64));
-        if !env.guarded {
+        if !env.memory_guarded(0) {
             t.mem_len = Some(t.b.declare_var(I64));
         }
         t.load_memory();
@@ -409,9 +439,7 @@ impl crate::wasm::func::Lower for Translator<'_, '_> {
     }
     fn return_(&mut self, _after_hook: bool) {
         let vals = self.top(self.results.len());
-        if let Some(d) = self.entry_depth {
-            self.b.ins().store(vm_data(), d, self.store_ctx, vmctx::STORE_CALL_DEPTH);
-        }
+        self.restore_depth();
         self.b.ins().return_(&vals);
     }
     fn enter(&mut self, frame: &crate::wasm::func::Frame<'_, ()>) -> Label {
@@ -432,8 +460,24 @@ impl crate::wasm::func::Lower for Translator<'_, '_> {
     fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_>) {
         Translator::br_table(self, targets, default, ctrl);
     }
+    fn br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_>) {
+        let r = self.pop();
+        if non_null {
+            // The reference is the label's last value; it is its own condition.
+            self.push(r);
+            self.push(r);
+            Translator::br_if(self, depth, ctrl);
+            self.pop();
+        } else {
+            let null = self.b.ins().icmp_imm(IntCC::Equal, r, 0);
+            self.push(null);
+            Translator::br_if(self, depth, ctrl);
+            self.push(r);
+        }
+    }
     fn op(&mut self, op: Operator<'_>, _offset: usize) -> Result<(), CompileError> {
-        self.lower(op)
+        self.lower(op)?;
+        self.failed.take().map_or(Ok(()), Err)
     }
 }
 
@@ -591,7 +635,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Reloads memory 0's base and length after anything that may move or grow it. A guarded
     /// memory's base never moves and its length is not kept.
     fn reload_memory(&mut self) {
-        if !self.env.guarded {
+        if !self.env.memory_guarded(0) {
             self.load_memory();
         }
     }
@@ -693,12 +737,49 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.stack.extend(results);
     }
 
-    fn call(&mut self, func: u32) {
+    /// Tail-calls `code` (null: the host function `addr`) with VMContext `callee_vmctx`: a
+    /// wasm callee returns to this function's caller; a host one is called, then this function
+    /// returns its results.
+    fn tail_call_either(&mut self, type_index: u32, code: Value, callee_vmctx: Value, addr: Value, args: &[Value]) {
+        let results = self.results.clone();
+        let wasm = self.b.create_block();
+        let host = self.b.create_block();
+        self.b.set_cold_block(host);
+        self.b.ins().brif(code, wasm, &[], host, &[]);
+        self.continue_in(wasm);
+        self.restore_depth();
+        let sig = self.sig(type_index);
+        let mut all = vec![callee_vmctx];
+        all.extend_from_slice(args);
+        self.b.ins().return_call_indirect(sig, code, &all);
+        self.continue_in(host);
+        let r = self.host_call(addr, args, &results);
+        self.check_trap();
+        self.restore_depth();
+        self.b.ins().return_(&r);
+    }
+
+    /// Puts the call depth back to what it was on entry, before this function returns or
+    /// tail-calls (when the depth is limited).
+    fn restore_depth(&mut self) {
+        if let Some(d) = self.entry_depth {
+            self.b.ins().store(vm_data(), d, self.store_ctx, vmctx::STORE_CALL_DEPTH);
+        }
+    }
+
+    /// Pops the `n` arguments of a call.
+    fn pop_args(&mut self, n: usize) -> Vec<Value> {
+        let args = self.top(n);
+        self.stack.truncate(self.stack.len() - n);
+        args
+    }
+
+    /// `call` of function `func` (`tail`: `return_call`, which ends the block).
+    fn call(&mut self, func: u32, tail: bool) {
         let m = self.env.module;
         let type_index = m.funcs[func as usize];
         let n = m.types[type_index as usize].params().len();
-        let args = self.top(n);
-        self.stack.truncate(self.stack.len() - n);
+        let args = self.pop_args(n);
         let results = if func >= m.num_imported_funcs && self.env.direct_calls {
             let defined = func - m.num_imported_funcs;
             let sig = self.sig(type_index);
@@ -717,6 +798,11 @@ impl<'a, 'f> Translator<'a, 'f> {
             };
             let mut all = vec![self.vmctx];
             all.extend_from_slice(&args);
+            if tail {
+                self.restore_depth();
+                self.b.ins().return_call(fref, &all);
+                return;
+            }
             let inst = self.b.ins().call(fref, &all);
             self.b.inst_results(inst).to_vec()
         } else if func >= m.num_imported_funcs {
@@ -725,6 +811,11 @@ impl<'a, 'f> Translator<'a, 'f> {
             let sig = self.sig(type_index);
             let mut all = vec![self.vmctx];
             all.extend_from_slice(&args);
+            if tail {
+                self.restore_depth();
+                self.b.ins().return_call_indirect(sig, code, &all);
+                return;
+            }
             let inst = self.b.ins().call_indirect(sig, code, &all);
             self.b.inst_results(inst).to_vec()
         } else {
@@ -732,37 +823,82 @@ impl<'a, 'f> Translator<'a, 'f> {
             let code = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::IMPORT_CODE);
             let cvm = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::IMPORT_VMCTX);
             let addr = self.b.ins().load(I32, readonly(), self.vmctx, self.env.offsets.func_addr(func));
+            if tail {
+                self.tail_call_either(type_index, code, cvm, addr, &args);
+                return;
+            }
             self.call_either(type_index, code, cvm, addr, &args)
         };
         self.after_call(results);
     }
 
-    fn call_indirect(&mut self, type_index: u32, table: u32) {
+    /// Calls (`tail`: tail-calls) store function `addr64` (an i64 store address) of type
+    /// `type_index` through the store's funcrefs, with `args`.
+    fn call_funcref(&mut self, type_index: u32, addr64: Value, args: &[Value], tail: bool) {
+        let fr = self.funcref_of(addr64);
+        let code = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_CODE);
+        let cvm = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_VMCTX);
+        let addr = self.b.ins().ireduce(I32, addr64);
+        if tail {
+            self.tail_call_either(type_index, code, cvm, addr, args);
+        } else {
+            let results = self.call_either(type_index, code, cvm, addr, args);
+            self.after_call(results);
+        }
+    }
+
+    /// The address of the store's funcref of function `addr64` (an i64 store address).
+    fn funcref_of(&mut self, addr64: Value) -> Value {
+        let funcrefs = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_FUNCREFS);
+        let scaled = self.b.ins().imul_imm(addr64, vmctx::FUNCREF_SIZE);
+        self.b.ins().iadd(funcrefs, scaled)
+    }
+
+    /// `call_ref` of type `type_index` (`tail`: `return_call_ref`): traps on a null reference;
+    /// validation checked the callee's type.
+    fn call_ref(&mut self, type_index: u32, tail: bool) {
+        let cell = self.pop();
+        let n = self.env.module.types[type_index as usize].params().len();
+        let args = self.pop_args(n);
+        self.trap_unless(cell, TrapCode::NullFunctionReference);
+        let addr64 = self.b.ins().iadd_imm(cell, -1);
+        self.call_funcref(type_index, addr64, &args, tail);
+    }
+
+    /// `call_indirect` of type `type_index` through `table` (`tail`: `return_call_indirect`).
+    fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) {
         let m = self.env.module;
         let index = self.pop();
         let n = m.types[type_index as usize].params().len();
-        let args = self.top(n);
-        self.stack.truncate(self.stack.len() - n);
+        let args = self.pop_args(n);
         let (base, len) = self.table_def(table);
-        let idx = self.b.ins().uextend(I64, index);
+        let idx = self.to_u64(index, self.env.table64(table));
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
         self.trap_if(oob, TrapCode::UndefinedElement);
         let p = self.elem_addr(base, idx);
         let cell = self.b.ins().load(I64, table_flags(), p, 0);
         self.trap_unless(cell, TrapCode::UninitializedElement);
         let addr64 = self.b.ins().iadd_imm(cell, -1);
-        let funcrefs = self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_FUNCREFS);
-        let scaled = self.b.ins().imul_imm(addr64, vmctx::FUNCREF_SIZE);
-        let fr = self.b.ins().iadd(funcrefs, scaled);
+        let fr = self.funcref_of(addr64);
         let tid = self.b.ins().load(I32, vm_data(), fr, vmctx::FUNCREF_TYPE_ID);
         let expected = self.b.ins().load(I32, readonly(), self.vmctx, self.env.offsets.type_id(type_index));
+        // The same type (the common case) or, out of line, a declared subtype.
         let ne = self.b.ins().icmp(IntCC::NotEqual, tid, expected);
-        self.trap_if(ne, TrapCode::IndirectCallTypeMismatch);
-        let code = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_CODE);
-        let cvm = self.b.ins().load(I64, vm_data(), fr, vmctx::FUNCREF_VMCTX);
-        let addr = self.b.ins().ireduce(I32, addr64);
-        let results = self.call_either(type_index, code, cvm, addr, &args);
-        self.after_call(results);
+        let (slow, cont) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(slow);
+        let carry = self.b.current_block() == self.checked_in;
+        self.b.ins().brif(ne, slow, &[], cont, &[]);
+        self.continue_in(slow);
+        let sub = self.libcall(Libcall::IsSubtype, &[tid, expected])[0];
+        self.trap_unless(sub, TrapCode::IndirectCallTypeMismatch);
+        self.b.ins().jump(cont, &[]);
+        self.continue_in(cont);
+        // Both ways here come from the block the bounds checks were made in, and the subtype
+        // check leaves memory alone: they still hold (as after `trap_if`).
+        if carry {
+            self.checked_in = Some(cont);
+        }
+        self.call_funcref(type_index, addr64, &args, tail);
     }
 
     /// Base and length of table `t`.
@@ -778,43 +914,195 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().iadd(base, off)
     }
 
-    /// The checked native address of a `size`-byte access at the popped i32 address, and the
-    /// static offset to add to it.
+    /// The checked native address of a `size`-byte access at the popped address (an i32, or
+    /// an i64 for a 64-bit memory) of memory `memarg.memory`, and the static offset to add to
+    /// it. Sets `heap` to the access's flags.
     fn mem_addr(&mut self, memarg: &MemArg, size: u32) -> (Value, i32) {
         let addr = self.pop();
-        let base = self.mem_base.expect("validated: memory");
-        let ea = self.b.ins().uextend(I64, addr);
-        let end_offset = memarg.offset + size as u64;
-        if let Some(len) = self.mem_len {
-            self.bounds_check(addr, ea, end_offset, len);
-        }
-        let base = self.b.use_var(base);
+        let m = match crate::wasm::memarg_memory(memarg) {
+            Ok(m) => m,
+            Err(e) => {
+                // Reported after the operator (`op`); memory 0 keeps the IR well-formed.
+                self.failed = Some(e);
+                0
+            }
+        };
+        let guarded = self.env.memory_guarded(m);
+        self.heap = heap(guarded);
+        let ea = if self.env.memory64(m) {
+            if memarg.offset.saturating_add(size as u64) > crate::vm::MAX_MEMORY64_BYTES {
+                // No 64-bit memory has a byte at that offset: the access always traps.
+                let one = self.b.ins().iconst(I8, 1);
+                self.trap_if(one, TrapCode::MemoryOutOfBounds);
+            }
+            // The memory is shorter than 2^32 bytes: clamped, an address is out of bounds when
+            // it was, and sums with an offset below 2^32 stay within the reservation and 64 bits.
+            const _: () = assert!(crate::vm::MAX_MEMORY64_BYTES < 1 << 32);
+            let cap = self.b.ins().iconst(I64, 1i64 << 32);
+            self.b.ins().umin(addr, cap)
+        } else {
+            self.b.ins().uextend(I64, addr)
+        };
+        let base = if m == 0 {
+            let base = self.mem_base.expect("validated: memory");
+            if let Some(len) = self.mem_len {
+                let len = self.b.use_var(len);
+                self.bounds_check(m, addr, ea, memarg.offset, size, len);
+            }
+            self.b.use_var(base)
+        } else {
+            // Another memory: its definition holds base and length (read here, as a call or
+            // `memory.grow` may have changed them).
+            let def = self.b.ins().load(I64, readonly(), self.vmctx, self.env.offsets.memory(m));
+            if !guarded {
+                let len = self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_LENGTH);
+                self.bounds_check(m, addr, ea, memarg.offset, size, len);
+            }
+            self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_BASE)
+        };
         let p = self.b.ins().iadd(base, ea);
         if memarg.offset <= i32::MAX as u64 {
             (p, memarg.offset as i32)
         } else {
+            // Wrapping is harmless: the bounds check (or, guarded, the reservation) placed the
+            // sum within the memory.
             (self.b.ins().iadd_imm(p, memarg.offset as i64), 0)
         }
     }
 
-    /// Traps unless `end_offset` bytes from i32 address `addr` (`ea` zero-extended) lie within
-    /// the memory's length (variable `len`), unless the same straight-line path checked that.
-    fn bounds_check(&mut self, addr: Value, ea: Value, end_offset: u64, len: Variable) {
+    /// Traps unless the `size` bytes at `offset` from address `addr` (`ea` zero-extended, or
+    /// for a 64-bit memory clamped to 2^32) of memory `m` lie within its length `len`, unless
+    /// the same straight-line path checked that. `ea` is
+    /// below 2^32 + 1 and an offset that could overflow was trapped on before (`mem_addr`), so
+    /// the end cannot wrap.
+    fn bounds_check(&mut self, m: u32, addr: Value, ea: Value, offset: u64, size: u32, len: Value) {
         if self.checked_in != self.b.current_block() {
             self.checked.clear();
             self.checked_in = self.b.current_block();
         }
-        if !self.checked.iter().any(|&(a, e)| a == addr && e >= end_offset) {
-            let end = self.b.ins().iadd_imm(ea, end_offset as i64);
-            let len = self.b.use_var(len);
-            let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-            self.trap_if(oob, TrapCode::MemoryOutOfBounds);
-            match self.checked.iter().position(|&(a, _)| a == addr) {
-                Some(i) => self.checked[i].1 = end_offset,
-                None if self.checked.len() < MAX_CHECKED => self.checked.push((addr, end_offset)),
-                None => self.checked[0] = (addr, end_offset),
+        let Some(end_offset) = offset.checked_add(size as u64).filter(|&e| e <= 1 << 33) else {
+            // Only a 64-bit memory's offsets go this far, and `mem_addr` trapped on them.
+            return;
+        };
+        if self.checked.iter().any(|&(mm, a, e)| mm == m && a == addr && e >= end_offset) {
+            return;
+        }
+        // At most 2^32 plus an offset below 2^32 plus 16: no wrap in 64 bits.
+        let end = self.b.ins().iadd_imm(ea, end_offset as i64);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+        match self.checked.iter().position(|&(mm, a, _)| mm == m && a == addr) {
+            Some(i) => self.checked[i].2 = end_offset,
+            None if self.checked.len() < MAX_CHECKED => self.checked.push((m, addr, end_offset)),
+            None => self.checked[0] = (m, addr, end_offset),
+        }
+    }
+
+    /// The length in bytes of memory `m`, now.
+    fn memory_length(&mut self, m: u32) -> Value {
+        match self.mem_len {
+            Some(len) if m == 0 => self.b.use_var(len),
+            _ => {
+                let def = if m == 0 {
+                    self.mem_def.expect("validated: memory")
+                } else {
+                    self.b.ins().load(I64, readonly(), self.vmctx, self.env.offsets.memory(m))
+                };
+                self.b.ins().load(I64, vm_data(), def, vmctx::MEMORY_LENGTH)
             }
         }
+    }
+
+    /// The memory an atomic instruction names (any memory; an error for a GC-array target).
+    fn atomic_memory(&self, memarg: &MemArg, op: &Operator) -> Result<u32, CompileError> {
+        crate::wasm::memarg_memory(memarg).map_err(|_| unsupported(op))
+    }
+
+    /// The address operand of an atomic access to memory `m`, as an i64 (zero-extended from a
+    /// 32-bit memory's i32).
+    fn atomic_addr(&mut self, m: u32, addr: Value) -> Value {
+        if self.env.memory64(m) { addr } else { self.b.ins().uextend(I64, addr) }
+    }
+
+    /// Traps with "unaligned atomic" unless the effective address (the popped address plus the
+    /// offset, wrapping: the low bits are the true sum's) of an atomic access of `bytes` to
+    /// memory `m` is a multiple of `bytes`; before the bounds check, as in the Interpreter
+    /// (`wasm::atomics`).
+    fn atomic_ea(&mut self, m: u32, addr: Value, memarg: &MemArg, bytes: u64) {
+        let ea = self.atomic_addr(m, addr);
+        let ea = self.b.ins().iadd_imm(ea, memarg.offset as i64);
+        if bytes > 1 {
+            let low = self.b.ins().band_imm(ea, bytes as i64 - 1);
+            let unaligned = self.b.ins().icmp_imm(IntCC::NotEqual, low, 0);
+            self.trap_if(unaligned, TrapCode::UnalignedAtomic);
+        }
+    }
+
+    /// An atomic load, store, read-modify-write or compare-exchange (`wasm::atomics`).
+    fn atomic(&mut self, a: crate::wasm::atomics::AtomicAccess, op: &Operator) -> Result<(), CompileError> {
+        use crate::wasm::atomics::{AtomicOp, RmwOp};
+        use cranelift_codegen::ir::AtomicRmwOp;
+        let m = self.atomic_memory(&a.memarg, op)?;
+        let mut vals: Vec<Value> = (1..a.operands()).map(|_| self.pop()).collect();
+        vals.reverse();
+        let addr = self.pop();
+        self.atomic_ea(m, addr, &a.memarg, a.bytes());
+        self.push(addr);
+        let (p, off) = self.mem_addr(&a.memarg, a.bytes() as u32);
+        // Atomic instructions take no offset immediate.
+        let p = if off != 0 { self.b.ins().iadd_imm(p, off as i64) } else { p };
+        let ty = [I8, I16, I32, I64][a.width_log2 as usize];
+        let rt = if a.i64 { I64 } else { I32 };
+        let narrow = |b: &mut FunctionBuilder, v: Value| if ty == rt { v } else { b.ins().ireduce(ty, v) };
+        let widen = |b: &mut FunctionBuilder, v: Value| if ty == rt { v } else { b.ins().uextend(rt, v) };
+        let heap = self.heap;
+        match a.op {
+            AtomicOp::Load => {
+                let v = self.b.ins().atomic_load(ty, heap, p);
+                let v = widen(&mut self.b, v);
+                self.push(v);
+            }
+            AtomicOp::Store => {
+                let v = narrow(&mut self.b, vals[0]);
+                self.b.ins().atomic_store(heap, v, p);
+            }
+            AtomicOp::Rmw(r) => {
+                let op = match r {
+                    RmwOp::Add => AtomicRmwOp::Add,
+                    RmwOp::Sub => AtomicRmwOp::Sub,
+                    RmwOp::And => AtomicRmwOp::And,
+                    RmwOp::Or => AtomicRmwOp::Or,
+                    RmwOp::Xor => AtomicRmwOp::Xor,
+                    RmwOp::Xchg => AtomicRmwOp::Xchg,
+                };
+                let v = narrow(&mut self.b, vals[0]);
+                let old = self.b.ins().atomic_rmw(ty, heap, op, p, v);
+                let old = widen(&mut self.b, old);
+                self.push(old);
+            }
+            AtomicOp::Cmpxchg => {
+                let e = narrow(&mut self.b, vals[0]);
+                let r = narrow(&mut self.b, vals[1]);
+                let old = self.b.ins().atomic_cas(heap, p, e, r);
+                let old = widen(&mut self.b, old);
+                self.push(old);
+            }
+        }
+        Ok(())
+    }
+
+    /// `v`, an address or length of a memory or table whose addresses are i64 if `is64`, as an
+    /// i64: zero-extended if it is an i32.
+    fn to_u64(&mut self, v: Value, is64: bool) -> Value {
+        if is64 { v } else { self.b.ins().uextend(I64, v) }
+    }
+
+    /// An i64 table index, length or delta narrowed to an i32 that is out of bounds when it
+    /// was: `min(v, 2^32 - 1)`. No table has 2^32 - 1 elements (`vm::MAX_TABLE_ELEMS`).
+    fn narrow_index(&mut self, v: Value) -> Value {
+        let max = self.b.ins().iconst(I64, u32::MAX as i64);
+        let m = self.b.ins().umin(v, max);
+        self.b.ins().ireduce(I32, m)
     }
 
     fn load(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut FunctionBuilder, MemFlags, Value, i32) -> Value) {
@@ -1077,14 +1365,21 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     fn lower(&mut self, op: Operator) -> Result<(), CompileError> {
         use Operator as O;
+        if let Some(a) = crate::wasm::atomics::atomic_access(&op) {
+            return self.atomic(a, &op);
+        }
         match op {
             O::Unreachable => {
                 let t = self.trap_block(TrapCode::Unreachable);
                 self.b.ins().jump(t, &[]);
             }
             O::Nop => {}
-            O::Call { function_index } => self.call(function_index),
-            O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
+            O::Call { function_index } => self.call(function_index, false),
+            O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, false),
+            O::ReturnCall { function_index } => self.call(function_index, true),
+            O::ReturnCallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, true),
+            O::CallRef { type_index } => self.call_ref(type_index, false),
+            O::ReturnCallRef { type_index } => self.call_ref(type_index, true),
             O::Drop => {
                 self.pop();
             }
@@ -1138,34 +1433,69 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(&memarg, 1, Some(I8)),
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, 2, Some(I16)),
             O::I64Store32 { memarg } => self.store(&memarg, 4, Some(I32)),
-            O::MemorySize { .. } => {
-                let len = match self.mem_len {
-                    Some(len) => self.b.use_var(len),
-                    None => self.b.ins().load(I64, vm_data(), self.mem_def.expect("validated: memory"), vmctx::MEMORY_LENGTH),
-                };
-                let pages = self.b.ins().ushr_imm(len, 16);
-                let v = self.b.ins().ireduce(I32, pages);
+            O::MemorySize { mem } => {
+                let len = self.memory_length(mem);
+                let pages = self.b.ins().ushr_imm(len, self.env.module.memories[mem as usize].page_size_log2 as i64);
+                let v = if self.env.memory64(mem) { pages } else { self.b.ins().ireduce(I32, pages) };
                 self.push(v);
             }
-            O::MemoryGrow { .. } => {
+            O::MemoryAtomicNotify { memarg } => {
+                let m = self.atomic_memory(&memarg, &op)?;
+                let count = self.pop();
+                let addr = self.pop();
+                let addr = self.atomic_addr(m, addr);
+                let (mem, offset) = (self.i32const(m as i64), self.b.ins().iconst(I64, memarg.offset as i64));
+                let r = self.libcall(Libcall::AtomicNotify, &[mem, addr, offset, count]);
+                self.check_trap();
+                self.stack.extend(r);
+            }
+            O::MemoryAtomicWait32 { memarg } | O::MemoryAtomicWait64 { memarg } => {
+                let m = self.atomic_memory(&memarg, &op)?;
+                let (addr, expected, timeout) = self.pop3();
+                let addr = self.atomic_addr(m, addr);
+                let (mem, offset) = (self.i32const(m as i64), self.b.ins().iconst(I64, memarg.offset as i64));
+                let lc = if matches!(op, O::MemoryAtomicWait32 { .. }) { Libcall::AtomicWait32 } else { Libcall::AtomicWait64 };
+                let r = self.libcall(lc, &[mem, addr, offset, expected, timeout]);
+                self.check_trap();
+                self.stack.extend(r);
+            }
+            // One thread at a time runs a link group's code (`vm::atomics`): nothing to order.
+            O::AtomicFence { .. } => {}
+            O::MemoryGrow { mem } => {
                 let delta = self.pop();
-                let r = self.libcall(Libcall::MemoryGrow, &[delta]);
+                let is64 = self.env.memory64(mem);
+                let delta = self.to_u64(delta, is64);
+                let m = self.i32const(mem as i64);
+                // The old size, or -1 (as an i64; an i32's -1 once truncated).
+                let r = self.libcall(Libcall::MemoryGrow, &[m, delta]);
+                let r = if is64 { r } else { vec![self.b.ins().ireduce(I32, r[0])] };
                 self.after_call(r);
             }
-            O::MemoryCopy { .. } => {
+            O::MemoryCopy { dst_mem, src_mem } => {
                 let (d, s, n) = self.pop3();
-                self.libcall(Libcall::MemoryCopy, &[d, s, n]);
+                let (d64, s64) = (self.env.memory64(dst_mem), self.env.memory64(src_mem));
+                let d = self.to_u64(d, d64);
+                let s = self.to_u64(s, s64);
+                let n = self.to_u64(n, d64 && s64);
+                let (dm, sm) = (self.i32const(dst_mem as i64), self.i32const(src_mem as i64));
+                self.libcall(Libcall::MemoryCopy, &[dm, sm, d, s, n]);
                 self.check_trap();
             }
-            O::MemoryFill { .. } => {
+            O::MemoryFill { mem } => {
                 let (d, v, n) = self.pop3();
-                self.libcall(Libcall::MemoryFill, &[d, v, n]);
+                let is64 = self.env.memory64(mem);
+                let d = self.to_u64(d, is64);
+                let n = self.to_u64(n, is64);
+                let m = self.i32const(mem as i64);
+                self.libcall(Libcall::MemoryFill, &[m, d, v, n]);
                 self.check_trap();
             }
-            O::MemoryInit { data_index, .. } => {
+            O::MemoryInit { data_index, mem } => {
                 let (d, s, n) = self.pop3();
+                let d = self.to_u64(d, self.env.memory64(mem));
+                let m = self.i32const(mem as i64);
                 let seg = self.i32const(data_index as i64);
-                self.libcall(Libcall::MemoryInit, &[seg, d, s, n]);
+                self.libcall(Libcall::MemoryInit, &[m, seg, d, s, n]);
                 self.check_trap();
             }
             O::DataDrop { data_index } => {
@@ -1175,7 +1505,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::TableGet { table } => {
                 let index = self.pop();
                 let (base, len) = self.table_def(table);
-                let idx = self.b.ins().uextend(I64, index);
+                let idx = self.to_u64(index, self.env.table64(table));
                 let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
                 self.trap_if(oob, TrapCode::TableOutOfBounds);
                 let p = self.elem_addr(base, idx);
@@ -1185,7 +1515,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::TableSet { table } => {
                 let (index, v) = self.pop2();
                 let (base, len) = self.table_def(table);
-                let idx = self.b.ins().uextend(I64, index);
+                let idx = self.to_u64(index, self.env.table64(table));
                 let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
                 self.trap_if(oob, TrapCode::TableOutOfBounds);
                 let p = self.elem_addr(base, idx);
@@ -1193,23 +1523,33 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::TableSize { table } => {
                 let (_, len) = self.table_def(table);
-                let v = self.b.ins().ireduce(I32, len);
+                let v = if self.env.table64(table) { len } else { self.b.ins().ireduce(I32, len) };
                 self.push(v);
             }
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
+                let t64 = self.env.table64(table);
+                let delta = if t64 { self.narrow_index(delta) } else { delta };
                 let t = self.i32const(table as i64);
                 let r = self.libcall(Libcall::TableGrow, &[t, init, delta]);
-                self.push(r[0]);
+                // The old size, or -1 as an i64.
+                let r = if t64 { self.b.ins().sextend(I64, r[0]) } else { r[0] };
+                self.push(r);
             }
             O::TableFill { table } => {
                 let (i, v, n) = self.pop3();
+                let (i, n) = if self.env.table64(table) { (self.narrow_index(i), self.narrow_index(n)) } else { (i, n) };
                 let t = self.i32const(table as i64);
                 self.libcall(Libcall::TableFill, &[t, i, v, n]);
                 self.check_trap();
             }
             O::TableCopy { dst_table, src_table } => {
                 let (d, s, n) = self.pop3();
+                // `d` and `s` are i64 for a table64 each, the length if both are.
+                let (d64, s64) = (self.env.table64(dst_table), self.env.table64(src_table));
+                let d = if d64 { self.narrow_index(d) } else { d };
+                let s = if s64 { self.narrow_index(s) } else { s };
+                let n = if d64 && s64 { self.narrow_index(n) } else { n };
                 let dt = self.i32const(dst_table as i64);
                 let st = self.i32const(src_table as i64);
                 self.libcall(Libcall::TableCopy, &[dt, st, d, s, n]);
@@ -1217,6 +1557,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::TableInit { elem_index, table } => {
                 let (d, s, n) = self.pop3();
+                let d = if self.env.table64(table) { self.narrow_index(d) } else { d };
                 let t = self.i32const(table as i64);
                 let seg = self.i32const(elem_index as i64);
                 self.libcall(Libcall::TableInit, &[t, seg, d, s, n]);
@@ -1229,6 +1570,10 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::RefNull { .. } => {
                 let v = self.b.ins().iconst(I64, 0);
                 self.push(v);
+            }
+            O::RefAsNonNull => {
+                let r = *self.stack.last().expect("validated: a reference");
+                self.trap_unless(r, TrapCode::NullReference);
             }
             O::RefIsNull => self.unary(|b, a| {
                 let c = b.ins().icmp_imm(IntCC::Equal, a, 0);
@@ -1291,6 +1636,24 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::I32Add | O::I64Add => self.binary(|b, x, y| b.ins().iadd(x, y)),
             O::I32Sub | O::I64Sub => self.binary(|b, x, y| b.ins().isub(x, y)),
             O::I32Mul | O::I64Mul => self.binary(|b, x, y| b.ins().imul(x, y)),
+            // Wide arithmetic: 128-bit values as (low, high) i64 pairs on the stack.
+            O::I64Add128 | O::I64Sub128 => {
+                let (bh, bl) = (self.pop(), self.pop());
+                let (ah, al) = (self.pop(), self.pop());
+                let a = self.b.ins().iconcat(al, ah);
+                let b = self.b.ins().iconcat(bl, bh);
+                let r = if matches!(op, O::I64Add128) { self.b.ins().iadd(a, b) } else { self.b.ins().isub(a, b) };
+                let (lo, hi) = self.b.ins().isplit(r);
+                self.push(lo);
+                self.push(hi);
+            }
+            O::I64MulWideS | O::I64MulWideU => {
+                let (a, b) = self.pop2();
+                let lo = self.b.ins().imul(a, b);
+                let hi = if matches!(op, O::I64MulWideS) { self.b.ins().smulhi(a, b) } else { self.b.ins().umulhi(a, b) };
+                self.push(lo);
+                self.push(hi);
+            }
             O::I32DivS => self.div(I32, true, false),
             O::I32DivU => self.div(I32, false, false),
             O::I32RemS => self.div(I32, true, true),

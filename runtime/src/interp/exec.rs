@@ -11,6 +11,7 @@
 
 use super::ir::{width, Op, Slot, ACC_OUT};
 use super::isa::for_each_op;
+use super::access::{effective_address, LaneKind, LoadKind, StoreKind};
 use super::simd;
 use crate::vm::bulk;
 use super::num::*;
@@ -82,6 +83,8 @@ struct Ctx {
     globals: *const GlobalDef,
     type_ids: *const u32,
     tables: *const u32,
+    /// The store addresses of the instance's memories (for the general memory instructions).
+    memories: *const u32,
     memory: Option<u32>,
     mem: *mut u8,
     mem_len: usize,
@@ -115,6 +118,7 @@ impl Ctx {
             globals: inst.global_defs.as_ptr(),
             type_ids: inst.type_ids.as_ptr(),
             tables: inst.tables.as_ptr(),
+            memories: inst.memories.as_ptr(),
             memory: inst.memories.first().copied(),
             mem: ptr::null_mut(),
             mem_len: 0,
@@ -221,7 +225,19 @@ pub(crate) fn check_control(code: &[Op]) {
         }
     }
     assert!(
-        matches!(code.last(), Some(Op::Return | Op::Return1 { .. } | Op::Br { .. } | Op::Unreachable)),
+        matches!(
+            code.last(),
+            Some(
+                Op::Return
+                    | Op::Return1 { .. }
+                    | Op::ReturnCall { .. }
+                    | Op::ReturnCallImported { .. }
+                    | Op::ReturnCallIndirect { .. }
+                    | Op::ReturnCallRef { .. }
+                    | Op::Br { .. }
+                    | Op::Unreachable
+            )
+        ),
         "the code falls off its end"
     );
     // An operand read from the accumulator follows the instruction that left it there, in a
@@ -584,6 +600,98 @@ unsafe fn call_addr(st: &mut State, ip: *const Instr, fp: *mut u64, addr: u32, b
     }
 }
 
+/// Replaces the running function's frame at `fp` with a frame for wasm function `f` (a tail
+/// call): the `f.num_params` argument cells at slot `base` move to slots `0..`, then the rest
+/// of the frame is made as `enter` makes it. The suspended callers stay as they are, so the
+/// callee returns to this function's caller. Returns the callee's frame pointer (`fp`'s cell,
+/// wherever the stack now is), or `None` (trap set) when the stack cannot grow.
+///
+/// # Safety
+/// `fp` is the running function's frame, in `st.stack`, and `base` one of its slots (where the
+/// translator put the call's arguments); `st.ctx` is the callee's instance.
+#[inline(always)]
+unsafe fn tail_enter(st: &mut State, fp: *mut u64, base: Slot, f: &InterpFunc) -> Option<*mut u64> {
+    // SAFETY: `fp` points into `st.stack` (the function's contract).
+    let fp_idx = unsafe { fp.offset_from(st.stack.as_ptr()) } as usize;
+    let n = f.num_params as usize;
+    check_slots(st, base as usize, n);
+    // SAFETY: the `n` cells from `base` are in the running frame (the translator's layout,
+    // checked just above in debug builds), hence also the `n` from 0; `copy` allows overlap.
+    unsafe { ptr::copy(fp.add(base as usize), fp, n) };
+    let need = fp_idx + f.frame_size as usize + FRAME_SLACK;
+    if need > st.stack.len() && !grow_stack(st, need) {
+        return call_stack_exhausted(st);
+    }
+    let p = st.stack.as_mut_ptr();
+    // SAFETY: the stack holds `need` cells (grown above), the new frame and its slack.
+    unsafe { init_frame(p.add(fp_idx), f) };
+    #[cfg(debug_assertions)]
+    {
+        st.frame_size = f.frame_size as usize;
+    }
+    // SAFETY: as above: `fp_idx` is within the stack.
+    Some(unsafe { p.add(fp_idx) })
+}
+
+/// Where a tail call continues.
+enum Tail {
+    /// At this instruction with this frame.
+    Run(*const Instr, *mut u64),
+    /// The entry function returned (its results are in the stack's first cells).
+    Returned,
+    /// The call trapped (the trap is set).
+    Trapped,
+}
+
+/// Tail-calls store function `addr` (wasm of any instance, or host) with its arguments at slot
+/// `base` of the running frame `fp`: a wasm callee's frame replaces the running one
+/// ([`tail_enter`]); a host callee runs in place, then its results move to slot 0 and the
+/// running function returns.
+///
+/// # Safety
+/// `st` is as [`State`] documents, `fp` the running function's frame and `base` the slot of the
+/// call's arguments, with room for the callee's results (the translator's `tail_call_args`).
+#[inline(never)]
+unsafe fn tail_call_addr(st: &mut State, fp: *mut u64, addr: u32, base: Slot) -> Tail {
+    // SAFETY: the run's store (see `State`); no other reference to it is alive in this call.
+    let store = unsafe { &mut *st.store };
+    match store.funcs()[addr as usize] {
+        FuncEntity::Wasm { instance, index, .. } => {
+            if instance != st.ctx.instance {
+                st.ctx = Ctx::load(store, instance);
+            }
+            // SAFETY: `ctx.module` is the callee's instance's module, alive as long as it is.
+            let f = unsafe { &(&(*st.ctx.module).funcs)[index as usize] };
+            // SAFETY: this function's contract, and `ctx` is the callee's (just above).
+            match unsafe { tail_enter(st, fp, base, f) } {
+                Some(fp) => Tail::Run(f.code.as_ptr(), fp),
+                None => Tail::Trapped,
+            }
+        }
+        FuncEntity::Host { type_id, .. } => {
+            let ty = store.type_of(type_id);
+            let (n, results) = (crate::vm::call_cells(ty), crate::vm::cell_count(ty.results()));
+            check_slots(st, base as usize, n);
+            // SAFETY: the `n` cells from `base` are in the frame (this function's contract),
+            // and nothing else refers to them during the host call.
+            let cells = unsafe { std::slice::from_raw_parts_mut(fp.add(base as usize), n) };
+            if let Err(t) = store.invoke_host_in_place(addr, Some(st.ctx.instance), cells) {
+                st.trap = Some(t);
+                return Tail::Trapped;
+            }
+            st.ctx.reload_memory(store);
+            // SAFETY: the results are in the frame from `base`, hence also from 0; `copy`
+            // allows overlap.
+            unsafe { ptr::copy(fp.add(base as usize), fp, results) };
+            // SAFETY: `st` is as `State` documents.
+            match unsafe { leave(st) } {
+                Some((n, f)) => Tail::Run(n, f),
+                None => Tail::Returned,
+            }
+        }
+    }
+}
+
 /// Returns from the current function; `None` when it was the entry function.
 ///
 /// # Safety
@@ -747,6 +855,57 @@ unsafe fn mem_write<T: Copy>(st: &State, mem: *mut u8, mem_bound: usize, ea: usi
     unsafe { ptr::write_unaligned(mem.add(ea) as *mut T, v) }
 }
 
+/// Base, length in bytes and address type (true: i64) of memory `memory` of the running
+/// instance, for the general memory instructions (`access`).
+///
+/// # Safety
+/// `st` is as [`State`] documents and `memory` a memory index of the running instance
+/// (validated).
+#[inline(always)]
+unsafe fn memory_raw(st: &mut State, memory: u32) -> (*mut u8, usize, bool) {
+    // SAFETY: the run's store (the function's contract), used by nobody else meanwhile;
+    // `memory` indexes the instance's memories, whose array lives as long as the instance.
+    let (store, m) = unsafe { (&mut *st.store, *st.ctx.memories.add(memory as usize)) };
+    let e = &mut store.memories_mut()[m as usize];
+    (e.data.as_mut_ptr(), e.data.len(), e.is64())
+}
+
+/// Whether memory `memory` of the running instance takes i64 addresses (memory64).
+///
+/// # Safety
+/// As for [`memory_raw`].
+#[inline(always)]
+unsafe fn memory_is64(st: &State, memory: u32) -> bool {
+    // SAFETY: as in `memory_raw`.
+    let (store, m) = unsafe { (&*st.store, *st.ctx.memories.add(memory as usize)) };
+    store.memories()[m as usize].is64()
+}
+
+/// The `n <= 16` bytes at `base + ea`, little-endian, zero-extended (the general loads).
+///
+/// # Safety
+/// The `n` bytes at `base + ea` are readable.
+#[inline(always)]
+unsafe fn read_bytes(base: *const u8, ea: usize, n: u64) -> u128 {
+    let mut b = [0u8; 16];
+    debug_assert!(n <= 16);
+    // SAFETY: the `n` bytes are readable (the function's contract) and `b` has room for them.
+    unsafe { ptr::copy_nonoverlapping(base.add(ea), b.as_mut_ptr(), n as usize) };
+    u128::from_le_bytes(b)
+}
+
+/// Writes the low `n <= 16` bytes of `v`, little-endian, at `base + ea` (the general stores).
+///
+/// # Safety
+/// The `n` bytes at `base + ea` are writable.
+#[inline(always)]
+unsafe fn write_bytes(base: *mut u8, ea: usize, n: u64, v: u128) {
+    debug_assert!(n <= 16);
+    let b = v.to_le_bytes();
+    // SAFETY: the `n` bytes are writable (the function's contract), and `b` holds 16.
+    unsafe { ptr::copy_nonoverlapping(b.as_ptr(), base.add(ea), n as usize) };
+}
+
 /// v128 constant `i` (or `i8x16.shuffle` mask) of the running instance's module.
 ///
 /// # Safety
@@ -868,6 +1027,39 @@ macro_rules! handlers {
                 unsafe { slot_write128($st, $fp, d, v) }
             }} }
             macro_rules! trap { ($d t:expr) => { return set_trap($st, $ip, $d t) } }
+            // A trap already set (in `st.trap`) by what the instruction called.
+            macro_rules! trap_here { () => { return trapped_at($st, $ip, $st.ctx.instance) } }
+            // The store function address of `call_indirect`'s callee: the table element at
+            // `index`, of type `ty` (else the trap).
+            macro_rules! indirect_callee { ($d ty:expr, $d index:expr, $d table:expr) => {{
+                // SAFETY: the run's store; `table` is a table index of the instance (see `State`).
+                let (store, t) = unsafe { (&*$st.store, *$st.ctx.tables.add($d table as usize)) };
+                let elems = &store.tables()[t as usize].elems;
+                let Some(&r) = elems.get(u32_!($d index) as usize) else { trap!(Trap::UndefinedElement) };
+                if r == 0 {
+                    trap!(Trap::UninitializedElement);
+                }
+                let addr = (r - 1) as u32;
+                // SAFETY: `ty` is a type index of the instance (see `State`).
+                let expected = unsafe { *$st.ctx.type_ids.add($d ty as usize) };
+                if store.funcs()[addr as usize].type_id() != expected {
+                    // A tail call, so that the fast path keeps no registers for the way back.
+                    // SAFETY: this handler's contract; `addr` is a function of the store.
+                    return unsafe { indirect_subtype($ip, $fp, $st, $acc, addr, expected) };
+                }
+                addr
+            }} }
+            // Tail-calls store function `addr` with its arguments at slot `base`.
+            macro_rules! tail_call { ($d addr:expr, $d base:expr) => {{
+                let caller = $st.ctx.instance;
+                // SAFETY: `fp` is the running frame and `base` the call's argument slot, with
+                // room for the results (this handler's contract and the translator's).
+                match unsafe { tail_call_addr($st, $fp, $d addr, $d base) } {
+                    Tail::Run(n, f) => { $next = n; $fp = f; $mem = $st.ctx.mem; $mem_bound = $st.ctx.mem_bound; }
+                    Tail::Returned => return Flow::Return,
+                    Tail::Trapped => return trapped_at($st, $ip, caller),
+                }
+            }} }
             macro_rules! tri { ($d e:expr) => { match $d e { Ok(v) => v, Err(t) => trap!(t) } } }
             macro_rules! jump { ($d t:expr) => {{
                 let t: u32 = $d t;
@@ -956,6 +1148,36 @@ macro_rules! handlers {
             macro_rules! store {
                 ($d addr:expr, $d src:expr, $d off:expr, $d t:ty) => { store_of!(u32_!($d addr), $d src, $d off, $d t) };
             }
+            // Wide arithmetic: a 128-bit integer in two consecutive slots, low half first.
+            macro_rules! get128 { ($d s:expr) => { get!($d s) as u128 | (get!($d s + 1) as u128) << 64 } }
+            macro_rules! w128 { ($d s:expr, $d v:expr) => {{
+                let v: u128 = $d v;
+                w64!($d s, v as u64);
+                w64!($d s + 1, (v >> 64) as u64)
+            }} }
+            // Atomic accesses (threads proposal): the address in slot `args`, `2^width` bytes,
+            // alignment then bounds checked exactly (`vm::atomics::check_access`).
+            macro_rules! atomic_ea { ($d args:expr, $d off:expr, $d width:expr) => {
+                tri!(crate::vm::atomics::check_access($st.ctx.mem_len as usize, u32_!($d args) as u64, $d off as u64, 1u64 << $d width))
+            } }
+            macro_rules! atomic_read { ($d ea:expr, $d width:expr) => {{
+                let ea: usize = $d ea;
+                match $d width {
+                    0 => mread!(u8, ea) as u64,
+                    1 => u16::from_le(mread!(u16, ea)) as u64,
+                    2 => u32::from_le(mread!(u32, ea)) as u64,
+                    _ => u64::from_le(mread!(u64, ea)),
+                }
+            }} }
+            macro_rules! atomic_write { ($d ea:expr, $d width:expr, $d v:expr) => {{
+                let (ea, v): (usize, u64) = ($d ea, $d v);
+                match $d width {
+                    0 => mwrite!(u8, ea, v as u8),
+                    1 => mwrite!(u16, ea, (v as u16).to_le()),
+                    2 => mwrite!(u32, ea, (v as u32).to_le()),
+                    _ => mwrite!(u64, ea, v.to_le()),
+                }
+            }} }
                     $body
                     dispatch!($next, $fp, $mem, $mem_bound, $st, $acc)
                 }
@@ -1072,6 +1294,49 @@ macro_rules! dispatch {
     }};
 }
 
+/// The rest of `call_indirect` or `return_call_indirect` (the instruction `ip`) when the type
+/// id of its callee, store function `addr`, is not the `expected` one: the call goes on if the
+/// callee's type declares the expected one as a (transitive) supertype, else traps. Out of line
+/// and reached by a tail call from the handlers (six arguments, all in registers), so that their
+/// fast path, where the ids are equal, saves no registers for a way back.
+///
+/// # Safety
+/// As for the handler of `ip` (`ip`, `fp`, `st`), and `addr` is a function of the store.
+#[cold]
+#[inline(never)]
+unsafe fn indirect_subtype(ip: *const Instr, mut fp: *mut u64, st: &mut State, acc: u64, addr: u32, expected: u32) -> Flow {
+    use crate::wasm::types::TypeId;
+    // SAFETY: the run's store (see `State`).
+    let actual = unsafe { &*st.store }.funcs()[addr as usize].type_id();
+    if !TypeId(actual).is_subtype_of(TypeId(expected)) {
+        return set_trap(st, ip, Trap::IndirectCallTypeMismatch);
+    }
+    let caller = st.ctx.instance;
+    // SAFETY: `ip` is an instruction (the function's contract).
+    let next = match unsafe { (*ip).op } {
+        // SAFETY: the handler's contract, which is this function's.
+        Op::CallIndirect { base, .. } => match unsafe { call_addr(st, ip, fp, addr, base) } {
+            Some((n, f)) => {
+                fp = f;
+                n
+            }
+            None => return trapped_at(st, ip, caller),
+        },
+        // SAFETY: as for `call_addr`.
+        Op::ReturnCallIndirect { base, .. } => match unsafe { tail_call_addr(st, fp, addr, base) } {
+            Tail::Run(n, f) => {
+                fp = f;
+                n
+            }
+            Tail::Returned => return Flow::Return,
+            Tail::Trapped => return trapped_at(st, ip, caller),
+        },
+        _ => unreachable!("only the indirect calls check a callee's type"),
+    };
+    let (mem, mem_bound) = (st.ctx.mem, st.ctx.mem_bound);
+    dispatch!(next, fp, mem, mem_bound, st, acc)
+}
+
 // Every slot, memory and branch access below goes through the checked accessors (`get!`,
 // `set!`, `v128!`, `wv128!`, `mread!`, `mwrite!` after `ea!`, `jump!`); the few other unsafe
 // operations (the store, the instance's arrays, calls and returns) say why they are sound where
@@ -1148,24 +1413,57 @@ mod handlers {
         }
     }
     CallIndirect { ty, index, base, table } => {
-        // SAFETY: the run's store; `table` is a table index of the instance (see `State`).
-        let (store, t) = unsafe { (&*st.store, *st.ctx.tables.add(table as usize)) };
-        let elems = &store.tables()[t as usize].elems;
-        let Some(&r) = elems.get(u32_!(index) as usize) else { trap!(Trap::UndefinedElement) };
-        if r == 0 {
-            trap!(Trap::UninitializedElement);
-        }
-        let addr = (r - 1) as u32;
-        // SAFETY: `ty` is a type index of the instance (see `State`).
-        if store.funcs()[addr as usize].type_id() != unsafe { *st.ctx.type_ids.add(ty as usize) } {
-            trap!(Trap::IndirectCallTypeMismatch);
-        }
+        let addr = indirect_callee!(ty, index, table);
         let caller = st.ctx.instance;
         // SAFETY: as in `Call`.
         match unsafe { call_addr(st, ip, fp, addr, base) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
             None => return trapped_at(st, ip, caller),
         }
+    }
+    RefAsNonNull { src } => {
+        if get!(src) == 0 {
+            trap!(Trap::NullReference);
+        }
+    }
+    CallRef { fref, base } => {
+        let r = get!(fref);
+        if r == 0 {
+            trap!(Trap::NullFunctionReference);
+        }
+        let caller = st.ctx.instance;
+        // SAFETY: as in `Call`; a non-null function reference holds a store function address
+        // plus one.
+        match unsafe { call_addr(st, ip, fp, (r - 1) as u32, base) } {
+            Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
+            None => return trapped_at(st, ip, caller),
+        }
+    }
+    ReturnCall { func, base } => {
+        // SAFETY: the instance's module outlives the run (see `State`).
+        let f = unsafe { &(&(*st.ctx.module).funcs)[func as usize] };
+        // SAFETY: `fp` is the running frame and `base` the call's argument slot (this handler's
+        // contract and the translator's); the callee is of the running instance.
+        match unsafe { tail_enter(st, fp, base, f) } {
+            Some(new_fp) => { fp = new_fp; next = f.code.as_ptr(); }
+            None => trap_here!(),
+        }
+    }
+    ReturnCallImported { func, base } => {
+        // SAFETY: `func` is a function index of the instance (see `State`).
+        let addr = unsafe { *st.ctx.funcs.add(func as usize) };
+        tail_call!(addr, base)
+    }
+    ReturnCallIndirect { ty, index, base, table } => {
+        let addr = indirect_callee!(ty, index, table);
+        tail_call!(addr, base)
+    }
+    ReturnCallRef { fref, base } => {
+        let r = get!(fref);
+        if r == 0 {
+            trap!(Trap::NullFunctionReference);
+        }
+        tail_call!((r - 1) as u32, base)
     }
     GlobalGet { dst, global } => {
         // SAFETY: `global` is an index of the instance, whose definitions are live (see `State`).
@@ -1207,22 +1505,140 @@ mod handlers {
         unsafe { (*g).bits = v }
     }
     MemoryCopy { args } => {
-        let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
+        let (d, s, n) = (u32_!(args) as u64, u32_!(args + 1) as u64, u32_!(args + 2) as u64);
+        let len = st.ctx.mem_len;
         // SAFETY: `mem` is the instance's memory, `ctx.mem_len` bytes (`mem_read`).
-        tri!(unsafe { bulk::memory_copy(mem, st.ctx.mem_len, d, s, n) })
+        tri!(unsafe { bulk::memory_copy(mem, len, mem, len, d, s, n) })
     }
     MemoryFill { args } => {
-        let (d, val, n) = (u32_!(args), u32_!(args + 1) as u8, u32_!(args + 2));
+        let (d, val, n) = (u32_!(args) as u64, u32_!(args + 1) as u8, u32_!(args + 2) as u64);
         // SAFETY: as in `MemoryCopy`.
         tri!(unsafe { bulk::memory_fill(mem, st.ctx.mem_len, d, val, n) })
     }
-    MemoryInit { seg, args } => {
+    MemoryInit { seg, args, memory } => {
         // SAFETY: the instance's module outlives the run (see `State`).
         let module = unsafe { &(*st.ctx.module).module };
+        // SAFETY: `memory` is a memory index of the instance (see `State`).
+        let d = if unsafe { memory_is64(st, memory) } { get!(args) } else { u32_!(args) as u64 };
         // SAFETY: the run's store (see `State`).
         let store = unsafe { &mut *st.store };
-        tri!(bulk::memory_init(store, st.ctx.instance, module, seg, u32_!(args), u32_!(args + 1), u32_!(args + 2)))
+        tri!(bulk::memory_init(store, st.ctx.instance, module, memory, seg, d, u32_!(args + 1), u32_!(args + 2)))
     }
+    MemoryCopyMem { args, dst_mem, src_mem } => {
+        // SAFETY: both are memory indices of the instance (see `State`).
+        let (d64, s64) = unsafe { (memory_is64(st, dst_mem), memory_is64(st, src_mem)) };
+        let d = if d64 { get!(args) } else { u32_!(args) as u64 };
+        let s = if s64 { get!(args + 1) } else { u32_!(args + 1) as u64 };
+        // The length is an i64 only if both memories are 64-bit.
+        let n = if d64 && s64 { get!(args + 2) } else { u32_!(args + 2) as u64 };
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        tri!(bulk::memory_copy_in(store, st.ctx.instance, dst_mem, src_mem, d, s, n))
+    }
+    MemoryFillMem { args, memory } => {
+        // SAFETY: `memory` is a memory index of the instance (see `State`).
+        let is64 = unsafe { memory_is64(st, memory) };
+        let d = if is64 { get!(args) } else { u32_!(args) as u64 };
+        let n = if is64 { get!(args + 2) } else { u32_!(args + 2) as u64 };
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        tri!(bulk::memory_fill_in(store, st.ctx.instance, memory, d, u32_!(args + 1) as u8, n))
+    }
+    MemorySizeMem { dst, memory } => {
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &*st.store };
+        let pages = bulk::memory_size(store, st.ctx.instance, memory);
+        // SAFETY: `memory` is a memory index of the instance (see `State`).
+        if unsafe { memory_is64(st, memory) } { w64!(dst, pages) } else { w32!(dst, pages) }
+    }
+    MemoryGrowMem { dst, delta, memory } => {
+        // SAFETY: `memory` is a memory index of the instance (see `State`).
+        let is64 = unsafe { memory_is64(st, memory) };
+        let d = if is64 { get!(delta) } else { u32_!(delta) as u64 };
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        // `u64::MAX` when it fails: -1 as either an i64 or, truncated, an i32.
+        let r = bulk::memory_grow(store, st.ctx.instance, memory, d);
+        // Memory 0 may be this memory, or be imported twice: the registers follow.
+        st.ctx.reload_memory(store);
+        mem = st.ctx.mem;
+        mem_bound = st.ctx.mem_bound;
+        if is64 { w64!(dst, r) } else { w32!(dst, r) }
+    }
+    LoadMem { dst, addr, kind } => {
+        let x = ext!();
+        // SAFETY: `x.memory` is a memory index of the instance (see `State`).
+        let (base, len, is64) = unsafe { memory_raw(st, x.memory) };
+        let a = if is64 { get!(addr) } else { u32_!(addr) as u64 };
+        let k = LoadKind::of(kind);
+        let Some(ea) = effective_address(a, x.offset, k.bytes(), len) else { trap!(Trap::MemoryOutOfBounds) };
+        // SAFETY: the `k.bytes()` bytes at `ea` are within the memory's `len` (just checked).
+        let raw = unsafe { read_bytes(base, ea, k.bytes()) };
+        match k {
+            LoadKind::I32 => w32!(dst, raw as u32),
+            LoadKind::I64 => w64!(dst, raw as u64),
+            LoadKind::I32_8S => w32!(dst, raw as u8 as i8 as i32),
+            LoadKind::I32_8U => w32!(dst, raw as u8),
+            LoadKind::I32_16S => w32!(dst, raw as u16 as i16 as i32),
+            LoadKind::I32_16U => w32!(dst, raw as u16),
+            LoadKind::I64_8S => w64!(dst, raw as u8 as i8 as i64),
+            LoadKind::I64_8U => w64!(dst, raw as u8),
+            LoadKind::I64_16S => w64!(dst, raw as u16 as i16 as i64),
+            LoadKind::I64_16U => w64!(dst, raw as u16),
+            LoadKind::I64_32S => w64!(dst, raw as u32 as i32 as i64),
+            LoadKind::I64_32U => w64!(dst, raw as u32),
+            // The bytes past those read are zero: `v128.load32_zero` and `load64_zero` as is.
+            LoadKind::V128 | LoadKind::V128Zero32 | LoadKind::V128Zero64 => wv128!(dst, raw.into()),
+            LoadKind::V128_8x8S => wv128!(dst, simd::load8x8_s((raw as u64).to_le_bytes())),
+            LoadKind::V128_8x8U => wv128!(dst, simd::load8x8_u((raw as u64).to_le_bytes())),
+            LoadKind::V128_16x4S => wv128!(dst, simd::load16x4_s((raw as u64).to_le_bytes())),
+            LoadKind::V128_16x4U => wv128!(dst, simd::load16x4_u((raw as u64).to_le_bytes())),
+            LoadKind::V128_32x2S => wv128!(dst, simd::load32x2_s((raw as u64).to_le_bytes())),
+            LoadKind::V128_32x2U => wv128!(dst, simd::load32x2_u((raw as u64).to_le_bytes())),
+            LoadKind::V128Splat8 => wv128!(dst, simd::i8x16_splat(raw as u64)),
+            LoadKind::V128Splat16 => wv128!(dst, simd::i16x8_splat(raw as u64)),
+            LoadKind::V128Splat32 => wv128!(dst, simd::i32x4_splat(raw as u64)),
+            LoadKind::V128Splat64 => wv128!(dst, simd::i64x2_splat(raw as u64)),
+        }
+    }
+    LoadLaneMem { args, kind, lane } => {
+        let x = ext!();
+        // SAFETY: as in `LoadMem`.
+        let (base, len, is64) = unsafe { memory_raw(st, x.memory) };
+        let a = if is64 { get!(args) } else { u32_!(args) as u64 };
+        let k = LaneKind::of(kind);
+        let Some(ea) = effective_address(a, x.offset, k.bytes(), len) else { trap!(Trap::MemoryOutOfBounds) };
+        // SAFETY: as in `LoadMem`.
+        let raw = unsafe { read_bytes(base, ea, k.bytes()) } as u64;
+        let v = v128!(args + 1);
+        let r = match k {
+            LaneKind::Lane8 => simd::i8x16_replace_lane(v, lane, raw),
+            LaneKind::Lane16 => simd::i16x8_replace_lane(v, lane, raw),
+            LaneKind::Lane32 => simd::i32x4_replace_lane(v, lane, raw),
+            LaneKind::Lane64 => simd::i64x2_replace_lane(v, lane, raw),
+        };
+        wv128!(args, r)
+    }
+    StoreMem { addr, src, kind, lane } => {
+        let x = ext!();
+        // SAFETY: as in `LoadMem`.
+        let (base, len, is64) = unsafe { memory_raw(st, x.memory) };
+        let a = if is64 { get!(addr) } else { u32_!(addr) as u64 };
+        let k = StoreKind::of(kind);
+        let Some(ea) = effective_address(a, x.offset, k.bytes(), len) else { trap!(Trap::MemoryOutOfBounds) };
+        // The value, whose low `k.bytes()` bytes are stored.
+        let v: u128 = match k {
+            StoreKind::Bytes1 | StoreKind::Bytes2 | StoreKind::Bytes4 | StoreKind::Bytes8 => get!(src) as u128,
+            StoreKind::V128 => v128!(src).into(),
+            StoreKind::Lane8 => simd::i8x16_extract_lane_u(v128!(src), lane) as u8 as u128,
+            StoreKind::Lane16 => simd::i16x8_extract_lane_u(v128!(src), lane) as u16 as u128,
+            StoreKind::Lane32 => simd::i32x4_extract_lane(v128!(src), lane) as u32 as u128,
+            StoreKind::Lane64 => simd::i64x2_extract_lane(v128!(src), lane) as u64 as u128,
+        };
+        // SAFETY: as in `LoadMem`.
+        unsafe { write_bytes(base, ea, k.bytes(), v) }
+    }
+    I64SatU32 { dst, src } => { w32!(dst, get!(src).min(u32::MAX as u64)) }
     DataDrop { seg } => {
         // SAFETY: the run's store (see `State`).
         bulk::data_drop(unsafe { &mut *st.store }, st.ctx.instance, seg)
@@ -1272,11 +1688,87 @@ mod handlers {
         let addr = unsafe { *st.ctx.funcs.add(func as usize) };
         set!(dst, addr as u64 + 1)
     }
+    // Atomic accesses: one thread at a time uses a memory (calls into a link group take
+    // turns; `vm::atomics`), so plain accesses are atomic.
+    AtomicLoad { args, offset, width } => {
+                    let ea = atomic_ea!(args, offset, width);
+                    w64!(args, atomic_read!(ea, width))
+                }
+    AtomicStore { args, offset, width } => {
+                    let ea = atomic_ea!(args, offset, width);
+                    atomic_write!(ea, width, get!(args + 1))
+                }
+    AtomicRmw { args, offset, code } => {
+                    let (op, width) = (crate::wasm::atomics::RmwOp::ALL[(code >> 2) as usize], code & 3);
+                    let ea = atomic_ea!(args, offset, width);
+                    let old = atomic_read!(ea, width);
+                    atomic_write!(ea, width, op.apply(old, get!(args + 1)));
+                    w64!(args, old)
+                }
+    AtomicCmpxchg { args, offset, width } => {
+                    let ea = atomic_ea!(args, offset, width);
+                    let old = atomic_read!(ea, width);
+                    // The expected value is wrapped to the width, as the read value is.
+                    let mask = u64::MAX >> (64 - (8u32 << width));
+                    if old == get!(args + 1) & mask {
+                        atomic_write!(ea, width, get!(args + 2));
+                    }
+                    w64!(args, old)
+                }
+    AtomicNotify { args, offset } => {
+                    let m = st.ctx.memory.expect("validated: the module has a memory");
+                    // SAFETY: the run's store (see `State`).
+                    let store = unsafe { &*st.store };
+                    w32!(args, tri!(crate::vm::atomics::notify(store, m, u32_!(args) as u64, offset as u64)))
+                }
+    AtomicWait { args, offset, width } => {
+                    let m = st.ctx.memory.expect("validated: the module has a memory");
+                    // SAFETY: the run's store (see `State`).
+                    let store = unsafe { &*st.store };
+                    let r = crate::vm::atomics::wait(store, m, u32_!(args) as u64, offset as u64, get!(args + 1), 1 << width, get!(args + 2) as i64);
+                    w32!(args, tri!(r))
+                }
+    AtomicMem { args, code } => {
+                    use crate::wasm::atomics::AtomicOp;
+                    let x = ext!();
+                    // SAFETY: `x.memory` is a memory index of the instance (see `State`).
+                    let (is64, m) = unsafe { (memory_is64(st, x.memory), *st.ctx.memories.add(x.memory as usize)) };
+                    let addr = if is64 { get!(args) } else { u32_!(args) as u64 };
+                    let op = AtomicOp::of_code(code >> 2);
+                    // Only the operands the instruction has are read.
+                    let v = if op == AtomicOp::Load { 0 } else { get!(args + 1) };
+                    let replacement = if op == AtomicOp::Cmpxchg { get!(args + 2) } else { 0 };
+                    // SAFETY: the run's store (see `State`).
+                    let store = unsafe { &mut *st.store };
+                    let r = tri!(crate::vm::atomics::access(store, m, addr, x.offset, op, (code & 3) as u8, v, replacement));
+                    if op != AtomicOp::Store {
+                        w64!(args, r)
+                    }
+                }
+    AtomicNotifyMem { args } => {
+                    let x = ext!();
+                    // SAFETY: as in `AtomicMem`.
+                    let (is64, m) = unsafe { (memory_is64(st, x.memory), *st.ctx.memories.add(x.memory as usize)) };
+                    let addr = if is64 { get!(args) } else { u32_!(args) as u64 };
+                    // SAFETY: the run's store (see `State`).
+                    let store = unsafe { &*st.store };
+                    w32!(args, tri!(crate::vm::atomics::notify(store, m, addr, x.offset)))
+                }
+    AtomicWaitMem { args, width } => {
+                    let x = ext!();
+                    // SAFETY: as in `AtomicMem`.
+                    let (is64, m) = unsafe { (memory_is64(st, x.memory), *st.ctx.memories.add(x.memory as usize)) };
+                    let addr = if is64 { get!(args) } else { u32_!(args) as u64 };
+                    // SAFETY: the run's store (see `State`).
+                    let store = unsafe { &*st.store };
+                    let r = crate::vm::atomics::wait(store, m, addr, x.offset, get!(args + 1), 1 << width, get!(args + 2) as i64);
+                    w32!(args, tri!(r))
+                }
     MemoryGrow { dst, delta } => {
         let m = st.ctx.memory.expect("validated: the module has a memory");
         // SAFETY: the run's store (see `State`).
         let store = unsafe { &mut *st.store };
-        let r = store.memories_mut()[m as usize].grow(u32_!(delta)).map_or(-1i32, |old| old as i32);
+        let r = store.memories_mut()[m as usize].grow(u32_!(delta) as u64).map_or(-1i32, |old| old as i32);
         st.ctx.reload_memory(store);
         mem = st.ctx.mem;
         mem_bound = st.ctx.mem_bound;
@@ -1491,6 +1983,10 @@ mod handlers {
     I64Add { dst, a, b } => { w64!(dst, get!(a).wrapping_add(get!(b))) }
     I64Sub { dst, a, b } => { w64!(dst, get!(a).wrapping_sub(get!(b))) }
     I64Mul { dst, a, b } => { w64!(dst, get!(a).wrapping_mul(get!(b))) }
+    I64Add128 { args } => { w128!(args, get128!(args).wrapping_add(get128!(args + 2))) }
+    I64Sub128 { args } => { w128!(args, get128!(args).wrapping_sub(get128!(args + 2))) }
+    I64MulWideS { args } => { w128!(args, (get!(args) as i64 as i128).wrapping_mul(get!(args + 1) as i64 as i128) as u128) }
+    I64MulWideU { args } => { w128!(args, (get!(args) as u128).wrapping_mul(get!(args + 1) as u128)) }
     I64DivS { dst, a, b } => {
                     let (x, y) = (get!(a) as i64, get!(b) as i64);
                     if y == 0 {
@@ -1644,6 +2140,18 @@ mod simd_handlers {
     }
     V128Bitselect { dst, a, b, c } => { wv128!(dst, simd::v128_bitselect(v128!(a), v128!(b), v128!(c))) }
     V128BitselectArgs { args } => { wv128!(args, simd::v128_bitselect(v128!(args), v128!(args + 2), v128!(args + 4))) }
+    F32x4RelaxedMaddArgs { args } => { wv128!(args, simd::f32x4_relaxed_madd(v128!(args), v128!(args + 2), v128!(args + 4))) }
+    F32x4RelaxedNmaddArgs { args } => { wv128!(args, simd::f32x4_relaxed_nmadd(v128!(args), v128!(args + 2), v128!(args + 4))) }
+    F64x2RelaxedMaddArgs { args } => { wv128!(args, simd::f64x2_relaxed_madd(v128!(args), v128!(args + 2), v128!(args + 4))) }
+    F64x2RelaxedNmaddArgs { args } => { wv128!(args, simd::f64x2_relaxed_nmadd(v128!(args), v128!(args + 2), v128!(args + 4))) }
+    F32x4RelaxedMin { dst, a, b } => { wv128!(dst, simd::f32x4_relaxed_min(v128!(a), v128!(b))) }
+    F32x4RelaxedMax { dst, a, b } => { wv128!(dst, simd::f32x4_relaxed_max(v128!(a), v128!(b))) }
+    F64x2RelaxedMin { dst, a, b } => { wv128!(dst, simd::f64x2_relaxed_min(v128!(a), v128!(b))) }
+    F64x2RelaxedMax { dst, a, b } => { wv128!(dst, simd::f64x2_relaxed_max(v128!(a), v128!(b))) }
+    I16x8RelaxedDotI8x16I7x16S { dst, a, b } => { wv128!(dst, simd::i16x8_relaxed_dot_i8x16_i7x16_s(v128!(a), v128!(b))) }
+    I32x4RelaxedDotI8x16I7x16AddSArgs { args } => {
+                    wv128!(args, simd::i32x4_relaxed_dot_i8x16_i7x16_add_s(v128!(args), v128!(args + 2), v128!(args + 4)))
+                }
     V128Load { dst, addr, offset } => { wv128!(dst, mread!(simd::V128, ea!(addr, offset, 16))) }
     V128Load8x8S { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load8x8_s) }
     V128Load8x8U { dst, addr, offset } => { vload_bytes!(dst, addr, offset, 8, simd::load8x8_u) }

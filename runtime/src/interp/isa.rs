@@ -98,6 +98,22 @@ macro_rules! for_each_op {
             CallImported { func: u32, base: Slot };
             /// Calls through table `table` at the index in slot `index`, expecting type `ty`.
             CallIndirect { ty: u32, index: Slot, base: Slot, table: u16 };
+            /// Calls the function that the reference in slot `fref` refers to (`call_ref`; null
+            /// traps with "null function reference"); its type is the instruction's, which
+            /// validation checked, so there is nothing to compare at run time.
+            CallRef { fref: Slot, base: Slot };
+            /// Tail-calls function `func` of this module (a defined one, `return_call`): the `n`
+            /// arguments at slot `base` move to slots `0..n` and the callee's frame replaces this
+            /// function's, returning to this function's caller.
+            ReturnCall { func: u32, base: Slot };
+            /// Tail-calls imported function `func` (module function index).
+            ReturnCallImported { func: u32, base: Slot };
+            /// Tail-calls through table `table` at the index in slot `index`, expecting type `ty`
+            /// (`return_call_indirect`).
+            ReturnCallIndirect { ty: u32, index: Slot, base: Slot, table: u16 };
+            /// Tail-calls the function that the reference in slot `fref` refers to
+            /// (`return_call_ref`).
+            ReturnCallRef { fref: Slot, base: Slot };
             /// Takes `cost` units of fuel, or traps with "fuel exhausted" (and takes none) when fewer
             /// are left; at the start of every fuel segment (`wasm::fuel`), when fuel is on.
             ConsumeFuel { cost: u32 };
@@ -135,8 +151,8 @@ macro_rules! for_each_op {
             MemoryCopy { args: Slot };
             /// `memory.fill d val n`.
             MemoryFill { args: Slot };
-            /// `memory.init seg d s n`.
-            MemoryInit { seg: u32, args: Slot };
+            /// `memory.init seg d s n` into memory `memory` (any: `d` is an i64 for a 64-bit one).
+            MemoryInit { seg: u32, args: Slot, memory: u32 };
             DataDrop { seg: u32 };
             /// `table.copy dst src d s n`.
             TableCopy { dst: u32, src: u32, args: Slot };
@@ -151,6 +167,36 @@ macro_rules! for_each_op {
             /// `table.fill table i val n`.
             TableFill { table: u32, args: Slot };
             RefFunc { dst: Slot, func: u32 } => result(dst);
+            /// Traps with "null reference" if the reference in `src` is null (`ref.as_non_null`,
+            /// which leaves it where it is).
+            RefAsNonNull { src: Slot } => acc(src);
+
+            // Atomic memory instructions (threads proposal, Wasm 3.0), memory 0: `args` is the
+            // first of the operands in consecutive slots (the address, then the values in wasm's
+            // order), and a result replaces the address; `width` is log2 of the access's bytes.
+            // Each traps with "unaligned atomic" first, then with "out of bounds memory access".
+            /// `*.atomic.load*`: the value, zero-extended.
+            AtomicLoad { args: Slot, offset: u32, width: u16 };
+            /// `*.atomic.store*`: the value in `args + 1`, wrapped to the width.
+            AtomicStore { args: Slot, offset: u32, width: u16 };
+            /// `*.atomic.rmw*.<op>`: `code` is the [`RmwOp`](crate::wasm::atomics::RmwOp)'s
+            /// index in `RmwOp::ALL` times 4 plus the width; the old value, zero-extended.
+            AtomicRmw { args: Slot, offset: u32, code: u16 };
+            /// `*.atomic.rmw*.cmpxchg*`: expected in `args + 1`, replacement in `args + 2`.
+            AtomicCmpxchg { args: Slot, offset: u32, width: u16 };
+            /// `memory.atomic.notify`: the count in `args + 1`; the number woken.
+            AtomicNotify { args: Slot, offset: u32 };
+            /// `memory.atomic.wait32` (`width` 2) or `wait64` (3): expected in `args + 1`, the
+            /// timeout in nanoseconds in `args + 2` (`vm::atomics::wait`).
+            AtomicWait { args: Slot, offset: u32, width: u16 };
+            /// An atomic access to any memory, i32 or i64 addresses, any offset (the others are
+            /// memory 0's of 32 bits): `code` is the [`AtomicOp`](crate::wasm::atomics::AtomicOp)'s
+            /// code times 4 plus the width; operands and result as above (`vm::atomics::access`).
+            AtomicMem { args: Slot, code: u16 } ext { memory: u32, offset: u64 };
+            /// `memory.atomic.notify` of any memory.
+            AtomicNotifyMem { args: Slot } ext { memory: u32, offset: u64 };
+            /// `memory.atomic.wait32`/`wait64` (`width` 2 or 3) of any memory.
+            AtomicWaitMem { args: Slot, width: u16 } ext { memory: u32, offset: u64 };
 
             // Memory.
             I32Load { dst: Slot, addr: Slot, offset: u32 } => result(dst), acc_out(dst), acc(addr);
@@ -195,6 +241,34 @@ macro_rules! for_each_op {
             I64LoadStore16 { addr: u16, src: u16, offset: u32, src_offset: u32 } => acc(addr), acc(src);
             MemorySize { dst: Slot } => result(dst);
             MemoryGrow { dst: Slot, delta: Slot } => result(dst);
+            // Any memory (multi-memory, memory64, custom page sizes): the handlers look memory
+            // `mem` up among the instance's memories and take an i64 address (and sizes) if it
+            // is 64-bit, an i32 otherwise, so these are slower than the instructions above,
+            // which reach a 32-bit memory 0 through the memory registers (see `access`).
+            /// Loads `kind` (an `access::LoadKind`) from `addr + offset` of memory `memory` into
+            /// `dst` (two slots for the v128 kinds).
+            LoadMem { dst: Slot, addr: Slot, kind: u8 } ext { memory: u32, offset: u64 };
+            /// Stores `kind` (an `access::StoreKind`) of `src` (its lane `lane` for the lane
+            /// kinds) at `addr + offset` of memory `memory`.
+            StoreMem { addr: Slot, src: Slot, kind: u8, lane: u8 } ext { memory: u32, offset: u64 };
+            /// `v128.loadN_lane` (`kind`, an `access::LaneKind`) from memory `memory`: the address
+            /// at `args`, the vector at `args + 1`, the result at `args`.
+            LoadLaneMem { args: Slot, kind: u8, lane: u8 } ext { memory: u32, offset: u64 };
+            /// `memory.size` of memory `memory`, in its pages.
+            MemorySizeMem { dst: Slot, memory: u32 } => result(dst);
+            /// `memory.grow` of memory `memory`.
+            MemoryGrowMem { dst: Slot, delta: Slot, memory: u32 } => result(dst);
+            /// `memory.copy d s n` from memory `src_mem` to memory `dst_mem`.
+            MemoryCopyMem { args: Slot, dst_mem: u32, src_mem: u32 };
+            /// `memory.fill d val n` of memory `memory`.
+            MemoryFillMem { args: Slot, memory: u32 };
+            /// `dst = min(src, 2^32 - 1)` (u64 to u32): an i64 index into a table64 for the table
+            /// instructions, which take u32 indices, or an i64 address into a 64-bit memory 0 for
+            /// the fast memory instructions. No table has 2^32 - 1 elements
+            /// (`vm::MAX_TABLE_ELEMS`) and no 64-bit memory 2^32 - 1 bytes
+            /// (`vm::MAX_MEMORY64_BYTES`), so the index or address stays out of bounds when it
+            /// was.
+            I64SatU32 { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
 
             // i32 arithmetic.
             I32Eqz { dst: Slot, src: Slot } => result(dst), acc_out(dst), acc(src);
@@ -276,6 +350,18 @@ macro_rules! for_each_op {
             I64Add { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
             I64Sub { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
             I64Mul { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
+            /// [Wide arithmetic](https://github.com/WebAssembly/wide-arithmetic): `i64.add128`
+            /// of the 128-bit integers `args + 1:args` and `args + 3:args + 2` (high:low, four
+            /// consecutive slots in wasm's operand order); the low half of the sum goes to
+            /// `args`, the high half to `args + 1`.
+            I64Add128 { args: Slot };
+            /// `i64.sub128`, laid out as `I64Add128`.
+            I64Sub128 { args: Slot };
+            /// `i64.mul_wide_s` of the i64s in `args` and `args + 1`: the 128-bit product's low
+            /// half goes to `args`, its high half to `args + 1`.
+            I64MulWideS { args: Slot };
+            /// `i64.mul_wide_u`, laid out as `I64MulWideS`.
+            I64MulWideU { args: Slot };
             I64DivS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
             I64DivU { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
             I64RemS { dst: Slot, a: Slot, b: Slot } => result(dst), acc_out(dst), acc(a), acc(b);
@@ -389,6 +475,30 @@ macro_rules! for_each_op {
             V128Bitselect { dst: u16, a: u16, b: u16, c: u16 } => result16(dst);
             /// `bitselect` of `args`, `args + 2`, `args + 4` into `args`, for larger frames.
             V128BitselectArgs { args: Slot };
+            // Relaxed SIMD (Wasm 3.0) without a Core 2.0 twin; each is one documented,
+            // deterministic choice (RATIONALE.md, "Relaxed SIMD").
+            /// `f32x4.relaxed_madd` of `args`, `args + 2`, `args + 4` into `args`: `a * b + c`
+            /// rounded after each step (not fused).
+            F32x4RelaxedMaddArgs { args: Slot };
+            /// `f32x4.relaxed_nmadd`: `-(a * b) + c`, not fused; laid out as `F32x4RelaxedMaddArgs`.
+            F32x4RelaxedNmaddArgs { args: Slot };
+            /// `f64x2.relaxed_madd`, laid out as `F32x4RelaxedMaddArgs`.
+            F64x2RelaxedMaddArgs { args: Slot };
+            /// `f64x2.relaxed_nmadd`, laid out as `F32x4RelaxedMaddArgs`.
+            F64x2RelaxedNmaddArgs { args: Slot };
+            /// `f32x4.relaxed_min`: `f32x4.min` with canonical NaNs.
+            F32x4RelaxedMin { dst: Slot, a: Slot, b: Slot } => result(dst);
+            /// `f32x4.relaxed_max`: `f32x4.max` with canonical NaNs.
+            F32x4RelaxedMax { dst: Slot, a: Slot, b: Slot } => result(dst);
+            /// `f64x2.relaxed_min`: `f64x2.min` with canonical NaNs.
+            F64x2RelaxedMin { dst: Slot, a: Slot, b: Slot } => result(dst);
+            /// `f64x2.relaxed_max`: `f64x2.max` with canonical NaNs.
+            F64x2RelaxedMax { dst: Slot, a: Slot, b: Slot } => result(dst);
+            /// `i16x8.relaxed_dot_i8x16_i7x16_s`: `b`'s lanes read as signed, pair sums wrapping.
+            I16x8RelaxedDotI8x16I7x16S { dst: Slot, a: Slot, b: Slot } => result(dst);
+            /// `i32x4.relaxed_dot_i8x16_i7x16_add_s` of `args`, `args + 2`, `args + 4` into
+            /// `args`: the i16x8 dot above, pairwise sign-extended and added, plus `c`.
+            I32x4RelaxedDotI8x16I7x16AddSArgs { args: Slot };
             V128Load { dst: Slot, addr: Slot, offset: u32 } => result(dst);
             V128Load8x8S { dst: Slot, addr: Slot, offset: u32 } => result(dst);
             V128Load8x8U { dst: Slot, addr: Slot, offset: u32 } => result(dst);
@@ -631,7 +741,6 @@ macro_rules! for_each_op {
 
             /// The operands that an instruction declares in `ext { .. }`, right after it; never
             /// executed.
-            #[allow(dead_code)] // Until an instruction declares `ext { .. }`.
             Ext { w0: u32, w1: u32, w2: u32 };
         }
     };
@@ -713,7 +822,6 @@ macro_rules! ext_words {
 pub(crate) use ext_words;
 
 /// An operand type that an extension word can hold, in 32-bit words.
-#[allow(dead_code)] // Until an instruction of the table declares `ext { .. }`.
 pub(crate) trait ExtOperand: Copy {
     /// The words it takes.
     const WORDS: usize;

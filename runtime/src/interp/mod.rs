@@ -4,6 +4,7 @@
 //! register that the next instruction may read instead of its slot (RATIONALE.md, "The
 //! accumulator"). Portable Rust only, so it runs on every target.
 
+mod access;
 mod exec;
 mod ir;
 mod isa;

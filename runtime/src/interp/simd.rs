@@ -869,6 +869,78 @@ pub(super) fn f64x2_promote_low_f32x4(a: V128) -> V128 {
     widen::<f32, f64, 4, 2>(a, false, |x| x as f64)
 }
 
+// [Relaxed SIMD](https://github.com/WebAssembly/relaxed-simd/blob/main/proposals/relaxed-simd/Overview.md)
+// (Wasm 3.0): the instructions whose one documented choice is not a Core 2.0 instruction (the
+// others translate to their twins). The Compiler composes the same steps, so both engines give
+// the same bits: the differential fuzzer compares them exactly.
+
+// A NaN lane of a relaxed float result is the canonical NaN (positive, quiet, no payload): which
+// NaN an operation returns depends on the host's instructions and on the compiler's operand
+// order, so the relaxed instructions fix it.
+#[inline(always)]
+fn canon_f32x4(v: V128) -> V128 {
+    map::<f32, f32, 4>(v, |x| if x.is_nan() { f32::from_bits(0x7fc0_0000) } else { x })
+}
+#[inline(always)]
+fn canon_f64x2(v: V128) -> V128 {
+    map::<f64, f64, 2>(v, |x| if x.is_nan() { f64::from_bits(0x7ff8_0000_0000_0000) } else { x })
+}
+/// `f32x4.relaxed_madd`: `a * b + c` with two roundings (the unfused choice), NaNs canonical.
+#[inline(always)]
+pub(super) fn f32x4_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
+    canon_f32x4(f32x4_add(f32x4_mul(a, b), c))
+}
+/// `f32x4.relaxed_nmadd`: `-(a * b) + c` with two roundings, NaNs canonical.
+#[inline(always)]
+pub(super) fn f32x4_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+    canon_f32x4(f32x4_add(f32x4_neg(f32x4_mul(a, b)), c))
+}
+/// `f64x2.relaxed_madd`: `a * b + c` with two roundings, NaNs canonical.
+#[inline(always)]
+pub(super) fn f64x2_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
+    canon_f64x2(f64x2_add(f64x2_mul(a, b), c))
+}
+/// `f64x2.relaxed_nmadd`: `-(a * b) + c` with two roundings, NaNs canonical.
+#[inline(always)]
+pub(super) fn f64x2_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+    canon_f64x2(f64x2_add(f64x2_neg(f64x2_mul(a, b)), c))
+}
+/// `f32x4.relaxed_min`: `f32x4.min` (NaN-propagating, −0 < +0), NaNs canonical.
+#[inline(always)]
+pub(super) fn f32x4_relaxed_min(a: V128, b: V128) -> V128 {
+    canon_f32x4(f32x4_min(a, b))
+}
+/// `f32x4.relaxed_max`: `f32x4.max`, NaNs canonical.
+#[inline(always)]
+pub(super) fn f32x4_relaxed_max(a: V128, b: V128) -> V128 {
+    canon_f32x4(f32x4_max(a, b))
+}
+/// `f64x2.relaxed_min`: `f64x2.min`, NaNs canonical.
+#[inline(always)]
+pub(super) fn f64x2_relaxed_min(a: V128, b: V128) -> V128 {
+    canon_f64x2(f64x2_min(a, b))
+}
+/// `f64x2.relaxed_max`: `f64x2.max`, NaNs canonical.
+#[inline(always)]
+pub(super) fn f64x2_relaxed_max(a: V128, b: V128) -> V128 {
+    canon_f64x2(f64x2_max(a, b))
+}
+/// `i16x8.relaxed_dot_i8x16_i7x16_s`: products of signed lanes (`b`'s read as signed, the
+/// choice for lanes outside i7), adjacent pairs summed with wrapping.
+#[inline(always)]
+pub(super) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128, b: V128) -> V128 {
+    let (x, y) = (split::<i8, 16>(a), split::<i8, 16>(b));
+    join::<i16, 8>(from_fn(|i| {
+        (x[2 * i] as i16 * y[2 * i] as i16).wrapping_add(x[2 * i + 1] as i16 * y[2 * i + 1] as i16)
+    }))
+}
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s`: the i16x8 dot above, adjacent pairs sign-extended and
+/// summed, plus `c`.
+#[inline(always)]
+pub(super) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> V128 {
+    i32x4_add(i32x4_extadd_pairwise_i16x8_s(i16x8_relaxed_dot_i8x16_i7x16_s(a, b)), c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -953,6 +1025,10 @@ mod tests {
         assert_eq!(i8x16_avgr_u(i8x16_splat(255), i8x16_splat(254)), i8x16_splat(255));
         assert_eq!(i8x16_shr_s(i8x16_splat(0x80), 9), i8x16_splat(0xc0));
         assert_eq!(i64x2_extmul_high_i32x4_u(V128::from(u128::MAX), V128::from(u128::MAX)), i64x2_splat(0xffff_fffe_0000_0001));
+        // Relaxed dot with b's top bit set: signed lanes, and the pair sum wraps.
+        let m = i8x16_splat(0x80);
+        assert_eq!(i16x8_relaxed_dot_i8x16_i7x16_s(m, m), i16x8_splat(0x8000));
+        assert_eq!(i32x4_relaxed_dot_i8x16_i7x16_add_s(m, m, i32x4_splat(1)), i32x4_splat(0xffff_0001));
     }
 
     #[test]
@@ -962,6 +1038,12 @@ mod tests {
         assert_eq!(f32x4_pmin(f(1.0), f(f32::NAN)), f(1.0));
         assert_eq!(f32x4_min(f(-0.0), f(0.0)), f(-0.0));
         assert_eq!(f32x4_nearest(f(2.5)), f(2.0));
+        // Relaxed madd is not fused: FLT_MAX * 2 overflows before `- FLT_MAX`.
+        assert_eq!(f32x4_relaxed_madd(f(f32::MAX), f(2.0), f(-f32::MAX)), f(f32::INFINITY));
+        assert_eq!(f32x4_relaxed_nmadd(f(2.0), f(3.0), f(1.0)), f(-5.0));
+        // Relaxed results' NaNs are canonical, whatever NaN went in.
+        assert_eq!(f32x4_relaxed_min(f(f32::from_bits(0xffff_ffff)), f(1.0)), i32x4_splat(0x7fc0_0000));
+        assert_eq!(f32x4_relaxed_madd(f(f32::from_bits(0xffc0_0001)), f(1.0), f(1.0)), i32x4_splat(0x7fc0_0000));
         assert_eq!(i32x4_trunc_sat_f32x4_u(f(-1.5)), V128::from(0));
         assert_eq!(i32x4_trunc_sat_f64x2_s_zero(i64x2_splat(1e10f64.to_bits())), join::<i32, 4>([i32::MAX, i32::MAX, 0, 0]));
         // A signalling NaN comes out of rounding quiet.

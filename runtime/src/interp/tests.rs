@@ -69,8 +69,13 @@ fn v128_constants_across_functions() {
 
 /// The ops of function `index` (among bodies) of `wat`, as translated.
 fn ops(wat: &str, index: usize) -> Vec<super::ir::Op> {
+    ops_with(wat, index, wasmparser::WasmFeatures::WASM2)
+}
+
+/// [`ops`] of a module using `features`.
+fn ops_with(wat: &str, index: usize, features: wasmparser::WasmFeatures) -> Vec<super::ir::Op> {
     let bytes = wat::parse_str(wat).expect("valid text");
-    let module = crate::wasm::parse(bytes.into(), wasmparser::WasmFeatures::WASM2).expect("valid module");
+    let module = crate::wasm::parse(bytes.into(), features).expect("valid module");
     let mut pool = super::translate::V128Pool::default();
     let f = super::translate::translate(&module, index, &mut pool, Default::default()).expect("translates");
     f.code.iter().map(|i| *i.op()).collect()
@@ -366,4 +371,95 @@ fn accesses_to_an_empty_memory_trap() {
         assert_eq!(load.call(&[Val::I32(at)]).expect("in bounds"), vec![Val::I32(0)], "load at {at}");
     }
     assert!(load.call(&[Val::I32(65536)]).is_err());
+}
+
+/// Accesses to a memory other than a 32-bit memory 0 take the general instructions, which name
+/// their memory and keep a 64-bit offset in their extension word; memory 0's take the fast ones.
+#[test]
+fn memory_indices_and_64_bit_offsets_reach_the_general_instructions() {
+    use super::ir::{ext, Op};
+    let features = wasmparser::WasmFeatures::WASM2 | wasmparser::WasmFeatures::MULTI_MEMORY | wasmparser::WasmFeatures::MEMORY64;
+    let parse = |wat: &str| {
+        let bytes = wat::parse_str(wat).expect("valid text");
+        crate::wasm::parse(bytes.into(), features).expect("valid module")
+    };
+    let code = |m: &crate::wasm::Module| -> Vec<Op> {
+        let mut pool = super::translate::V128Pool::default();
+        let f = super::translate::translate(m, 0, &mut pool, Default::default()).expect("translates");
+        f.code.iter().map(|i| *i.op()).collect()
+    };
+    let two = parse(
+        r#"(module (memory 1) (memory 1)
+          (func (param i32) (result i32 i32) (i32.load 0 (local.get 0)) (i32.load 1 offset=3 (local.get 0))))"#,
+    );
+    let ops = code(&two);
+    assert!(matches!(ops[0], Op::I32Load { offset: 0, .. }), "{ops:?}");
+    let at = ops.iter().position(|op| matches!(op, Op::LoadMem { .. })).expect("a general load");
+    assert_eq!(ext::LoadMem::of(ops[at + 1]), Some(ext::LoadMem { memory: 1, offset: 3 }), "{ops:?}");
+    let wide = parse(r#"(module (memory i64 1) (func (param i64) (i64.store offset=0x100000000 (local.get 0) (i64.const 1))))"#);
+    let ops = code(&wide);
+    let at = ops.iter().position(|op| matches!(op, Op::StoreMem { .. })).expect("a general store");
+    assert_eq!(ext::StoreMem::of(ops[at + 1]), Some(ext::StoreMem { memory: 0, offset: 1 << 32 }), "{ops:?}");
+    assert!(!ops.iter().any(|op| matches!(op, Op::I64Store { .. })), "{ops:?}");
+    // A 64-bit memory 0 with a 32-bit offset: the fast load, on the address saturated to u32.
+    let ops = code(&parse(r#"(module (memory i64 1) (func (param i64) (result i32) (i32.load offset=8 (local.get 0))))"#));
+    assert!(matches!(ops[0], Op::I64SatU32 { src: 0, .. }), "{ops:?}");
+    assert!(matches!(ops[1], Op::I32Load { offset: 8, .. }), "{ops:?}");
+}
+
+/// A tail call is one instruction with its arguments in consecutive slots from `base`. The slots from `base`
+/// also have room for a host callee's results (here two cells more than the one argument).
+#[test]
+fn a_tail_call_is_one_instruction_after_its_arguments() {
+    use super::ir::Op;
+    let wat = r#"(module
+      (import "h" "f" (func $h (param i32) (result i64 i64 i64)))
+      (type $t (func (param i32) (result i64 i64 i64)))
+      (table 1 funcref)
+      (func $f (param i32) (result i64 i64 i64)
+        (if (local.get 0) (then (return_call $h (local.get 0))))
+        (if (i32.eqz (local.get 0)) (then (return_call_indirect (type $t) (local.get 0) (i32.const 0))))
+        (return_call $f (i32.add (local.get 0) (i32.const 1)))))"#;
+    let features = wasmparser::WasmFeatures::WASM2 | wasmparser::WasmFeatures::TAIL_CALL;
+    let code = ops_with(wat, 0, features);
+    let tails: Vec<Op> = code
+        .iter()
+        .copied()
+        .filter(|op| matches!(op, Op::ReturnCall { .. } | Op::ReturnCallImported { .. } | Op::ReturnCallIndirect { .. }))
+        .collect();
+    assert!(matches!(tails[..], [Op::ReturnCallImported { func: 0, .. }, Op::ReturnCallIndirect { table: 0, .. }, Op::ReturnCall { func: 0, .. }]), "{code:?}");
+    // The self call is the last instruction that runs; the body's return after it (which the
+    // Interpreter translates, as after every `end`) is dead.
+    let last = code.iter().rposition(|op| matches!(op, Op::ReturnCall { .. })).unwrap();
+    assert!(code[last + 1..].iter().all(|op| matches!(op, Op::Copy { .. } | Op::Return)), "{code:?}");
+    let bytes = wat::parse_str(wat).unwrap();
+    let module = crate::wasm::parse(bytes.into(), features).unwrap();
+    let f = super::translate::translate(&module, 0, &mut Default::default(), Default::default()).unwrap();
+    let Op::ReturnCallImported { base, .. } = tails[0] else { unreachable!() };
+    assert!(base + 3 <= f.frame_size, "room for three result cells from {base} in {}", f.frame_size);
+}
+
+/// `br_on_null` tests all 64 bits of the reference (`I64Eqz` into the slot above it) and skips
+/// the label's branch when the reference is not null; the reference stays in its slot for the
+/// code after. `ref.as_non_null` is one check that moves nothing.
+#[test]
+fn branches_on_null_test_the_whole_cell() {
+    use super::ir::Op;
+    let wat = r#"(module
+      (type $t (func))
+      (func (param (ref null $t)) (result i32)
+        (block $l
+          (br_on_null $l (local.get 0))
+          (drop (ref.as_non_null))
+          (return (i32.const 1)))
+        (i32.const 0)))"#;
+    let features = wasmparser::WasmFeatures::WASM2 | wasmparser::WasmFeatures::FUNCTION_REFERENCES;
+    let code = ops_with(wat, 0, features);
+    // local 0 is copied to the operand slot 1, its nullness goes to slot 2 (each read from
+    // the accumulator, which the instruction before set).
+    let at = code.iter().position(|op| matches!(op, Op::I64Eqz { dst: 2, .. })).unwrap_or_else(|| panic!("no nullness in {code:?}"));
+    assert!(matches!(code[at - 1], Op::Copy { dst: 1, src: 0 }), "{code:?}");
+    assert!(matches!(code[at + 1], Op::BrIfEqz { .. }), "{code:?}");
+    assert!(code[at].acc_mode() != 0 && code[at + 1].acc_mode() != 0, "{code:?}");
+    assert!(code.iter().any(|op| matches!(op, Op::RefAsNonNull { src: 1 })), "{code:?}");
 }

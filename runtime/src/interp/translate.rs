@@ -15,16 +15,17 @@
 //! loop, get a constant slot instead: cells right after the locals, written once per call by
 //! `enter` after the locals' zeros ([`InterpFunc::consts`]), and read like any local.
 
-use super::ir::{landings, slot16, Op, Slot};
+use super::access::{LaneKind, LoadKind, StoreKind};
+use super::ir::{ext, landings, slot16, Op, Slot};
 use super::InterpFunc;
-use crate::wasm::types::ValType;
+use crate::wasm::types::{IndexType, ValType};
 use crate::wasm::error::CompileError;
 use crate::wasm::func::Kind;
 use crate::vm::Instrumentation;
 use crate::wasm::Module;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
-use wasmparser::{FunctionBody, Operator};
+use wasmparser::{FunctionBody, MemArg, Operator};
 
 #[path = "translate_simd.rs"]
 mod simd;
@@ -319,7 +320,6 @@ impl Cond {
 
 type Bin = fn(Slot, Slot, Slot) -> Op;
 type BinImm = fn(Slot, Slot, i32) -> Op;
-type Un = fn(Slot, Slot) -> Op;
 
 struct Translator<'m> {
     module: &'m Module,
@@ -404,6 +404,69 @@ fn const_candidates(body: &FunctionBody<'_>) -> Result<FxHashMap<u64, Option<Slo
     Ok(seen.into_iter().filter(|&(_, chosen)| chosen).map(|(c, _)| (c, None)).collect())
 }
 
+/// How the general memory instructions do a memory access (`Translator::general_access`).
+#[derive(Clone, Copy, Debug)]
+enum Access {
+    /// `LoadMem` of the kind.
+    Load(LoadKind),
+    /// `StoreMem` of the kind, with the lane for the lane kinds (0 otherwise).
+    Store(StoreKind, u8),
+    /// `LoadLaneMem` of the kind, with the lane.
+    LoadLane(LaneKind, u8),
+}
+
+/// The memory argument of every operator that loads or stores through one (a memory index and
+/// an offset), with how the general instructions do it; `None` for other operators.
+/// (`memory.size`, `grow`, `copy`, `fill`, `init` have their own general instructions.)
+fn memory_access(op: &Operator<'_>) -> Option<(MemArg, Access)> {
+    use Access::*;
+    use Operator as O;
+    Some(match *op {
+        O::I32Load { memarg } | O::F32Load { memarg } => (memarg, Load(LoadKind::I32)),
+        O::I64Load { memarg } | O::F64Load { memarg } => (memarg, Load(LoadKind::I64)),
+        O::I32Load8S { memarg } => (memarg, Load(LoadKind::I32_8S)),
+        O::I32Load8U { memarg } => (memarg, Load(LoadKind::I32_8U)),
+        O::I32Load16S { memarg } => (memarg, Load(LoadKind::I32_16S)),
+        O::I32Load16U { memarg } => (memarg, Load(LoadKind::I32_16U)),
+        O::I64Load8S { memarg } => (memarg, Load(LoadKind::I64_8S)),
+        O::I64Load8U { memarg } => (memarg, Load(LoadKind::I64_8U)),
+        O::I64Load16S { memarg } => (memarg, Load(LoadKind::I64_16S)),
+        O::I64Load16U { memarg } => (memarg, Load(LoadKind::I64_16U)),
+        O::I64Load32S { memarg } => (memarg, Load(LoadKind::I64_32S)),
+        O::I64Load32U { memarg } => (memarg, Load(LoadKind::I64_32U)),
+        O::V128Load { memarg } => (memarg, Load(LoadKind::V128)),
+        O::V128Load8x8S { memarg } => (memarg, Load(LoadKind::V128_8x8S)),
+        O::V128Load8x8U { memarg } => (memarg, Load(LoadKind::V128_8x8U)),
+        O::V128Load16x4S { memarg } => (memarg, Load(LoadKind::V128_16x4S)),
+        O::V128Load16x4U { memarg } => (memarg, Load(LoadKind::V128_16x4U)),
+        O::V128Load32x2S { memarg } => (memarg, Load(LoadKind::V128_32x2S)),
+        O::V128Load32x2U { memarg } => (memarg, Load(LoadKind::V128_32x2U)),
+        O::V128Load8Splat { memarg } => (memarg, Load(LoadKind::V128Splat8)),
+        O::V128Load16Splat { memarg } => (memarg, Load(LoadKind::V128Splat16)),
+        O::V128Load32Splat { memarg } => (memarg, Load(LoadKind::V128Splat32)),
+        O::V128Load64Splat { memarg } => (memarg, Load(LoadKind::V128Splat64)),
+        O::V128Load32Zero { memarg } => (memarg, Load(LoadKind::V128Zero32)),
+        O::V128Load64Zero { memarg } => (memarg, Load(LoadKind::V128Zero64)),
+        O::I32Store8 { memarg } | O::I64Store8 { memarg } => (memarg, Store(StoreKind::Bytes1, 0)),
+        O::I32Store16 { memarg } | O::I64Store16 { memarg } => (memarg, Store(StoreKind::Bytes2, 0)),
+        O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => (memarg, Store(StoreKind::Bytes4, 0)),
+        O::I64Store { memarg } | O::F64Store { memarg } => (memarg, Store(StoreKind::Bytes8, 0)),
+        O::V128Store { memarg } => (memarg, Store(StoreKind::V128, 0)),
+        O::V128Store8Lane { memarg, lane } => (memarg, Store(StoreKind::Lane8, lane)),
+        O::V128Store16Lane { memarg, lane } => (memarg, Store(StoreKind::Lane16, lane)),
+        O::V128Store32Lane { memarg, lane } => (memarg, Store(StoreKind::Lane32, lane)),
+        O::V128Store64Lane { memarg, lane } => (memarg, Store(StoreKind::Lane64, lane)),
+        O::V128Load8Lane { memarg, lane } => (memarg, LoadLane(LaneKind::Lane8, lane)),
+        O::V128Load16Lane { memarg, lane } => (memarg, LoadLane(LaneKind::Lane16, lane)),
+        O::V128Load32Lane { memarg, lane } => (memarg, LoadLane(LaneKind::Lane32, lane)),
+        O::V128Load64Lane { memarg, lane } => (memarg, LoadLane(LaneKind::Lane64, lane)),
+        // Wasmparser's operators number in the hundreds; those above are every load and store
+        // of Core 2.0 and Wasm 3.0 save the atomic ones, which are not implemented (and refused
+        // as unsupported operators).
+        _ => return None,
+    })
+}
+
 fn unsupported(op: &Operator<'_>, offset: usize) -> CompileError {
     CompileError {
         message: format!("the Interpreter does not support {op:?} yet"),
@@ -424,7 +487,7 @@ pub(crate) fn translate(
     let mut local_wide: Vec<bool> = ty.params().iter().map(|t| is_wide(*t)).collect();
     for l in body.get_locals_reader()? {
         let (count, t) = l?;
-        let wide = is_wide(crate::wasm::val_type(t)?);
+        let wide = is_wide(crate::wasm::val_type(t, &module.type_ids)?);
         local_wide.extend(std::iter::repeat_n(wide, count as usize));
     }
     let mut local_slot = Vec::with_capacity(local_wide.len());
@@ -561,6 +624,9 @@ impl crate::wasm::func::Lower for Translator<'_> {
     }
     fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_>) {
         self.op_br_table(targets, default, ctrl);
+    }
+    fn br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_>) {
+        self.op_br_on_null(depth, non_null, ctrl);
     }
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
         self.lower(op, offset)
@@ -954,7 +1020,7 @@ impl Translator<'_> {
         self.push(Operand::Temp);
     }
 
-    fn un(&mut self, make: Un) {
+    fn un(&mut self, make: impl FnOnce(Slot, Slot) -> Op) {
         let len = self.stack.len();
         let src = self.operand_slot(len - 1);
         let dying = self.temp(len - 1);
@@ -1004,6 +1070,14 @@ impl Translator<'_> {
         let args = self.slot_at(len - n);
         self.stack.truncate(len - n);
         self.emit(make(args));
+    }
+
+    /// A wide-arithmetic instruction: `n` operands in consecutive slots, replaced by the two
+    /// i64 results (low, high) in the first two.
+    fn wide(&mut self, n: usize, make: impl FnOnce(Slot) -> Op) {
+        self.bulk(n, make);
+        self.push(Operand::Temp);
+        self.push(Operand::Temp);
     }
 
     fn store(&mut self, offset: u64, make: impl FnOnce(Slot, Slot, u32) -> Op) {
@@ -1077,13 +1151,30 @@ impl Translator<'_> {
         }
     }
 
-    fn call(&mut self, func_index: u32) {
-        let ty = self.module.func_type(func_index);
-        let n = ty.params().len();
+    /// Pops the `n` arguments of a call into consecutive slots and returns the first, where the
+    /// callee's frame starts.
+    fn call_args(&mut self, n: usize) -> Slot {
         self.materialize_top(n);
         let len = self.stack.len();
         let base = self.slot_at(len - n);
         self.stack.truncate(len - n);
+        base
+    }
+
+    /// Pops a tail call's arguments (see [`Translator::call_args`]); the frame keeps room for
+    /// the `results` from their slot on, where a host callee leaves them before they move to
+    /// slot 0 (`exec::tail_call_addr`).
+    fn tail_call_args(&mut self, n: usize, results: &[crate::wasm::types::ValType]) -> Slot {
+        let base = self.call_args(n);
+        let len = self.stack.len();
+        self.push_results(results);
+        self.stack.truncate(len);
+        base
+    }
+
+    fn call(&mut self, func_index: u32) {
+        let ty = self.module.func_type(func_index);
+        let base = self.call_args(ty.params().len());
         let op = if func_index < self.module.num_imported_funcs {
             Op::CallImported { func: func_index, base }
         } else {
@@ -1093,27 +1184,208 @@ impl Translator<'_> {
         self.push_results(self.module.func_type(func_index).results());
     }
 
+    /// The memory an atomic instruction names, and its offset if the fast instructions (memory 0
+    /// of 32 bits, an offset below 2^32) serve it; `None`: the general ones (`AtomicMem`, …).
+    fn atomic_memarg(&self, memarg: &wasmparser::MemArg, offset: usize) -> Result<(u32, Option<u32>), CompileError> {
+        let memory = crate::wasm::memarg_memory(memarg).map_err(|e| CompileError { offset: Some(offset), ..e })?;
+        let fast = self.fast_memory(memory).then(|| u32::try_from(memarg.offset).ok()).flatten();
+        Ok((memory, fast))
+    }
+
+    /// An atomic load, store, read-modify-write or compare-exchange (`wasm::atomics`).
+    fn atomic(&mut self, a: crate::wasm::atomics::AtomicAccess, at: usize) -> Result<(), CompileError> {
+        use crate::wasm::atomics::AtomicOp;
+        let width = a.width_log2 as u16;
+        match self.atomic_memarg(&a.memarg, at)? {
+            (_, Some(offset)) => match a.op {
+                AtomicOp::Load => self.bulk(1, |args| Op::AtomicLoad { args, offset, width }),
+                AtomicOp::Store => self.bulk(2, |args| Op::AtomicStore { args, offset, width }),
+                AtomicOp::Rmw(r) => self.bulk(2, |args| Op::AtomicRmw { args, offset, code: (r as u16) << 2 | width }),
+                AtomicOp::Cmpxchg => self.bulk(3, |args| Op::AtomicCmpxchg { args, offset, width }),
+            },
+            (memory, None) => {
+                let code = a.op.code() << 2 | width;
+                self.bulk(a.operands(), |args| Op::AtomicMem { args, code });
+                self.emit((ext::AtomicMem { memory, offset: a.memarg.offset }).word());
+            }
+        }
+        if a.has_result() {
+            self.push(Operand::Temp);
+        }
+        Ok(())
+    }
+
+    /// Whether memory `memory` is reached by the fast instructions: memory 0 of 32 bits, whose
+    /// base and bound the handlers keep in registers. Every other goes through the general
+    /// instructions (`access`), which look the memory up by index.
+    fn fast_memory(&self, memory: u32) -> bool {
+        memory == 0 && self.module.memories[0].index == IndexType::I32
+    }
+
+    /// Whether an access at `offset` to memory `memory` may take the fast instructions on its
+    /// i64 address narrowed to u32 (`narrow_address`): memory 0 is 64-bit, and so shorter than
+    /// 2^32 bytes (`vm::MAX_MEMORY64_BYTES`), and the offset fits the instructions' u32.
+    fn fast_memory64(&self, memory: u32, offset: u64) -> bool {
+        const _: () = assert!(crate::vm::MAX_MEMORY64_BYTES < 1 << 32, "a saturated address must stay out of bounds");
+        memory == 0 && self.module.memories[0].index == IndexType::I64 && offset <= u32::MAX as u64
+    }
+
+    /// Replaces the i64 address at height `h` by `min(address, 2^32 - 1)` in its own slot
+    /// (`I64SatU32`), for a fast instruction on a 64-bit memory 0 (`fast_memory64`): the
+    /// memory being shorter than 2^32 bytes, a saturated address is out of bounds as the
+    /// original was, and the sum with the offset cannot wrap.
+    fn narrow_address(&mut self, h: usize) {
+        let src = self.operand_slot(h);
+        let dst = self.slot_at(h);
+        self.stack[h] = Operand::Temp;
+        let op = Op::I64SatU32 { dst, src };
+        // On top, it is the address's producer (forwarded through the accumulator); below the
+        // value of a store, nothing fuses with it.
+        if h + 1 == self.stack.len() {
+            self.emit_producer(op);
+        } else {
+            self.emit(op);
+        }
+    }
+
+    /// Whether table `table` takes i64 indices (table64).
+    fn table64(&self, table: u32) -> bool {
+        self.module.tables[table as usize].index == IndexType::I64
+    }
+
+    /// Narrows the i64 table indices among the `n` operands on top of the stack (consecutive
+    /// slots, as `bulk` leaves them), those whose bit is set in `wide_mask` (bit `k` for the
+    /// `k`-th from the bottom), to u32 in place: `I64SatU32` keeps an index out of bounds when
+    /// it is, so the table instructions can take u32s.
+    fn narrow_table_operands(&mut self, n: usize, wide_mask: u32) {
+        if wide_mask == 0 {
+            return;
+        }
+        self.materialize_top(n);
+        let args = self.slot_at(self.stack.len() - n);
+        for k in 0..n {
+            if wide_mask & (1 << k) != 0 {
+                let s = args + k as Slot;
+                self.emit(Op::I64SatU32 { dst: s, src: s });
+            }
+        }
+    }
+
+    /// A memory access through the general instructions: any memory, i32 or i64 addresses,
+    /// any offset (see `access`).
+    fn general_access(&mut self, memory: u32, memarg: MemArg, access: Access) {
+        let len = self.stack.len();
+        match access {
+            Access::Load(kind) => {
+                let addr = self.operand_slot(len - 1);
+                let dying = self.temp(len - 1);
+                self.dying.extend(dying);
+                self.stack.pop();
+                let dst = self.slot_at(len - 1);
+                self.emit(Op::LoadMem { dst, addr, kind: kind as u8 });
+                self.emit((ext::LoadMem { memory, offset: memarg.offset }).word());
+                let wide = kind.is_v128();
+                self.push_wide(Operand::Temp, wide);
+            }
+            Access::Store(kind, lane) => {
+                let addr = self.operand_slot(len - 2);
+                let src = self.operand_slot(len - 1);
+                let dying = [self.temp(len - 2), self.temp(len - 1)];
+                self.stack.truncate(len - 2);
+                self.dying.extend(dying.into_iter().flatten());
+                self.emit(Op::StoreMem { addr, src, kind: kind as u8, lane });
+                self.emit((ext::StoreMem { memory, offset: memarg.offset }).word());
+            }
+            Access::LoadLane(kind, lane) => {
+                self.materialize_top(2);
+                let args = self.slot_at(len - 2);
+                self.stack.truncate(len - 2);
+                self.emit(Op::LoadLaneMem { args, kind: kind as u8, lane });
+                self.emit((ext::LoadLaneMem { memory, offset: memarg.offset }).word());
+                self.push_wide(Operand::Temp, true);
+            }
+        }
+    }
+
+    /// `return_call`: the code after it is dead (the walk skips it).
+    fn return_call(&mut self, func_index: u32) {
+        let ty = self.module.func_type(func_index);
+        let base = self.tail_call_args(ty.params().len(), ty.results());
+        self.emit(if func_index < self.module.num_imported_funcs {
+            Op::ReturnCallImported { func: func_index, base }
+        } else {
+            Op::ReturnCall { func: func_index - self.module.num_imported_funcs, base }
+        });
+    }
+
+    /// `call_indirect` (`tail`: `return_call_indirect`) of type `ty` through `table`.
+    fn call_indirect(&mut self, ty: u32, table: u32, tail: bool) {
+        if self.table64(table) {
+            self.un(|dst, src| Op::I64SatU32 { dst, src });
+        }
+        let ft = &self.module.types[ty as usize];
+        let len = self.stack.len();
+        let index = self.operand_slot(len - 1);
+        // The index is read before the callee's frame (which may cover its slot) is set up.
+        self.stack.pop();
+        let table = table as u16;
+        if tail {
+            let base = self.tail_call_args(ft.params().len(), ft.results());
+            self.emit(Op::ReturnCallIndirect { ty, index, base, table });
+        } else {
+            let base = self.call_args(ft.params().len());
+            self.emit(Op::CallIndirect { ty, index, base, table });
+            self.push_results(ft.results());
+        }
+    }
+
+    /// `call_ref` (`tail`: `return_call_ref`) of type `ty`.
+    fn call_ref(&mut self, ty: u32, tail: bool) {
+        let ft = &self.module.types[ty as usize];
+        let len = self.stack.len();
+        // Read before the callee's frame is set up, as `call_indirect`'s index.
+        let fref = self.operand_slot(len - 1);
+        self.stack.pop();
+        if tail {
+            let base = self.tail_call_args(ft.params().len(), ft.results());
+            self.emit(Op::ReturnCallRef { fref, base });
+        } else {
+            let base = self.call_args(ft.params().len());
+            self.emit(Op::CallRef { fref, base });
+            self.push_results(ft.results());
+        }
+    }
+
     fn lower(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
         use Operator as O;
+        if let Some(a) = crate::wasm::atomics::atomic_access(&op) {
+            return self.atomic(a, offset);
+        }
+        if let Some((memarg, access)) = memory_access(&op) {
+            let memory = crate::wasm::memarg_memory(&memarg).map_err(|e| CompileError { offset: Some(offset), ..e })?;
+            if self.fast_memory64(memory, memarg.offset) {
+                // The fast instruction below, on the address narrowed to u32.
+                let len = self.stack.len();
+                self.narrow_address(match access {
+                    Access::Load(_) => len - 1,
+                    Access::Store(..) | Access::LoadLane(..) => len - 2,
+                });
+            } else if !self.fast_memory(memory) {
+                self.general_access(memory, memarg, access);
+                return Ok(());
+            }
+        }
         match op {
             O::Nop => {}
             O::Unreachable => {
                 self.emit(Op::Unreachable);
             }
             O::Call { function_index } => self.call(function_index),
-            O::CallIndirect { type_index, table_index } => {
-                let n = self.module.types[type_index as usize].params().len();
-                let len = self.stack.len();
-                let index = self.operand_slot(len - 1);
-                // The index is read before the callee's frame (which may cover its slot) is set up.
-                self.stack.pop();
-                self.materialize_top(n);
-                let len = self.stack.len();
-                let base = self.slot_at(len - n);
-                self.stack.truncate(len - n);
-                self.emit(Op::CallIndirect { ty: type_index, index, base, table: table_index as u16 });
-                self.push_results(self.module.types[type_index as usize].results());
-            }
+            O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, false),
+            O::ReturnCall { function_index } => self.return_call(function_index),
+            O::ReturnCallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, true),
+            O::CallRef { type_index } => self.call_ref(type_index, false),
+            O::ReturnCallRef { type_index } => self.call_ref(type_index, true),
             O::Drop => {
                 self.stack.pop();
             }
@@ -1195,12 +1467,43 @@ impl Translator<'_> {
             O::I64Store8 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I64Store8 { addr, src, offset }),
             O::I64Store16 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I64Store16 { addr, src, offset }),
             O::I64Store32 { memarg } => self.store(memarg.offset, |addr, src, offset| Op::I64Store32 { addr, src, offset }),
-            O::MemorySize { .. } => {
+            O::MemorySize { mem } => {
                 let dst = self.slot_at(self.stack.len());
-                self.emit_producer(Op::MemorySize { dst });
+                // (`MemorySize` counts pages of 64 KiB.)
+                if self.fast_memory(mem) && self.module.memories[0].page_size_log2 == 16 {
+                    self.emit_producer(Op::MemorySize { dst });
+                } else {
+                    self.emit_producer(Op::MemorySizeMem { dst, memory: mem });
+                }
                 self.push(Operand::Temp);
             }
-            O::MemoryGrow { .. } => self.un(|dst, delta| Op::MemoryGrow { dst, delta }),
+            O::MemoryGrow { mem } if self.fast_memory(mem) => self.un(|dst, delta| Op::MemoryGrow { dst, delta }),
+            O::MemoryGrow { mem } => {
+                self.un(|dst, delta| Op::MemoryGrowMem { dst, delta, memory: mem });
+            }
+            O::MemoryAtomicNotify { memarg } => {
+                match self.atomic_memarg(&memarg, offset)? {
+                    (_, Some(offset)) => self.bulk(2, |args| Op::AtomicNotify { args, offset }),
+                    (memory, None) => {
+                        self.bulk(2, |args| Op::AtomicNotifyMem { args });
+                        self.emit((ext::AtomicNotifyMem { memory, offset: memarg.offset }).word());
+                    }
+                }
+                self.push(Operand::Temp);
+            }
+            O::MemoryAtomicWait32 { memarg } | O::MemoryAtomicWait64 { memarg } => {
+                let width = if matches!(op, O::MemoryAtomicWait32 { .. }) { 2 } else { 3 };
+                match self.atomic_memarg(&memarg, offset)? {
+                    (_, Some(offset)) => self.bulk(3, |args| Op::AtomicWait { args, offset, width }),
+                    (memory, None) => {
+                        self.bulk(3, |args| Op::AtomicWaitMem { args, width });
+                        self.emit((ext::AtomicWaitMem { memory, offset: memarg.offset }).word());
+                    }
+                }
+                self.push(Operand::Temp);
+            }
+            // One thread at a time runs a link group's code (`vm::atomics`): nothing to order.
+            O::AtomicFence { .. } => {}
             O::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
             O::I64Const { value } => self.push(Operand::Const(value as u64)),
             O::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
@@ -1256,6 +1559,10 @@ impl Translator<'_> {
             O::I64Add => self.bin_imm(|dst, a, b| Op::I64Add { dst, a, b }, |dst, a, imm| Op::I64AddImm { dst, a, imm }, true, imm64),
             O::I64Sub => self.bin_imm(|dst, a, b| Op::I64Sub { dst, a, b }, |dst, a, imm| Op::I64AddImm { dst, a, imm }, false, |c| imm64((c as i64).wrapping_neg() as u64)),
             O::I64Mul => self.bin(|dst, a, b| Op::I64Mul { dst, a, b }),
+            O::I64Add128 => self.wide(4, |args| Op::I64Add128 { args }),
+            O::I64Sub128 => self.wide(4, |args| Op::I64Sub128 { args }),
+            O::I64MulWideS => self.wide(2, |args| Op::I64MulWideS { args }),
+            O::I64MulWideU => self.wide(2, |args| Op::I64MulWideU { args }),
             O::I64DivS => self.bin(|dst, a, b| Op::I64DivS { dst, a, b }),
             O::I64DivU => self.bin(|dst, a, b| Op::I64DivU { dst, a, b }),
             O::I64RemS => self.bin(|dst, a, b| Op::I64RemS { dst, a, b }),
@@ -1349,36 +1656,67 @@ impl Translator<'_> {
             O::I64TruncSatF64U => self.un(|dst, src| Op::I64TruncSatF64U { dst, src }),
             O::RefNull { .. } => self.push(Operand::Const(0)),
             O::RefIsNull => self.un(|dst, src| Op::I64Eqz { dst, src }),
+            O::RefAsNonNull => {
+                let src = self.operand_slot(self.stack.len() - 1);
+                self.emit(Op::RefAsNonNull { src });
+            }
             O::RefFunc { function_index } => {
                 let dst = self.slot_at(self.stack.len());
                 self.emit_producer(Op::RefFunc { dst, func: function_index });
                 self.push(Operand::Temp);
             }
-            O::MemoryCopy { .. } => self.bulk(3, |args| Op::MemoryCopy { args }),
-            O::MemoryFill { .. } => self.bulk(3, |args| Op::MemoryFill { args }),
-            O::MemoryInit { data_index, .. } => self.bulk(3, |args| Op::MemoryInit { seg: data_index, args }),
+            O::MemoryCopy { dst_mem, src_mem } if self.fast_memory(dst_mem) && self.fast_memory(src_mem) => {
+                self.bulk(3, |args| Op::MemoryCopy { args })
+            }
+            O::MemoryCopy { dst_mem, src_mem } => self.bulk(3, |args| Op::MemoryCopyMem { args, dst_mem, src_mem }),
+            O::MemoryFill { mem } if self.fast_memory(mem) => self.bulk(3, |args| Op::MemoryFill { args }),
+            O::MemoryFill { mem } => self.bulk(3, |args| Op::MemoryFillMem { args, memory: mem }),
+            O::MemoryInit { data_index, mem } => self.bulk(3, |args| Op::MemoryInit { seg: data_index, args, memory: mem }),
             O::DataDrop { data_index } => {
                 self.emit(Op::DataDrop { seg: data_index });
             }
             O::TableCopy { dst_table, src_table } => {
+                // `d` and `s` are i64 for a table64 each, the length if both are.
+                let (d64, s64) = (self.table64(dst_table), self.table64(src_table));
+                self.narrow_table_operands(3, d64 as u32 | (s64 as u32) << 1 | ((d64 && s64) as u32) << 2);
                 self.bulk(3, |args| Op::TableCopy { dst: dst_table, src: src_table, args })
             }
-            O::TableInit { elem_index, table } => self.bulk(3, |args| Op::TableInit { seg: elem_index, table, args }),
+            O::TableInit { elem_index, table } => {
+                self.narrow_table_operands(3, self.table64(table) as u32);
+                self.bulk(3, |args| Op::TableInit { seg: elem_index, table, args })
+            }
             O::ElemDrop { elem_index } => {
                 self.emit(Op::ElemDrop { seg: elem_index });
             }
-            O::TableFill { table } => self.bulk(3, |args| Op::TableFill { table, args }),
+            O::TableFill { table } => {
+                self.narrow_table_operands(3, if self.table64(table) { 0b101 } else { 0 });
+                self.bulk(3, |args| Op::TableFill { table, args })
+            }
             O::TableGrow { table } => {
+                let t64 = self.table64(table);
+                self.narrow_table_operands(2, if t64 { 0b10 } else { 0 });
                 self.bulk(2, |args| Op::TableGrow { table, args });
                 self.push(Operand::Temp);
+                if t64 {
+                    // The old size, or -1 as an i64.
+                    self.un(|dst, src| Op::I64ExtendI32S { dst, src });
+                }
             }
             O::TableSize { table } => {
                 let dst = self.slot_at(self.stack.len());
                 self.emit_producer(Op::TableSize { dst, table });
                 self.push(Operand::Temp);
             }
-            O::TableGet { table } => self.un_with(|dst, index| Op::TableGet { dst, table, index }),
+            O::TableGet { table } => {
+                if self.table64(table) {
+                    self.un(|dst, src| Op::I64SatU32 { dst, src });
+                }
+                self.un_with(|dst, index| Op::TableGet { dst, table, index })
+            }
             O::TableSet { table } => {
+                if self.table64(table) {
+                    self.narrow_table_operands(2, 0b01);
+                }
                 let len = self.stack.len();
                 let index = self.operand_slot(len - 2);
                 let src = self.operand_slot(len - 1);
@@ -1402,13 +1740,46 @@ impl Translator<'_> {
         } else {
             // Skip over the copies (or return) when the condition does not hold.
             let cond = self.fuse_branch(cond.invert());
-            let skip = self.emit(cond.branch(0));
-            let saved = self.stack.clone();
-            self.emit_br(depth, ctrl);
-            self.stack = saved;
-            let pc = self.pc();
-            self.patch(skip, pc);
-            self.last_producer = None;
+            self.branch_over_br(cond.branch(0), depth, ctrl);
+        }
+    }
+
+    /// Emits `skip` (a conditional branch, target patched here), then the branch to the label
+    /// `depth` levels out (copies or return, [`Translator::emit_br`]) that `skip` jumps over;
+    /// the operand stack is as before the label's branch.
+    fn branch_over_br(&mut self, skip: Op, depth: u32, ctrl: &mut Control<'_>) {
+        let skip = self.emit(skip);
+        let saved = self.stack.clone();
+        self.emit_br(depth, ctrl);
+        self.stack = saved;
+        let pc = self.pc();
+        self.patch(skip, pc);
+        self.last_producer = None;
+    }
+
+    /// `br_on_null` (`non_null`: `br_on_non_null`) to the label `depth` levels out: the
+    /// reference's nullness (all 64 bits of its cell) into the slot above it, then a branch over
+    /// the label's branch (copies or return, as [`Translator::emit_br`] makes them) when it is
+    /// not to be taken. Typed-reference code is rare enough not to need `br_if`'s fused forms.
+    fn op_br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_>) {
+        let h = self.stack.len() - 1;
+        self.materialize(h);
+        let (r, null) = (self.slot_at(h), self.slot_at(h + 1));
+        // Room for the nullness in the frame.
+        self.push(Operand::Temp);
+        self.stack.pop();
+        self.emit(Op::I64Eqz { dst: null, src: r });
+        if !non_null {
+            // The reference is not part of the label's values.
+            self.stack.pop();
+        }
+        let skip = if non_null { Op::BrIfNez { cond: null, target: 0 } } else { Op::BrIfEqz { cond: null, target: 0 } };
+        self.branch_over_br(skip, depth, ctrl);
+        if non_null {
+            self.stack.pop();
+        } else {
+            // Still in its slot: the branch's copies go below it.
+            self.push(Operand::Temp);
         }
     }
 

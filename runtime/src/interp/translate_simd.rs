@@ -36,7 +36,13 @@ impl Translator<'_> {
                 }
                 self.push_wide(Operand::Temp, true);
             }
-            O::V128Bitselect => {
+            // Relaxed SIMD: each relaxed instruction whose documented choice is a Core 2.0
+            // instruction translates to it (RATIONALE.md, "Relaxed SIMD").
+            O::V128Bitselect
+            | O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect => {
                 let len = self.stack.len();
                 let a = self.operand_slot(len - 3);
                 let b = self.operand_slot(len - 2);
@@ -96,7 +102,7 @@ impl Translator<'_> {
             O::F32x4Splat => self.un_to(true, |dst, src| Op::I32x4Splat { dst, src }),
             O::I64x2Splat => self.un_to(true, |dst, src| Op::I64x2Splat { dst, src }),
             O::F64x2Splat => self.un_to(true, |dst, src| Op::I64x2Splat { dst, src }),
-            O::I8x16Swizzle => self.bin_to(true, |dst, a, b| Op::I8x16Swizzle { dst, a, b }),
+            O::I8x16Swizzle | O::I8x16RelaxedSwizzle => self.bin_to(true, |dst, a, b| Op::I8x16Swizzle { dst, a, b }),
             O::I8x16Eq => self.bin_to(true, |dst, a, b| Op::I8x16Eq { dst, a, b }),
             O::I8x16Ne => self.bin_to(true, |dst, a, b| Op::I8x16Ne { dst, a, b }),
             O::I8x16LtS => self.bin_to(true, |dst, a, b| Op::I8x16LtS { dst, a, b }),
@@ -245,7 +251,7 @@ impl Translator<'_> {
             O::I16x8ExtAddPairwiseI8x16U => self.un_to(true, |dst, src| Op::I16x8ExtAddPairwiseI8x16U { dst, src }),
             O::I32x4ExtAddPairwiseI16x8S => self.un_to(true, |dst, src| Op::I32x4ExtAddPairwiseI16x8S { dst, src }),
             O::I32x4ExtAddPairwiseI16x8U => self.un_to(true, |dst, src| Op::I32x4ExtAddPairwiseI16x8U { dst, src }),
-            O::I16x8Q15MulrSatS => self.bin_to(true, |dst, a, b| Op::I16x8Q15MulrSatS { dst, a, b }),
+            O::I16x8Q15MulrSatS | O::I16x8RelaxedQ15mulrS => self.bin_to(true, |dst, a, b| Op::I16x8Q15MulrSatS { dst, a, b }),
             O::I32x4DotI16x8S => self.bin_to(true, |dst, a, b| Op::I32x4DotI16x8S { dst, a, b }),
             O::F32x4Ceil => self.un_to(true, |dst, src| Op::F32x4Ceil { dst, src }),
             O::F32x4Floor => self.un_to(true, |dst, src| Op::F32x4Floor { dst, src }),
@@ -277,19 +283,45 @@ impl Translator<'_> {
             O::F64x2Max => self.bin_to(true, |dst, a, b| Op::F64x2Max { dst, a, b }),
             O::F64x2PMin => self.bin_to(true, |dst, a, b| Op::F64x2PMin { dst, a, b }),
             O::F64x2PMax => self.bin_to(true, |dst, a, b| Op::F64x2PMax { dst, a, b }),
-            O::I32x4TruncSatF32x4S => self.un_to(true, |dst, src| Op::I32x4TruncSatF32x4S { dst, src }),
-            O::I32x4TruncSatF32x4U => self.un_to(true, |dst, src| Op::I32x4TruncSatF32x4U { dst, src }),
+            O::I32x4TruncSatF32x4S | O::I32x4RelaxedTruncF32x4S => self.un_to(true, |dst, src| Op::I32x4TruncSatF32x4S { dst, src }),
+            O::I32x4TruncSatF32x4U | O::I32x4RelaxedTruncF32x4U => self.un_to(true, |dst, src| Op::I32x4TruncSatF32x4U { dst, src }),
             O::F32x4ConvertI32x4S => self.un_to(true, |dst, src| Op::F32x4ConvertI32x4S { dst, src }),
             O::F32x4ConvertI32x4U => self.un_to(true, |dst, src| Op::F32x4ConvertI32x4U { dst, src }),
-            O::I32x4TruncSatF64x2SZero => self.un_to(true, |dst, src| Op::I32x4TruncSatF64x2SZero { dst, src }),
-            O::I32x4TruncSatF64x2UZero => self.un_to(true, |dst, src| Op::I32x4TruncSatF64x2UZero { dst, src }),
+            O::I32x4TruncSatF64x2SZero | O::I32x4RelaxedTruncF64x2SZero => self.un_to(true, |dst, src| Op::I32x4TruncSatF64x2SZero { dst, src }),
+            O::I32x4TruncSatF64x2UZero | O::I32x4RelaxedTruncF64x2UZero => self.un_to(true, |dst, src| Op::I32x4TruncSatF64x2UZero { dst, src }),
             O::F64x2ConvertLowI32x4S => self.un_to(true, |dst, src| Op::F64x2ConvertLowI32x4S { dst, src }),
             O::F64x2ConvertLowI32x4U => self.un_to(true, |dst, src| Op::F64x2ConvertLowI32x4U { dst, src }),
             O::F32x4DemoteF64x2Zero => self.un_to(true, |dst, src| Op::F32x4DemoteF64x2Zero { dst, src }),
             O::F64x2PromoteLowF32x4 => self.un_to(true, |dst, src| Op::F64x2PromoteLowF32x4 { dst, src }),
+            // Relaxed SIMD without a Core 2.0 twin.
+            O::F32x4RelaxedMadd => self.v_args(3, |args| Op::F32x4RelaxedMaddArgs { args }),
+            O::F32x4RelaxedNmadd => self.v_args(3, |args| Op::F32x4RelaxedNmaddArgs { args }),
+            O::F64x2RelaxedMadd => self.v_args(3, |args| Op::F64x2RelaxedMaddArgs { args }),
+            O::F64x2RelaxedNmadd => self.v_args(3, |args| Op::F64x2RelaxedNmaddArgs { args }),
+            O::F32x4RelaxedMin => self.bin_to(true, |dst, a, b| Op::F32x4RelaxedMin { dst, a, b }),
+            O::F32x4RelaxedMax => self.bin_to(true, |dst, a, b| Op::F32x4RelaxedMax { dst, a, b }),
+            O::F64x2RelaxedMin => self.bin_to(true, |dst, a, b| Op::F64x2RelaxedMin { dst, a, b }),
+            O::F64x2RelaxedMax => self.bin_to(true, |dst, a, b| Op::F64x2RelaxedMax { dst, a, b }),
+            O::I16x8RelaxedDotI8x16I7x16S => {
+                self.bin_to(true, |dst, a, b| Op::I16x8RelaxedDotI8x16I7x16S { dst, a, b })
+            }
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                self.v_args(3, |args| Op::I32x4RelaxedDotI8x16I7x16AddSArgs { args })
+            }
             op => return Err(unsupported(&op, offset)),
         }
         Ok(())
+    }
+
+    /// An instruction of `n` v128 operands in consecutive slots (two cells each) whose v128
+    /// result replaces the first.
+    fn v_args(&mut self, n: usize, make: impl FnOnce(Slot) -> Op) {
+        self.materialize_top(n);
+        let len = self.stack.len();
+        let args = self.slot_at(len - n);
+        self.stack.truncate(len - n);
+        self.emit(make(args));
+        self.push_wide(Operand::Temp, true);
     }
 
     /// A v128 load: address in, v128 out.

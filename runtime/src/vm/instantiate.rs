@@ -3,9 +3,9 @@
 
 use super::*;
 use super::registry::LockError;
-use crate::wasm::types::{ExternType, MemoryType, TableType};
+use crate::wasm::types::{ExternType, IndexType, MemoryType, TableType, TypeId, ValType};
 use crate::vm::{InstantiationError, LinkError, Trap};
-use crate::wasm::{ConstExpr, DataMode, ElemMode, ImportDesc, Module};
+use crate::wasm::{ConstExpr, ConstOp, DataMode, ElemMode, ImportDesc, Module};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -35,7 +35,15 @@ fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
                 && a.page_size_log2 == e.page_size_log2
                 && limits_match(a.min, a.max, e.min, e.max)
         }
-        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        // An immutable global may be of a subtype; a mutable one is read and written through
+        // the import, so its type must be the same.
+        (ExternType::Global(a), ExternType::Global(e)) => {
+            a.mutable == e.mutable
+                && match (a.content, e.content) {
+                    (ValType::Ref(ar), ValType::Ref(er)) if !a.mutable => ar.matches(&er),
+                    (ac, ec) => ac == ec,
+                }
+        }
         _ => false,
     }
 }
@@ -187,7 +195,15 @@ fn check_imports(store: &Store, module: &Module, renames: &ImportRenames, import
             return Err(LinkError::UnknownImport { module: module_name.to_string(), name: name.to_string(), expected });
         }
         let actual = store.extern_type(*addr);
-        if !import_matches(&actual, &expected) {
+        let matches = match (import.desc, *addr) {
+            // A function's type is compared by identity (equal function types of different
+            // recursion groups are different types), and may be a declared subtype.
+            (ImportDesc::Func(t), ExternAddr::Func(f)) => {
+                TypeId(store.funcs[f as usize].type_id()).is_subtype_of(module.type_ids[t as usize])
+            }
+            _ => import_matches(&actual, &expected),
+        };
+        if !matches {
             return Err(LinkError::IncompatibleImportType {
                 module: module_name.to_string(),
                 name: name.to_string(),
@@ -210,6 +226,30 @@ pub(crate) fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &Cons
         ConstExpr::RefNull => 0,
         ConstExpr::RefFunc(f) => funcs[f as usize] as u128 + 1,
         ConstExpr::GlobalGet(g) => store.globals[globals[g as usize] as usize].bits(),
+        ConstExpr::Extended(ref ops) => {
+            // Integers only (the validator's rule), each kept as 64 bits, an i32 zero-extended
+            // as everywhere else.
+            let mut stack: Vec<u64> = Vec::with_capacity(ops.len());
+            macro_rules! run {
+                ($($op:ident $ty:ident $uty:ident $f:ident;)*) => {
+                    for op in ops.iter() {
+                        let v = match *op {
+                            ConstOp::I32(v) => v as u32 as u64,
+                            ConstOp::I64(v) => v as u64,
+                            ConstOp::GlobalGet(g) => store.globals[globals[g as usize] as usize].bits() as u64,
+                            $(ConstOp::$op => {
+                                let b = stack.pop().unwrap_or(0) as $ty;
+                                let a = stack.pop().unwrap_or(0) as $ty;
+                                a.$f(b) as $uty as u64
+                            })*
+                        };
+                        stack.push(v);
+                    }
+                };
+            }
+            crate::wasm::for_each_const_binop!(run);
+            stack.pop().unwrap_or(0) as u128
+        }
     }
 }
 
@@ -245,7 +285,7 @@ pub(crate) fn instantiate(
     let (idx, alloc) = store.reg().next_instance();
     let mut inst = InstanceShape {
         is_host: false,
-        type_ids: module.types.iter().map(|t| store.intern_type(t)).collect(),
+        type_ids: module.type_ids.iter().map(|t| t.0).collect(),
         funcs: Vec::with_capacity(module.funcs.len()),
         tables: Vec::new(),
         memories: Vec::new(),
@@ -284,7 +324,13 @@ pub(crate) fn instantiate(
         let addr = store.add_func(FuncEntity::Wasm { instance: idx, index: i as u32, type_id });
         inst.funcs.push(addr);
     }
-    for t in tables {
+    for (i, mut t) in tables.into_iter().enumerate() {
+        // A table with an initializer (typed function references) starts with every element
+        // its value; it may name the imported globals and any function.
+        if let Some(init) = &module.table_inits[i] {
+            let cell = eval_const(store, &inst.globals, &inst.funcs, init) as u64;
+            t.elems.fill(cell);
+        }
         let addr = store.add_table(t, idx);
         inst.tables.push(addr);
     }
@@ -355,9 +401,18 @@ fn elem_items(store: &Store, inst: u32, items: &[ConstExpr]) -> Vec<u64> {
     items.iter().map(|e| eval_const(store, &i.globals, &i.funcs, e) as u64).collect()
 }
 
-fn offset_of(store: &Store, inst: u32, e: &ConstExpr) -> u32 {
+/// A segment's offset into a table or memory whose addresses are i64 if `is64` (memory64,
+/// table64), else i32.
+fn offset_of(store: &Store, inst: u32, e: &ConstExpr, is64: bool) -> u64 {
     let i = &store.instances[inst as usize];
-    eval_const(store, &i.globals, &i.funcs, e) as u32
+    let bits = eval_const(store, &i.globals, &i.funcs, e);
+    if is64 { bits as u64 } else { bits as u32 as u64 }
+}
+
+/// `off..off + n` if it lies within `len` (no overflow), as `usize`s.
+fn segment_range(off: u64, n: usize, len: usize) -> Option<std::ops::Range<usize>> {
+    let end = off.checked_add(n as u64)?;
+    (end <= len as u64).then_some(off as usize..end as usize)
 }
 
 /// Core 2.0 ([§4.5.4 steps 13–15](https://webassembly.github.io/spec/core/exec/modules.html#instantiation)):
@@ -367,14 +422,14 @@ fn init_segments_in_order(store: &mut Store, inst: u32, module: &Module) -> Resu
     for (s, seg) in module.elems.iter().enumerate() {
         match &seg.mode {
             ElemMode::Active { table, offset } => {
-                let off = offset_of(store, inst, offset) as usize;
-                let items = elem_items(store, inst, &seg.items);
                 let t = store.instances[inst as usize].tables[*table as usize];
+                let off = offset_of(store, inst, offset, store.tables[t as usize].ty.index == IndexType::I64);
+                let items = elem_items(store, inst, &seg.items);
                 let elems = &mut store.tables[t as usize].elems;
-                if off.checked_add(items.len()).is_none_or(|end| end > elems.len()) {
+                let Some(range) = segment_range(off, items.len(), elems.len()) else {
                     return Err(Trap::TableOutOfBounds);
-                }
-                elems[off..off + items.len()].copy_from_slice(&items);
+                };
+                elems[range].copy_from_slice(&items);
                 store.inst_mut(inst).dropped_elems[s] = true;
             }
             ElemMode::Declared => store.inst_mut(inst).dropped_elems[s] = true,
@@ -383,14 +438,14 @@ fn init_segments_in_order(store: &mut Store, inst: u32, module: &Module) -> Resu
     }
     for (s, seg) in module.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
-            let off = offset_of(store, inst, offset) as usize;
-            let bytes = module.data_bytes(seg);
             let m = store.instances[inst as usize].memories[*memory as usize];
+            let off = offset_of(store, inst, offset, store.memories[m as usize].is64());
+            let bytes = module.data_bytes(seg);
             let data = &mut store.memories[m as usize].data;
-            if off.checked_add(bytes.len()).is_none_or(|end| end > data.len()) {
+            let Some(range) = segment_range(off, bytes.len(), data.len()) else {
                 return Err(Trap::MemoryOutOfBounds);
-            }
-            data[off..off + bytes.len()].copy_from_slice(bytes);
+            };
+            data[range].copy_from_slice(bytes);
             store.inst_mut(inst).dropped_datas[s] = true;
         }
     }
@@ -403,23 +458,23 @@ fn init_segments_checked_first(store: &mut Store, inst: u32, module: &Module) ->
     let mut elem_writes = Vec::new();
     for seg in &module.elems {
         if let ElemMode::Active { table, offset } = &seg.mode {
-            let off = offset_of(store, inst, offset) as usize;
             let t = store.instances[inst as usize].tables[*table as usize];
-            if off + seg.items.len() > store.tables[t as usize].elems.len() {
+            let off = offset_of(store, inst, offset, store.tables[t as usize].ty.index == IndexType::I64);
+            let Some(range) = segment_range(off, seg.items.len(), store.tables[t as usize].elems.len()) else {
                 return Err(InstantiationError::SegmentDoesNotFit("elements segment does not fit".into()));
-            }
-            elem_writes.push((t, off, elem_items(store, inst, &seg.items)));
+            };
+            elem_writes.push((t, range.start, elem_items(store, inst, &seg.items)));
         }
     }
     let mut data_writes = Vec::new();
     for seg in &module.datas {
         if let DataMode::Active { memory, offset } = &seg.mode {
-            let off = offset_of(store, inst, offset) as usize;
             let m = store.instances[inst as usize].memories[*memory as usize];
-            if off + seg.data.len() > store.memories[m as usize].data.len() {
+            let off = offset_of(store, inst, offset, store.memories[m as usize].is64());
+            let Some(range) = segment_range(off, seg.data.len(), store.memories[m as usize].data.len()) else {
                 return Err(InstantiationError::SegmentDoesNotFit("data segment does not fit".into()));
-            }
-            data_writes.push((m, off, module.data_bytes(seg)));
+            };
+            data_writes.push((m, range.start, module.data_bytes(seg)));
         }
     }
     for (t, off, items) in elem_writes {

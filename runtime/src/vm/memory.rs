@@ -7,20 +7,42 @@
 //! access can form (an i32 address plus an offset below 4 GiB, 16 bytes at most) lies inside
 //! the reservation, so compiled code need not compare it with the length: an access past the
 //! end faults, and the Compiler's signal handler turns the fault into a trap
-//! (RATIONALE.md, "Memory traps from guard pages").
+//! (RATIONALE.md, "Memory traps from guard pages"). A 64-bit memory (memory64) is kept shorter
+//! than 2^32 bytes ([`MAX_MEMORY64_BYTES`]), so compiled code clamps its i64 address to 2^32
+//! and the same reservation holds every address it then forms. Only memories of 64 KiB pages
+//! are reserved ([`guardable`]); those of 1-byte pages (custom page sizes) are heap buffers that
+//! compiled code checks explicitly.
 
 use super::defs::{Pinned, VMMemoryDefinition};
-use crate::wasm::types::{ExternType, IndexType, MemoryType};
+use crate::wasm::types::{IndexType, MemoryType};
 
 /// Bytes per page ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)).
 pub(crate) const PAGE_SIZE: usize = 65536;
-/// The most pages a 32-bit memory can have (4 GiB).
-pub(crate) const MAX_PAGES: u32 = 65536;
+/// The most bytes a 64-bit memory (memory64) may have: one less than 2^32. The runtime's memory
+/// limit (at most 65536 pages, 4 GiB) caps every memory anyway; keeping 64-bit ones below 2^32
+/// lets both engines narrow an i64 address to 32 bits plus one: the Interpreter's fast
+/// instructions take it saturated to u32 (`I64SatU32`), the Compiler clamps it to 2^32 (so the
+/// guard-page reservation holds every address formed, and explicit checks cannot wrap); an
+/// address of 2^32 or more then stays out of bounds.
+pub(crate) const MAX_MEMORY64_BYTES: u64 = (1 << 32) - 1;
+
 /// Bytes of address space a reserved memory takes: the furthest byte an access can reach is
 /// `(2^32 - 1) + (2^32 - 1) + 15`, and one page more rounds it up. Zero on hosts with less
 /// than 64-bit addresses, where memories are never reserved (the Compiler needs 64 bits).
 pub(crate) const RESERVATION_BYTES: usize =
     if usize::BITS >= 64 { (8u64 << 30) as usize + PAGE_SIZE } else { 0 };
+
+/// Whether a memory of type `ty` may be a reservation that compiled code accesses unchecked
+/// (guard pages): one whose pages are of 64 KiB, so that its length is always a multiple of
+/// the host's page size (a memory of 3 one-byte pages would leave the rest of its OS page
+/// accessible). Every address an access can form lies within [`RESERVATION_BYTES`]: an i32
+/// plus an offset below 2^32, or, for a 64-bit memory, its i64 address clamped to 2^32 by the
+/// Compiler (sound as the memory is shorter than that, [`MAX_MEMORY64_BYTES`]) plus such an
+/// offset (a larger one always traps). The Compiler asks the same of the memory types it
+/// compiles accesses for.
+pub(crate) fn guardable(ty: &MemoryType) -> bool {
+    ty.page_size_log2 == 16
+}
 
 /// `len` zero bytes, or `None` if the allocation fails. Uses the allocator's zeroed allocation,
 /// which the OS provides lazily, so a large initial memory costs nothing until it is touched.
@@ -142,36 +164,44 @@ impl Drop for LinearBytes {
     }
 }
 
-/// One linear memory: its bytes and its limits in pages.
+/// One linear memory: its bytes, its type and its limits in pages (of the memory's own page
+/// size, [`MemoryType::page_size`]).
 pub(crate) struct MemoryEntity {
     /// The bytes. Only [`MemoryEntity::grow`] may change their length (it keeps `def` in step).
     pub data: LinearBytes,
     /// Base and length of `data` at a fixed address, for compiled code.
     def: Pinned<VMMemoryDefinition>,
-    /// The declared maximum, in pages, as the module gave it (for import matching).
-    pub declared_max: Option<u32>,
-    /// The effective maximum in pages: the declared one capped by the runtime's memory limit.
-    pub max_pages: u32,
+    /// The type as declared: address type, page size and maximum (for import matching); its
+    /// `min` is the initial size.
+    pub decl: MemoryType,
+    /// The effective maximum in pages: the declared one capped by the runtime's memory limit
+    /// and by what the address type can reach.
+    pub max_pages: u64,
     /// The instance that defined the memory (set by `Store::add_memory`).
     pub owner: u32,
 }
 
 impl MemoryEntity {
-    /// Allocates `ty.min` zeroed pages, in a reservation if `reserved` (see the module docs);
-    /// fails when that exceeds `limit_pages` or the allocation or reservation fails.
+    /// Allocates `ty.min` zeroed pages, in a reservation if `reserved` and the memory is
+    /// [`guardable`] (see the module docs: memories of 1-byte pages are heap buffers that
+    /// compiled code checks explicitly); fails when that exceeds the
+    /// runtime's limit (`limit_pages`, in pages of 64 KiB) or the allocation or reservation
+    /// fails, or for a shared memory (threads are not implemented).
     pub fn new(ty: MemoryType, limit_pages: u32, reserved: bool) -> Result<MemoryEntity, String> {
-        if ty.index != IndexType::I32 || ty.shared || ty.page_size_log2 != 16 {
-            return Err(format!("memory type {} is not supported yet", ExternType::Memory(ty)));
+        let log2 = ty.page_size_log2 as u32;
+        let limit_bytes = limit_pages as u64 * PAGE_SIZE as u64;
+        // The most pages an address of the memory's type can reach: 4 GiB for i32; for i64
+        // [`MAX_MEMORY64_BYTES`] (the address space could hold more, the runtime's limit not).
+        let index_max = match ty.index {
+            IndexType::I32 => (1u64 << 32) >> log2,
+            IndexType::I64 => MAX_MEMORY64_BYTES.min(usize::MAX as u64) >> log2,
+        };
+        let max_pages = ty.max.unwrap_or(u64::MAX).min(limit_bytes >> log2).min(index_max);
+        if ty.min > max_pages {
+            return Err(format!("memory of {} pages exceeds the limit of {} pages", ty.min, max_pages));
         }
-        let max_pages = ty.max.unwrap_or(MAX_PAGES as u64).min(limit_pages as u64).min(MAX_PAGES as u64) as u32;
-        if ty.min > max_pages as u64 {
-            return Err(format!(
-                "memory of {} pages exceeds the limit of {} pages",
-                ty.min, max_pages
-            ));
-        }
-        let bytes = ty.min as usize * PAGE_SIZE;
-        let mut data = if reserved {
+        let bytes = (ty.min << log2) as usize;
+        let mut data = if reserved && guardable(&ty) {
             #[cfg(unix)]
             let r = LinearBytes::reserve(bytes);
             #[cfg(not(unix))]
@@ -181,7 +211,7 @@ impl MemoryEntity {
             LinearBytes::Heap(zeroed_bytes(bytes).ok_or_else(|| format!("cannot allocate {} pages", ty.min))?)
         };
         let def = Pinned::new(VMMemoryDefinition { base: data.as_mut_ptr(), length: data.len() });
-        Ok(MemoryEntity { data, def, declared_max: ty.max.map(|m| m as u32), max_pages, owner: u32::MAX })
+        Ok(MemoryEntity { data, def, decl: ty, max_pages, owner: u32::MAX })
     }
 
     /// Frees the bytes (the memory's instance was freed); the memory has 0 pages and cannot grow.
@@ -197,26 +227,33 @@ impl MemoryEntity {
         self.def.as_ptr()
     }
 
-    /// The current size in pages.
-    pub fn pages(&self) -> u32 {
-        (self.data.len() / PAGE_SIZE) as u32
+    /// Whether addresses into the memory are i64 (memory64).
+    pub fn is64(&self) -> bool {
+        self.decl.index == IndexType::I64
     }
 
-    /// The type seen by import matching: current size as minimum, declared maximum.
+    /// The current size in pages of the memory's page size.
+    pub fn pages(&self) -> u64 {
+        (self.data.len() as u64) >> self.decl.page_size_log2
+    }
+
+    /// The type seen by import matching: current size as minimum, declared maximum, address
+    /// type and page size.
     pub fn ty(&self) -> MemoryType {
-        MemoryType::new(self.pages(), self.declared_max)
+        MemoryType { min: self.pages(), ..self.decl }
     }
 
     /// [`memory.grow`](https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-memory-mathsf-memory-grow):
     /// returns the old size in pages, or `None` (the instruction's -1) when the new size would
     /// exceed the maximum or cannot be allocated.
-    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
         if new > self.max_pages {
             return None;
         }
-        if !self.data.grow_to(new as usize * PAGE_SIZE) {
+        // `max_pages` keeps the size in bytes within the address space (`new`'s constructor).
+        if !self.data.grow_to((new << self.decl.page_size_log2) as usize) {
             return None;
         }
         *self.def.get_mut() = VMMemoryDefinition { base: self.data.as_mut_ptr(), length: self.data.len() };
@@ -228,7 +265,7 @@ impl std::fmt::Debug for MemoryEntity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MemoryEntity")
             .field("pages", &self.pages())
-            .field("declared_max", &self.declared_max)
+            .field("decl", &self.decl)
             .field("max_pages", &self.max_pages)
             .finish()
     }

@@ -6,6 +6,7 @@
 //! Values live as raw bits ("cells"): i32/f32 in the low 32 bits of a `u64`, i64/f64 in all 64,
 //! references as `addr + 1` with 0 for null. Engines never see [`crate::Val`].
 
+pub(crate) mod atomics;
 pub(crate) mod bulk;
 pub(crate) mod registry;
 mod trap;
@@ -26,7 +27,7 @@ pub(crate) mod instantiate_helpers {
     pub(crate) use super::instantiate::{new_memory, new_table};
 }
 pub(crate) use limits::{Instrumentation, VMLimits};
-pub(crate) use memory::{MemoryEntity, PAGE_SIZE};
+pub(crate) use memory::{guardable, MemoryEntity, MAX_MEMORY64_BYTES, PAGE_SIZE};
 pub(crate) use store::*;
 pub use trap::{HostError, Trap};
 pub(crate) use trap::TrapCode;

@@ -5,7 +5,7 @@ use super::defs::{Pinned, VMGlobalDefinition, VMTableDefinition};
 use super::registry::{AppendVec, GroupCell, GroupLock, LockError, LockTable, Slot};
 use super::VMLimits;
 use super::{Engine, EngineCode, GroupEngineState, InstanceEngineState, MemoryEntity, MAX_TABLE_ELEMS};
-use crate::wasm::types::{ExternType, FuncType, GlobalType, TableType, ValType};
+use crate::wasm::types::{ExternType, FuncType, GlobalType, TableType, TypeId, ValType};
 use crate::vm::{ApiError, Trap};
 use std::collections::{BTreeSet, HashMap};
 use std::ptr::NonNull;
@@ -316,9 +316,6 @@ pub(crate) struct Registry {
     pub instances: AppendVec<InstanceEntity>,
     pub groups: AppendVec<Group>,
     pub locks: LockTable,
-    /// Interned function types; the index is the canonical type id.
-    pub types: AppendVec<FuncType>,
-    type_index: Mutex<HashMap<FuncType, u32>>,
     /// Instances registered by module name, for import resolution.
     pub names: RwLock<HashMap<String, u32>>,
     externs: Mutex<Externs>,
@@ -437,8 +434,6 @@ impl Registry {
             instances: AppendVec::default(),
             groups: AppendVec::default(),
             locks: LockTable::default(),
-            types: AppendVec::default(),
-            type_index: Mutex::new(HashMap::new()),
             names: RwLock::new(HashMap::new()),
             externs: Mutex::new(Externs::default()),
             owner,
@@ -538,15 +533,11 @@ impl Registry {
         (self.instances.len() as u32, g)
     }
 
-    /// The canonical id of a function type, interning it on first sight.
+    /// The type id of a host function of type `ty`: its process-wide identity as a type alone
+    /// in its recursion group ([`TypeId::of`]). Type ids are these identities' numbers, the
+    /// same in every runtime.
     pub fn intern_type(&self, ty: &FuncType) -> u32 {
-        let mut index = self.type_index.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(id) = index.get(ty) {
-            return *id;
-        }
-        let id = self.types.push(ty.clone()) as u32;
-        index.insert(ty.clone(), id);
-        id
+        TypeId::of(ty).0
     }
 
     /// `Ok` if `instance` is open; [`ApiError::InstanceClosed`] once it (or the runtime) was
@@ -570,9 +561,9 @@ impl Registry {
         self.interrupt.store(0, Ordering::Relaxed);
     }
 
-    /// The canonical function type of id `type_id` (see [`Registry::intern_type`]).
-    pub fn type_of(&self, type_id: u32) -> &FuncType {
-        &self.types[type_id as usize]
+    /// The function type of type id `type_id` (see [`Registry::intern_type`]).
+    pub fn type_of(&self, type_id: u32) -> &'static FuncType {
+        TypeId(type_id).func_type()
     }
 
     /// The most nested wasm calls a call may make.
@@ -581,8 +572,13 @@ impl Registry {
     }
 
     pub fn func_type(&self, func: u32) -> &FuncType {
+        self.type_of(self.func_type_id(func))
+    }
+
+    /// The type id of store function `func`.
+    pub fn func_type_id(&self, func: u32) -> u32 {
         // SAFETY: a function's type id never changes (freeing keeps it).
-        &self.types[unsafe { self.funcs[func as usize].cell.get() }.type_id() as usize]
+        unsafe { self.funcs[func as usize].cell.get() }.type_id()
     }
 
     /// The host value behind a non-null externref cell.
@@ -848,7 +844,7 @@ impl Store {
         };
         let (type_id, code) = (*type_id, code.clone());
         let Some(l) = self.listener.clone() else { return code(self, caller_instance, cells) };
-        let ty = &self.reg().types[type_id as usize];
+        let ty = self.reg().type_of(type_id);
         l.host(self, func, true, &cells[..cell_count(ty.params())]);
         code(self, caller_instance, cells)?;
         l.host(self, func, false, &cells[..cell_count(ty.results())]);

@@ -38,6 +38,15 @@ macro_rules! for_each_trap {
             FuelExhausted = 12, "fuel exhausted";
             /// An [`InterruptHandle`](crate::InterruptHandle) stopped the call.
             Interrupted = 13, "interrupted";
+            /// `call_ref` or `return_call_ref` of a null reference (typed function references).
+            NullFunctionReference = 14, "null function reference";
+            /// `ref.as_non_null` of a null reference (typed function references).
+            NullReference = 15, "null reference";
+            /// An atomic access (threads proposal) at an address that is not a multiple of its
+            /// width.
+            UnalignedAtomic = 16, "unaligned atomic";
+            /// `memory.atomic.wait32`/`wait64` on a memory that is not shared.
+            ExpectedSharedMemory = 17, "expected shared memory";
         }
     };
 }
@@ -231,7 +240,7 @@ mod tests {
                 assert_eq!(t.to_string(), c.message());
             }
         }
-        assert_eq!(n, 12);
+        assert_eq!(n, 16);
         assert_eq!(TrapCode::from_u32(0), None, "0 means no trap");
         assert_eq!(Trap::Host("x".into()).code(), None);
     }

@@ -3,7 +3,9 @@
 //!
 //! A *segment* starts at the function's first operator and after every operator that can
 //! transfer control or is a branch target's boundary (`block`, `loop`, `if`, `else`, `end`,
-//! `br`, `br_if`, `br_table`, `return`, `unreachable`). Every path into a segment enters at its
+//! `br`, `br_if`, `br_table`, `br_on_null`, `br_on_non_null`, `return`, the tail calls
+//! `return_call*`, `unreachable`, and, for the issues to come, `br_on_cast*`, `try_table` and
+//! throws). Every path into a segment enters at its
 //! start (labels are at segment starts), and leaves only at its end or by a call or a trap, so
 //! charging a segment's whole cost on entry charges exactly the operators that run, except
 //! that a trap or a host exit inside a segment has already paid for the operators after it.
@@ -36,8 +38,19 @@ fn ends_segment(op: &Operator<'_>) -> bool {
             | Operator::Br { .. }
             | Operator::BrIf { .. }
             | Operator::BrTable { .. }
+            | Operator::BrOnNull { .. }
+            | Operator::BrOnNonNull { .. }
             | Operator::Return
+            | Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::ReturnCallRef { .. }
             | Operator::Unreachable
+            // GC's casting branches and exception handling's transfers, for the issues to come.
+            | Operator::BrOnCast { .. }
+            | Operator::BrOnCastFail { .. }
+            | Operator::TryTable { .. }
+            | Operator::Throw { .. }
+            | Operator::ThrowRef
     )
 }
 

@@ -14,7 +14,10 @@
 //!   the listener's exit hook before every return ([`Control::exit`]: `return`, the body's
 //!   final `end`, and the branches to the body's label an engine lowers as returns, as the
 //!   Interpreter does; the Compiler's join the body's end instead).
-//! - Dead code: after `br`, `br_table`, `return` and `unreachable`, and after an `end` the
+//! - Tail calls (`return_call`, `return_call_indirect`, `return_call_ref`) go to the engine's
+//!   [`Lower::op`] as they are, and the code after them is dead; with a listener, whose exit
+//!   hook needs the results, the walk passes the plain call instead and returns after it.
+//! - Dead code: after `br`, `br_table`, `return`, the tail calls and `unreachable`, and after an `end` the
 //!   engine knows nothing reaches, the code up to the `else` or `end` of the enclosing
 //!   construct is skipped; constructs opened inside it are only counted, they get no frame.
 //!
@@ -64,6 +67,11 @@ pub(crate) trait Lower {
     fn br(&mut self, depth: u32, ctrl: &mut Control<'_, Self::Payload>);
     /// `br_if` to the label `depth` frames out (its condition on top of the operand stack).
     fn br_if(&mut self, depth: u32, ctrl: &mut Control<'_, Self::Payload>);
+    /// `br_on_null` (`non_null`: `br_on_non_null`) to the label `depth` frames out: branches
+    /// when the reference on top of the operand stack is null (popping it) or, for
+    /// `br_on_non_null`, when it is not (carrying it as the label's last value; it is popped
+    /// when the branch is not taken).
+    fn br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_, Self::Payload>);
     /// `br_table` with the labels `targets` and `default` (depths; the index on top of the
     /// operand stack).
     fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_, Self::Payload>);
@@ -277,6 +285,8 @@ pub(crate) fn walk<'m, L: Lower>(
                 ctrl.set_unreachable();
             }
             Operator::BrIf { relative_depth } => lower.br_if(relative_depth, &mut ctrl),
+            Operator::BrOnNull { relative_depth } => lower.br_on_null(relative_depth, false, &mut ctrl),
+            Operator::BrOnNonNull { relative_depth } => lower.br_on_null(relative_depth, true, &mut ctrl),
             Operator::BrTable { targets: table } => {
                 targets.clear();
                 for depth in table.targets() {
@@ -293,10 +303,33 @@ pub(crate) fn walk<'m, L: Lower>(
                 lower.op(op, offset as usize)?;
                 ctrl.set_unreachable();
             }
+            Operator::ReturnCall { .. } | Operator::ReturnCallIndirect { .. } | Operator::ReturnCallRef { .. } => {
+                if ctrl.listen {
+                    // The listener's exit hook reports this function's results, which only a
+                    // call that comes back has: with a listener a tail call is a call and a
+                    // return (the stack then grows with tail recursion, see RATIONALE.md).
+                    lower.op(untail(op), offset as usize)?;
+                    ctrl.exit(lower);
+                } else {
+                    lower.op(op, offset as usize)?;
+                }
+                ctrl.set_unreachable();
+            }
             op => lower.op(op, offset as usize)?,
         }
     }
     Ok(())
+}
+
+/// The call a tail call makes when it is not a tail call (`return_call` → `call`, ...); any
+/// other operator as it is.
+fn untail(op: Operator<'_>) -> Operator<'_> {
+    match op {
+        Operator::ReturnCall { function_index } => Operator::Call { function_index },
+        Operator::ReturnCallIndirect { type_index, table_index } => Operator::CallIndirect { type_index, table_index },
+        Operator::ReturnCallRef { type_index } => Operator::CallRef { type_index },
+        op => op,
+    }
 }
 
 /// The parameter and result types of block type `bt` in `module`. Errors: as
@@ -304,7 +337,7 @@ pub(crate) fn walk<'m, L: Lower>(
 pub(crate) fn block_type(module: &Module, bt: BlockType) -> Result<(&[ValType], &[ValType]), CompileError> {
     Ok(match bt {
         BlockType::Empty => (&[], &[]),
-        BlockType::Type(t) => (&[], single(super::val_type(t)?)),
+        BlockType::Type(t) => (&[], single(super::val_type(t, &module.type_ids)?)),
         BlockType::FuncType(i) => {
             let t = &module.types[i as usize];
             (t.params(), t.results())
@@ -312,11 +345,16 @@ pub(crate) fn block_type(module: &Module, bt: BlockType) -> Result<(&[ValType], 
     })
 }
 
-/// `[t]`, borrowed for as long as any module (a block type's one result, without allocating).
-/// (Concrete reference types, when they come, name a type of the module: their one-element
-/// lists will have to live in the module instead.)
+/// `[t]`, borrowed for as long as any module (a block type's one result, without allocating;
+/// a concrete reference type's list is made once per process, [`super::canon::single`]).
 fn single(t: ValType) -> &'static [ValType] {
     use super::types::{HeapType, RefType};
+    // (A macro, not a function: only literals are promoted to `'static`.)
+    macro_rules! r {
+        ($nullable:expr, $h:expr) => {
+            ValType::Ref(RefType { nullable: $nullable, heap_type: $h })
+        };
+    }
     match t {
         ValType::I32 => &[ValType::I32],
         ValType::I64 => &[ValType::I64],
@@ -324,10 +362,15 @@ fn single(t: ValType) -> &'static [ValType] {
         ValType::F64 => &[ValType::F64],
         ValType::V128 => &[ValType::V128],
         ValType::Ref(RefType { nullable, heap_type }) => match (nullable, heap_type) {
-            (true, HeapType::Func) => &[ValType::Ref(RefType { nullable: true, heap_type: HeapType::Func })],
-            (false, HeapType::Func) => &[ValType::Ref(RefType { nullable: false, heap_type: HeapType::Func })],
-            (true, HeapType::Extern) => &[ValType::Ref(RefType { nullable: true, heap_type: HeapType::Extern })],
-            (false, HeapType::Extern) => &[ValType::Ref(RefType { nullable: false, heap_type: HeapType::Extern })],
+            (true, HeapType::Func) => &[r!(true, HeapType::Func)],
+            (false, HeapType::Func) => &[r!(false, HeapType::Func)],
+            (true, HeapType::Extern) => &[r!(true, HeapType::Extern)],
+            (false, HeapType::Extern) => &[r!(false, HeapType::Extern)],
+            (true, HeapType::NoFunc) => &[r!(true, HeapType::NoFunc)],
+            (false, HeapType::NoFunc) => &[r!(false, HeapType::NoFunc)],
+            (true, HeapType::NoExtern) => &[r!(true, HeapType::NoExtern)],
+            (false, HeapType::NoExtern) => &[r!(false, HeapType::NoExtern)],
+            (_, HeapType::Concrete(_)) => super::canon::single(t),
         },
     }
 }

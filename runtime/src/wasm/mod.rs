@@ -3,6 +3,8 @@
 //! ([§5 binary format](https://webassembly.github.io/spec/core/binary/index.html),
 //! [§3 validation](https://webassembly.github.io/spec/core/valid/index.html)).
 
+pub(crate) mod atomics;
+pub(crate) mod canon;
 pub(crate) mod error;
 pub(crate) mod fuel;
 pub(crate) mod func;
@@ -22,6 +24,8 @@ pub(crate) struct Module {
     pub bytes: Arc<[u8]>,
     /// The type section.
     pub types: Vec<FuncType>,
+    /// The identity of each type of the type section ([`canon`]).
+    pub type_ids: Vec<types::TypeId>,
     /// Imports in declaration order.
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
@@ -30,6 +34,9 @@ pub(crate) struct Module {
     /// Every table, imported ones first.
     pub tables: Vec<TableType>,
     pub num_imported_tables: u32,
+    /// The initializer of each of the module's own tables (index `num_imported_tables + i`):
+    /// the value of every element at first, null if there is none.
+    pub table_inits: Vec<Option<ConstExpr>>,
     /// Every memory, imported ones first.
     pub memories: Vec<MemoryType>,
     pub num_imported_memories: u32,
@@ -91,7 +98,10 @@ pub(crate) struct Export {
 }
 
 /// A [constant expression](https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions).
-#[derive(Clone, Copy, Debug)]
+/// One instruction, the only form before Wasm 3.0, has a variant of its own;
+/// [extended constant expressions](https://github.com/WebAssembly/extended-const) are the
+/// `Extended` program.
+#[derive(Clone, Debug)]
 pub(crate) enum ConstExpr {
     I32(i32),
     I64(i64),
@@ -101,7 +111,41 @@ pub(crate) enum ConstExpr {
     RefNull,
     RefFunc(u32),
     GlobalGet(u32),
+    /// Two or more instructions, run on a stack of integers; the validator has checked the
+    /// types and that one value is left.
+    Extended(std::sync::Arc<[ConstOp]>),
 }
+
+/// Every integer arithmetic instruction an extended constant expression may hold, once: its
+/// wasmparser operator and [`ConstOp`] variant, its operand type, that type's unsigned twin
+/// (results are kept zero-extended, as `ConstExpr::I32` is) and the wrapping operation.
+macro_rules! for_each_const_binop {
+    ($m:ident) => {
+        $m! {
+            I32Add i32 u32 wrapping_add;
+            I32Sub i32 u32 wrapping_sub;
+            I32Mul i32 u32 wrapping_mul;
+            I64Add i64 u64 wrapping_add;
+            I64Sub i64 u64 wrapping_sub;
+            I64Mul i64 u64 wrapping_mul;
+        }
+    };
+}
+pub(crate) use for_each_const_binop;
+
+macro_rules! const_op_enum {
+    ($($op:ident $ty:ident $uty:ident $f:ident;)*) => {
+        /// One instruction of an extended constant expression.
+        #[derive(Clone, Copy, Debug)]
+        pub(crate) enum ConstOp {
+            I32(i32),
+            I64(i64),
+            GlobalGet(u32),
+            $($op,)*
+        }
+    };
+}
+for_each_const_binop!(const_op_enum);
 
 #[derive(Debug)]
 pub(crate) enum ElemMode {
@@ -133,6 +177,19 @@ pub(crate) struct DataSegment {
 #[derive(Debug)]
 pub(crate) struct FuncBody {
     pub range: Range<usize>,
+}
+
+/// The memory that a load or store's immediate names. Errors: a GC array target (the
+/// multibyte-array-access proposal, which no feature set of ours validates, so this is a second
+/// line, not a path that runs).
+pub(crate) fn memarg_memory(memarg: &wasmparser::MemArg) -> Result<u32, error::CompileError> {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(m) => Ok(m),
+        wasmparser::MemArgTarget::Array(_) => Err(error::CompileError {
+            message: "memory accesses to arrays (multibyte array access) are not supported".into(),
+            offset: None,
+        }),
+    }
 }
 
 impl Module {

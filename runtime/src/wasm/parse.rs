@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::wasm::error::CompileError;
-use crate::wasm::types::{HeapType, IndexType, RefType};
+use crate::wasm::canon::{self, KeySuper, KeyVal, SubKey};
+use crate::wasm::types::{HeapType, IndexType, RefType, TypeId};
 use wasmparser::{
     ExternalKind, FunctionBody, Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
@@ -11,33 +12,79 @@ fn err(message: impl Into<String>, offset: usize) -> CompileError {
     CompileError { message: message.into(), offset: Some(offset) }
 }
 
-/// Our type for a value type wasmparser validated. Errors: a heap type none of our features
-/// brings (validation refuses them first, so this is a second line, not a path that runs).
-pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType, CompileError> {
+/// Our type for a value type wasmparser validated, in a module whose types have the identities
+/// `type_ids` (by type index). Errors: a heap type none of our features brings (validation
+/// refuses most first), or one that the engines do not implement yet (GC's).
+pub(crate) fn val_type(t: wasmparser::ValType, type_ids: &[TypeId]) -> Result<ValType, CompileError> {
     Ok(match t {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => ValType::V128,
-        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r)?),
+        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r, type_ids)?),
     })
 }
 
-fn ref_type(r: wasmparser::RefType) -> Result<RefType, CompileError> {
-    use wasmparser::{AbstractHeapType as A, HeapType as H};
-    let heap_type = match r.heap_type() {
-        H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
-        H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
-        h => return Err(CompileError { message: format!("unsupported heap type {h:?}"), offset: None }),
-    };
-    Ok(RefType { nullable: r.is_nullable(), heap_type })
+/// Our type for a reference type (see [`val_type`]).
+pub(crate) fn ref_type(r: wasmparser::RefType, type_ids: &[TypeId]) -> Result<RefType, CompileError> {
+    Ok(RefType { nullable: r.is_nullable(), heap_type: heap_type(r.heap_type(), type_ids)? })
 }
 
-fn table_type(t: &wasmparser::TableType) -> Result<TableType, CompileError> {
+/// Our type for a heap type (see [`val_type`]).
+pub(crate) fn heap_type(h: wasmparser::HeapType, type_ids: &[TypeId]) -> Result<HeapType, CompileError> {
+    use wasmparser::{AbstractHeapType as A, HeapType as H};
+    Ok(match h {
+        H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
+        H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
+        H::Abstract { shared: false, ty: A::NoFunc } => HeapType::NoFunc,
+        H::Abstract { shared: false, ty: A::NoExtern } => HeapType::NoExtern,
+        H::Concrete(i) => match i.as_module_index().and_then(|i| type_ids.get(i as usize)) {
+            Some(id) => HeapType::Concrete(*id),
+            None => return Err(CompileError { message: format!("unsupported heap type {h:?}"), offset: None }),
+        },
+        h => return Err(CompileError { message: format!("unsupported heap type {h:?}"), offset: None }),
+    })
+}
+
+/// A value type of a recursion group being registered whose first type is the module's type
+/// `start` (earlier types have the identities `type_ids`).
+fn key_val(t: wasmparser::ValType, start: u32, type_ids: &[TypeId]) -> Result<KeyVal, CompileError> {
+    if let wasmparser::ValType::Ref(r) = t {
+        if let wasmparser::HeapType::Concrete(i) = r.heap_type() {
+            if let Some(i) = i.as_module_index().filter(|i| *i >= start) {
+                return Ok(KeyVal::Rec { nullable: r.is_nullable(), rec: i - start });
+            }
+        }
+    }
+    Ok(KeyVal::Plain(val_type(t, type_ids)?))
+}
+
+/// Registers the recursion group `group`, whose first type is the module's type `start`, and
+/// returns its types' identities ([`canon`]). Errors: a type other than a function type (GC's
+/// structs and arrays, not implemented yet), a shared one.
+fn rec_group(group: wasmparser::RecGroup, start: u32, type_ids: &[TypeId]) -> Result<Vec<TypeId>, CompileError> {
+    let mut keys = Vec::new();
+    for sub in group.into_types() {
+        let f = match &sub.composite_type.inner {
+            wasmparser::CompositeInnerType::Func(f) if !sub.composite_type.shared => f,
+            _ => return Err(err("non-function types are not supported", 0)),
+        };
+        let supertype = match sub.supertype_idxs.first().and_then(|i| i.as_module_index()) {
+            Some(i) if i >= start => Some(KeySuper::Rec(i - start)),
+            Some(i) => Some(KeySuper::Id(type_ids[i as usize])),
+            None => None,
+        };
+        let vals = |ts: &[wasmparser::ValType]| ts.iter().map(|t| key_val(*t, start, type_ids)).collect::<Result<Vec<_>, _>>();
+        keys.push(SubKey { is_final: sub.is_final, supertype, params: vals(f.params())?, results: vals(f.results())? });
+    }
+    Ok(canon::intern_group(keys))
+}
+
+fn table_type(t: &wasmparser::TableType, type_ids: &[TypeId]) -> Result<TableType, CompileError> {
     // Without memory64/table64 the validator bounds these to u32.
     Ok(TableType {
-        element: ref_type(t.element_type)?,
+        element: ref_type(t.element_type, type_ids)?,
         min: t.initial,
         max: t.maximum,
         index: if t.table64 { IndexType::I64 } else { IndexType::I32 },
@@ -54,26 +101,51 @@ fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
     }
 }
 
-fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> {
-    Ok(GlobalType { content: val_type(t.content_type)?, mutable: t.mutable })
+fn global_type(t: &wasmparser::GlobalType, type_ids: &[TypeId]) -> Result<GlobalType, CompileError> {
+    Ok(GlobalType { content: val_type(t.content_type, type_ids)?, mutable: t.mutable })
 }
 
 fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
     let mut reader = e.get_operators_reader();
-    let offset = reader.original_position() as usize;
-    let value = match reader.read()? {
-        Operator::I32Const { value } => ConstExpr::I32(value),
-        Operator::I64Const { value } => ConstExpr::I64(value),
-        Operator::F32Const { value } => ConstExpr::F32(value.bits()),
-        Operator::F64Const { value } => ConstExpr::F64(value.bits()),
-        Operator::V128Const { value } => ConstExpr::V128(u128::from_le_bytes(*value.bytes())),
-        Operator::RefNull { .. } => ConstExpr::RefNull,
-        Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
-        Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
-        op => return Err(err(format!("unsupported constant expression {op:?}"), offset)),
-    };
-    // The validator has checked that exactly one instruction precedes `end`.
-    Ok(value)
+    let mut ops: Vec<(Operator<'_>, usize)> = Vec::new();
+    loop {
+        let offset = reader.original_position() as usize;
+        match reader.read()? {
+            Operator::End => break,
+            op => ops.push((op, offset)),
+        }
+    }
+    // The validator has checked the expression: one instruction, or (extended constant
+    // expressions) integer arithmetic over constants and globals that leaves one value.
+    if let [(op, offset)] = &ops[..] {
+        return Ok(match op {
+            Operator::I32Const { value } => ConstExpr::I32(*value),
+            Operator::I64Const { value } => ConstExpr::I64(*value),
+            Operator::F32Const { value } => ConstExpr::F32(value.bits()),
+            Operator::F64Const { value } => ConstExpr::F64(value.bits()),
+            Operator::V128Const { value } => ConstExpr::V128(u128::from_le_bytes(*value.bytes())),
+            Operator::RefNull { .. } => ConstExpr::RefNull,
+            Operator::RefFunc { function_index } => ConstExpr::RefFunc(*function_index),
+            Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(*global_index),
+            op => return Err(err(format!("unsupported constant expression {op:?}"), *offset)),
+        });
+    }
+    macro_rules! extended {
+        ($($op:ident $ty:ident $uty:ident $f:ident;)*) => {
+            ops.iter()
+                .map(|(op, offset)| {
+                    Ok(match op {
+                        Operator::I32Const { value } => ConstOp::I32(*value),
+                        Operator::I64Const { value } => ConstOp::I64(*value),
+                        Operator::GlobalGet { global_index } => ConstOp::GlobalGet(*global_index),
+                        $(Operator::$op => ConstOp::$op,)*
+                        op => return Err(err(format!("unsupported constant expression {op:?}"), *offset)),
+                    })
+                })
+                .collect::<Result<std::sync::Arc<[ConstOp]>, CompileError>>()
+        };
+    }
+    Ok(ConstExpr::Extended(for_each_const_binop!(extended)?))
 }
 
 /// Decodes and validates `bytes` with the given feature set.
@@ -82,11 +154,13 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
     let mut m = Module {
         bytes: bytes.clone(),
         types: Vec::new(),
+        type_ids: Vec::new(),
         imports: Vec::new(),
         funcs: Vec::new(),
         num_imported_funcs: 0,
         tables: Vec::new(),
         num_imported_tables: 0,
+        table_inits: Vec::new(),
         memories: Vec::new(),
         num_imported_memories: 0,
         globals: Vec::new(),
@@ -109,16 +183,10 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
         let valid = validator.payload(&payload)?;
         match payload {
             Payload::TypeSection(reader) => {
-                for rec_group in reader {
-                    for sub in rec_group?.into_types() {
-                        match &sub.composite_type.inner {
-                            wasmparser::CompositeInnerType::Func(f) => m.types.push(FuncType::new(
-                                f.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?,
-                                f.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?,
-                            )),
-                            _ => return Err(err("non-function types are not supported", 0)),
-                        }
-                    }
+                for group in reader {
+                    let ids = rec_group(group?, m.type_ids.len() as u32, &m.type_ids)?;
+                    m.types.extend(ids.iter().map(|id| id.func_type().clone()));
+                    m.type_ids.extend(ids);
                 }
             }
             Payload::ImportSection(reader) => {
@@ -131,9 +199,9 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                             ImportDesc::Func(t)
                         }
                         TypeRef::Table(t) => {
-                            m.tables.push(table_type(&t)?);
+                            m.tables.push(table_type(&t, &m.type_ids)?);
                             m.num_imported_tables += 1;
-                            ImportDesc::Table(table_type(&t)?)
+                            ImportDesc::Table(table_type(&t, &m.type_ids)?)
                         }
                         TypeRef::Memory(t) => {
                             m.memories.push(memory_type(&t));
@@ -141,9 +209,9 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                             ImportDesc::Memory(memory_type(&t))
                         }
                         TypeRef::Global(t) => {
-                            m.globals.push(global_type(&t)?);
+                            m.globals.push(global_type(&t, &m.type_ids)?);
                             m.num_imported_globals += 1;
-                            ImportDesc::Global(global_type(&t)?)
+                            ImportDesc::Global(global_type(&t, &m.type_ids)?)
                         }
                         _ => return Err(err("unsupported import kind", 0)),
                     };
@@ -162,7 +230,11 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
             Payload::TableSection(reader) => {
                 for t in reader {
                     let t = t?;
-                    m.tables.push(table_type(&t.ty)?);
+                    m.tables.push(table_type(&t.ty, &m.type_ids)?);
+                    m.table_inits.push(match t.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(&e)?),
+                    });
                 }
             }
             Payload::MemorySection(reader) => {
@@ -173,7 +245,7 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
             Payload::GlobalSection(reader) => {
                 for g in reader {
                     let g = g?;
-                    m.globals.push(global_type(&g.ty)?);
+                    m.globals.push(global_type(&g.ty, &m.type_ids)?);
                     m.global_inits.push(const_expr(&g.init_expr)?);
                 }
             }
@@ -242,7 +314,7 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                     func_validator_allocs = fv.into_allocations();
                     if !features.contains(WasmFeatures::REFERENCE_TYPES) {
                         let ty = m.func_type(m.num_imported_funcs + m.bodies.len() as u32);
-                        check_core1_br_table(&m.types, ty.results(), &body)?;
+                        check_core1_br_table(&m.types, &m.type_ids, ty.results(), &body)?;
                     }
                 }
                 m.bodies.push(FuncBody { range: range.start as usize..range.end as usize });
@@ -284,12 +356,17 @@ fn read_names(reader: wasmparser::NameSectionReader<'_>) -> Names {
 /// where the operand stack is polymorphic ([1.0 §3.3.5](https://www.w3.org/TR/wasm-core-1/#valid-br-table)).
 /// Core 2.0 relaxed this (the 2.0 suite dropped those assertions) and wasmparser implements the
 /// relaxed rule, so for 1.0 this extra pass runs over bodies wasmparser already accepted.
-fn check_core1_br_table(types: &[FuncType], results: &[ValType], body: &FunctionBody<'_>) -> Result<(), CompileError> {
+fn check_core1_br_table(
+    types: &[FuncType],
+    type_ids: &[TypeId],
+    results: &[ValType],
+    body: &FunctionBody<'_>,
+) -> Result<(), CompileError> {
     let mut labels: Vec<Vec<ValType>> = vec![results.to_vec()];
     let block_results = |bt: wasmparser::BlockType| -> Result<Vec<ValType>, CompileError> {
         Ok(match bt {
             wasmparser::BlockType::Empty => vec![],
-            wasmparser::BlockType::Type(t) => vec![val_type(t)?],
+            wasmparser::BlockType::Type(t) => vec![val_type(t, type_ids)?],
             wasmparser::BlockType::FuncType(i) => types[i as usize].results().to_vec(),
         })
     };

@@ -86,9 +86,10 @@ impl RefType {
 
     /// Whether every value of this type is also one of `other`
     /// ([§3.3.3 matching](https://webassembly.github.io/spec/core/valid/matching.html#reference-types)):
-    /// the same heap type, and null allowed in `other` if it is here.
+    /// its heap type [matches](HeapType::matches) `other`'s, and null is allowed in `other` if
+    /// it is here.
     pub fn matches(&self, other: &RefType) -> bool {
-        self.heap_type == other.heap_type && (other.nullable || !self.nullable)
+        self.heap_type.matches(&other.heap_type) && (other.nullable || !self.nullable)
     }
 }
 
@@ -98,6 +99,7 @@ impl fmt::Display for RefType {
         match (self.nullable, self.heap_type) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
+            (true, h) => write!(f, "(ref null {h})"),
             (false, h) => write!(f, "(ref {h})"),
         }
     }
@@ -105,8 +107,8 @@ impl fmt::Display for RefType {
 
 /// The heap type of a reference: what kind of thing it refers to
 /// ([§2.3.3](https://webassembly.github.io/spec/versions/core/WebAssembly-3.0-draft.pdf), heap
-/// types). Wasm 3.0's other heap types (concrete type indices, `any`, `eq`, `i31`, `struct`,
-/// `array`, `exn` and the bottom types) are added with the features that bring them.
+/// types). Wasm 3.0's other heap types (`any`, `eq`, `i31`, `struct`, `array`, `exn` and their
+/// bottom types) are added with the features that bring them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HeapType {
@@ -114,6 +116,13 @@ pub enum HeapType {
     Func,
     /// A host value (`extern`).
     Extern,
+    /// A function of one function type (typed function references: `(ref $t)`), named by its
+    /// canonical identity ([`TypeId`]), which equivalent types of different modules share.
+    Concrete(TypeId),
+    /// The bottom of the function types (`nofunc`): only null has it.
+    NoFunc,
+    /// The bottom of the external types (`noextern`): only null has it.
+    NoExtern,
 }
 
 impl HeapType {
@@ -121,18 +130,78 @@ impl HeapType {
     /// addresses, which keep their instances alive).
     pub fn is_func(&self) -> bool {
         match self {
-            HeapType::Func => true,
-            HeapType::Extern => false,
+            HeapType::Func | HeapType::Concrete(_) | HeapType::NoFunc => true,
+            HeapType::Extern | HeapType::NoExtern => false,
+        }
+    }
+
+    /// Whether every reference of this heap type is also one of `other`
+    /// ([§3.3.3 matching](https://webassembly.github.io/spec/core/valid/matching.html#heap-types)):
+    /// the same type; a concrete function type below `func` and below its declared supertypes;
+    /// a bottom type below every type of its hierarchy.
+    pub fn matches(&self, other: &HeapType) -> bool {
+        match (*self, *other) {
+            (a, b) if a == b => true,
+            (HeapType::Concrete(_), HeapType::Func) => true,
+            (HeapType::Concrete(a), HeapType::Concrete(b)) => a.is_subtype_of(b),
+            (HeapType::NoFunc, b) => b.is_func(),
+            (HeapType::NoExtern, b) => !b.is_func(),
+            (HeapType::Func | HeapType::Extern | HeapType::Concrete(_), _) => false,
         }
     }
 }
 
 impl fmt::Display for HeapType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            HeapType::Func => "func",
-            HeapType::Extern => "extern",
-        })
+        match self {
+            HeapType::Func => f.write_str("func"),
+            HeapType::Extern => f.write_str("extern"),
+            HeapType::Concrete(t) => write!(f, "{t}"),
+            HeapType::NoFunc => f.write_str("nofunc"),
+            HeapType::NoExtern => f.write_str("noextern"),
+        }
+    }
+}
+
+/// The identity of a defined (function) type, the same for every module that defines an
+/// equivalent type: types are equivalent when their recursion groups are the same after
+/// their references to earlier types are replaced by those types' identities
+/// ([§3.2 type equivalence](https://webassembly.github.io/spec/core/valid/conventions.html#type-equivalence),
+/// iso-recursive). Identities are process-wide and never reused (see RATIONALE.md, "Typed
+/// function references").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub(crate) u32);
+
+impl TypeId {
+    /// The identity of `ty` as a type of its own: final, with no supertype, alone in its
+    /// recursion group (what a host function's type is, and what `(type (func ...))` defines).
+    pub fn of(ty: &FuncType) -> TypeId {
+        crate::wasm::canon::intern_func(ty)
+    }
+
+    /// The function type this identity stands for.
+    pub fn func_type(&self) -> &'static FuncType {
+        &crate::wasm::canon::entry(*self).ty
+    }
+
+    /// Whether this type is `other` or declares it as a (transitive) supertype
+    /// ([§3.3.3](https://webassembly.github.io/spec/core/valid/matching.html#heap-types)).
+    pub fn is_subtype_of(&self, other: TypeId) -> bool {
+        let mut t = Some(*self);
+        while let Some(id) = t {
+            if id == other {
+                return true;
+            }
+            t = crate::wasm::canon::entry(id).supertype;
+        }
+        false
+    }
+}
+
+impl fmt::Display for TypeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The text format names a module's types by index; an identity is module-free.
+        write!(f, "$type{}", self.0)
     }
 }
 
@@ -181,7 +250,7 @@ impl fmt::Display for FuncType {
 
 /// The type of the addresses of a memory or table
 /// ([§2.3.8](https://webassembly.github.io/spec/versions/core/WebAssembly-3.0-draft.pdf), address
-/// types): `i32`, or `i64` with Wasm 3.0's memory64 (not yet accepted by validation).
+/// types): `i32`, or `i64` with Wasm 3.0's memory64 ([`RuntimeConfig::with_wasm_memory64`](crate::RuntimeConfig::with_wasm_memory64)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum IndexType {
@@ -195,9 +264,10 @@ pub enum IndexType {
 /// A memory type: limits in pages, the address type, whether it is shared between threads, and
 /// the page size
 /// ([§2.3.8](https://webassembly.github.io/spec/core/syntax/types.html#memory-types)). Core 1.0
-/// and 2.0 memories are [`MemoryType::new`]: 32-bit, unshared, pages of 64 KiB; the other
-/// fields are ready for Wasm 3.0 (memory64), threads (`shared`) and custom page sizes, which
-/// validation does not accept yet.
+/// and 2.0 memories are [`MemoryType::new`]: 32-bit, unshared, pages of 64 KiB; Wasm 3.0's
+/// memory64 makes [`MemoryType::new64`] ones, the custom-page-sizes proposal pages of 1 byte
+/// ([`MemoryType::with_page_size_log2`]). Shared memories (threads) are not implemented:
+/// instantiating one fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct MemoryType {
@@ -218,6 +288,22 @@ impl MemoryType {
     pub fn new(min: u32, max: Option<u32>) -> MemoryType {
         MemoryType { min: min as u64, max: max.map(u64::from), index: IndexType::I32, shared: false, page_size_log2: 16 }
     }
+    /// A 32-bit [shared](https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#shared-linear-memory)
+    /// memory (threads proposal) of pages of 64 KiB, `min` pages initially, at most `max` (a
+    /// shared memory must declare its maximum).
+    pub fn shared(min: u32, max: u32) -> MemoryType {
+        MemoryType { shared: true, ..MemoryType::new(min, Some(max)) }
+    }
+    /// A 64-bit (memory64), unshared memory of pages of 64 KiB, `min` pages initially, at most
+    /// `max`.
+    pub fn new64(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType { min, max, index: IndexType::I64, shared: false, page_size_log2: 16 }
+    }
+    /// The same type with pages of `2^log2` bytes (the custom-page-sizes proposal allows 0, pages
+    /// of 1 byte, and 16, the default 64 KiB).
+    pub fn with_page_size_log2(self, log2: u8) -> MemoryType {
+        MemoryType { page_size_log2: log2, ..self }
+    }
     /// The page size in bytes.
     pub fn page_size(&self) -> u64 {
         1 << self.page_size_log2
@@ -226,7 +312,8 @@ impl MemoryType {
 
 /// A table type: element reference type, limits in elements and address type
 /// ([§2.3.9](https://webassembly.github.io/spec/core/syntax/types.html#table-types)). Core 1.0
-/// and 2.0 tables are [`TableType::new`] (32-bit); `index` is ready for Wasm 3.0's 64-bit tables.
+/// and 2.0 tables are [`TableType::new`] (32-bit); Wasm 3.0's table64 makes
+/// [`TableType::new64`] ones, indexed by i64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct TableType {
@@ -244,6 +331,10 @@ impl TableType {
     /// A 32-bit table of `element` references, `min` elements initially, at most `max`.
     pub fn new(element: RefType, min: u32, max: Option<u32>) -> TableType {
         TableType { element, min: min as u64, max: max.map(u64::from), index: IndexType::I32 }
+    }
+    /// A 64-bit table (table64) of `element` references, `min` elements initially, at most `max`.
+    pub fn new64(element: RefType, min: u64, max: Option<u64>) -> TableType {
+        TableType { element, min, max, index: IndexType::I64 }
     }
 }
 
@@ -289,7 +380,10 @@ impl fmt::Display for ExternType {
         };
         match self {
             ExternType::Func(t) => write!(f, "{t}"),
-            ExternType::Table(t) => write!(f, "(table {} {})", lim(t.min, t.max), t.element),
+            ExternType::Table(t) => {
+                let i64 = if t.index == IndexType::I64 { "i64 " } else { "" };
+                write!(f, "(table {i64}{} {})", lim(t.min, t.max), t.element)
+            }
             ExternType::Memory(t) => {
                 let i64 = if t.index == IndexType::I64 { "i64 " } else { "" };
                 let shared = if t.shared { " shared" } else { "" };

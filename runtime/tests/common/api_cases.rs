@@ -1660,7 +1660,8 @@ fn concurrent_instantiate_call_and_close_in_linked_and_separate_groups() {
 }
 
 /// Memory and table types carry Wasm 3.0's fields (address type, sharing, page size); Core 2.0
-/// memories are 32-bit, unshared, with pages of 64 KiB, and a kind not supported yet is refused.
+/// memories are 32-bit, unshared, with pages of 64 KiB; a shared memory (threads proposal) keeps
+/// its sharing.
 #[test]
 fn memory_and_table_types_carry_the_3_0_fields() {
     let rt = new_runtime();
@@ -1673,8 +1674,9 @@ fn memory_and_table_types_carry_the_3_0_fields() {
     let mut shared = MemoryType::new(1, Some(1));
     shared.shared = true;
     assert_eq!(ExternType::Memory(shared).to_string(), "(memory 1 1 shared)");
-    let r = HostModuleBuilder::new("h").memory("m", shared).instantiate(&rt);
-    assert!(matches!(r, Err(InstantiationError::Resource(_))), "{r:?}");
+    assert_eq!(shared, MemoryType::shared(1, 1));
+    let h = HostModuleBuilder::new("h").memory("m", shared).instantiate(&rt).expect("a shared memory instantiates");
+    assert_eq!(h.memory("m").unwrap().ty(), shared);
 }
 
 /// Reference types carry nullability and a heap type: `funcref` and `externref` are the nullable
@@ -1728,4 +1730,169 @@ fn a_refused_nested_call_returned_with_question_mark_is_a_host_error() {
         other => panic!("expected a host error, got {other:?}"),
     }
     assert_eq!(run.call(1), Err(CallError::Trap(Trap::Unreachable)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wasm 3.0 memories and tables: multi-memory, memory64, table64, custom page sizes
+
+/// A runtime of the engine under test with the Wasm 3.0 features (and custom page sizes).
+fn runtime_3_0() -> Runtime {
+    Runtime::with_config(config().with_core_features(CoreFeatures::V3_0).with_wasm_custom_page_sizes(true))
+}
+
+/// Each memory index reaches its own memory (never memory 0 in its place), and every exported
+/// memory is reachable by name.
+#[test]
+fn memory_indices_reach_their_own_memory() {
+    let rt = runtime_3_0();
+    let i = instance(
+        &rt,
+        r#"(module
+          (memory $a (export "a") 1)
+          (memory $b (export "b") 1)
+          (func (export "store") (param i32 i32)
+            (i32.store $b (local.get 0) (local.get 1)))
+          (func (export "load") (param i32) (result i32 i32)
+            (i32.load $a (local.get 0)) (i32.load $b (local.get 0)))
+          (func (export "copy") (param i32 i32 i32)
+            (memory.copy $a $b (local.get 0) (local.get 1) (local.get 2))))"#,
+    );
+    i.func("store").unwrap().call(&[Val::I32(8), Val::I32(0x1234_5678)]).unwrap();
+    assert_eq!(i.func("load").unwrap().call(&[Val::I32(8)]).unwrap(), vec![Val::I32(0), Val::I32(0x1234_5678)]);
+    let mut buf = [0u8; 4];
+    i.memory("b").unwrap().read(8, &mut buf).unwrap();
+    assert_eq!(u32::from_le_bytes(buf), 0x1234_5678);
+    i.memory("a").unwrap().read(8, &mut buf).unwrap();
+    assert_eq!(buf, [0; 4]);
+    // From memory b to memory a.
+    i.func("copy").unwrap().call(&[Val::I32(100), Val::I32(8), Val::I32(4)]).unwrap();
+    i.memory("a").unwrap().read(100, &mut buf).unwrap();
+    assert_eq!(u32::from_le_bytes(buf), 0x1234_5678);
+}
+
+/// A memory imported twice is memory 0 and memory 1 at once: growing it through one index makes
+/// the new pages reachable through the other (memory 0's cached base and length follow).
+#[test]
+fn growing_a_memory_imported_twice() {
+    let rt = runtime_3_0();
+    let exporter = instance(&rt, r#"(module (memory (export "mem") 1))"#);
+    rt.register("a", &exporter).unwrap();
+    let i = instance(
+        &rt,
+        r#"(module
+          (import "a" "mem" (memory $m0 1))
+          (import "a" "mem" (memory $m1 1))
+          (func (export "grow1") (result i32) (memory.grow $m1 (i32.const 1)))
+          (func (export "store0") (param i32 i32) (i32.store $m0 (local.get 0) (local.get 1)))
+          (func (export "load1") (param i32) (result i32) (i32.load $m1 (local.get 0))))"#,
+    );
+    assert!(i.func("store0").unwrap().call(&[Val::I32(65536), Val::I32(1)]).is_err());
+    assert_eq!(i.func("grow1").unwrap().call(&[]).unwrap(), vec![Val::I32(1)]);
+    i.func("store0").unwrap().call(&[Val::I32(65536), Val::I32(77)]).unwrap();
+    assert_eq!(i.func("load1").unwrap().call(&[Val::I32(65536)]).unwrap(), vec![Val::I32(77)]);
+}
+
+/// memory64: i64 addresses, sizes and deltas; an address plus offset past 2^64 traps rather
+/// than wrapping; growing past the runtime's limit returns -1; the API's sizes are u64.
+#[test]
+fn memory64_addresses_sizes_and_limits() {
+    let rt = Runtime::with_config(config().with_core_features(CoreFeatures::V3_0).with_memory_limit_pages(3));
+    let i = instance(
+        &rt,
+        r#"(module
+          (memory (export "mem") i64 1)
+          (func (export "load") (param i64) (result i32) (i32.load8_u (local.get 0)))
+          (func (export "load_high") (param i64) (result i32) (i32.load8_u offset=0xffffffffffffffff (local.get 0)))
+          (func (export "store") (param i64 i32) (i32.store8 (local.get 0) (local.get 1)))
+          (func (export "size") (result i64) (memory.size))
+          (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))"#,
+    );
+    let load = i.func("load").unwrap();
+    let oob = |r: Result<Vec<Val>, CallError>| assert_eq!(r.unwrap_err(), CallError::Trap(Trap::MemoryOutOfBounds));
+    i.func("store").unwrap().call(&[Val::I64(65535), Val::I32(9)]).unwrap();
+    assert_eq!(load.call(&[Val::I64(65535)]).unwrap(), vec![Val::I32(9)]);
+    for at in [65536, 1 << 32, (1 << 32) + 5, -1] {
+        oob(load.call(&[Val::I64(at)]));
+    }
+    // `0 + (2^64 - 1)` is past the memory; `1 + (2^64 - 1)` wraps to 0 unless checked.
+    oob(i.func("load_high").unwrap().call(&[Val::I64(1)]));
+    oob(i.func("load_high").unwrap().call(&[Val::I64(0)]));
+    let (size, grow) = (i.func("size").unwrap(), i.func("grow").unwrap());
+    assert_eq!(size.call(&[]).unwrap(), vec![Val::I64(1)]);
+    assert_eq!(grow.call(&[Val::I64(1)]).unwrap(), vec![Val::I64(1)]);
+    assert_eq!(grow.call(&[Val::I64(1 << 32)]).unwrap(), vec![Val::I64(-1)]);
+    assert_eq!(grow.call(&[Val::I64(-1)]).unwrap(), vec![Val::I64(-1)]);
+    let mem = i.memory("mem").unwrap();
+    assert_eq!((mem.size(), mem.ty().index), (2, IndexType::I64));
+    assert_eq!(mem.grow(1), Some(2));
+    // The runtime's limit is 3 pages.
+    assert_eq!((mem.grow(1), mem.size()), (None, 3));
+    assert_eq!(load.call(&[Val::I64(3 * 65536 - 1)]).unwrap(), vec![Val::I32(0)]);
+}
+
+/// A memory64 or table64 declared with a maximum near 2^64 instantiates (nothing of that size
+/// is reserved) and grows only as far as the runtime's limits.
+#[test]
+fn memory64_and_table64_with_huge_maximums() {
+    let rt = runtime_3_0();
+    let i = instance(
+        &rt,
+        r#"(module
+          (memory (export "mem") i64 1 0x1_0000_0000_0000)
+          (table (export "tab") i64 1 0xffff_ffff_ffff_ffff funcref)
+          (func (export "tgrow") (param i64) (result i64) (table.grow (ref.null func) (local.get 0))))"#,
+    );
+    assert_eq!(i.memory("mem").unwrap().size(), 1);
+    let tgrow = i.func("tgrow").unwrap();
+    assert_eq!(tgrow.call(&[Val::I64(2)]).unwrap(), vec![Val::I64(1)]);
+    assert_eq!(tgrow.call(&[Val::I64(1 << 40)]).unwrap(), vec![Val::I64(-1)]);
+    assert_eq!(i.table("tab").unwrap().size(), 3);
+}
+
+/// table64: i64 indices; one of 2^32 or more is out of bounds (not truncated to a small one).
+#[test]
+fn table64_indices_are_not_truncated() {
+    let rt = runtime_3_0();
+    let i = instance(
+        &rt,
+        r#"(module
+          (type $t (func (result i32)))
+          (table i64 2 funcref)
+          (elem (i64.const 0) $f)
+          (func $f (result i32) (i32.const 42))
+          (func (export "call") (param i64) (result i32) (call_indirect (type $t) (local.get 0)))
+          (func (export "get") (param i64) (result i32) (ref.is_null (table.get (local.get 0))))
+          (func (export "size") (result i64) (table.size)))"#,
+    );
+    let call = i.func("call").unwrap();
+    assert_eq!(call.call(&[Val::I64(0)]).unwrap(), vec![Val::I32(42)]);
+    assert_eq!(call.call(&[Val::I64(1 << 32)]).unwrap_err(), CallError::Trap(Trap::UndefinedElement));
+    let get = i.func("get").unwrap();
+    assert_eq!(get.call(&[Val::I64(0)]).unwrap(), vec![Val::I32(0)]);
+    assert_eq!(get.call(&[Val::I64(1 << 32)]).unwrap_err(), CallError::Trap(Trap::TableOutOfBounds));
+    assert_eq!(i.func("size").unwrap().call(&[]).unwrap(), vec![Val::I64(2)]);
+}
+
+/// Custom page sizes: a memory of 1-byte pages ends at its exact length on both engines (guard
+/// pages would leave the rest of the OS page accessible), and counts its own pages.
+#[test]
+fn memories_of_one_byte_pages() {
+    let rt = runtime_3_0();
+    let i = instance(
+        &rt,
+        r#"(module
+          (memory (export "mem") 3 (pagesize 1))
+          (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+          (func (export "size") (result i32) (memory.size))
+          (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let load = i.func("load").unwrap();
+    assert_eq!(load.call(&[Val::I32(2)]).unwrap(), vec![Val::I32(0)]);
+    assert_eq!(load.call(&[Val::I32(3)]).unwrap_err(), CallError::Trap(Trap::MemoryOutOfBounds));
+    assert_eq!(i.func("grow").unwrap().call(&[Val::I32(5)]).unwrap(), vec![Val::I32(3)]);
+    assert_eq!(i.func("size").unwrap().call(&[]).unwrap(), vec![Val::I32(8)]);
+    assert_eq!(load.call(&[Val::I32(7)]).unwrap(), vec![Val::I32(0)]);
+    assert_eq!(load.call(&[Val::I32(8)]).unwrap_err(), CallError::Trap(Trap::MemoryOutOfBounds));
+    let mem = i.memory("mem").unwrap();
+    assert_eq!((mem.size(), mem.data_size(), mem.ty().page_size()), (8, 8, 1));
 }
