@@ -11,7 +11,15 @@
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use std::sync::Arc;
-use zerowasm_harness::spectest::{self, Engine, KnownFailures, RunConfig, Suite};
+use std::path::Path;
+use std::time::Duration;
+use zerowasm_harness::spectest::isolate::Budget;
+use zerowasm_harness::spectest::{self, Engine, KnownFailures, RunConfig, Suite, WastFile};
+
+/// The harness binary, which runs each file in a child process.
+fn harness() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_zerowasm-harness"))
+}
 
 fn main() {
     let args = Arguments::from_args();
@@ -54,15 +62,8 @@ fn trials() -> Result<Vec<Trial>, String> {
                             engine.name()
                         )));
                     }
-                    // A big stack, like the command's workers, so a deep host stack is never
-                    // what decides a test.
-                    let f = file.clone();
-                    let result = std::thread::Builder::new()
-                        .stack_size(256 << 20)
-                        .spawn(move || spectest::run_file(&f, &config))
-                        .map_err(|e| e.to_string())?
-                        .join()
-                        .map_err(|_| "the runner panicked".to_string())??;
+                    // In a child process with a time and memory budget, as the command runs it.
+                    let result = spectest::isolate::run_file_isolated(harness(), &file, &config, Budget::DEFAULT)?;
                     let check = known.check(&file, engine, &result);
                     if check.is_clean() {
                         Ok(Completion::Completed)
@@ -80,6 +81,7 @@ fn trials() -> Result<Vec<Trial>, String> {
             }
         }
     }
+    trials.extend(budget_trials());
     trials.push(Trial::test(
         "known-failures.txt::no-stale-entries",
         move || {
@@ -117,4 +119,43 @@ fn trials() -> Result<Vec<Trial>, String> {
         ));
     }
     Ok(trials)
+}
+
+/// A script that runs forever, or whose runner cannot get the memory it needs, becomes failures
+/// of its assertions with the reason; the run goes on.
+fn budget_trials() -> Vec<Trial> {
+    let dir = std::env::temp_dir().join(format!("zerowasm-budget-{}", std::process::id()));
+    let script = move |name: &str, text: &str| -> Result<WastFile, Failed> {
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        Ok(WastFile { suite: Suite::from_name("core-2.0").expect("core-2.0 is a suite"), rel: name.into(), path })
+    };
+    let endless = r#"(module (func (export "spin") (loop (br 0))))
+(assert_return (invoke "spin"))
+(assert_return (invoke "spin"))
+"#;
+    let (s1, s2) = (script.clone(), script);
+    vec![
+        Trial::test("spectest-budget::time", move || {
+            let file = s1("endless.wast", endless)?;
+            let budget = Budget { time: Duration::from_secs(2), ..Budget::DEFAULT };
+            let r = spectest::isolate::run_file_isolated(harness(), &file, &RunConfig::new(Engine::Interpreter), budget)?;
+            let lines: Vec<usize> = r.failures.iter().map(|f| f.line).collect();
+            if lines != [2, 3] || !r.failures[0].message.contains("time budget") {
+                return Err(format!("expected both assertions to fail on the time budget, got {:#?}", r.failures).into());
+            }
+            Ok(())
+        }),
+        Trial::test("spectest-budget::memory", move || {
+            let file = s2("small.wast", "(module (memory 1))\n(assert_return (invoke \"nope\"))\n")?;
+            // Far less than the runtime itself needs to start.
+            let budget = Budget { memory_bytes: 1 << 20, ..Budget::DEFAULT };
+            let r = spectest::isolate::run_file_isolated(harness(), &file, &RunConfig::new(Engine::Interpreter), budget)?;
+            match &r.failures[..] {
+                [f] if f.line == 2 && f.message.contains("memory budget") => Ok(()),
+                other => Err(format!("expected the assertion to fail on the memory budget, got {other:#?}").into()),
+            }
+        }),
+    ]
 }

@@ -5,7 +5,7 @@
 use super::known::KnownFailures;
 use super::report::{self, RunReport};
 use super::{
-    discover, known_failures_path, locate_testsuite, run_file, Engine, FileResult, RunConfig,
+    discover, known_failures_path, locate_testsuite, Engine, FileResult, RunConfig,
     Suite, Totals, WastFile,
 };
 use std::path::PathBuf;
@@ -68,12 +68,15 @@ pub fn file_matches(pattern: &str, id: &str) -> bool {
     glob(pattern.as_bytes(), id.as_bytes())
 }
 
-/// Runs `files` as `config` says on `jobs` threads (each with a large stack), calling `done`
-/// for each file in order as soon as it and all before it have finished.
+/// Runs `files` as `config` says, `jobs` at a time, each in a child process started from the
+/// harness binary `exe` within `budget` ([`super::isolate`]), calling `done` for each file in
+/// order as soon as it and all before it have finished.
 pub fn run_many(
+    exe: &std::path::Path,
     files: &[WastFile],
     config: &RunConfig,
     jobs: usize,
+    budget: super::isolate::Budget,
     mut done: impl FnMut(&WastFile, Result<FileResult, String>),
 ) {
     let files: Arc<Vec<WastFile>> = Arc::new(files.to_vec());
@@ -81,14 +84,13 @@ pub fn run_many(
     let (tx, rx) = mpsc::channel();
     let mut handles = Vec::new();
     for _ in 0..jobs.max(1).min(files.len().max(1)) {
-        let (files, next, tx, config) = (files.clone(), next.clone(), tx.clone(), *config);
+        let (files, next, tx, config, exe) = (files.clone(), next.clone(), tx.clone(), *config, exe.to_path_buf());
         let h = std::thread::Builder::new()
             .name("spectest".into())
-            .stack_size(256 << 20)
             .spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(f) = files.get(i) else { break };
-                let r = run_file(f, &config);
+                let r = super::isolate::run_file_isolated(&exe, f, &config, budget);
                 if tx.send((i, r)).is_err() {
                     break;
                 }
@@ -139,6 +141,8 @@ pub fn command(opts: &Options) -> i32 {
 fn command_inner(opts: &Options) -> Result<i32, String> {
     let started = Instant::now();
     let root = locate_testsuite(opts.testsuite.as_deref())?;
+    // Every file runs in a child process of this binary (see `isolate`).
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the harness binary to run files in: {e}"))?;
     let known_path = known_failures_path();
     let mut known = KnownFailures::load(&known_path)?;
     let jobs = opts.jobs.unwrap_or_else(|| {
@@ -189,11 +193,11 @@ fn command_inner(opts: &Options) -> Result<i32, String> {
                 instrumented: opts.instrumented,
                 explicit_bounds_checks: opts.explicit_bounds_checks,
             };
-            run_many(&files, &config, jobs, |file, r| {
+            run_many(&exe, &files, &config, jobs, super::isolate::Budget::DEFAULT, |file, r| {
                 let r = r.unwrap_or_else(|e| FileResult {
                     failures: vec![super::Failure {
                         line: 1,
-                        directive: "script",
+                        directive: "script".into(),
                         message: e,
                         expected: None,
                         actual: None,

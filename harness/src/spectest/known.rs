@@ -89,7 +89,7 @@ impl Check<'_> {
 /// does not support, the API gap, or else the failure's own message and values.
 pub fn derived_reason(f: &Failure) -> String {
     let m = f.message.as_str();
-    let prefix = if m.contains(" is unavailable: ") || matches!(f.directive, "module" | "register")
+    let prefix = if m.contains(" is unavailable: ") || matches!(f.directive.as_str(), "module" | "register")
     {
         "its module does not compile: "
     } else {
@@ -340,9 +340,9 @@ mod tests {
 
     #[test]
     fn derived_reason_names_the_engine_that_reported_the_gap() {
-        let f = |directive, message: &str| Failure {
+        let f = |directive: &str, message: &str| Failure {
             line: 3,
-            directive,
+            directive: directive.into(),
             message: message.into(),
             expected: None,
             actual: None,
@@ -377,7 +377,7 @@ mod tests {
         };
         let fail = |line| Failure {
             line,
-            directive: "assert_return",
+            directive: "assert_return".into(),
             message: "m".into(),
             expected: None,
             actual: None,

@@ -82,7 +82,10 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 });
             }
             _ => {
+                // A `;` that starts no comment is part of an atom (`core-3.0/annotations.wast`
+                // has one alone); the first byte is always taken, so every step advances.
                 let start = i;
+                i += 1;
                 while i < b.len()
                     && !matches!(
                         b[i],
@@ -317,6 +320,21 @@ mod tests {
 
     fn core2() -> Suite {
         Suite::from_name("core-2.0").unwrap()
+    }
+
+    #[test]
+    fn a_lone_semicolon_is_an_atom_and_the_scan_ends() {
+        // From core-3.0/annotations.wast: `;` that opens no comment, and `;)` outside one.
+        let text = "(@a , ; ] [ }} }x{ ({) ,{{};}] ;)\n(assert_return (invoke \"f\"))";
+        let toks = tokens(text);
+        let atoms: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.kind == TokKind::Atom)
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(atoms, ["@a", ",", ";", "]", "[", "}}", "}x{", "{", ",{{}", ";}]", ";", "assert_return", "invoke"]);
+        assert!(toks.iter().all(|t| t.end > t.start));
+        assert_eq!(raw_assertions(text).len(), 1);
     }
 
     #[test]

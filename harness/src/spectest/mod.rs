@@ -5,6 +5,7 @@
 //! Used by the `zerowasm-harness spectest` command and by `cargo test --test spectest`.
 
 mod command;
+pub mod isolate;
 pub mod known;
 pub mod legacy;
 pub mod report;
@@ -63,7 +64,44 @@ pub const SUITES: &[SuiteSpec] = &[
         must_pass: false,
         v1_segment_syntax: false,
     },
+    SuiteSpec {
+        name: "core-3.0",
+        description: "WebAssembly Core 3.0 with its subfolders (GC, exceptions, memory64, …)",
+        source: "spec tag `wg-3.0` incl. subfolders",
+        features: |c| c.with_core_features(CoreFeatures::V3_0),
+        must_pass: false,
+        v1_segment_syntax: false,
+    },
+    SuiteSpec {
+        name: "proposals/threads",
+        description: "the threads proposal (phase 4, atomics in Core 3.0) with its multithreaded scripts",
+        source: "WebAssembly/testsuite `proposals/threads`, WebAssembly/threads `test/core/threads` as `multithreaded/`",
+        // The proposal's scripts are written against Core 1.0 (they expect a second memory or
+        // table to be invalid).
+        features: |c| c.with_core_features(CoreFeatures::V1_0).with_wasm_threads(true),
+        must_pass: false,
+        v1_segment_syntax: false,
+    },
+    SuiteSpec {
+        name: "proposals/wide-arithmetic",
+        description: "the wide-arithmetic proposal (phase 4) on top of Core 3.0",
+        source: "WebAssembly/testsuite `proposals/wide-arithmetic`",
+        features: |c| c.with_core_features(CoreFeatures::V3_0).with_wasm_wide_arithmetic(true),
+        must_pass: false,
+        v1_segment_syntax: false,
+    },
+    SuiteSpec {
+        name: "proposals/custom-page-sizes",
+        description: "the custom-page-sizes proposal (phase 4) on top of Core 3.0",
+        source: "WebAssembly/testsuite `proposals/custom-page-sizes`",
+        features: |c| c.with_core_features(CoreFeatures::V3_0).with_wasm_custom_page_sizes(true),
+        must_pass: false,
+        v1_segment_syntax: false,
+    },
 ];
+
+/// `--suite proposals`: the suites under `proposals/`.
+pub const PROPOSALS: &str = "proposals";
 
 /// A suite of [`SUITES`]: a copyable reference to its entry, compared by name.
 #[derive(Clone, Copy)]
@@ -78,6 +116,18 @@ impl Suite {
     /// The suite called `name`.
     pub fn from_name(name: &str) -> Option<Suite> {
         Suite::all().find(|s| s.name() == name)
+    }
+
+    /// The suites `--suite <selector>` names: `all`, [`PROPOSALS`] (every suite under
+    /// `proposals/`) or one suite's name; empty for anything else.
+    pub fn select(selector: &str) -> Vec<Suite> {
+        Suite::all()
+            .filter(|s| match selector {
+                "all" => true,
+                PROPOSALS => s.name().starts_with("proposals/"),
+                name => s.name() == name,
+            })
+            .collect()
     }
 
     /// Its folder under the testsuite root, also its name everywhere else.

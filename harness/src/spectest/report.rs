@@ -196,25 +196,44 @@ pub fn markdown(report: &Report) -> String {
         report.zerowasm_version,
         sources.join(", ")
     ));
+    let run = |suite: &str, engine: Engine| report.runs.iter().find(|r| r.suite == suite && r.engine == engine.name());
+    // The core specifications: a column each.
+    let core: Vec<_> = SUITES.iter().filter(|s| !s.name.starts_with("proposals/")).collect();
     s.push_str("| engine |");
-    for suite in SUITES {
+    for suite in &core {
         s.push_str(&format!(" {} |", suite.name));
     }
     s.push_str("\n|---|");
-    for _ in SUITES {
+    for _ in &core {
         s.push_str("---|");
     }
     s.push('\n');
     for engine in Engine::ALL {
         s.push_str(&format!("| {} |", engine.name()));
-        for suite in SUITES {
-            let r = report
-                .runs
-                .iter()
-                .find(|r| r.suite == suite.name && r.engine == engine.name());
-            s.push_str(&format!(" {} |", cell(r)));
+        for suite in &core {
+            s.push_str(&format!(" {} |", cell(run(suite.name, engine))));
         }
         s.push('\n');
+    }
+    // Proposals outside the core specifications: a row each.
+    let proposals: Vec<_> = SUITES.iter().filter(|s| s.name.starts_with("proposals/")).collect();
+    if !proposals.is_empty() {
+        s.push_str("\n### Proposals\n\n| proposal |");
+        for engine in Engine::ALL {
+            s.push_str(&format!(" {} |", engine.name()));
+        }
+        s.push_str("\n|---|");
+        for _ in Engine::ALL {
+            s.push_str("---|");
+        }
+        s.push('\n');
+        for suite in &proposals {
+            s.push_str(&format!("| {} |", suite.name.trim_start_matches("proposals/")));
+            for engine in Engine::ALL {
+                s.push_str(&format!(" {} |", cell(run(suite.name, engine))));
+            }
+            s.push('\n');
+        }
     }
     for r in &report.runs {
         s.push_str(&format!("\n## {} × {}\n\n", r.suite, r.engine));
