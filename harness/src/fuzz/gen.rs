@@ -28,18 +28,31 @@ pub enum FeatureSet {
     Core2,
     /// Core 2.0 with 128-bit SIMD.
     Simd,
+    /// Core 2.0 (no SIMD) with [tail calls](https://github.com/WebAssembly/tail-call)
+    /// (`return_call`, `return_call_indirect`) from Wasm 3.0.
+    TailCall,
+    /// Core 3.0 as the default runtime runs it (no GC, no exception handling), everything
+    /// wasm-smith generates of it at once: SIMD and relaxed SIMD, tail calls, extended constant
+    /// expressions, two memories, memory64, the threads proposal's shared memories and atomic
+    /// instructions, and the phase-4 wide arithmetic. (wasm-smith generates typed function
+    /// references only with GC.) wasmi, the oracle, runs the cases without threads or relaxed
+    /// SIMD ([`FeatureSet::oracle_runs`]).
+    Core3,
 }
 
 impl FeatureSet {
     /// Every feature set, in report order.
-    pub const ALL: [FeatureSet; 3] = [FeatureSet::Core1, FeatureSet::Core2, FeatureSet::Simd];
+    pub const ALL: [FeatureSet; 5] = [FeatureSet::Core1, FeatureSet::Core2, FeatureSet::Simd, FeatureSet::TailCall, FeatureSet::Core3];
 
-    /// The name used on the command line and in reports: `core-1.0`, `core-2.0`, `simd`.
+    /// The name used on the command line and in reports: `core-1.0`, `core-2.0`, `simd`,
+    /// `tail-call`, `core-3.0`.
     pub fn name(self) -> &'static str {
         match self {
             FeatureSet::Core1 => "core-1.0",
             FeatureSet::Core2 => "core-2.0",
             FeatureSet::Simd => "simd",
+            FeatureSet::TailCall => "tail-call",
+            FeatureSet::Core3 => "core-3.0",
         }
     }
 
@@ -52,7 +65,32 @@ impl FeatureSet {
     pub fn core_features(self) -> zerowasm::CoreFeatures {
         match self {
             FeatureSet::Core1 => zerowasm::CoreFeatures::V1_0,
-            FeatureSet::Core2 | FeatureSet::Simd => zerowasm::CoreFeatures::V2_0,
+            FeatureSet::Core2 | FeatureSet::Simd | FeatureSet::TailCall => zerowasm::CoreFeatures::V2_0,
+            FeatureSet::Core3 => zerowasm::CoreFeatures::V3_0,
+        }
+    }
+
+    /// Whether the oracle (wasmi 2) runs `wasm`, a module of this set: always, except a
+    /// `core-3.0` module that uses what wasmi does not implement (the threads proposal, relaxed
+    /// SIMD), which only zerowasm's two engines run.
+    pub fn oracle_runs(self, wasm: &[u8]) -> bool {
+        use wasmparser::WasmFeatures as F;
+        match self {
+            FeatureSet::Core1 | FeatureSet::Core2 | FeatureSet::Simd | FeatureSet::TailCall => true,
+            FeatureSet::Core3 => {
+                let wasmi = F::WASM3.difference(F::GC | F::EXCEPTIONS | F::THREADS | F::RELAXED_SIMD) | F::WIDE_ARITHMETIC;
+                wasmparser::Validator::new_with_features(wasmi).validate_all(wasm).is_ok()
+            }
+        }
+    }
+
+    /// `config` validating this set: its core features, plus the proposals it adds.
+    pub fn configure(self, config: zerowasm::RuntimeConfig) -> zerowasm::RuntimeConfig {
+        let config = config.with_core_features(self.core_features());
+        match self {
+            FeatureSet::Core1 | FeatureSet::Core2 | FeatureSet::Simd => config.with_wasm_tail_call(false),
+            FeatureSet::TailCall => config.with_wasm_tail_call(true),
+            FeatureSet::Core3 => config.with_wasm_gc(false).with_wasm_exceptions(false).with_wasm_wide_arithmetic(true),
         }
     }
 
@@ -60,16 +98,18 @@ impl FeatureSet {
     /// exported, NaNs canonicalised, only this set's proposals.
     pub fn smith_config(self) -> Config {
         let core2 = self != FeatureSet::Core1;
+        let core3 = self == FeatureSet::Core3;
         let mut c = Config::default();
-        // Proposals outside Core 2.0 are off whatever the set.
+        // GC and exception handling are off whatever the set; the other 3.0 features are the
+        // `core-3.0` set's (tail calls the `tail-call` set's too).
         c.exceptions_enabled = false;
         c.gc_enabled = false;
-        c.threads_enabled = false;
-        c.tail_call_enabled = false;
-        c.memory64_enabled = false;
-        c.relaxed_simd_enabled = false;
-        c.wide_arithmetic_enabled = false;
-        c.extended_const_enabled = false;
+        c.threads_enabled = core3;
+        c.tail_call_enabled = self == FeatureSet::TailCall || core3;
+        c.memory64_enabled = core3;
+        c.relaxed_simd_enabled = core3;
+        c.wide_arithmetic_enabled = core3;
+        c.extended_const_enabled = core3;
         c.custom_page_sizes_enabled = false;
         c.compact_imports_enabled = false;
         c.shared_everything_threads_enabled = false;
@@ -80,7 +120,7 @@ impl FeatureSet {
         c.multi_value_enabled = core2;
         c.saturating_float_to_int_enabled = core2;
         c.sign_extension_ops_enabled = core2;
-        c.simd_enabled = self == FeatureSet::Simd;
+        c.simd_enabled = self == FeatureSet::Simd || core3;
         // A NaN's payload is nondeterministic by the spec
         // (https://webassembly.github.io/spec/core/exec/numerics.html#nan-propagation): wasm-smith
         // rewrites every float result to the canonical NaN, so bits compare exactly.
@@ -97,9 +137,10 @@ impl FeatureSet {
         c.max_elements = 16;
         c.max_instructions = 60;
         c.max_nesting_depth = 6;
-        c.max_memories = 1;
+        c.max_memories = if core3 { 2 } else { 1 };
         c.max_tables = if core2 { 2 } else { 1 };
         c.max_memory32_bytes = MAX_MEMORY_PAGES * 65536;
+        c.max_memory64_bytes = (MAX_MEMORY_PAGES * 65536) as u128;
         c.memory_max_size_required = true;
         c.max_table_elements = MAX_TABLE_ELEMENTS;
         c.table_max_size_required = true;
@@ -179,7 +220,23 @@ pub fn from_unstructured(u: &mut Unstructured<'_>, features: FeatureSet) -> Resu
     let fuel = module.ensure_termination(FUEL_PER_CALL as u32).map_err(|e| format!("wasm-smith: {e}"))?;
     let arg_seed: u64 = u.arbitrary().unwrap_or(0);
     let wasm = export_global(&module.to_bytes(), FUEL_EXPORT, fuel)?;
+    if waits(&wasm) {
+        // A wait whose value matches sleeps out its timeout (forever if none) when no other
+        // thread can notify it (`vm::atomics`): the termination instrumentation cannot stop it.
+        return Err("the module has memory.atomic.wait: not run (nothing can notify it)".into());
+    }
     Ok((wasm, arg_seed))
+}
+
+/// Whether `wasm` contains `memory.atomic.wait32` or `wait64`.
+fn waits(wasm: &[u8]) -> bool {
+    use wasmparser::{Operator as O, Payload};
+    wasmparser::Parser::new(0).parse_all(wasm).any(|p| match p {
+        Ok(Payload::CodeSectionEntry(body)) => body.get_operators_reader().is_ok_and(|r| {
+            r.into_iter().any(|op| matches!(op, Ok(O::MemoryAtomicWait32 { .. } | O::MemoryAtomicWait64 { .. })))
+        }),
+        _ => false,
+    })
 }
 
 /// `wasm` with one more export, of global `index` as `name` (wasm-smith leaves its fuel
@@ -342,4 +399,73 @@ pub fn mutate(wasm: &[u8], rng: &mut Rng) -> Vec<u8> {
         }
     }
     w
+}
+
+/// Whether `op` is one of the threads proposal's atomic instructions.
+#[cfg(test)]
+fn is_atomic(op: &wasmparser::Operator<'_>) -> bool {
+    use wasmparser::Operator as O;
+    matches!(op, O::I32AtomicLoad { .. } | O::I64AtomicLoad { .. } | O::I32AtomicStore { .. } | O::I64AtomicStore { .. }
+        | O::I32AtomicRmwAdd { .. } | O::I64AtomicRmwAdd { .. } | O::I32AtomicRmwCmpxchg { .. } | O::I64AtomicRmwCmpxchg { .. }
+        | O::I32AtomicRmw8AddU { .. } | O::I32AtomicRmwXchg { .. } | O::MemoryAtomicNotify { .. } | O::MemoryAtomicWait32 { .. }
+        | O::AtomicFence { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `tail-call` set does make modules with tail calls (so its campaigns exercise them),
+    /// and the others none.
+    #[test]
+    fn the_tail_call_set_generates_tail_calls() {
+        let tail_calls = |features: FeatureSet| {
+            (0..200u64)
+                .filter_map(|seed| generate(seed, features).ok())
+                .filter(|case| {
+                    wasmparser::Parser::new(0).parse_all(&case.wasm).any(|p| match p {
+                        Ok(wasmparser::Payload::CodeSectionEntry(body)) => body.get_operators_reader().is_ok_and(|r| {
+                            r.into_iter().any(|op| {
+                                matches!(op, Ok(wasmparser::Operator::ReturnCall { .. } | wasmparser::Operator::ReturnCallIndirect { .. }))
+                            })
+                        }),
+                        _ => false,
+                    })
+                })
+                .count()
+        };
+        assert!(tail_calls(FeatureSet::TailCall) >= 20, "{}", tail_calls(FeatureSet::TailCall));
+        assert_eq!(tail_calls(FeatureSet::Core2), 0);
+    }
+
+    /// The `core-3.0` set makes modules with each of its features, and some the oracle runs.
+    #[test]
+    fn the_core_3_set_generates_its_features() {
+        use wasmparser::{Operator as O, Payload};
+        let cases: Vec<Case> = (0..300u64).filter_map(|seed| generate(seed, FeatureSet::Core3).ok()).collect();
+        let count = |pred: &dyn Fn(&Payload<'_>) -> bool| {
+            cases.iter().filter(|c| wasmparser::Parser::new(0).parse_all(&c.wasm).any(|p| p.is_ok_and(|p| pred(&p)))).count()
+        };
+        let has_op = |f: fn(&O<'_>) -> bool| {
+            move |p: &Payload<'_>| match p {
+                Payload::CodeSectionEntry(body) => {
+                    body.get_operators_reader().is_ok_and(|r| r.into_iter().any(|op| op.is_ok_and(|op| f(&op))))
+                }
+                _ => false,
+            }
+        };
+        let memories = |p: &Payload<'_>| match p {
+            Payload::MemorySection(s) => s.clone().into_iter().any(|m| m.is_ok_and(|m| m.memory64 || m.shared)),
+            _ => false,
+        };
+        let atomics = has_op(|op| crate::fuzz::gen::is_atomic(op));
+        let relaxed = has_op(|op| matches!(op, O::F32x4RelaxedMadd | O::I8x16RelaxedSwizzle | O::F32x4RelaxedMin | O::I16x8RelaxedQ15mulrS | O::I32x4RelaxedTruncF32x4S | O::I8x16RelaxedLaneselect));
+        let wide = has_op(|op| matches!(op, O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU));
+        let tail = has_op(|op| matches!(op, O::ReturnCall { .. } | O::ReturnCallIndirect { .. }));
+        for (what, n) in [("64-bit or shared memories", count(&memories)), ("atomics", count(&atomics)), ("relaxed SIMD", count(&relaxed)), ("wide arithmetic", count(&wide)), ("tail calls", count(&tail))] {
+            assert!(n >= 5, "{what}: {n} of {} modules", cases.len());
+        }
+        let oracle = cases.iter().filter(|c| FeatureSet::Core3.oracle_runs(&c.wasm)).count();
+        assert!(oracle >= 20 && oracle < cases.len(), "the oracle runs {oracle} of {}", cases.len());
+    }
 }

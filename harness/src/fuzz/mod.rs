@@ -107,8 +107,8 @@ pub fn check(case: &Case, oracle: bool) -> Outcome {
     if EngineKind::Compiler.is_available() {
         others.push((zw::run(EngineKind::Compiler, case), (|l: &str| l.to_string()) as fn(&str) -> String));
     }
-    if oracle {
-        others.push((oracle::run(case), trace::normalize_for_wasmi as fn(&str) -> String));
+    if oracle && case.features.oracle_runs(&case.wasm) {
+        others.push((oracle::run_isolated(case), trace::normalize_for_wasmi as fn(&str) -> String));
     }
     if a.panicked {
         out.divergence = Some(Divergence {

@@ -2,7 +2,7 @@
 
 /// One step of a run: compiling, instantiating, one call (with the host calls it made and the
 /// exported state after it), or the final state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// The lines compared, bit-exact values in hex.
     pub lines: Vec<String>,
@@ -13,7 +13,7 @@ pub struct Entry {
 }
 
 /// The outcome of one case on one engine.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Trace {
     /// The engine's name.
     pub engine: String,

@@ -19,9 +19,8 @@ pub fn engine_name(kind: EngineKind) -> &'static str {
 /// A runtime of `kind` validating `case`'s feature set.
 fn runtime(kind: EngineKind, case: &Case) -> Runtime {
     Runtime::with_config(
-        RuntimeConfig::new()
-            .with_engine(kind)
-            .with_core_features(case.features.core_features())
+        case.features
+            .configure(RuntimeConfig::new().with_engine(kind))
             .with_memory_limit_pages(gen::MAX_MEMORY_PAGES as u32),
     )
 }
@@ -276,7 +275,7 @@ fn state(instance: &Instance, exports: &[(String, Extern)], names: &Names) -> Ve
 /// Compiles `bytes` on engine `kind` with `features`: `Ok(accepted)`, or the panic's message.
 pub fn compile_only(kind: EngineKind, features: gen::FeatureSet, bytes: &[u8]) -> Result<bool, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let rt = Runtime::with_config(RuntimeConfig::new().with_engine(kind).with_core_features(features.core_features()));
+        let rt = Runtime::with_config(features.configure(RuntimeConfig::new().with_engine(kind)));
         rt.compile(bytes).is_ok()
     }))
     .map_err(|p| panic_message(&p))
