@@ -27,8 +27,9 @@ enum EngineArg {
 /// description in `--help`.
 fn suite_arg() -> clap::builder::PossibleValuesParser {
     let all = clap::builder::PossibleValue::new("all").help("every suite below, in this order");
+    let proposals = clap::builder::PossibleValue::new(spectest::PROPOSALS).help("every suite under proposals/");
     let each = spectest::SUITES.iter().map(|s| clap::builder::PossibleValue::new(s.name).help(s.description));
-    clap::builder::PossibleValuesParser::new(std::iter::once(all).chain(each))
+    clap::builder::PossibleValuesParser::new([all, proposals].into_iter().chain(each))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -50,7 +51,10 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 fn parse_features(s: &str) -> Result<zerowasm_harness::fuzz::gen::FeatureSet, String> {
     zerowasm_harness::fuzz::gen::FeatureSet::from_name(s)
-        .ok_or_else(|| format!("unknown feature set {s:?}: use core-1.0, core-2.0 or simd"))
+        .ok_or_else(|| {
+            let names: Vec<&str> = zerowasm_harness::fuzz::gen::FeatureSet::ALL.iter().map(|f| f.name()).collect();
+            format!("unknown feature set {s:?}: use one of {}", names.join(", "))
+        })
 }
 
 #[derive(Subcommand)]
@@ -163,7 +167,7 @@ enum Command {
         #[arg(long, short)]
         jobs: Option<usize>,
         /// Feature sets to generate for (comma-separated or repeated): core-1.0, core-2.0,
-        /// simd; case seed S uses the (S mod count)-th. Default: all three.
+        /// simd, tail-call, core-3.0; case seed S uses the (S mod count)-th. Default: all five.
         #[arg(long, value_delimiter = ',', value_parser = parse_features)]
         features: Vec<zerowasm_harness::fuzz::gen::FeatureSet>,
         /// The corpus folder; regressions go to DIR/regressions/ (default: the workspace's corpus/).
@@ -224,6 +228,34 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         report: Option<PathBuf>,
     },
+    /// Runs one module on wasmi, the fuzzer's oracle, and prints its trace as JSON: the child
+    /// process the fuzzer starts for every case, so a crash of wasmi does not end a campaign
+    /// (internal).
+    #[command(hide = true)]
+    FuzzOracle {
+        #[arg(long, value_parser = parse_features)]
+        features: zerowasm_harness::fuzz::gen::FeatureSet,
+        #[arg(long)]
+        arg_seed: u64,
+        file: PathBuf,
+    },
+    /// Runs one spec script and prints its result as JSON: the child process `spectest` starts
+    /// for every file, to hold it to a time and memory budget (internal).
+    #[command(hide = true)]
+    SpectestFile {
+        #[arg(long)]
+        suite: String,
+        #[arg(long)]
+        engine: String,
+        /// The script's path relative to its suite folder.
+        #[arg(long)]
+        rel: String,
+        #[arg(long)]
+        instrumented: bool,
+        #[arg(long)]
+        explicit_bounds_checks: bool,
+        path: PathBuf,
+    },
     /// The Interpreter's instruction profile over the benchmark programs: how often each
     /// instruction and each straight-line pair ran, averaged over the programs (each weighted
     /// equally). Needs a build with ZEROWASM_DISPATCH=profile (`make profile`).
@@ -243,7 +275,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The fuzzer runs wasmi in child processes of this binary.
+    if let Ok(exe) = std::env::current_exe() {
+        let _ = zerowasm_harness::fuzz::oracle::HARNESS_EXE.set(exe);
+    }
     match Cli::parse().command {
+        Command::FuzzOracle { features, arg_seed, file } => ExitCode::from(zerowasm_harness::fuzz::oracle::serve(&file, features, arg_seed) as u8),
+        Command::SpectestFile { suite, engine, rel, instrumented, explicit_bounds_checks, path } => {
+            ExitCode::from(spectest::isolate::serve(&suite, &engine, &rel, path, instrumented, explicit_bounds_checks) as u8)
+        }
         Command::Spectest {
             engine,
             suite,
@@ -263,8 +303,8 @@ fn main() -> ExitCode {
                 EngineArg::Compiler => vec![Engine::Compiler],
                 EngineArg::All => Engine::ALL.to_vec(),
             };
-            // The parser admits only "all" and the names of SUITES.
-            let suites: Vec<Suite> = Suite::all().filter(|s| suite == "all" || s.name() == suite).collect();
+            // The parser admits only "all", "proposals" and the names of SUITES.
+            let suites = Suite::select(&suite);
             let opts = spectest::Options {
                 engines,
                 suites,

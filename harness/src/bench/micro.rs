@@ -1,5 +1,6 @@
 //! Micro-benchmarks: the cost of a call from the host into wasm and from wasm into a host
-//! function, `memory.copy`/`memory.fill` throughput, and instantiating a small module.
+//! function, `memory.copy`/`memory.fill` throughput, instantiating a small module, and a load
+//! and store loop on a 64-bit memory against the same loop on a 32-bit one (memory64).
 //! Per-operation figures come from CPU time over many operations, after one untimed warm-up.
 //!
 //! The call and instantiation figures are measured only where the peer runs in-process in Rust
@@ -53,6 +54,25 @@ const SMALL_WAT: &str = r#"(module
   (func $a (result i32) (global.get $g))
   (func $b (result i32) (i32.load (i32.const 16)))
   (func (export "f") (param i32) (result i32) (call_indirect (result i32) (local.get 0))))"#;
+
+/// `run n`: `n` passes over the first 64 KiB of memory 0 (an `$idx` memory), each word
+/// replaced by the running sum of the words so far (one load and one store per word).
+const LOAD_STORE_WAT: &str = r#"(module
+  (memory $idx 1)
+  (func (export "run") (param $n i32) (result i32)
+    (local $i $idx) (local $sum i32)
+    (loop $pass
+      (local.set $i ($idx.const 0))
+      (loop $word
+        (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $i))))
+        (i32.store (local.get $i) (local.get $sum))
+        (br_if $word ($idx.ne (local.tee $i ($idx.add (local.get $i) ($idx.const 4))) ($idx.const 65536))))
+      (br_if $pass (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $sum)))"#;
+
+/// Passes of `run` per sample, and the words each visits.
+const LOAD_STORE_PASSES: i32 = 200;
+const LOAD_STORE_WORDS: f64 = 16384.0;
 
 const HOST_TO_WASM_CALLS: u32 = 1_000_000;
 const WASM_TO_HOST_CALLS: i32 = 1_000_000;
@@ -112,6 +132,27 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
             }))
         }));
         measure(report, &Bench { group: "micro", rows: vec![(bench, Metric::MBps)], rounds, warmup: true, long_round: None }, cs);
+    }
+
+    // memory64: the same load/store loop on a 32-bit and on a 64-bit memory, per engine.
+    let bench = "memory64/load-store";
+    if selected(ctx.only, "micro", bench) {
+        eprintln!("{bench}: ns per word (one load, one store) on i32 and i64 memories, and their ratio");
+        let m32 = wat(&LOAD_STORE_WAT.replace("$idx", "i32"));
+        let m64 = wat(&LOAD_STORE_WAT.replace("$idx", "i64"));
+        let mut cs = Vec::new();
+        for &e in ctx.engines {
+            cs.push(match engine_config(e) {
+                Ok(config) => Contender::setup(engine_runtime(e), zerowasm_load_store(config, &m32, &m64)),
+                Err(why) => Contender::unavailable(engine_runtime(e), "unsupported", why),
+            });
+        }
+        let rows = vec![
+            (format!("{bench} i32"), Metric::Nanos),
+            (format!("{bench} i64"), Metric::Nanos),
+            (format!("{bench} i64/i32"), Metric::Ratio),
+        ];
+        measure(report, &Bench { group: "micro", rows, rounds, warmup: true, long_round: None }, cs);
     }
 
     // Instantiation of a small module.
@@ -267,6 +308,24 @@ fn wasmi_instantiate<'a>(wasm: &[u8]) -> Result<SampleFn<'a>, String> {
             }
             Ok(())
         })
+    }))
+}
+
+/// Nanoseconds per word of the load/store loop on the 32-bit memory (`m32`) and the 64-bit one
+/// (`m64`), and their ratio (64 over 32).
+fn zerowasm_load_store<'a>(config: RuntimeConfig, m32: &[u8], m64: &[u8]) -> Result<SampleFn<'a>, String> {
+    let runtime = Runtime::with_config(config.with_core_features(zerowasm::CoreFeatures::V3_0));
+    let run = |wasm: &[u8]| -> Result<_, String> {
+        let module = runtime.compile(wasm).map_err(|e| format!("compile: {e}"))?;
+        let instance = runtime.instantiate(&module, ModuleConfig::new()).map_err(|e| format!("instantiate: {e}"))?;
+        instance.func("run").ok_or("no run export")?.typed::<i32, i32>().map_err(|e| e.to_string())
+    };
+    let (r32, r64) = (run(m32)?, run(m64)?);
+    let words = LOAD_STORE_WORDS * LOAD_STORE_PASSES as f64;
+    Ok(Box::new(move || {
+        let t32 = per_op(words, || r32.call(LOAD_STORE_PASSES).map(drop).map_err(|e| e.to_string()))?[0];
+        let t64 = per_op(words, || r64.call(LOAD_STORE_PASSES).map(drop).map_err(|e| e.to_string()))?[0];
+        Ok(vec![t32, t64, t64 / t32])
     }))
 }
 

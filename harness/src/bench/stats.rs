@@ -19,6 +19,10 @@ pub enum Metric {
     /// Calls completed per second (over all threads); higher is better.
     #[serde(rename = "calls/s")]
     CallsPerSec,
+    /// A ratio of two of the runtime's own times (e.g. memory64 over 32-bit memory); lower is
+    /// better.
+    #[serde(rename = "ratio")]
+    Ratio,
 }
 
 impl Metric {
@@ -34,6 +38,7 @@ impl Metric {
             Metric::MBps => "MB/s",
             Metric::Nanos => "ns",
             Metric::CallsPerSec => "calls/s",
+            Metric::Ratio => "x",
         }
     }
 }
