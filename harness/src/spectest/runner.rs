@@ -407,9 +407,12 @@ impl<'l> Runner<'l> {
             AssertInvalidCustom { .. } | AssertMalformedCustom { .. } => Outcome::Skip(
                 "custom-section assertion (annotations proposal), in no suite zerowasm runs".into(),
             ),
-            AssertException { .. } => {
-                Outcome::Skip("assert_exception: waits for exception handling (issue 18)".into())
-            }
+            AssertException { exec, .. } => match self.execute(exec) {
+                Err(ExecError::Trap(Trap::Exception(_))) => Outcome::Pass,
+                Err(ExecError::Trap(t)) => fail(format!("trapped: {t}; expected an uncaught exception")),
+                Err(ExecError::Setup(e)) => fail(e),
+                Ok(_) => fail("returned normally; expected an uncaught exception"),
+            },
             AssertSuspension { .. } => {
                 Outcome::Skip("stack-switching assertion, not part of Core 1.0/2.0".into())
             }
@@ -480,6 +483,9 @@ impl<'l> Runner<'l> {
             .map_err(ExecError::Setup)?;
         let vals = func.call(&args).map_err(|e| match e {
             CallError::Trap(t) => ExecError::Trap(t),
+            // An uncaught exception ends the call as a trap does; only `assert_exception`
+            // expects it (`Trap::Exception` is the same outcome the API hands a host function).
+            CallError::Exception(e) => ExecError::Trap(Trap::Exception(e)),
             e => ExecError::Setup(format!("call refused: {e}")),
         })?;
         let tys = if vals.iter().any(|v| matches!(v, Val::FuncRef(_))) {

@@ -55,7 +55,13 @@ impl StoreVals for Store {
             Val::F32(x) => *x as u64,
             Val::F64(x) => *x,
             Val::V128(_) => return Err(ApiError::TypeMismatch("a v128 takes two cells".into())),
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
+            Val::ExnRef(Some(e)) => {
+                let rt = runtime_of(self).ok_or(ApiError::ForeignRuntime)?;
+                let c = e.cell_in(&rt).ok_or(ApiError::ForeignRuntime)?;
+                self.adopt_exception(c)?;
+                c
+            }
             Val::FuncRef(Some(f)) => {
                 if !is_runtime_of(self, &f.rt) {
                     return Err(ApiError::ForeignRuntime);
@@ -115,6 +121,9 @@ impl StoreVals for Store {
                 HeapType::Extern | HeapType::NoExtern => {
                     Val::ExternRef((c != 0).then(|| ExternRef::from_host_ref(self.extern_at(c))))
                 }
+                HeapType::Exn | HeapType::NoExn => {
+                    Val::ExnRef((c != 0).then(|| Exception::of_cell(&runtime_of(self).expect("the runtime outlives every call into it"), c)))
+                }
             },
         }
     }
@@ -137,6 +146,9 @@ impl StoreVals for Store {
 
     fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, CallError> {
         self.check_open(self.funcs().owner(func as usize))?;
+        // A function of another link group (a host function's `Caller::call` of any `Func`)
+        // runs in this view only once its group is merged into this one.
+        self.adopt_func(func)?;
         let ty = self.func_type(func).clone();
         if args.len() != ty.params().len() {
             return Err(ApiError::TypeMismatch(format!(

@@ -302,6 +302,7 @@ impl HostModuleBuilder {
             memories: Vec::new(),
             globals: Vec::new(),
             global_defs: Vec::new(),
+            tags: Vec::new(),
             exports: Vec::new(),
         };
         // Allocate fallible resources first so an error leaves the store unchanged.

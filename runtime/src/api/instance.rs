@@ -29,6 +29,8 @@ pub enum Extern {
     Memory(Memory),
     /// A global.
     Global(Global),
+    /// A tag (exception handling).
+    Tag(Tag),
 }
 
 impl Extern {
@@ -39,6 +41,7 @@ impl Extern {
             ExternAddr::Table(a) => Extern::Table(Table { rt, addr: a }),
             ExternAddr::Memory(a) => Extern::Memory(Memory { rt, addr: a }),
             ExternAddr::Global(a) => Extern::Global(Global { rt, addr: a }),
+            ExternAddr::Tag(a) => Extern::Tag(Tag { rt, addr: a }),
         }
     }
 }
@@ -136,6 +139,13 @@ impl Instance {
             _ => None,
         }
     }
+    /// The exported tag `name` (exception handling), if there is one.
+    pub fn tag(&self, name: &str) -> Option<Tag> {
+        match self.export(name)? {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
     /// The exported table `name`, if there is one.
     pub fn table(&self, name: &str) -> Option<Table> {
         match self.export(name)? {
@@ -211,13 +221,14 @@ impl std::fmt::Display for ExportError {
 impl std::error::Error for ExportError {}
 
 impl Extern {
-    /// The kind: `"func"`, `"table"`, `"memory"` or `"global"`.
+    /// The kind: `"func"`, `"table"`, `"memory"`, `"global"` or `"tag"`.
     pub fn kind(&self) -> &'static str {
         match self {
             Extern::Func(_) => "func",
             Extern::Table(_) => "table",
             Extern::Memory(_) => "memory",
             Extern::Global(_) => "global",
+            Extern::Tag(_) => "tag",
         }
     }
 }
@@ -402,6 +413,7 @@ impl std::fmt::Debug for Extern {
             Extern::Table(x) => x.fmt(f),
             Extern::Memory(x) => x.fmt(f),
             Extern::Global(x) => x.fmt(f),
+            Extern::Tag(x) => x.fmt(f),
         }
     }
 }

@@ -52,6 +52,7 @@ impl CompiledModule {
                     ImportDesc::Table(t) => ExternType::Table(t),
                     ImportDesc::Memory(t) => ExternType::Memory(t),
                     ImportDesc::Global(t) => ExternType::Global(t),
+                    ImportDesc::Tag(t) => ExternType::Tag(TagType { ty: m.types[t as usize].clone() }),
                 },
             })
             .collect()
@@ -69,6 +70,7 @@ impl CompiledModule {
                     ExternKind::Table => ExternType::Table(m.tables[e.index as usize]),
                     ExternKind::Memory => ExternType::Memory(m.memories[e.index as usize]),
                     ExternKind::Global => ExternType::Global(m.globals[e.index as usize]),
+                    ExternKind::Tag => ExternType::Tag(TagType { ty: m.types[m.tags[e.index as usize] as usize].clone() }),
                 },
             })
             .collect()

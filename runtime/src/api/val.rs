@@ -71,6 +71,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// A reference to a host value; `None` is `ref.null extern`.
     ExternRef(Option<ExternRef>),
+    /// A reference to an exception (exception handling); `None` is `ref.null exn`.
+    ExnRef(Option<crate::vm::Exception>),
 }
 
 impl Val {
@@ -92,6 +94,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
         }
     }
     /// Whether this value is one of type `ty`
@@ -107,9 +110,11 @@ impl Val {
             Val::FuncRef(None) => HeapType::NoFunc,
             Val::ExternRef(Some(_)) => HeapType::Extern,
             Val::ExternRef(None) => HeapType::NoExtern,
+            Val::ExnRef(Some(_)) => HeapType::Exn,
+            Val::ExnRef(None) => HeapType::NoExn,
             _ => return self.ty() == ty,
         };
-        let null = matches!(self, Val::FuncRef(None) | Val::ExternRef(None));
+        let null = matches!(self, Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None));
         matches!(ty, ValType::Ref(r) if RefType::new(null, heap_type).matches(&r))
     }
     /// The default value of a type: zero, or null for a nullable reference
@@ -135,6 +140,7 @@ impl Val {
         match heap_type {
             HeapType::Func | HeapType::Concrete(_) | HeapType::NoFunc => Val::FuncRef(None),
             HeapType::Extern | HeapType::NoExtern => Val::ExternRef(None),
+            HeapType::Exn | HeapType::NoExn => Val::ExnRef(None),
         }
     }
     /// The `i32`, if this is one.
@@ -166,6 +172,7 @@ impl PartialEq for Val {
             (Val::V128(a), Val::V128(b)) => a == b,
             (Val::FuncRef(a), Val::FuncRef(b)) => a == b,
             (Val::ExternRef(a), Val::ExternRef(b)) => a == b,
+            (Val::ExnRef(a), Val::ExnRef(b)) => a == b,
             _ => false,
         }
     }

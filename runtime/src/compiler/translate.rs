@@ -245,7 +245,7 @@ type Control<'m> = crate::wasm::func::Control<'m, Label>;
 fn label_block(frame: &Frame<'_>) -> Block {
     match frame.kind {
         Kind::Loop => frame.payload.start,
-        Kind::Func | Kind::Block | Kind::If | Kind::Else => frame.payload.dest,
+        Kind::Func | Kind::Block | Kind::If | Kind::Else | Kind::TryTable => frame.payload.dest,
     }
 }
 
@@ -460,6 +460,9 @@ impl crate::wasm::func::Lower for Translator<'_, '_> {
     }
     fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_>) {
         Translator::br_table(self, targets, default, ctrl);
+    }
+    fn catches(&mut self, _catches: &[wasmparser::Catch], _ctrl: &mut Control<'_>) -> Result<(), CompileError> {
+        Err(CompileError { message: "the Compiler does not support exception handling (try_table) yet".into(), offset: None })
     }
     fn br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_>) {
         let r = self.pop();
@@ -1321,7 +1324,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     fn open(&mut self, frame: &crate::wasm::func::Frame<'_, ()>) -> Label {
         let (params, results, height) = (frame.params, frame.results, frame.height);
         match frame.kind {
-            Kind::Block => {
+            Kind::Block | Kind::TryTable => {
                 let dest = self.block_with_params(results);
                 Label { dest, dest_used: false, start: dest, params: Vec::new() }
             }
@@ -1382,7 +1385,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 dest_used = true;
             }
             Kind::Loop => self.b.seal_block(label.start),
-            Kind::Func | Kind::Block | Kind::Else => {}
+            Kind::Func | Kind::Block | Kind::Else | Kind::TryTable => {}
         }
         self.stack.truncate(frame.height);
         self.b.seal_block(label.dest);

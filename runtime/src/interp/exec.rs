@@ -160,9 +160,16 @@ struct State {
     frames: Vec<Frame>,
     max_depth: usize,
     trap: Option<Trap>,
-    /// Where the trap was raised (null if unknown) and in which instance, for its backtrace.
+    /// Where the trap was raised (null if unknown) and in which instance, for its backtrace;
+    /// and the frame it was raised in, where an exception's unwinding starts.
     trap_ip: *const Instr,
     trap_instance: u32,
+    trap_fp: *mut u64,
+    /// The exnref cell of the exception being thrown (0: none; `trap` is then the outcome).
+    exn: u64,
+    /// The exception was thrown by a host function a tail call replaced the running frame
+    /// with: unwinding starts in the caller.
+    skip_frame: bool,
     // Registers saved between handlers by the loop dispatch.
     ip: *const Instr,
     fp: *mut u64,
@@ -210,7 +217,7 @@ fn check_extension_words(code: &[Op]) {
 /// instruction does not fall through (a return, a branch or a trap). Run by the translator on
 /// every function it makes, before `link`.
 #[cfg(debug_assertions)]
-pub(crate) fn check_control(code: &[Op]) {
+pub(crate) fn check_control(code: &[Op], pads: &[u32]) {
     for (pc, op) in code.iter().enumerate() {
         if let Some(&mut t) = { *op }.target_mut() {
             assert!((t as usize) < code.len(), "instruction {pc} ({}) branches outside the code", op.name());
@@ -242,7 +249,7 @@ pub(crate) fn check_control(code: &[Op]) {
     );
     // An operand read from the accumulator follows the instruction that left it there, in a
     // straight line.
-    let landing = super::ir::landings(code);
+    let landing = super::ir::landings(code, pads);
     // A result left in the accumulator only is read from there by the next instruction.
     let reads_acc = |pc: usize| code.get(pc).is_some_and(|op| op.acc_mode() & !ACC_OUT != 0) && !landing[pc];
     for (pc, op) in code.iter().enumerate() {
@@ -304,6 +311,9 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
         trap: None,
         trap_ip: ptr::null(),
         trap_instance: instance,
+        trap_fp: ptr::null_mut(),
+        exn: 0,
+        skip_frame: false,
         ip: f.code.as_ptr(),
         fp: stack.as_mut_ptr(),
         mem: ctx.mem,
@@ -317,7 +327,26 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     // SAFETY: `st` is set up as `State` documents: the store is this call's, `ctx` is the
     // instance's, `ip` the entry function's first instruction and `fp` its frame of at least
     // `frame_size` cells, locals and constant slots initialised.
-    let flow = unsafe { drive(&mut st) };
+    let mut flow = unsafe { drive(&mut st) };
+    while flow == Flow::Trap {
+        // A host function's exception is thrown on from its caller.
+        if let Some(Trap::Exception(e)) = &st.trap {
+            match throw_into(store, e) {
+                Ok(c) => (st.exn, st.trap) = (c, None),
+                Err(t) => st.trap = Some(t),
+            }
+        }
+        // SAFETY: `st` is as `State` documents, with `trap_fp` the frame of `trap_ip`.
+        if st.exn == 0 || !unsafe { unwind(&mut st) } {
+            break;
+        }
+        // SAFETY: `unwind` left the registers at a catch pad of the frame it found.
+        flow = unsafe { drive(&mut st) };
+    }
+    if st.exn != 0 {
+        let rt = store.owner.upgrade().expect("the runtime outlives every call into it");
+        st.trap = Some(Trap::Exception(crate::vm::Exception { rt, addr: (st.exn - 1) as u32 }));
+    }
     let r = match flow {
         Flow::Return => {
             let r = &st.stack[..results.len()];
@@ -343,6 +372,19 @@ thread_local! {
     /// so that a host->wasm call allocates nothing. (A call nested in a host function finds
     /// none while the outer call holds it, and allocates its own.)
     static SPARE_STACK: std::cell::Cell<Option<(Vec<u64>, Vec<Frame>)>> = const { std::cell::Cell::new(None) };
+}
+
+/// The exnref cell of exception `e`, which a host function threw into this store's group:
+/// its functions join the group ([`Store::adopt_exception`]). Errors: an exception of another
+/// runtime, as a host error.
+fn throw_into(store: &mut Store, e: &crate::vm::Exception) -> Result<u64, Trap> {
+    let ours = store.owner.upgrade().is_some_and(|rt| std::sync::Arc::ptr_eq(&rt, &e.rt));
+    if !ours {
+        return Err(Trap::host("a host function threw an exception of another runtime"));
+    }
+    let c = e.addr as u64 + 1;
+    store.adopt_exception(c).map_err(|e| Trap::Host(e.to_string().into()))?;
+    Ok(c)
 }
 
 /// The largest value stack kept for reuse: 1 MiB; a deep recursion's grown stack is freed.
@@ -676,6 +718,8 @@ unsafe fn tail_call_addr(st: &mut State, fp: *mut u64, addr: u32, base: Slot) ->
             // and nothing else refers to them during the host call.
             let cells = unsafe { std::slice::from_raw_parts_mut(fp.add(base as usize), n) };
             if let Err(t) = store.invoke_host_in_place(addr, Some(st.ctx.instance), cells) {
+                // The running frame is already gone as far as the exception is concerned.
+                st.skip_frame = matches!(t, Trap::Exception(_));
                 st.trap = Some(t);
                 return Tail::Trapped;
             }
@@ -730,17 +774,100 @@ unsafe fn listen(st: &mut State, fp: *mut u64, func: u32, enter: bool) {
 
 #[cold]
 #[inline(never)]
-fn set_trap(st: &mut State, ip: *const Instr, t: Trap) -> Flow {
+fn set_trap(st: &mut State, ip: *const Instr, fp: *mut u64, t: Trap) -> Flow {
     st.trap = Some(t);
-    trapped_at(st, ip, st.ctx.instance)
+    trapped_at(st, ip, fp, st.ctx.instance)
 }
 
-/// Notes where a trap (already in `st.trap`) was raised: instruction `ip` of `instance`.
+/// `throw` (instruction `ip` of the frame `fp`): makes an exception of the instance's tag
+/// `tag` with the payload in the cells from slot `base`, and raises it (`run` unwinds).
+///
+/// # Safety
+/// `st` is as [`State`] documents, `fp` the running frame and `base` a slot of it followed by
+/// the payload's cells (the translator's `call_args`).
 #[cold]
 #[inline(never)]
-fn trapped_at(st: &mut State, ip: *const Instr, instance: u32) -> Flow {
+unsafe fn throw_new(st: &mut State, ip: *const Instr, fp: *mut u64, tag: u32, base: Slot) -> Flow {
+    // SAFETY: the run's store (see `State`).
+    let store = unsafe { &*st.store };
+    let addr = store.instance(st.ctx.instance).tags[tag as usize];
+    let n = crate::vm::cell_count(store.tag_payload(addr));
+    check_slots(st, base as usize, n);
+    // SAFETY: the payload's `n` cells from `base` are in the frame (this function's contract).
+    let payload = unsafe { std::slice::from_raw_parts(fp.add(base as usize), n) };
+    st.exn = store.new_exception(addr, payload);
+    trapped_at(st, ip, fp, st.ctx.instance)
+}
+
+/// Looks for the handler of the exception being thrown (`st.exn`, raised where `st.trap_ip`
+/// and `st.trap_fp` say): the innermost `try_table` around the instruction whose catch clause
+/// takes it, in the running function and then in each caller, dropping the frames it leaves.
+/// Found, the unwinder writes the payload (and the exnref) where the clause's pad reads them
+/// and leaves the registers in `st` at the pad: `true`. Otherwise every frame of this run is
+/// gone: `false`.
+///
+/// # Safety
+/// `st` is as [`State`] documents, with `trap_fp` the frame of the instruction `trap_ip`.
+#[cold]
+#[inline(never)]
+unsafe fn unwind(st: &mut State) -> bool {
+    // SAFETY: the run's store (see `State`).
+    let store = unsafe { &*st.store };
+    let exn = store.exception(st.exn);
+    let (mut ip, mut fp) = (st.trap_ip, st.trap_fp);
+    let mut leave_first = std::mem::take(&mut st.skip_frame);
+    loop {
+        if leave_first {
+            // SAFETY: `st` is as `State` documents.
+            match unsafe { leave(st) } {
+                // The caller's instruction is the call just before its return address.
+                Some((n, f)) => (ip, fp) = (n.wrapping_sub(1), f),
+                None => return false,
+            }
+        }
+        leave_first = true;
+        // SAFETY: `ctx.module` is the running instance's module, alive during the run.
+        let module = unsafe { &*st.ctx.module };
+        let Some(f) = module.funcs.iter().find(|f| f.code.as_ptr_range().contains(&ip)) else { continue };
+        // SAFETY: `ip` is in `f`'s code (just found).
+        let pc = unsafe { ip.offset_from(f.code.as_ptr()) } as u32;
+        let tags = &store.instance(st.ctx.instance).tags;
+        let caught = f.handlers.iter().rev().filter(|h| (h.start..h.end).contains(&pc)).find_map(|h| {
+            h.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == exn.tag))
+        });
+        let Some(c) = caught else { continue };
+        let n = if c.tag.is_some() { exn.payload.len() } else { 0 };
+        #[cfg(debug_assertions)]
+        {
+            st.frame_size = f.frame_size as usize;
+        }
+        check_slots(st, c.slot as usize, n + c.with_ref as usize);
+        // SAFETY: the pad's cells are in the frame `fp` of `f` (checked in debug builds).
+        unsafe {
+            copy_cells(exn.payload.as_ptr(), fp.add(c.slot as usize), n);
+            if c.with_ref {
+                *fp.add(c.slot as usize + n) = st.exn;
+            }
+        }
+        st.ip = f.code[c.pad as usize..].as_ptr();
+        st.fp = fp;
+        st.mem = st.ctx.mem;
+        st.mem_bound = st.ctx.mem_bound;
+        st.acc = 0;
+        st.exn = 0;
+        st.trap = None;
+        return true;
+    }
+}
+
+/// Notes where a trap (already in `st.trap`) or an exception (`st.exn`) was raised:
+/// instruction `ip` of `instance`, whose frame is `fp`.
+#[cold]
+#[inline(never)]
+fn trapped_at(st: &mut State, ip: *const Instr, fp: *mut u64, instance: u32) -> Flow {
     st.trap_ip = ip;
     st.trap_instance = instance;
+    st.trap_fp = fp;
     Flow::Trap
 }
 
@@ -1026,9 +1153,9 @@ macro_rules! handlers {
                 // it (`slot_read128`).
                 unsafe { slot_write128($st, $fp, d, v) }
             }} }
-            macro_rules! trap { ($d t:expr) => { return set_trap($st, $ip, $d t) } }
+            macro_rules! trap { ($d t:expr) => { return set_trap($st, $ip, $fp, $d t) } }
             // A trap already set (in `st.trap`) by what the instruction called.
-            macro_rules! trap_here { () => { return trapped_at($st, $ip, $st.ctx.instance) } }
+            macro_rules! trap_here { () => { return trapped_at($st, $ip, $fp, $st.ctx.instance) } }
             // The store function address of `call_indirect`'s callee: the table element at
             // `index`, of type `ty` (else the trap).
             macro_rules! indirect_callee { ($d ty:expr, $d index:expr, $d table:expr) => {{
@@ -1057,7 +1184,7 @@ macro_rules! handlers {
                 match unsafe { tail_call_addr($st, $fp, $d addr, $d base) } {
                     Tail::Run(n, f) => { $next = n; $fp = f; $mem = $st.ctx.mem; $mem_bound = $st.ctx.mem_bound; }
                     Tail::Returned => return Flow::Return,
-                    Tail::Trapped => return trapped_at($st, $ip, caller),
+                    Tail::Trapped => return trapped_at($st, $ip, $fp, caller),
                 }
             }} }
             macro_rules! tri { ($d e:expr) => { match $d e { Ok(v) => v, Err(t) => trap!(t) } } }
@@ -1309,7 +1436,7 @@ unsafe fn indirect_subtype(ip: *const Instr, mut fp: *mut u64, st: &mut State, a
     // SAFETY: the run's store (see `State`).
     let actual = unsafe { &*st.store }.funcs()[addr as usize].type_id();
     if !TypeId(actual).is_subtype_of(TypeId(expected)) {
-        return set_trap(st, ip, Trap::IndirectCallTypeMismatch);
+        return set_trap(st, ip, fp, Trap::IndirectCallTypeMismatch);
     }
     let caller = st.ctx.instance;
     // SAFETY: `ip` is an instruction (the function's contract).
@@ -1320,7 +1447,7 @@ unsafe fn indirect_subtype(ip: *const Instr, mut fp: *mut u64, st: &mut State, a
                 fp = f;
                 n
             }
-            None => return trapped_at(st, ip, caller),
+            None => return trapped_at(st, ip, fp, caller),
         },
         // SAFETY: as for `call_addr`.
         Op::ReturnCallIndirect { base, .. } => match unsafe { tail_call_addr(st, fp, addr, base) } {
@@ -1329,7 +1456,7 @@ unsafe fn indirect_subtype(ip: *const Instr, mut fp: *mut u64, st: &mut State, a
                 n
             }
             Tail::Returned => return Flow::Return,
-            Tail::Trapped => return trapped_at(st, ip, caller),
+            Tail::Trapped => return trapped_at(st, ip, fp, caller),
         },
         _ => unreachable!("only the indirect calls check a callee's type"),
     };
@@ -1399,7 +1526,7 @@ mod handlers {
         // contract and the translator's).
         match unsafe { enter(st, next, fp, base, f, caller) } {
             Some(new_fp) => { fp = new_fp; next = f.code.as_ptr(); }
-            None => return trapped_at(st, ip, caller),
+            None => return trapped_at(st, ip, fp, caller),
         }
     }
     CallImported { func, base } => {
@@ -1409,7 +1536,7 @@ mod handlers {
         // SAFETY: as in `Call`.
         match unsafe { call_addr(st, ip, fp, addr, base) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
-            None => return trapped_at(st, ip, caller),
+            None => return trapped_at(st, ip, fp, caller),
         }
     }
     CallIndirect { ty, index, base, table } => {
@@ -1418,8 +1545,20 @@ mod handlers {
         // SAFETY: as in `Call`.
         match unsafe { call_addr(st, ip, fp, addr, base) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
-            None => return trapped_at(st, ip, caller),
+            None => return trapped_at(st, ip, fp, caller),
         }
+    }
+    Throw { tag, base } => {
+        // SAFETY: `fp` is the running frame and `base` the payload's slot (the translator's).
+        return unsafe { throw_new(st, ip, fp, tag, base) };
+    }
+    ThrowRef { exn } => {
+        let r = get!(exn);
+        if r == 0 {
+            trap!(Trap::NullExceptionReference);
+        }
+        st.exn = r;
+        return trapped_at(st, ip, fp, st.ctx.instance);
     }
     RefAsNonNull { src } => {
         if get!(src) == 0 {
@@ -1436,7 +1575,7 @@ mod handlers {
         // plus one.
         match unsafe { call_addr(st, ip, fp, (r - 1) as u32, base) } {
             Some((n, f)) => { next = n; fp = f; mem = st.ctx.mem; mem_bound = st.ctx.mem_bound; }
-            None => return trapped_at(st, ip, caller),
+            None => return trapped_at(st, ip, fp, caller),
         }
     }
     ReturnCall { func, base } => {

@@ -56,9 +56,12 @@ impl AccOperand for u16 {
 }
 
 /// The instructions of `code` that branches land on (targets as translated: instruction
-/// indices).
-pub(crate) fn landings(code: &[Op]) -> Vec<bool> {
+/// indices), and the catch pads `pads`, which the unwinder enters.
+pub(crate) fn landings(code: &[Op], pads: &[u32]) -> Vec<bool> {
     let mut landing = vec![false; code.len()];
+    for &p in pads {
+        landing[p as usize] = true;
+    }
     for op in code {
         if let Some(&mut t) = { *op }.target_mut() {
             landing[t as usize] = true;

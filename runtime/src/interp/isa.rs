@@ -114,6 +114,14 @@ macro_rules! for_each_op {
             /// Tail-calls the function that the reference in slot `fref` refers to
             /// (`return_call_ref`).
             ReturnCallRef { fref: Slot, base: Slot };
+            /// Throws a new exception of tag `tag` (module tag index) whose payload is in the
+            /// cells from slot `base` (exception handling): the nearest `try_table` around this
+            /// instruction, in this function or a caller, whose catch clause takes it runs that
+            /// clause's pad (`InterpFunc::handlers`); with none, the call ends with it.
+            Throw { tag: u32, base: Slot };
+            /// Throws the exception that the reference in slot `exn` refers to again
+            /// (`throw_ref`; null traps with "null exception reference").
+            ThrowRef { exn: Slot };
             /// Takes `cost` units of fuel, or traps with "fuel exhausted" (and takes none) when fewer
             /// are left; at the start of every fuel segment (`wasm::fuel`), when fuel is on.
             ConsumeFuel { cost: u32 };

@@ -42,6 +42,32 @@ pub(crate) struct InterpFunc {
     pub frame_size: u32,
     #[allow(dead_code)]
     pub num_results: u32,
+    /// Its `try_table`s (exception handling), in the order they open: an inner one comes after
+    /// the ones around it, so the last whose range holds an instruction is the innermost.
+    pub handlers: Box<[TryHandler]>,
+}
+
+/// A `try_table` of a function: the instructions it covers and its catch clauses.
+pub(crate) struct TryHandler {
+    /// The instructions `start..end` (indices into the code) are its body.
+    pub start: u32,
+    pub end: u32,
+    /// Its catch clauses, in order: the first that takes an exception runs.
+    pub catches: Box<[CatchPad]>,
+}
+
+/// A catch clause of a `try_table`, lowered to a pad: code that branches to the clause's label
+/// with the payload (and, for `catch_ref`/`catch_all_ref`, the exnref after it) taken from the
+/// cells the unwinder writes at `slot`.
+pub(crate) struct CatchPad {
+    /// The module tag index it catches; `None` for `catch_all`/`catch_all_ref`.
+    pub tag: Option<u32>,
+    /// Whether the exnref goes after the payload (`catch_ref`, `catch_all_ref`).
+    pub with_ref: bool,
+    /// Where the unwinder writes the payload cells (then the exnref).
+    pub slot: u32,
+    /// The pad's first instruction.
+    pub pad: u32,
 }
 
 /// A module's translated functions, indexed like its bodies.

@@ -157,6 +157,8 @@ struct Label {
     else_fixup: Option<usize>,
     /// A loop's first instruction, where its branches go.
     start: u32,
+    /// A `try_table`'s entry in `Translator::handlers` (none without catch clauses).
+    try_index: Option<usize>,
 }
 
 /// A control frame of the shared walk, with this engine's part.
@@ -359,6 +361,12 @@ struct Translator<'m> {
     /// The temporaries a branch condition popped by `pop_cond` read, which die at the branch
     /// if it is the next instruction, at this position.
     cond_dying: (usize, Dying),
+    /// The function's `try_table`s with catch clauses, in the order they open.
+    handlers: Vec<super::TryHandler>,
+    /// The entry of `handlers` for the `try_table` whose frame opens next (set by `catches`).
+    pending_try: Option<usize>,
+    /// The first instruction of every catch pad: entered from the unwinder, as a branch lands.
+    pads: Vec<u32>,
 }
 
 /// The bits of a scalar constant as the translator keeps them (`Operand::Const`).
@@ -526,11 +534,14 @@ pub(crate) fn translate(
         dying: Dying::default(),
         deaths: Vec::new(),
         cond_dying: (usize::MAX, Dying::default()),
+        handlers: Vec::new(),
+        pending_try: None,
+        pads: Vec::new(),
     };
     crate::wasm::func::walk(module, ty.results(), &body, instr.checks(), Label::default(), &mut t)?;
-    forward_results(&mut t.code, &t.deaths);
+    forward_results(&mut t.code, &t.deaths, &t.pads);
     #[cfg(debug_assertions)]
-    super::exec::check_control(&t.code);
+    super::exec::check_control(&t.code, &t.pads);
     Ok(InterpFunc {
         code: super::exec::link(t.code),
         num_params,
@@ -540,6 +551,7 @@ pub(crate) fn translate(
         consts: t.consts.into_boxed_slice(),
         frame_size: t.stack_base + t.max_cells + 2,
         num_results,
+        handlers: t.handlers.into_boxed_slice(),
     })
 }
 
@@ -552,8 +564,9 @@ pub(crate) fn translate(
 /// When the result is an operand-stack temporary that this read is the last of (`deaths`, in
 /// `pc` order) and the reader names its slot in no other operand (its own result may go
 /// there), the producer writes it to the accumulator only (`acc_out`), saving the store.
-fn forward_results(code: &mut [Op], deaths: &[(u32, Slot)]) {
-    let landing = landings(code);
+/// Catch pads (`pads`) are entered from the unwinder, as a branch lands.
+fn forward_results(code: &mut [Op], deaths: &[(u32, Slot)], pads: &[u32]) {
+    let landing = landings(code, pads);
     // The entries of `deaths` from the current instruction on.
     let mut deaths = deaths;
     for pc in 1..code.len() {
@@ -627,6 +640,10 @@ impl crate::wasm::func::Lower for Translator<'_> {
     }
     fn br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_>) {
         self.op_br_on_null(depth, non_null, ctrl);
+    }
+    fn catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) -> Result<(), CompileError> {
+        self.op_catches(catches, ctrl);
+        Ok(())
     }
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
         self.lower(op, offset)
@@ -806,6 +823,13 @@ impl Translator<'_> {
         self.materialize_top(frame.params.len());
         match (frame.kind, cond) {
             (Kind::Block, _) => Label::default(),
+            (Kind::TryTable, _) => {
+                let try_index = self.pending_try.take();
+                if let Some(i) = try_index {
+                    self.handlers[i].start = self.pc();
+                }
+                Label { try_index, ..Label::default() }
+            }
             (Kind::Loop, _) => {
                 self.last_producer = None;
                 let start = self.pc();
@@ -871,7 +895,7 @@ impl Translator<'_> {
             Kind::Loop => {
                 self.emit(make(frame.payload.start));
             }
-            Kind::Block | Kind::If | Kind::Else | Kind::Func => {
+            Kind::Block | Kind::If | Kind::Else | Kind::Func | Kind::TryTable => {
                 let at = self.emit(make(0));
                 frame.payload.fixups.push(at);
             }
@@ -1380,6 +1404,14 @@ impl Translator<'_> {
             O::Unreachable => {
                 self.emit(Op::Unreachable);
             }
+            O::Throw { tag_index } => {
+                let base = self.call_args(self.module.tag_payload(tag_index).len());
+                self.emit(Op::Throw { tag: tag_index, base });
+            }
+            O::ThrowRef => {
+                let exn = self.operand_slot(self.stack.len() - 1);
+                self.emit(Op::ThrowRef { exn });
+            }
             O::Call { function_index } => self.call(function_index),
             O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, false),
             O::ReturnCall { function_index } => self.return_call(function_index),
@@ -1828,12 +1860,58 @@ impl Translator<'_> {
     }
 
     /// The `end` of `frame`: its forward branches land here, with its results.
+    /// A `try_table`'s catch clauses: a pad for each, which branches to the clause's label
+    /// with the values the unwinder writes above the operand stack (the payload, then the
+    /// exnref for the `_ref` clauses), all jumped over; the frame opened next records where its
+    /// body starts and ends (`open`, `op_end`).
+    fn op_catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) {
+        use wasmparser::Catch;
+        if catches.is_empty() {
+            return;
+        }
+        let skip = self.emit(Op::Br { target: 0 });
+        let mut pads = Vec::with_capacity(catches.len());
+        for c in catches {
+            let (tag, label, with_ref) = match *c {
+                Catch::One { tag, label } => (Some(tag), label, false),
+                Catch::OneRef { tag, label } => (Some(tag), label, true),
+                Catch::All { label } => (None, label, false),
+                Catch::AllRef { label } => (None, label, true),
+            };
+            let h = self.stack.len();
+            let payload: &[ValType] = match tag {
+                Some(t) => self.module.tag_payload(t),
+                None => &[],
+            };
+            for t in payload {
+                self.push_wide(Operand::Temp, is_wide(*t));
+            }
+            if with_ref {
+                self.push(Operand::Temp);
+            }
+            let pad = self.pc();
+            self.pads.push(pad);
+            self.last_producer = None;
+            pads.push(super::CatchPad { tag, with_ref, slot: self.slot_at(h), pad });
+            self.emit_br(label, ctrl);
+            self.stack.truncate(h);
+        }
+        let body = self.pc();
+        self.patch(skip, body);
+        self.last_producer = None;
+        self.handlers.push(super::TryHandler { start: body, end: body, catches: pads.into_boxed_slice() });
+        self.pending_try = Some(self.handlers.len() - 1);
+    }
+
     fn op_end(&mut self, frame: Frame<'_>) {
         let func = frame.kind == Kind::Func;
         if !frame.unreachable && !func {
             self.materialize_top(frame.results.len());
         }
         let pc = self.pc();
+        if let Some(i) = frame.payload.try_index {
+            self.handlers[i].end = pc;
+        }
         for &at in &frame.payload.fixups {
             self.patch(at, pc);
         }

@@ -125,6 +125,7 @@ impl From<CallError> for InstantiationError {
     fn from(e: CallError) -> Self {
         match e {
             CallError::Trap(t) => InstantiationError::Trap(t),
+            CallError::Exception(e) => InstantiationError::Trap(Trap::Exception(e)),
             CallError::Api(e) => InstantiationError::Api(e),
         }
     }
@@ -202,6 +203,8 @@ impl From<ApiError> for Trap {
 pub enum CallError {
     /// The call ran and trapped (or a host function it called failed, [`Trap::Host`]).
     Trap(Trap),
+    /// The call ran and ended with an exception (exception handling) that nothing caught.
+    Exception(super::exceptions::Exception),
     /// The call was refused before any wasm code ran.
     Api(ApiError),
 }
@@ -211,7 +214,7 @@ impl CallError {
     pub fn trap(&self) -> Option<&Trap> {
         match self {
             CallError::Trap(t) => Some(t),
-            CallError::Api(_) => None,
+            CallError::Exception(_) | CallError::Api(_) => None,
         }
     }
 }
@@ -220,6 +223,7 @@ impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CallError::Trap(t) => write!(f, "{t}"),
+            CallError::Exception(_) => f.write_str("uncaught exception"),
             CallError::Api(e) => write!(f, "{e}"),
         }
     }
@@ -228,13 +232,18 @@ impl std::error::Error for CallError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CallError::Trap(t) => Some(t),
+            CallError::Exception(_) => None,
             CallError::Api(e) => Some(e),
         }
     }
 }
 impl From<Trap> for CallError {
+    /// A trap, or the exception a [`Trap::Exception`] carries.
     fn from(t: Trap) -> Self {
-        CallError::Trap(t)
+        match t {
+            Trap::Exception(e) => CallError::Exception(e),
+            t => CallError::Trap(t),
+        }
     }
 }
 impl From<ApiError> for CallError {
@@ -248,6 +257,7 @@ impl From<CallError> for Trap {
     fn from(e: CallError) -> Trap {
         match e {
             CallError::Trap(t) => t,
+            CallError::Exception(e) => Trap::Exception(e),
             CallError::Api(e) => e.into(),
         }
     }

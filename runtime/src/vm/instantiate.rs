@@ -54,6 +54,7 @@ fn import_type(module: &Module, desc: &ImportDesc) -> ExternType {
         ImportDesc::Table(t) => ExternType::Table(*t),
         ImportDesc::Memory(t) => ExternType::Memory(*t),
         ImportDesc::Global(t) => ExternType::Global(*t),
+        ImportDesc::Tag(t) => ExternType::Tag(crate::wasm::types::TagType { ty: module.types[*t as usize].clone() }),
     }
 }
 
@@ -111,6 +112,7 @@ fn owner_of(reg: &Registry, addr: ExternAddr) -> u32 {
         ExternAddr::Table(a) => reg.tables[a as usize].owner,
         ExternAddr::Memory(a) => reg.memories[a as usize].owner,
         ExternAddr::Global(a) => reg.globals[a as usize].owner,
+        ExternAddr::Tag(a) => reg.tags[a as usize].owner,
     }
 }
 
@@ -128,7 +130,12 @@ pub(crate) fn lock_import_groups(
     loop {
         let imports = find_imports(reg, module, renames).map_err(GroupsError::Link)?;
         let owners: Vec<u32> = imports.iter().map(|a| owner_of(reg, *a)).collect();
-        let merged = |addr: &ExternAddr, owner: u32| !(matches!(addr, ExternAddr::Func(_)) && reg.instances[owner as usize].is_host);
+        // Tags never change: importing one shares no state.
+        let merged = |addr: &ExternAddr, owner: u32| match addr {
+            ExternAddr::Func(_) => !reg.instances[owner as usize].is_host,
+            ExternAddr::Tag(_) => false,
+            ExternAddr::Table(_) | ExternAddr::Memory(_) | ExternAddr::Global(_) => true,
+        };
         let mut groups: Vec<u32> = owners.iter().map(|o| reg.group_of(*o)).collect();
         groups.sort_unstable();
         groups.dedup();
@@ -201,6 +208,8 @@ fn check_imports(store: &Store, module: &Module, renames: &ImportRenames, import
             (ImportDesc::Func(t), ExternAddr::Func(f)) => {
                 TypeId(store.funcs[f as usize].type_id()).is_subtype_of(module.type_ids[t as usize])
             }
+            // A tag's type must be the same type, by identity.
+            (ImportDesc::Tag(t), ExternAddr::Tag(a)) => store.tag_type_id(a) == module.type_ids[t as usize].0,
             _ => import_matches(&actual, &expected),
         };
         if !matches {
@@ -291,6 +300,7 @@ pub(crate) fn instantiate(
         memories: Vec::new(),
         globals: Vec::new(),
         global_defs: Vec::new(),
+        tags: Vec::with_capacity(module.tags.len()),
         exports: Vec::new(),
     };
     let mut state = InstanceState {
@@ -307,6 +317,7 @@ pub(crate) fn instantiate(
             ExternAddr::Table(a) => inst.tables.push(a),
             ExternAddr::Memory(a) => inst.memories.push(a),
             ExternAddr::Global(a) => inst.globals.push(a),
+            ExternAddr::Tag(a) => inst.tags.push(a),
         }
     }
     // Allocate everything before touching the store so a resource error leaves it unchanged.
@@ -344,6 +355,10 @@ pub(crate) fn instantiate(
         let addr = store.add_global(GlobalEntity::new(bits, ty), idx);
         inst.globals.push(addr);
     }
+    for t in &module.tags[module.num_imported_tags as usize..] {
+        let addr = store.add_tag(inst.type_ids[*t as usize], idx);
+        inst.tags.push(addr);
+    }
     inst.global_defs = inst.globals.iter().map(|g| GlobalDef(store.globals[*g as usize].definition())).collect();
     for e in &module.exports {
         let i = e.index as usize;
@@ -352,6 +367,7 @@ pub(crate) fn instantiate(
             crate::wasm::ExternKind::Table => ExternAddr::Table(inst.tables[i]),
             crate::wasm::ExternKind::Memory => ExternAddr::Memory(inst.memories[i]),
             crate::wasm::ExternKind::Global => ExternAddr::Global(inst.globals[i]),
+            crate::wasm::ExternKind::Tag => ExternAddr::Tag(inst.tags[i]),
         };
         inst.exports.push((e.name.clone(), addr));
     }

@@ -170,6 +170,7 @@ pub(crate) enum ExternAddr {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 /// Where an instance is in its life (see `vm/lifecycle.rs`).
@@ -200,6 +201,8 @@ pub(crate) struct InstanceShape {
     /// Where each of `globals` keeps its value (fixed addresses), for engines that access
     /// globals in place.
     pub global_defs: Vec<GlobalDef>,
+    /// Store addresses of its tags (exception handling).
+    pub tags: Vec<u32>,
     pub exports: Vec<(String, ExternAddr)>,
 }
 
@@ -312,6 +315,10 @@ pub(crate) struct Registry {
     pub tables: AppendVec<Slot<TableEntity>>,
     pub memories: AppendVec<Slot<MemoryEntity>>,
     pub globals: AppendVec<Slot<GlobalEntity>>,
+    /// Tags (immutable: any view reads them).
+    pub tags: AppendVec<Slot<super::exceptions::TagEntity>>,
+    /// Every exception thrown so far (immutable once made; see `vm::exceptions`).
+    pub exceptions: AppendVec<super::exceptions::ExnObj>,
     /// Every instance ever made. Closed ones stay as tombstones (see `vm/lifecycle.rs`).
     pub instances: AppendVec<InstanceEntity>,
     pub groups: AppendVec<Group>,
@@ -431,6 +438,8 @@ impl Registry {
             tables: AppendVec::default(),
             memories: AppendVec::default(),
             globals: AppendVec::default(),
+            tags: AppendVec::default(),
+            exceptions: AppendVec::default(),
             instances: AppendVec::default(),
             groups: AppendVec::default(),
             locks: LockTable::default(),
@@ -715,6 +724,11 @@ impl Store {
         self.reg().globals.push(Slot { owner, cell: GroupCell::new(g) }) as u32
     }
 
+    /// Adds a tag of store type id `type_id` defined by instance `owner`; returns its address.
+    pub fn add_tag(&mut self, type_id: u32, owner: u32) -> u32 {
+        self.reg().tags.push(Slot { owner, cell: GroupCell::new(super::exceptions::TagEntity { type_id }) }) as u32
+    }
+
     /// Moves every instance of group `from` (whose lock this thread also holds) into this
     /// view's group: from now on they share its lock.
     pub fn merge_group(&mut self, from: u32) {
@@ -763,6 +777,7 @@ impl Store {
             ExternAddr::Table(t) => ExternType::Table(self.tables[t as usize].ty()),
             ExternAddr::Memory(m) => ExternType::Memory(self.memories[m as usize].ty()),
             ExternAddr::Global(g) => ExternType::Global(self.globals[g as usize].ty),
+            ExternAddr::Tag(t) => ExternType::Tag(crate::wasm::types::TagType { ty: self.type_of(self.tag_type_id(t)).clone() }),
         }
     }
 

@@ -47,6 +47,8 @@ macro_rules! for_each_trap {
             UnalignedAtomic = 16, "unaligned atomic";
             /// `memory.atomic.wait32`/`wait64` on a memory that is not shared.
             ExpectedSharedMemory = 17, "expected shared memory";
+            /// `throw_ref` of a null reference (exception handling).
+            NullExceptionReference = 18, "null exception reference";
         }
     };
 }
@@ -72,6 +74,12 @@ macro_rules! define_traps {
             /// not a failure of its code. A host function returns it to stop the guest at once;
             /// [`wasi::run_start`](crate::wasi::run_start) turns it into an exit code.
             Exit(i32),
+            /// Not a trap: an exception (exception handling) leaving a host function, which
+            /// throws it into the wasm code that called it, or passes back out one that a call
+            /// it made returned ([`CallError::Exception`](crate::CallError::Exception)). A call
+            /// from the host returns an uncaught exception as `CallError::Exception`, never as
+            /// this.
+            Exception(super::exceptions::Exception),
         }
 
         /// A trap wasm code raises, as the engines name it; its `u32` value is the code the
@@ -111,7 +119,7 @@ macro_rules! define_traps {
             pub(crate) fn code(&self) -> Option<TrapCode> {
                 match self {
                     $(Trap::$name => Some(TrapCode::$name),)*
-                    Trap::Host(_) | Trap::InstanceClosed | Trap::Exit(_) => None,
+                    Trap::Host(_) | Trap::InstanceClosed | Trap::Exit(_) | Trap::Exception(_) => None,
                 }
             }
         }
@@ -217,6 +225,7 @@ impl fmt::Display for Trap {
             Trap::Host(m) => write!(f, "host function failed: {m}"),
             Trap::Exit(c) => write!(f, "exit status {c}"),
             Trap::InstanceClosed => f.write_str("instance closed"),
+            Trap::Exception(_) => f.write_str("uncaught exception"),
             // Every wasm trap has a code (above).
             _ => f.write_str("trap"),
         }
@@ -240,7 +249,7 @@ mod tests {
                 assert_eq!(t.to_string(), c.message());
             }
         }
-        assert_eq!(n, 16);
+        assert_eq!(n, 17);
         assert_eq!(TrapCode::from_u32(0), None, "0 means no trap");
         assert_eq!(Trap::Host("x".into()).code(), None);
     }

@@ -3,7 +3,7 @@
 //! that cannot run, and hands every other operator to the engine's [`Lower`]ing.
 //!
 //! - Control frames ([`Frame`], [`Control`]): the walk opens one per `block`, `loop` and `if`
-//!   (the function body's is at the bottom), switches it at `else` and closes it at `end`. A
+//!   and `try_table` (the function body's is at the bottom), switches it at `else` and closes it at `end`. A
 //!   frame has what the spec's validation algorithm keeps (its kind, parameter and result
 //!   types from [`block_type`], the operand-stack height below its parameters, the
 //!   `unreachable` flag) plus the engine's payload ([`Lower::Payload`]: the Interpreter's
@@ -17,7 +17,7 @@
 //! - Tail calls (`return_call`, `return_call_indirect`, `return_call_ref`) go to the engine's
 //!   [`Lower::op`] as they are, and the code after them is dead; with a listener, whose exit
 //!   hook needs the results, the walk passes the plain call instead and returns after it.
-//! - Dead code: after `br`, `br_table`, `return`, the tail calls and `unreachable`, and after an `end` the
+//! - Dead code: after `br`, `br_table`, `return`, the tail calls, `unreachable`, `throw` and `throw_ref`, and after an `end` the
 //!   engine knows nothing reaches, the code up to the `else` or `end` of the enclosing
 //!   construct is skipped; constructs opened inside it are only counted, they get no frame.
 //!
@@ -75,6 +75,11 @@ pub(crate) trait Lower {
     /// `br_table` with the labels `targets` and `default` (depths; the index on top of the
     /// operand stack).
     fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_, Self::Payload>);
+    /// The catch clauses of a `try_table` (exception handling), right before its frame opens
+    /// (through [`Lower::enter`], as a [`Kind::TryTable`]): their labels are depths from
+    /// `ctrl`'s innermost frame, the one around the `try_table`. Errors: the engine's, for a
+    /// construct it does not implement.
+    fn catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_, Self::Payload>) -> Result<(), Self::Error>;
     /// Lowers a reachable operator other than the above, found at byte `offset` of the module.
     /// The walk never passes a control operator here (an engine that got one would refuse it
     /// as unsupported, like any operator it does not know).
@@ -105,6 +110,9 @@ pub(crate) enum Kind {
     If,
     /// The `else` arm of an `if`.
     Else,
+    /// A `try_table` (exception handling): a block whose catch clauses ([`Lower::catches`])
+    /// catch the exceptions its instructions throw.
+    TryTable,
 }
 
 /// A control frame: a construct being lowered, with the engine's `payload`.
@@ -134,7 +142,7 @@ impl<'m> Frame<'m, ()> {
     fn new(kind: Kind, params: &'m [ValType], results: &'m [ValType], height: usize) -> Self {
         let label = match kind {
             Kind::Loop => params,
-            Kind::Func | Kind::Block | Kind::If | Kind::Else => results,
+            Kind::Func | Kind::Block | Kind::If | Kind::Else | Kind::TryTable => results,
         };
         Frame { kind, params, results, label, height, unreachable: false, payload: () }
     }
@@ -260,7 +268,7 @@ pub(crate) fn walk<'m, L: Lower>(
         index += 1;
         if !reachable {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => dead_depth += 1,
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => dead_depth += 1,
                 Operator::Else if dead_depth == 0 => ctrl.else_(lower),
                 Operator::End if dead_depth == 0 => ctrl.end(lower),
                 Operator::End => dead_depth -= 1,
@@ -278,6 +286,10 @@ pub(crate) fn walk<'m, L: Lower>(
                 }
             }
             Operator::If { blockty } => ctrl.open(module, Kind::If, blockty, lower)?,
+            Operator::TryTable { try_table } => {
+                lower.catches(&try_table.catches, &mut ctrl)?;
+                ctrl.open(module, Kind::TryTable, try_table.ty, lower)?;
+            }
             Operator::Else => ctrl.else_(lower),
             Operator::End => ctrl.end(lower),
             Operator::Br { relative_depth } => {
@@ -299,7 +311,7 @@ pub(crate) fn walk<'m, L: Lower>(
                 ctrl.exit(lower);
                 ctrl.set_unreachable();
             }
-            Operator::Unreachable => {
+            Operator::Unreachable | Operator::Throw { .. } | Operator::ThrowRef => {
                 lower.op(op, offset as usize)?;
                 ctrl.set_unreachable();
             }
@@ -370,6 +382,10 @@ fn single(t: ValType) -> &'static [ValType] {
             (false, HeapType::NoFunc) => &[r!(false, HeapType::NoFunc)],
             (true, HeapType::NoExtern) => &[r!(true, HeapType::NoExtern)],
             (false, HeapType::NoExtern) => &[r!(false, HeapType::NoExtern)],
+            (true, HeapType::Exn) => &[r!(true, HeapType::Exn)],
+            (false, HeapType::Exn) => &[r!(false, HeapType::Exn)],
+            (true, HeapType::NoExn) => &[r!(true, HeapType::NoExn)],
+            (false, HeapType::NoExn) => &[r!(false, HeapType::NoExn)],
             (_, HeapType::Concrete(_)) => super::canon::single(t),
         },
     }

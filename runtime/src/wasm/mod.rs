@@ -45,6 +45,10 @@ pub(crate) struct Module {
     pub num_imported_globals: u32,
     /// Initialisers of the module's own globals (index `num_imported_globals + i`).
     pub global_inits: Vec<ConstExpr>,
+    /// The type index of every tag (exception handling), imported ones first: a function type
+    /// with no results whose parameters are the payload's types.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     pub exports: Vec<Export>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
@@ -80,6 +84,8 @@ pub(crate) enum ImportDesc {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag of the function type with this index.
+    Tag(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +94,7 @@ pub(crate) enum ExternKind {
     Table,
     Memory,
     Global,
+    Tag,
 }
 
 #[derive(Debug)]
@@ -195,6 +202,10 @@ pub(crate) fn memarg_memory(memarg: &wasmparser::MemArg) -> Result<u32, error::C
 impl Module {
     pub fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.funcs[func_index as usize] as usize]
+    }
+    /// The payload types of tag `tag`.
+    pub fn tag_payload(&self, tag: u32) -> &[ValType] {
+        self.types[self.tags[tag as usize] as usize].params()
     }
     pub fn data_bytes(&self, seg: &DataSegment) -> &[u8] {
         &self.bytes[seg.data.clone()]

@@ -39,6 +39,8 @@ pub(crate) fn heap_type(h: wasmparser::HeapType, type_ids: &[TypeId]) -> Result<
         H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
         H::Abstract { shared: false, ty: A::NoFunc } => HeapType::NoFunc,
         H::Abstract { shared: false, ty: A::NoExtern } => HeapType::NoExtern,
+        H::Abstract { shared: false, ty: A::Exn } => HeapType::Exn,
+        H::Abstract { shared: false, ty: A::NoExn } => HeapType::NoExn,
         H::Concrete(i) => match i.as_module_index().and_then(|i| type_ids.get(i as usize)) {
             Some(id) => HeapType::Concrete(*id),
             None => return Err(CompileError { message: format!("unsupported heap type {h:?}"), offset: None }),
@@ -166,6 +168,8 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
         globals: Vec::new(),
         num_imported_globals: 0,
         global_inits: Vec::new(),
+        tags: Vec::new(),
+        num_imported_tags: 0,
         exports: Vec::new(),
         start: None,
         elems: Vec::new(),
@@ -213,6 +217,11 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                             m.num_imported_globals += 1;
                             ImportDesc::Global(global_type(&t, &m.type_ids)?)
                         }
+                        TypeRef::Tag(t) => {
+                            m.tags.push(t.func_type_idx);
+                            m.num_imported_tags += 1;
+                            ImportDesc::Tag(t.func_type_idx)
+                        }
                         _ => return Err(err("unsupported import kind", 0)),
                     };
                     m.imports.push(Import {
@@ -242,6 +251,11 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                     m.memories.push(memory_type(&t?));
                 }
             }
+            Payload::TagSection(reader) => {
+                for t in reader {
+                    m.tags.push(t?.func_type_idx);
+                }
+            }
             Payload::GlobalSection(reader) => {
                 for g in reader {
                     let g = g?;
@@ -257,6 +271,7 @@ pub(crate) fn parse(bytes: Arc<[u8]>, features: WasmFeatures) -> Result<Module, 
                         ExternalKind::Table => ExternKind::Table,
                         ExternalKind::Memory => ExternKind::Memory,
                         ExternalKind::Global => ExternKind::Global,
+                        ExternalKind::Tag => ExternKind::Tag,
                         _ => return Err(err("unsupported export kind", 0)),
                     };
                     m.exports.push(Export { name: e.name.to_string(), kind, index: e.index });

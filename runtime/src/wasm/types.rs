@@ -29,6 +29,8 @@ impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`: a nullable reference to a host value.
     pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`: a nullable reference to an exception (exception handling, Wasm 3.0).
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
 
     /// The reference type, if this is one.
     pub fn as_ref(&self) -> Option<RefType> {
@@ -78,6 +80,8 @@ impl RefType {
     pub const FUNCREF: RefType = RefType { nullable: true, heap_type: HeapType::Func };
     /// `externref`, that is `(ref null extern)`.
     pub const EXTERNREF: RefType = RefType { nullable: true, heap_type: HeapType::Extern };
+    /// `exnref`, that is `(ref null exn)`.
+    pub const EXNREF: RefType = RefType { nullable: true, heap_type: HeapType::Exn };
 
     /// A reference to `heap_type`, nullable or not.
     pub fn new(nullable: bool, heap_type: HeapType) -> RefType {
@@ -99,6 +103,7 @@ impl fmt::Display for RefType {
         match (self.nullable, self.heap_type) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
             (true, h) => write!(f, "(ref null {h})"),
             (false, h) => write!(f, "(ref {h})"),
         }
@@ -107,8 +112,8 @@ impl fmt::Display for RefType {
 
 /// The heap type of a reference: what kind of thing it refers to
 /// ([§2.3.3](https://webassembly.github.io/spec/versions/core/WebAssembly-3.0-draft.pdf), heap
-/// types). Wasm 3.0's other heap types (`any`, `eq`, `i31`, `struct`, `array`, `exn` and their
-/// bottom types) are added with the features that bring them.
+/// types). Wasm 3.0's other heap types (`any`, `eq`, `i31`, `struct`, `array` and their bottom
+/// types) are added with GC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HeapType {
@@ -123,15 +128,40 @@ pub enum HeapType {
     NoFunc,
     /// The bottom of the external types (`noextern`): only null has it.
     NoExtern,
+    /// An exception (`exn`, exception handling): what `catch_ref` and `catch_all_ref` hand
+    /// over and `throw_ref` throws again.
+    Exn,
+    /// The bottom of the exception types (`noexn`): only null has it.
+    NoExn,
+}
+
+/// The three hierarchies of heap types without GC: a reference of one never matches a type of
+/// another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hierarchy {
+    Func,
+    Extern,
+    Exn,
 }
 
 impl HeapType {
     /// Whether references of this type refer to functions (their cells hold function
     /// addresses, which keep their instances alive).
     pub fn is_func(&self) -> bool {
+        self.hierarchy() == Hierarchy::Func
+    }
+
+    /// Whether references of this type refer to exceptions (their cells hold exception
+    /// addresses, see `vm::exceptions`).
+    pub fn is_exn(&self) -> bool {
+        self.hierarchy() == Hierarchy::Exn
+    }
+
+    fn hierarchy(&self) -> Hierarchy {
         match self {
-            HeapType::Func | HeapType::Concrete(_) | HeapType::NoFunc => true,
-            HeapType::Extern | HeapType::NoExtern => false,
+            HeapType::Func | HeapType::Concrete(_) | HeapType::NoFunc => Hierarchy::Func,
+            HeapType::Extern | HeapType::NoExtern => Hierarchy::Extern,
+            HeapType::Exn | HeapType::NoExn => Hierarchy::Exn,
         }
     }
 
@@ -144,9 +174,8 @@ impl HeapType {
             (a, b) if a == b => true,
             (HeapType::Concrete(_), HeapType::Func) => true,
             (HeapType::Concrete(a), HeapType::Concrete(b)) => a.is_subtype_of(b),
-            (HeapType::NoFunc, b) => b.is_func(),
-            (HeapType::NoExtern, b) => !b.is_func(),
-            (HeapType::Func | HeapType::Extern | HeapType::Concrete(_), _) => false,
+            (HeapType::NoFunc | HeapType::NoExtern | HeapType::NoExn, b) => self.hierarchy() == b.hierarchy(),
+            (HeapType::Func | HeapType::Extern | HeapType::Concrete(_) | HeapType::Exn, _) => false,
         }
     }
 }
@@ -159,6 +188,8 @@ impl fmt::Display for HeapType {
             HeapType::Concrete(t) => write!(f, "{t}"),
             HeapType::NoFunc => f.write_str("nofunc"),
             HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::Exn => f.write_str("exn"),
+            HeapType::NoExn => f.write_str("noexn"),
         }
     }
 }
@@ -338,13 +369,26 @@ impl TableType {
     }
 }
 
-/// A tag type (exception handling, Wasm 3.0): the types of the values an exception of the tag
-/// carries, as a function type with no results. Not accepted by validation yet.
+/// A [tag type](https://webassembly.github.io/spec/core/syntax/types.html#tag-types)
+/// (exception handling, Wasm 3.0): the types of the values an exception of the tag carries, as
+/// the parameters of a function type with no results. Tag types match when their function types
+/// are the same type (by identity, [`TypeId`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct TagType {
     /// The payload's types, as the parameters of a function type.
     pub ty: FuncType,
+}
+
+impl TagType {
+    /// The tag type of exceptions carrying values of types `payload`.
+    pub fn new(payload: impl IntoIterator<Item = ValType>) -> TagType {
+        TagType { ty: FuncType::new(payload, []) }
+    }
+    /// The payload's types.
+    pub fn payload(&self) -> &[ValType] {
+        self.ty.params()
+    }
 }
 
 /// A global type: content type and mutability
@@ -370,6 +414,8 @@ pub enum ExternType {
     Memory(MemoryType),
     /// A global.
     Global(GlobalType),
+    /// A tag (exception handling).
+    Tag(TagType),
 }
 
 impl fmt::Display for ExternType {
@@ -392,6 +438,7 @@ impl fmt::Display for ExternType {
             }
             ExternType::Global(t) if t.mutable => write!(f, "(global (mut {}))", t.content),
             ExternType::Global(t) => write!(f, "(global {})", t.content),
+            ExternType::Tag(t) => write!(f, "(tag {})", t.ty),
         }
     }
 }
