@@ -166,7 +166,9 @@ fn runtime(engine: &EngineArgs, limits: &Limits) -> Result<Runtime, Fail> {
         }
         RuntimeConfig::compiler()
     } else if engine.interpreter {
-        RuntimeConfig::interpreter()
+        // The Interpreter runs exception handling already; the Compiler does not yet (issue 18),
+        // so the default feature set leaves it out.
+        RuntimeConfig::interpreter().with_wasm_exceptions(true)
     } else {
         RuntimeConfig::new()
     };
@@ -310,6 +312,7 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
             match wasi::run_start(&instance) {
                 Ok(code) => Ok(code as u8),
                 Err(wasi::WasiError::Call(CallError::Trap(t))) => Err(trap(&t)),
+                Err(wasi::WasiError::Call(CallError::Exception(e))) => Err(trap(&Trap::Exception(e))),
                 Err(e) => fail(format!("cannot run {}: {e}", a.module.display())),
             }
         }
@@ -322,6 +325,7 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
                     Ok(_) => {}
                     Err(CallError::Trap(Trap::Exit(code))) => return Ok(code as u8),
                     Err(CallError::Trap(t)) => return Err(trap(&t)),
+                    Err(CallError::Exception(e)) => return Err(trap(&Trap::Exception(e))),
                     Err(e) => return fail(format!("cannot call _initialize: {e}")),
                 }
             }
@@ -342,6 +346,7 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
                 }
                 Err(CallError::Trap(Trap::Exit(code))) => Ok(code as u8),
                 Err(CallError::Trap(t)) => Err(trap(&t)),
+                Err(CallError::Exception(e)) => Err(trap(&Trap::Exception(e))),
                 Err(e) => fail(format!("cannot call {fname}: {e}")),
             }
         }
@@ -359,6 +364,11 @@ fn show_duration(d: Duration) -> String {
 }
 
 fn trap(t: &Trap) -> Fail {
+    if let Trap::Exception(e) = t {
+        // Not a trap: the exception wasm threw and nothing caught, with its tag and payload.
+        let payload: Vec<String> = e.payload().iter().map(show).collect();
+        return trap_fail(format!("wasm exception: uncaught exception of tag {} carrying ({})", e.tag().ty().ty, payload.join(" ")), t, 134);
+    }
     trap_fail(format!("wasm trap: {t}"), t, 134)
 }
 
@@ -408,6 +418,8 @@ fn show(v: &Val) -> String {
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
+        Val::ExnRef(None) => "null".into(),
+        Val::ExnRef(Some(_)) => "exnref".into(),
         other => format!("{} reference", other.ty()),
     }
 }
