@@ -394,6 +394,8 @@ fn parse_val(s: &str, t: ValType) -> Option<Val> {
             Some(h) => u128::from_str_radix(h, 16).ok()?,
             None => s.parse::<u128>().ok().or_else(|| s.parse::<i128>().ok().map(|v| v as u128))?,
         }),
+        // A reference the command line can name: null, of any nullable reference type.
+        ValType::Ref(r) if r.nullable && s == "null" => Val::null(r.heap_type),
         _ => return None,
     })
 }

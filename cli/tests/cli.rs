@@ -247,6 +247,30 @@ fn invoke_parses_and_prints_every_number_type() {
     }
 }
 
+/// Wasm 3.0 values on the command line: i64 addresses of a 64-bit memory, and null of typed
+/// references (given as `null`, printed as `null`).
+#[test]
+fn invoke_memory64_addresses_and_typed_references() {
+    let p = temp_wat(
+        "refs.wat",
+        r#"(module
+  (type $t (func (result i32)))
+  (memory i64 1)
+  (func (export "peek") (param i64) (result i64) (i64.store (local.get 0) (i64.const 77)) (i64.load (local.get 0)))
+  (func (export "is_null") (param (ref null $t)) (result i32 (ref null $t)) (ref.is_null (local.get 0)) (local.get 0)))"#,
+    );
+    let m = p.to_str().unwrap();
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, out, err) = run(&["run", engine, "--invoke", "peek", m, "65528"]);
+        assert_eq!((code, out.as_str()), (0, "77\n"), "{engine}: {err}");
+        let (code, _, err) = run(&["run", engine, "--invoke", "peek", m, "0x100000000"]);
+        assert_eq!(code, 134, "{engine}: {err}");
+        assert!(err.contains("out of bounds memory access"), "{err}");
+        let (code, out, err) = run(&["run", engine, "--invoke", "is_null", m, "null"]);
+        assert_eq!((code, out.as_str()), (0, "1\nnull\n"), "{engine}: {err}");
+    }
+}
+
 /// The C++ programs of ../shared/corpus/programs/wasm3 (README.md there), which throw and catch
 /// with exception handling: place and route, pack, and a parse error reported by a C++ throw.
 /// The Interpreter only, until the Compiler has exception handling (issue 18).
