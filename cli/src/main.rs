@@ -166,9 +166,7 @@ fn runtime(engine: &EngineArgs, limits: &Limits) -> Result<Runtime, Fail> {
         }
         RuntimeConfig::compiler()
     } else if engine.interpreter {
-        // The Interpreter runs exception handling already; the Compiler does not yet (issue 18),
-        // so the default feature set leaves it out.
-        RuntimeConfig::interpreter().with_wasm_exceptions(true)
+        RuntimeConfig::interpreter()
     } else {
         RuntimeConfig::new()
     };

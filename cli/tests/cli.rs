@@ -273,9 +273,8 @@ fn invoke_memory64_addresses_and_typed_references() {
 
 /// The C++ programs of ../shared/corpus/programs/wasm3 (README.md there), which throw and catch
 /// with exception handling: place and route, pack, and a parse error reported by a C++ throw.
-/// The Interpreter only, until the Compiler has exception handling (issue 18).
 #[test]
-fn exception_handling_programs_on_the_interpreter() {
+fn exception_handling_programs() {
     use sha2::{Digest, Sha256};
     let corpus = programs::corpus_dir(None).expect("no corpus: set $ZEROWASM_CORPUS or provide ../shared/corpus/programs");
     let src = corpus.join("wasm3");
@@ -292,19 +291,24 @@ fn exception_handling_programs_on_the_interpreter() {
     let sha = |p: &str| -> String { Sha256::digest(std::fs::read(work.join(p)).unwrap()).iter().map(|b| format!("{b:02x}")).collect() };
 
     let args = ["--lp384", "--package", "qn32", "--json", "/w/counter.json", "--asc", "/w/counter.asc", "--seed", "1", "--quiet"];
-    let (code, _, err) = run(&[&["run", "--interpreter", "--dir", &w, "--dir", &share, nextpnr, "--"][..], &args[..]].concat());
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("1 warning, 0 errors"), "{err}");
-    assert_eq!(sha("counter.asc"), "b098f574e0c125bdefb85012819c77400c9bc4515dfc64e9e3c7ce3c69a2014e");
+    for engine in ["--interpreter", "--compiler"] {
+        for out in ["counter.asc", "counter.bin"] {
+            let _ = std::fs::remove_file(work.join(out));
+        }
+        let (code, _, err) = run(&[&["run", engine, "--dir", &w, "--dir", &share, nextpnr, "--"][..], &args[..]].concat());
+        assert_eq!(code, 0, "{engine}: {err}");
+        assert!(err.contains("1 warning, 0 errors"), "{err}");
+        assert_eq!(sha("counter.asc"), "b098f574e0c125bdefb85012819c77400c9bc4515dfc64e9e3c7ce3c69a2014e", "{engine}");
 
-    let (code, _, err) = run(&["run", "--interpreter", "--dir", &w, icepack.to_str().unwrap(), "--", "/w/counter.asc", "/w/counter.bin"]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(sha("counter.bin"), "221c5a020a3567d7e7f82dceec1d43032c40ba18259ddf97f8ad3321eab0afe4");
+        let (code, _, err) = run(&["run", engine, "--dir", &w, icepack.to_str().unwrap(), "--", "/w/counter.asc", "/w/counter.bin"]);
+        assert_eq!(code, 0, "{engine}: {err}");
+        assert_eq!(sha("counter.bin"), "221c5a020a3567d7e7f82dceec1d43032c40ba18259ddf97f8ad3321eab0afe4", "{engine}");
 
-    let (code, _, err) = run(&["run", "--interpreter", "--dir", &w, "--dir", &share, nextpnr, "--", "--lp384", "--package", "qn32", "--json", "/w/bad.json"]);
-    assert_eq!(code, 125, "{err}");
-    assert!(err.contains("ERROR: Failed to parse JSON file '/w/bad.json': parse error: expected null, got not ."), "{err}");
-    assert!(err.contains("0 warnings, 1 error"), "{err}");
+        let (code, _, err) = run(&["run", engine, "--dir", &w, "--dir", &share, nextpnr, "--", "--lp384", "--package", "qn32", "--json", "/w/bad.json"]);
+        assert_eq!(code, 125, "{engine}: {err}");
+        assert!(err.contains("ERROR: Failed to parse JSON file '/w/bad.json': parse error: expected null, got not ."), "{err}");
+        assert!(err.contains("0 warnings, 1 error"), "{err}");
+    }
     let _ = std::fs::remove_dir_all(&work);
 }
 
@@ -313,7 +317,9 @@ fn exception_handling_programs_on_the_interpreter() {
 #[test]
 fn uncaught_exception_is_reported() {
     let p = temp_wat("throw.wat", r#"(module (tag $e (param i32 f64)) (func (export "f") (throw $e (i32.const 7) (f64.const 1.5))))"#);
-    let (code, _, err) = run(&["run", "--interpreter", "--invoke", "f", p.to_str().unwrap()]);
-    assert_eq!(code, 134, "{err}");
-    assert!(err.contains("uncaught exception of tag (func (param i32 f64)) carrying (7 1.5)"), "{err}");
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, _, err) = run(&["run", engine, "--invoke", "f", p.to_str().unwrap()]);
+        assert_eq!(code, 134, "{engine}: {err}");
+        assert!(err.contains("uncaught exception of tag (func (param i32 f64)) carrying (7 1.5)"), "{err}");
+    }
 }

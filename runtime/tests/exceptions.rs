@@ -1,13 +1,13 @@
 //! Exception handling (Wasm 3.0) through the API, in the shapes the spec tests do not reach:
 //! an uncaught exception as a call's outcome, host functions that throw, exceptions passing
-//! through host frames, tags across instances, and a payload with references. The Interpreter
-//! only for now: the Compiler refuses `try_table` and `throw` (issue 18).
+//! through host frames, tags across instances, and a payload with references; on both engines.
 
 use std::sync::{Arc, OnceLock};
 use zerowasm::*;
 
-fn runtime() -> Runtime {
-    Runtime::with_config(RuntimeConfig::interpreter().with_core_features(CoreFeatures::V3_0))
+/// A runtime of each engine (the Interpreter twice where the Compiler is not available).
+fn runtimes() -> [Runtime; 2] {
+    [RuntimeConfig::interpreter(), RuntimeConfig::compiler()].map(|c| Runtime::with_config(c.with_core_features(CoreFeatures::V3_0)))
 }
 
 fn instance(rt: &Runtime, src: &str, name: Option<&str>) -> Instance {
@@ -27,7 +27,7 @@ const TAGS: &str = r#"(module
 
 #[test]
 fn an_uncaught_exception_is_the_calls_outcome_with_its_tag_and_payload() {
-    let rt = runtime();
+    for rt in runtimes() {
     let tags = instance(&rt, TAGS, None);
     let err = tags.func("throw").unwrap().call(&[Val::I32(42)]).unwrap_err();
     let CallError::Exception(exn) = &err else { panic!("expected an exception, got {err:?}") };
@@ -41,11 +41,12 @@ fn an_uncaught_exception_is_the_calls_outcome_with_its_tag_and_payload() {
     let err = tags.func("throw_pair").unwrap().call(&[Val::I64(-1), Val::ExternRef(Some(host.clone()))]).unwrap_err();
     let CallError::Exception(exn) = err else { panic!("expected an exception") };
     assert_eq!(exn.payload(), vec![Val::I64(-1), Val::ExternRef(Some(host))]);
+    }
 }
 
 #[test]
 fn a_host_function_throws_into_wasm_which_catches_by_the_imported_tag() {
-    let rt = runtime();
+    for rt in runtimes() {
     let tags = instance(&rt, TAGS, Some("tags"));
     let tag = tags.tag("e").unwrap();
     let thrown = tag.clone();
@@ -69,11 +70,12 @@ fn a_host_function_throws_into_wasm_which_catches_by_the_imported_tag() {
     // Not caught in wasm: the same exception comes back out.
     let CallError::Exception(exn) = m.func("pass").unwrap().call(&[Val::I32(5)]).unwrap_err() else { panic!("expected an exception") };
     assert_eq!((exn.tag(), exn.payload()), (tag, vec![Val::I32(10)]));
+    }
 }
 
 #[test]
 fn an_exception_passes_through_a_host_frame_and_is_caught_outside_it() {
-    let rt = runtime();
+    for rt in runtimes() {
     let tags = instance(&rt, TAGS, Some("tags"));
     // The host function calls back into wasm, which throws; `?` passes the exception on.
     let inner: Arc<OnceLock<Func>> = Arc::new(OnceLock::new());
@@ -101,11 +103,12 @@ fn an_exception_passes_through_a_host_frame_and_is_caught_outside_it() {
     assert_eq!(r[0], Val::I32(2));
     let Val::ExnRef(Some(exn)) = &r[1] else { panic!("expected an exnref, got {:?}", r[1]) };
     assert_eq!(exn.payload(), vec![Val::I32(2)]);
+    }
 }
 
 #[test]
 fn host_exceptions_are_checked_against_their_tag() {
-    let rt = runtime();
+    for rt in runtimes() {
     let tags = instance(&rt, TAGS, None);
     let tag = tags.tag("e").unwrap();
     assert!(matches!(Exception::new(&tag, &[]), Err(ApiError::TypeMismatch(_))));
@@ -113,7 +116,7 @@ fn host_exceptions_are_checked_against_their_tag() {
     let exn = Exception::new(&tag, &[Val::I32(3)]).unwrap();
     assert_eq!(exn.payload(), vec![Val::I32(3)]);
     // An exception of another runtime's tag cannot be thrown here.
-    let other = runtime();
+    let [other, _] = runtimes();
     let other_tags = instance(&other, TAGS, None);
     let foreign = Exception::new(&other_tags.tag("e").unwrap(), &[Val::I32(1)]).unwrap();
     HostModuleBuilder::new("host")
@@ -123,11 +126,12 @@ fn host_exceptions_are_checked_against_their_tag() {
     let m = instance(&rt, r#"(module (import "host" "fail" (func $f)) (func (export "run") (call $f)))"#, None);
     let err = m.func("run").unwrap().call(&[]).unwrap_err();
     assert!(matches!(err.trap(), Some(Trap::Host(_))), "{err:?}");
+    }
 }
 
 #[test]
 fn a_throw_that_nothing_catches_inside_a_loop_of_calls_unwinds_every_frame() {
-    let rt = runtime();
+    for rt in runtimes() {
     let m = instance(
         &rt,
         r#"(module
@@ -145,4 +149,5 @@ fn a_throw_that_nothing_catches_inside_a_loop_of_calls_unwinds_every_frame() {
     assert_eq!(m.func("deep").unwrap().call(&[Val::I32(10_000)]).unwrap(), vec![Val::I32(7)]);
     let err = m.func("null").unwrap().call(&[]).unwrap_err();
     assert_eq!(err.trap().map(|t| t.to_string()), Some("null exception reference".into()));
+    }
 }

@@ -90,7 +90,7 @@ impl FeatureSet {
         match self {
             FeatureSet::Core1 | FeatureSet::Core2 | FeatureSet::Simd => config.with_wasm_tail_call(false),
             FeatureSet::TailCall => config.with_wasm_tail_call(true),
-            FeatureSet::Core3 => config.with_wasm_gc(false).with_wasm_exceptions(false).with_wasm_wide_arithmetic(true),
+            FeatureSet::Core3 => config.with_wasm_gc(false).with_wasm_wide_arithmetic(true),
         }
     }
 
@@ -100,9 +100,9 @@ impl FeatureSet {
         let core2 = self != FeatureSet::Core1;
         let core3 = self == FeatureSet::Core3;
         let mut c = Config::default();
-        // GC and exception handling are off whatever the set; the other 3.0 features are the
-        // `core-3.0` set's (tail calls the `tail-call` set's too).
-        c.exceptions_enabled = false;
+        // GC is off whatever the set; the other 3.0 features are the `core-3.0` set's (tail
+        // calls the `tail-call` set's too).
+        c.exceptions_enabled = core3;
         c.gc_enabled = false;
         c.threads_enabled = core3;
         c.tail_call_enabled = self == FeatureSet::TailCall || core3;
@@ -303,6 +303,9 @@ pub enum Value {
     Func(Option<String>),
     /// An external reference: `None` is null; otherwise the host's number inside it.
     Extern(Option<u32>),
+    /// An exception reference: `None` is null; otherwise its tag's type and its payload (the
+    /// fuzzer passes only null ones in).
+    Exn(Option<String>),
 }
 
 impl std::fmt::Display for Value {
@@ -317,6 +320,8 @@ impl std::fmt::Display for Value {
             Value::Func(Some(n)) => write!(f, "funcref:{n:?}"),
             Value::Extern(None) => f.write_str("externref:null"),
             Value::Extern(Some(n)) => write!(f, "externref:{n}"),
+            Value::Exn(None) => f.write_str("exnref:null"),
+            Value::Exn(Some(d)) => write!(f, "exnref:{d}"),
         }
     }
 }
@@ -356,6 +361,7 @@ pub fn value(rng: &mut Rng, ty: Ty, funcs: &[String]) -> Value {
             Some(funcs[rng.below(funcs.len() as u64) as usize].clone())
         }),
         Ty::EXTERNREF => Value::Extern(if rng.below(3) == 0 { None } else { Some(rng.below(100) as u32) }),
+        Ty::EXNREF => Value::Exn(None),
         other => unimplemented!("the fuzzer generates no {other} arguments"),
     }
 }
@@ -442,7 +448,7 @@ mod tests {
     #[test]
     fn the_core_3_set_generates_its_features() {
         use wasmparser::{Operator as O, Payload};
-        let cases: Vec<Case> = (0..300u64).filter_map(|seed| generate(seed, FeatureSet::Core3).ok()).collect();
+        let cases: Vec<Case> = (0..600u64).filter_map(|seed| generate(seed, FeatureSet::Core3).ok()).collect();
         let count = |pred: &dyn Fn(&Payload<'_>) -> bool| {
             cases.iter().filter(|c| wasmparser::Parser::new(0).parse_all(&c.wasm).any(|p| p.is_ok_and(|p| pred(&p)))).count()
         };
@@ -462,7 +468,17 @@ mod tests {
         let relaxed = has_op(|op| matches!(op, O::F32x4RelaxedMadd | O::I8x16RelaxedSwizzle | O::F32x4RelaxedMin | O::I16x8RelaxedQ15mulrS | O::I32x4RelaxedTruncF32x4S | O::I8x16RelaxedLaneselect));
         let wide = has_op(|op| matches!(op, O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU));
         let tail = has_op(|op| matches!(op, O::ReturnCall { .. } | O::ReturnCallIndirect { .. }));
-        for (what, n) in [("64-bit or shared memories", count(&memories)), ("atomics", count(&atomics)), ("relaxed SIMD", count(&relaxed)), ("wide arithmetic", count(&wide)), ("tail calls", count(&tail))] {
+        let catches = has_op(|op| matches!(op, O::TryTable { try_table } if !try_table.catches.is_empty()));
+        let throws = has_op(|op| matches!(op, O::Throw { .. } | O::ThrowRef));
+        for (what, n) in [
+            ("64-bit or shared memories", count(&memories)),
+            ("atomics", count(&atomics)),
+            ("relaxed SIMD", count(&relaxed)),
+            ("wide arithmetic", count(&wide)),
+            ("tail calls", count(&tail)),
+            ("try_table with catch clauses", count(&catches)),
+            ("throw", count(&throws)),
+        ] {
             assert!(n >= 5, "{what}: {n} of {} modules", cases.len());
         }
         let oracle = cases.iter().filter(|c| FeatureSet::Core3.oracle_runs(&c.wasm)).count();

@@ -90,6 +90,9 @@ fn val(mut ctx: impl wasmi::AsContextMut<Data = ()>, funcs: &[(String, Func)], v
         }),
         Value::Extern(None) => Val::ExternRef(Nullable::Null),
         Value::Extern(Some(k)) => Val::ExternRef(Nullable::Val(ExternRef::new(&mut ctx, *k))),
+        // wasmi runs no module with exception handling (`FeatureSet::oracle_runs`), so no
+        // function of one takes an exnref.
+        Value::Exn(_) => Val::ExternRef(Nullable::Null),
     }
 }
 

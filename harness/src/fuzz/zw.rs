@@ -42,6 +42,8 @@ impl Names {
             }
             Val::ExternRef(None) => Value::Extern(None),
             Val::ExternRef(Some(r)) => Value::Extern(Some(r.downcast_ref::<u32>().copied().unwrap_or(u32::MAX))),
+            Val::ExnRef(None) => Value::Exn(None),
+            Val::ExnRef(Some(e)) => Value::Exn(Some(self.exception(e))),
             other => unimplemented!("the fuzzer's value model has no {:?}", other.ty()),
         }
     }
@@ -56,7 +58,14 @@ impl Names {
             Value::Func(Some(n)) => Val::FuncRef(self.0.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone())),
             Value::Extern(None) => Val::ExternRef(None),
             Value::Extern(Some(k)) => Val::ExternRef(Some(ExternRef::new(*k))),
+            // Exnrefs go in only as null (`gen::value`); a described one cannot be rebuilt.
+            Value::Exn(_) => Val::ExnRef(None),
         }
+    }
+    /// An exception as the traces show it: its tag's type and its payload.
+    fn exception(&self, e: &zerowasm::Exception) -> String {
+        let payload: Vec<String> = e.payload().iter().map(|v| self.value(v).to_string()).collect();
+        format!("{}[{}]", e.tag().ty().ty, payload.join(", "))
     }
 }
 
@@ -150,6 +159,7 @@ fn run_inner(kind: EngineKind, case: &Case) -> Trace {
             ExternType::Global(gt) => builder.global(imp.name.clone(), global_init(gt.content, index), gt.mutable),
             ExternType::Memory(mt) => builder.memory(imp.name.clone(), mt),
             ExternType::Table(tt) => builder.table(imp.name.clone(), tt),
+            ExternType::Tag(tt) => builder.tag(imp.name.clone(), tt),
             other => unimplemented!("the fuzzer cannot provide an import of type {other}"),
         };
     }
@@ -210,6 +220,7 @@ fn run_inner(kind: EngineKind, case: &Case) -> Trace {
                     return trace;
                 }
                 Err(CallError::Trap(t)) => lines.push(format!("-> {}", trap_text(&t))),
+                Err(CallError::Exception(e)) => lines.push(format!("-> exception {}", names.exception(&e))),
                 // The arguments come from the function's own type: a refusal is a bug to report.
                 Err(e) => lines.push(format!("-> refused: {e}")),
             }

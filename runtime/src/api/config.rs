@@ -41,16 +41,15 @@ pub enum CoreFeatures {
     /// adds tail calls, extended constant expressions, typed function references, GC,
     /// exception handling, multi-memory, memory64 and table64, relaxed SIMD, and the atomic
     /// instructions of the threads proposal. Validation accepts all of it; an instruction an
-    /// engine does not run yet (GC, exception handling) fails to compile with a
+    /// engine does not run yet (GC's) fails to compile with a
     /// [`CompileError`](crate::CompileError) that names it.
     V3_0,
 }
 
 /// The features a default [`RuntimeConfig`] validates: all of Core 3.0 that both engines run,
-/// that is everything but garbage collection and exception handling (whose modules are refused
-/// at validation with the validator's message, until the engines run them).
-pub(crate) const DEFAULT_FEATURES: wasmparser::WasmFeatures =
-    wasmparser::WasmFeatures::WASM3.difference(wasmparser::WasmFeatures::GC.union(wasmparser::WasmFeatures::EXCEPTIONS));
+/// that is everything but garbage collection (whose modules are refused at validation with the
+/// validator's message, until the engines run them).
+pub(crate) const DEFAULT_FEATURES: wasmparser::WasmFeatures = wasmparser::WasmFeatures::WASM3.difference(wasmparser::WasmFeatures::GC);
 
 impl CoreFeatures {
     pub(crate) fn wasm_features(self) -> wasmparser::WasmFeatures {

@@ -192,6 +192,7 @@ enum HostItem {
     Global(GlobalType, Val),
     Memory(MemoryType),
     Table(TableType),
+    Tag(TagType),
 }
 
 /// Builds a host module: named functions, globals, memories and tables defined in Rust, which
@@ -271,6 +272,16 @@ impl HostModuleBuilder {
         self
     }
 
+    /// Adds a [tag](https://webassembly.github.io/spec/core/exec/runtime.html#tag-instances)
+    /// (exception handling) of type `ty`: a tag of its own, which wasm modules import to throw
+    /// and catch exceptions the host makes ([`Exception::new`](crate::Exception::new)) or
+    /// inspects. Its function type is final and alone in its recursion group, as
+    /// `(tag (param …))` in a module declares one.
+    pub fn tag(mut self, name: impl Into<String>, ty: TagType) -> Self {
+        self.items.push((name.into(), HostItem::Tag(ty)));
+        self
+    }
+
     /// Instantiates the host module in `runtime` and registers it under its name.
     ///
     /// Errors: [`InstantiationError::DuplicateName`] if the name is taken,
@@ -315,7 +326,7 @@ impl HostModuleBuilder {
                     Val::V128(x) => *x,
                     v => store.val_to_cell(v).map_err(|t| InstantiationError::Resource(t.to_string()))? as u128,
                 })),
-                HostItem::Func(..) => None,
+                HostItem::Func(..) | HostItem::Tag(_) => None,
             });
         }
         let (idx, alloc_lock) = store.reg().next_instance();
@@ -342,6 +353,12 @@ impl HostModuleBuilder {
                     let addr = store.add_table(t, idx);
                     inst.tables.push(addr);
                     ExternAddr::Table(addr)
+                }
+                (HostItem::Tag(ty), _) => {
+                    let type_id = store.intern_type(&ty.ty);
+                    let addr = store.add_tag(type_id, idx);
+                    inst.tags.push(addr);
+                    ExternAddr::Tag(addr)
                 }
                 _ => unreachable!("allocated in the loop above"),
             };

@@ -40,6 +40,9 @@ macro_rules! for_each_libcall {
             AtomicNotify = atomic_notify(I32, I64, I64, I32) -> I32;
             AtomicWait32 = atomic_wait32(I32, I64, I64, I32, I64) -> I32;
             AtomicWait64 = atomic_wait64(I32, I64, I64, I64, I64) -> I32;
+            Throw = throw(I32, Ptr);
+            ExceptionTagIs = exception_tag_is(I32) -> I32;
+            TakePayload = take_payload(Ptr);
         }
     };
 }
@@ -127,6 +130,24 @@ unsafe fn with_store<R>(vmctx: *mut u8, default: R, f: impl FnOnce(&mut Store, u
     let instance = header.instance;
     match catch_unwind(AssertUnwindSafe(|| f(store, instance))) {
         Ok(Ok(r)) => r,
+        // A host function's exception is thrown on from its caller.
+        Ok(Err(Trap::Exception(e))) => {
+            let thrown = store.throw_into(&e);
+            // SAFETY: as for a trap below.
+            unsafe {
+                match thrown {
+                    Ok(c) => {
+                        (*ctx).exception = c;
+                        (*ctx).trap_code = trap_code::EXCEPTION;
+                    }
+                    Err(t) => {
+                        (*ctx).pending = Some(Pending::Trap(t));
+                        (*ctx).trap_code = trap_code::PENDING;
+                    }
+                }
+            }
+            default
+        }
         Ok(Err(t)) => {
             // SAFETY: the store context, as above; `store` is no longer used.
             unsafe {
@@ -320,6 +341,58 @@ unsafe extern "C" fn elem_drop(vmctx: *mut u8, seg: u32) {
     unsafe {
         with_store(vmctx, (), |store, instance| {
             bulk::elem_drop(store, instance, seg);
+            Ok(())
+        })
+    }
+}
+
+/// The store context of `vmctx`.
+///
+/// # Safety
+/// The libcall contract.
+unsafe fn store_ctx(vmctx: *mut u8) -> *mut VMStoreContext {
+    // SAFETY: `vmctx` is live and starts with its header (the libcall contract).
+    unsafe { (*(vmctx as *const VMContextHeader)).store_ctx }
+}
+
+/// `throw`: makes an exception of the instance's tag `tag` with the payload cells at
+/// `payload` and starts throwing it (`trap_code::EXCEPTION`).
+unsafe extern "C" fn throw(vmctx: *mut u8, tag: u32, payload: *mut u64) {
+    // SAFETY: the libcall contract; `payload` holds the tag's payload cells (the translator
+    // spilled them).
+    unsafe {
+        let c = with_store(vmctx, 0, |store, instance| {
+            let addr = store.instance(instance).tags[tag as usize];
+            let n = crate::vm::cell_count(store.tag_payload(addr));
+            Ok(store.new_exception(addr, std::slice::from_raw_parts(payload, n)))
+        });
+        let ctx = store_ctx(vmctx);
+        if c != 0 {
+            (*ctx).exception = c;
+            (*ctx).trap_code = trap_code::EXCEPTION;
+        }
+    }
+}
+
+/// Whether the exception being thrown is of the instance's tag `tag` (a catch clause's test).
+unsafe extern "C" fn exception_tag_is(vmctx: *mut u8, tag: u32) -> u32 {
+    // SAFETY: the libcall contract; an exception is being thrown (the translator calls this
+    // only then), so `exception` is a non-null exnref cell.
+    unsafe {
+        let c = (*store_ctx(vmctx)).exception;
+        with_store(vmctx, 0, |store, instance| Ok((store.instance(instance).tags[tag as usize] == store.exception(c).tag) as u32))
+    }
+}
+
+/// Copies the payload cells of the exception being thrown to `out`, which has room for them.
+unsafe extern "C" fn take_payload(vmctx: *mut u8, out: *mut u64) {
+    // SAFETY: as in `exception_tag_is`; `out` has a cell per payload cell (the translator's
+    // stack slot for the catch clause's tag).
+    unsafe {
+        let c = (*store_ctx(vmctx)).exception;
+        with_store(vmctx, (), |store, _| {
+            let p = &store.exception(c).payload;
+            std::ptr::copy_nonoverlapping(p.as_ptr(), out, p.len());
             Ok(())
         })
     }

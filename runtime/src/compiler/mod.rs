@@ -314,6 +314,7 @@ impl Compiler {
                 stack_limit: 0,
                 limits,
                 call_depth: 0,
+                exception: 0,
                 funcrefs: self.funcrefs.base(),
                 store: std::ptr::null_mut(),
                 libcalls: libcalls::table(),
@@ -669,6 +670,10 @@ impl Engine for Compiler {
                 if code == crate::vm::TrapCode::Interrupted as u32 {
                     // The request is consumed by the trap it caused.
                     store.clear_interrupt();
+                }
+                if code == trap_code::EXCEPTION {
+                    let rt = store.owner.upgrade().expect("the runtime outlives every call into it");
+                    return Err(Trap::Exception(crate::vm::Exception { rt, addr: ((*ctx).exception - 1) as u32 }));
                 }
                 if code != trap_code::NONE {
                     return Err(match (*ctx).pending.take() {

@@ -289,6 +289,9 @@ struct Translator<'a, 'f> {
     /// An error found inside an operator's translation by a helper that returns none
     /// (`mem_addr`), reported once the operator is done.
     failed: Option<CompileError>,
+    /// For each `try_table` frame open, innermost last: the block its calls go to when one
+    /// ends with a trap code set (`Some`: it or a `try_table` around it has catch clauses).
+    tries: Vec<Option<Block>>,
 }
 
 /// Bounds checks remembered per straight-line path (see `Translator::checked`).
@@ -369,6 +372,7 @@ pub(crate) fn translate(
         args: params[1..].to_vec(),
         interrupt_flag: None,
         failed: None,
+        tries: Vec::new(),
     };
     t.stack_check();
     let instr = env.instr;
@@ -461,8 +465,9 @@ impl crate::wasm::func::Lower for Translator<'_, '_> {
     fn br_table(&mut self, targets: &[u32], default: u32, ctrl: &mut Control<'_>) {
         Translator::br_table(self, targets, default, ctrl);
     }
-    fn catches(&mut self, _catches: &[wasmparser::Catch], _ctrl: &mut Control<'_>) -> Result<(), CompileError> {
-        Err(CompileError { message: "the Compiler does not support exception handling (try_table) yet".into(), offset: None })
+    fn catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) -> Result<(), CompileError> {
+        self.try_table(catches, ctrl);
+        Ok(())
     }
     fn br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_>) {
         let r = self.pop();
@@ -592,13 +597,109 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.continue_straight(cont);
     }
 
-    /// After a call: returns at once if the callee trapped.
+    /// After a call: returns at once if the callee trapped, or (an exception) goes to the
+    /// catch clauses of the `try_table`s around the call, if any.
     fn check_trap(&mut self) {
         let code = self.b.ins().load(I32, vm_data(), self.store_ctx, vmctx::STORE_TRAP_CODE);
-        let unwind = self.unwind_block();
+        let unwind = self.catching_block();
         let cont = self.b.create_block();
         self.b.ins().brif(code, unwind, &[], cont, &[]);
         self.continue_straight(cont);
+    }
+
+    /// Where a trap code set here goes: the dispatch of the innermost `try_table` with catch
+    /// clauses around, else the unwind block.
+    fn catching_block(&mut self) -> Block {
+        match self.tries.last() {
+            Some(Some(b)) => *b,
+            _ => self.unwind_block(),
+        }
+    }
+
+    /// A `try_table`'s catch clauses (exception handling): a cold dispatch block that the code
+    /// inside goes to when a call ends with a trap code set (`check_trap`) or a `throw` starts
+    /// an exception. A trap goes on to the unwind block; an exception is tested against each
+    /// clause in order, and the first that takes it branches to its label with the payload
+    /// (and the exnref), the trap code cleared; none does: on to the next `try_table` out.
+    /// Opens a fresh block for the body, as the walk opens its frame next (`open`).
+    fn try_table(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) {
+        use wasmparser::Catch;
+        let outer = self.catching_block();
+        if catches.is_empty() {
+            let inherited = self.tries.last().copied().flatten();
+            self.tries.push(inherited);
+            return;
+        }
+        let body = self.b.create_block();
+        self.b.ins().jump(body, &[]);
+        let dispatch = self.b.create_block();
+        self.b.set_cold_block(dispatch);
+        self.b.switch_to_block(dispatch);
+        let code = self.b.ins().load(I32, vm_data(), self.store_ctx, vmctx::STORE_TRAP_CODE);
+        let thrown = self.b.ins().icmp_imm(IntCC::Equal, code, vmctx::trap_code::EXCEPTION as i64);
+        let mut test = self.b.create_block();
+        self.b.set_cold_block(test);
+        let unwind = self.unwind_block();
+        self.b.ins().brif(thrown, test, &[], unwind, &[]);
+        for c in catches {
+            let (tag, depth, with_ref) = match *c {
+                Catch::One { tag, label } => (Some(tag), label, false),
+                Catch::OneRef { tag, label } => (Some(tag), label, true),
+                Catch::All { label } => (None, label, false),
+                Catch::AllRef { label } => (None, label, true),
+            };
+            self.b.switch_to_block(test);
+            self.b.seal_block(test);
+            let next = self.b.create_block();
+            self.b.set_cold_block(next);
+            if let Some(tag) = tag {
+                let take = self.b.create_block();
+                self.b.set_cold_block(take);
+                let t = self.b.ins().iconst(I32, tag as i64);
+                let is = self.libcall(Libcall::ExceptionTagIs, &[t])[0];
+                self.b.ins().brif(is, take, &[], next, &[]);
+                self.b.switch_to_block(take);
+                self.b.seal_block(take);
+            }
+            let mut vals = Vec::new();
+            if let Some(tag) = tag {
+                let tys: Vec<Type> = self.env.module.tag_payload(tag).iter().map(|t| clif_type(*t)).collect();
+                if !tys.is_empty() {
+                    let cells: i32 = tys.iter().map(|t| cells_of(*t)).sum();
+                    let ptr = self.spill(&[], cells);
+                    self.libcall(Libcall::TakePayload, &[ptr]);
+                    let mut off = 0;
+                    for t in tys {
+                        vals.push(load_cell(&mut self.b, t, ptr, off));
+                        off += 8 * cells_of(t);
+                    }
+                }
+            }
+            if with_ref {
+                vals.push(self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_EXCEPTION));
+            }
+            // Caught: no trap any more, and this function's call depth is its own again (the
+            // frames the exception left returned without restoring theirs).
+            let zero = self.b.ins().iconst(I32, 0);
+            self.b.ins().store(vm_data(), zero, self.store_ctx, vmctx::STORE_TRAP_CODE);
+            if let Some(d) = self.entry_depth {
+                let d1 = self.b.ins().iadd_imm(d, 1);
+                self.b.ins().store(vm_data(), d1, self.store_ctx, vmctx::STORE_CALL_DEPTH);
+            }
+            let frame = ctrl.label_mut(depth);
+            if frame.kind != Kind::Loop {
+                frame.payload.dest_used = true;
+            }
+            let target = label_block(frame);
+            self.b.ins().jump(target, &block_args(&vals));
+            test = next;
+        }
+        // No clause takes it: the `try_table` around, if any, may.
+        self.b.switch_to_block(test);
+        self.b.seal_block(test);
+        self.b.ins().jump(outer, &[]);
+        self.tries.push(Some(dispatch));
+        self.continue_in(body);
     }
 
     fn stack_check(&mut self) {
@@ -1385,7 +1486,10 @@ impl<'a, 'f> Translator<'a, 'f> {
                 dest_used = true;
             }
             Kind::Loop => self.b.seal_block(label.start),
-            Kind::Func | Kind::Block | Kind::Else | Kind::TryTable => {}
+            Kind::TryTable => {
+                self.tries.pop();
+            }
+            Kind::Func | Kind::Block | Kind::Else => {}
         }
         self.stack.truncate(frame.height);
         self.b.seal_block(label.dest);
@@ -1406,6 +1510,25 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::Unreachable => {
                 let t = self.trap_block(TrapCode::Unreachable);
                 self.b.ins().jump(t, &[]);
+            }
+            O::Throw { tag_index } => {
+                let n = self.env.module.tag_payload(tag_index).len();
+                let vals = self.pop_args(n);
+                let ptr = self.spill(&vals, 0);
+                let t = self.b.ins().iconst(I32, tag_index as i64);
+                self.libcall(Libcall::Throw, &[t, ptr]);
+                let to = self.catching_block();
+                self.b.ins().jump(to, &[]);
+            }
+            O::ThrowRef => {
+                let exn = self.pop();
+                let null = self.b.ins().icmp_imm(IntCC::Equal, exn, 0);
+                self.trap_if(null, TrapCode::NullExceptionReference);
+                self.b.ins().store(vm_data(), exn, self.store_ctx, vmctx::STORE_EXCEPTION);
+                let code = self.b.ins().iconst(I32, vmctx::trap_code::EXCEPTION as i64);
+                self.b.ins().store(vm_data(), code, self.store_ctx, vmctx::STORE_TRAP_CODE);
+                let to = self.catching_block();
+                self.b.ins().jump(to, &[]);
             }
             O::Nop => {}
             O::Call { function_index } => self.call(function_index, false),

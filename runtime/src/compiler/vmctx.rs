@@ -24,6 +24,10 @@ pub(crate) mod trap_code {
     pub const NONE: u32 = 0;
     /// The trap (or a host panic) is in [`super::VMStoreContext::pending`].
     pub const PENDING: u32 = 0xffff;
+    /// Not a trap: an exception is being thrown, the one in
+    /// [`super::VMStoreContext::exception`]; a `try_table` on the way may catch it.
+    pub const EXCEPTION: u32 = 0xfffe;
+    const _: () = assert!(crate::vm::TrapCode::Interrupted as u32 != EXCEPTION);
     const _: () = assert!(crate::vm::TrapCode::Interrupted as u32 != PENDING);
 }
 
@@ -67,6 +71,8 @@ pub(crate) struct VMStoreContext {
     pub limits: *mut crate::vm::VMLimits,
     /// Nested wasm calls running, when the call depth is limited.
     pub call_depth: u32,
+    /// The exnref cell of the exception being thrown, while `trap_code` is `EXCEPTION`.
+    pub exception: u64,
     /// The store's funcref array (`funcrefs` below), indexed by store address.
     pub funcrefs: *const VMFuncRef,
     /// The store, for libcalls; set on every entry from the host.
@@ -86,6 +92,7 @@ pub(crate) const STORE_TRAP_CODE: i32 = offset_of!(VMStoreContext, trap_code) as
 pub(crate) const STORE_STACK_LIMIT: i32 = offset_of!(VMStoreContext, stack_limit) as i32;
 pub(crate) const STORE_LIMITS: i32 = offset_of!(VMStoreContext, limits) as i32;
 pub(crate) const STORE_CALL_DEPTH: i32 = offset_of!(VMStoreContext, call_depth) as i32;
+pub(crate) const STORE_EXCEPTION: i32 = offset_of!(VMStoreContext, exception) as i32;
 pub(crate) const STORE_FUNCREFS: i32 = offset_of!(VMStoreContext, funcrefs) as i32;
 pub(crate) const STORE_LIBCALLS: i32 = offset_of!(VMStoreContext, libcalls) as i32;
 pub(crate) const FUNCREF_CODE: i32 = offset_of!(VMFuncRef, code) as i32;

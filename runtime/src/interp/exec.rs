@@ -331,7 +331,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
     while flow == Flow::Trap {
         // A host function's exception is thrown on from its caller.
         if let Some(Trap::Exception(e)) = &st.trap {
-            match throw_into(store, e) {
+            match store.throw_into(e) {
                 Ok(c) => (st.exn, st.trap) = (c, None),
                 Err(t) => st.trap = Some(t),
             }
@@ -372,19 +372,6 @@ thread_local! {
     /// so that a host->wasm call allocates nothing. (A call nested in a host function finds
     /// none while the outer call holds it, and allocates its own.)
     static SPARE_STACK: std::cell::Cell<Option<(Vec<u64>, Vec<Frame>)>> = const { std::cell::Cell::new(None) };
-}
-
-/// The exnref cell of exception `e`, which a host function threw into this store's group:
-/// its functions join the group ([`Store::adopt_exception`]). Errors: an exception of another
-/// runtime, as a host error.
-fn throw_into(store: &mut Store, e: &crate::vm::Exception) -> Result<u64, Trap> {
-    let ours = store.owner.upgrade().is_some_and(|rt| std::sync::Arc::ptr_eq(&rt, &e.rt));
-    if !ours {
-        return Err(Trap::host("a host function threw an exception of another runtime"));
-    }
-    let c = e.addr as u64 + 1;
-    store.adopt_exception(c).map_err(|e| Trap::Host(e.to_string().into()))?;
-    Ok(c)
 }
 
 /// The largest value stack kept for reuse: 1 MiB; a deep recursion's grown stack is freed.

@@ -76,6 +76,20 @@ impl super::Registry {
 }
 
 impl super::Store {
+    /// The exnref cell of exception `e`, which a host function threw into this view's group
+    /// (both engines then unwind with it): its functions join the group
+    /// ([`adopt_exception`](Self::adopt_exception)). Errors: an exception of another runtime,
+    /// or a group that cannot be joined, as a host error.
+    pub fn throw_into(&mut self, e: &Exception) -> Result<u64, super::Trap> {
+        let ours = self.owner.upgrade().is_some_and(|rt| Arc::ptr_eq(&rt, &e.rt));
+        if !ours {
+            return Err(super::Trap::host("a host function threw an exception of another runtime"));
+        }
+        let c = e.addr as u64 + 1;
+        self.adopt_exception(c).map_err(|e| super::Trap::Host(e.to_string().into()))?;
+        Ok(c)
+    }
+
     /// Makes every function the exception behind exnref cell `c` carries (in its payload, or in
     /// the payload of an exception it carries) reachable from this view's group, as
     /// [`adopt_func`](super::Store::adopt_func) does for one: an exception made in one group
