@@ -151,3 +151,36 @@ fn a_throw_that_nothing_catches_inside_a_loop_of_calls_unwinds_every_frame() {
     assert_eq!(err.trap().map(|t| t.to_string()), Some("null exception reference".into()));
     }
 }
+
+/// Legacy exception handling (`try`, `catch`, `delegate`, `rethrow`) is on by default and has
+/// a switch of its own; a module using it is refused with the validator's message when off.
+#[test]
+fn legacy_exception_handling_is_on_by_default_and_can_be_switched_off() {
+    // (try (do (throw $e (i32.const 5))) (catch $e (rethrow 0))) inside a try that catches.
+    let wasm: &[u8] = &[
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // header
+        0x01, 0x09, 0x02, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x01, 0x7f, // types: (i32)->(), ()->i32
+        0x03, 0x02, 0x01, 0x01, // one function of type 1
+        0x0d, 0x03, 0x01, 0x00, 0x00, // tag section: one tag of type 0
+        0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00, // export "f"
+        0x0a, 0x17, 0x01, 0x15, 0x00, // code: one body, no locals
+        0x06, 0x7f, // try (result i32)
+        0x06, 0x40, // try
+        0x41, 0x05, 0x08, 0x00, // i32.const 5, throw 0
+        0x07, 0x00, // catch 0
+        0x1a, 0x09, 0x00, // drop, rethrow 0
+        0x0b, // end
+        0x41, 0x00, // i32.const 0
+        0x07, 0x00, // catch 0 (the payload is the result)
+        0x0b, 0x0b, // end, end
+    ];
+    for config in [RuntimeConfig::interpreter(), RuntimeConfig::compiler()] {
+        let rt = Runtime::with_config(config.clone());
+        let m = rt.compile(wasm).expect("legacy exception handling is on by default");
+        let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+        assert_eq!(i.func("f").unwrap().call(&[]).unwrap(), vec![Val::I32(5)]);
+        let off = Runtime::with_config(config.with_wasm_legacy_exceptions(false));
+        let err = off.compile(wasm).unwrap_err();
+        assert!(err.to_string().contains("legacy_exceptions feature required"), "{err}");
+    }
+}

@@ -233,12 +233,66 @@ pub fn rewrite(suite: Suite, text: &str) -> (String, Rewrites) {
             _ => {}
         }
     }
+    if suite.spec().folded_try_syntax {
+        unfold_try(text, &toks, &mut edits, &mut notes);
+    }
     edits.sort_by_key(|e| (e.0, e.1));
     let mut out = text.to_string();
     for (s, e, r) in edits.into_iter().rev() {
         out.replace_range(s..e, &r);
     }
     (out, notes)
+}
+
+/// Legacy exception handling's folded form, `(try bt (do …) (catch $e …) (catch_all …))` or
+/// `(try bt (do …) (delegate l))`, which `wast` no longer reads, as the flat instructions it
+/// stands for (`try bt … catch $e … catch_all … end`, `try bt … delegate l`), which it does:
+/// the parentheses of `try`, `do`, `catch`, `catch_all` and `delegate` become spaces and the
+/// closing one of a `try` without `delegate` becomes `end`. Nested forms are each rewritten.
+fn unfold_try(text: &str, toks: &[Tok], edits: &mut Vec<(usize, usize, String)>, notes: &mut Rewrites) {
+    // The matching closing parenthesis of every opening one.
+    let mut close = vec![usize::MAX; toks.len()];
+    let mut open = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match t.kind {
+            TokKind::LParen => open.push(i),
+            TokKind::RParen => {
+                if let Some(o) = open.pop() {
+                    close[o] = i;
+                }
+            }
+            TokKind::Str | TokKind::Atom => {}
+        }
+    }
+    let atom = |i: usize| toks.get(i).filter(|t| t.kind == TokKind::Atom).map(|t| &text[t.start..t.end]);
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind != TokKind::LParen || atom(i + 1) != Some("try") || close[i] == usize::MAX {
+            continue;
+        }
+        let end = close[i];
+        let mut delegated = false;
+        // The try's direct children.
+        let mut j = i + 2;
+        while j < end {
+            if toks[j].kind == TokKind::LParen && close[j] != usize::MAX {
+                let kw = atom(j + 1);
+                if matches!(kw, Some("do" | "catch" | "catch_all" | "delegate")) {
+                    edits.push((toks[j].start, toks[j].end, " ".into()));
+                    edits.push((toks[close[j]].start, toks[close[j]].end, " ".into()));
+                    if kw == Some("do") {
+                        edits.push((toks[j + 1].start, toks[j + 1].end, "  ".into()));
+                    }
+                    delegated |= kw == Some("delegate");
+                }
+                j = close[j] + 1;
+            } else {
+                j += 1;
+            }
+        }
+        edits.push((t.start, t.end, " ".into()));
+        edits.push((toks[end].start, toks[end].end, if delegated { " ".into() } else { " end".into() }));
+        notes.notes.push((t.start, "folded legacy try → flat try … end".into()));
+    }
 }
 
 /// The Core 1.0 segment-index rewrite inside one top-level directive (which holds at most one

@@ -44,6 +44,9 @@ pub struct SuiteSpec {
     /// memory or table; `wast` reads that the 2.0 way, so the runner rewrites it first
     /// ([`legacy::rewrite`]).
     pub v1_segment_syntax: bool,
+    /// Its scripts write legacy exception handling's `try` in the folded form that `wast` no
+    /// longer reads, which the runner unfolds first ([`legacy::rewrite`]).
+    pub folded_try_syntax: bool,
 }
 
 /// Every suite, in the order they run and appear in the reports.
@@ -55,6 +58,7 @@ pub const SUITES: &[SuiteSpec] = &[
         features: |c| c.with_core_features(CoreFeatures::V1_0),
         must_pass: true,
         v1_segment_syntax: true,
+        folded_try_syntax: false,
     },
     SuiteSpec {
         name: "core-2.0",
@@ -63,6 +67,7 @@ pub const SUITES: &[SuiteSpec] = &[
         features: |c| c.with_core_features(CoreFeatures::V2_0),
         must_pass: false,
         v1_segment_syntax: false,
+        folded_try_syntax: false,
     },
     SuiteSpec {
         name: "core-3.0",
@@ -71,6 +76,7 @@ pub const SUITES: &[SuiteSpec] = &[
         features: |c| c.with_core_features(CoreFeatures::V3_0),
         must_pass: false,
         v1_segment_syntax: false,
+        folded_try_syntax: false,
     },
     SuiteSpec {
         name: "proposals/threads",
@@ -81,6 +87,16 @@ pub const SUITES: &[SuiteSpec] = &[
         features: |c| c.with_core_features(CoreFeatures::V1_0).with_wasm_threads(true),
         must_pass: false,
         v1_segment_syntax: false,
+        folded_try_syntax: false,
+    },
+    SuiteSpec {
+        name: "proposals/legacy-exceptions",
+        description: "legacy exception handling (try, catch, catch_all, delegate, rethrow), which older toolchains emit",
+        source: "WebAssembly/testsuite `legacy/exceptions`",
+        features: |c| c.with_core_features(CoreFeatures::V3_0).with_wasm_legacy_exceptions(true),
+        must_pass: false,
+        v1_segment_syntax: false,
+        folded_try_syntax: true,
     },
     SuiteSpec {
         name: "proposals/wide-arithmetic",
@@ -89,6 +105,7 @@ pub const SUITES: &[SuiteSpec] = &[
         features: |c| c.with_core_features(CoreFeatures::V3_0).with_wasm_wide_arithmetic(true),
         must_pass: false,
         v1_segment_syntax: false,
+        folded_try_syntax: false,
     },
     SuiteSpec {
         name: "proposals/custom-page-sizes",
@@ -97,6 +114,7 @@ pub const SUITES: &[SuiteSpec] = &[
         features: |c| c.with_core_features(CoreFeatures::V3_0).with_wasm_custom_page_sizes(true),
         must_pass: false,
         v1_segment_syntax: false,
+        folded_try_syntax: false,
     },
 ];
 

@@ -48,8 +48,11 @@ pub enum CoreFeatures {
 
 /// The features a default [`RuntimeConfig`] validates: all of Core 3.0 that both engines run,
 /// that is everything but garbage collection (whose modules are refused at validation with the
-/// validator's message, until the engines run them).
-pub(crate) const DEFAULT_FEATURES: wasmparser::WasmFeatures = wasmparser::WasmFeatures::WASM3.difference(wasmparser::WasmFeatures::GC);
+/// validator's message, until the engines run them), and the legacy exception-handling
+/// instructions, which binaries built by older toolchains still hold.
+pub(crate) const DEFAULT_FEATURES: wasmparser::WasmFeatures = wasmparser::WasmFeatures::WASM3
+    .difference(wasmparser::WasmFeatures::GC)
+    .union(wasmparser::WasmFeatures::LEGACY_EXCEPTIONS);
 
 impl CoreFeatures {
     pub(crate) fn wasm_features(self) -> wasmparser::WasmFeatures {

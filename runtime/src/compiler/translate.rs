@@ -234,6 +234,27 @@ struct Label {
     start: Block,
     /// An `if`'s parameters: SSA values that dominate both arms, the second arm's start.
     params: Vec<Value>,
+    /// Where a trap code set directly inside the construct goes (`Translator::tries`' entry
+    /// there; `None`: the unwind block), for a `delegate` to its label.
+    inside: Option<Block>,
+    /// A legacy `try`'s parts.
+    legacy: Option<LegacyTry>,
+}
+
+/// What a legacy `try` lowers to besides its blocks: a cold dispatch its body's calls go to
+/// (filled at its first `catch`, its `delegate` or its `end`), tests of its catch clauses
+/// built one after another, and the exception its current arm caught.
+#[derive(Debug)]
+struct LegacyTry {
+    dispatch: Block,
+    /// Where the next clause's test goes (after the last one: on to `outer`).
+    next_test: Block,
+    /// Where an exception no clause takes goes (`None`: the unwind block).
+    outer: Option<Block>,
+    /// The exnref the current arm caught (for `rethrow`).
+    caught: Option<Value>,
+    /// Set by `delegate`: where its body's exceptions go instead (`None`: the unwind block).
+    delegate: Option<Option<Block>>,
 }
 
 /// A control frame of the shared walk, with this engine's part.
@@ -245,7 +266,7 @@ type Control<'m> = crate::wasm::func::Control<'m, Label>;
 fn label_block(frame: &Frame<'_>) -> Block {
     match frame.kind {
         Kind::Loop => frame.payload.start,
-        Kind::Func | Kind::Block | Kind::If | Kind::Else | Kind::TryTable => frame.payload.dest,
+        Kind::Func | Kind::Block | Kind::If | Kind::Else | Kind::TryTable | Kind::Try | Kind::Catch => frame.payload.dest,
     }
 }
 
@@ -402,7 +423,7 @@ pub(crate) fn translate(
     }
 
     // The body's label is the return block: branches to it, and the fall-through, meet there.
-    let label = Label { dest: ret, dest_used: false, start: ret, params: Vec::new() };
+    let label = Label { dest: ret, dest_used: false, start: ret, params: Vec::new(), inside: None, legacy: None };
     crate::wasm::func::walk(m, ty.results(), &body, instr.checks(), label, &mut t)?;
     t.finish_cold_blocks();
     t.b.seal_all_blocks();
@@ -468,6 +489,18 @@ impl crate::wasm::func::Lower for Translator<'_, '_> {
     fn catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) -> Result<(), CompileError> {
         self.try_table(catches, ctrl);
         Ok(())
+    }
+    fn catch(&mut self, frame: &mut Frame<'_>, tag: Option<u32>) {
+        self.legacy_catch(frame, tag);
+    }
+    fn delegate(&mut self, mut frame: Frame<'_>, depth: u32, ctrl: &mut Control<'_>) -> bool {
+        let target = ctrl.label(depth).payload.inside;
+        frame.payload.legacy.as_mut().expect("a legacy try").delegate = Some(target);
+        crate::wasm::func::Lower::end(self, frame)
+    }
+    fn rethrow(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        let exn = ctrl.label(depth).payload.legacy.as_ref().and_then(|l| l.caught).expect("validated: rethrow names a catch");
+        self.throw_exnref(exn);
     }
     fn br_on_null(&mut self, depth: u32, non_null: bool, ctrl: &mut Control<'_>) {
         let r = self.pop();
@@ -616,6 +649,106 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
+    /// Throws the exception of non-null exnref `exn` (`throw_ref`, legacy `rethrow`).
+    fn throw_exnref(&mut self, exn: Value) {
+        self.b.ins().store(vm_data(), exn, self.store_ctx, vmctx::STORE_EXCEPTION);
+        let code = self.b.ins().iconst(I32, vmctx::trap_code::EXCEPTION as i64);
+        self.b.ins().store(vm_data(), code, self.store_ctx, vmctx::STORE_TRAP_CODE);
+        let to = self.catching_block();
+        self.b.ins().jump(to, &[]);
+    }
+
+    /// Catches the exception being thrown, in a block of a dispatch that found a clause for it:
+    /// its payload if `tag` is the clause's (`None`: a `catch_all`, none), then its exnref if
+    /// `with_ref`. The trap code is cleared, and this function's call depth is its own again
+    /// (the frames the exception left returned without restoring theirs).
+    fn take_exception(&mut self, tag: Option<u32>, with_ref: bool) -> Vec<Value> {
+        let mut vals = Vec::new();
+        if let Some(tag) = tag {
+            let tys: Vec<Type> = self.env.module.tag_payload(tag).iter().map(|t| clif_type(*t)).collect();
+            if !tys.is_empty() {
+                let cells: i32 = tys.iter().map(|t| cells_of(*t)).sum();
+                let ptr = self.spill(&[], cells);
+                self.libcall(Libcall::TakePayload, &[ptr]);
+                let mut off = 0;
+                for t in tys {
+                    vals.push(load_cell(&mut self.b, t, ptr, off));
+                    off += 8 * cells_of(t);
+                }
+            }
+        }
+        if with_ref {
+            vals.push(self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_EXCEPTION));
+        }
+        let zero = self.b.ins().iconst(I32, 0);
+        self.b.ins().store(vm_data(), zero, self.store_ctx, vmctx::STORE_TRAP_CODE);
+        if let Some(d) = self.entry_depth {
+            let d1 = self.b.ins().iadd_imm(d, 1);
+            self.b.ins().store(vm_data(), d1, self.store_ctx, vmctx::STORE_CALL_DEPTH);
+        }
+        vals
+    }
+
+    /// Fills `dispatch`, where a trap code set inside a `try` goes: a trap on to the unwind
+    /// block, an exception to `test`.
+    fn fill_dispatch(&mut self, dispatch: Block, test: Block) {
+        self.b.switch_to_block(dispatch);
+        let code = self.b.ins().load(I32, vm_data(), self.store_ctx, vmctx::STORE_TRAP_CODE);
+        let thrown = self.b.ins().icmp_imm(IntCC::Equal, code, vmctx::trap_code::EXCEPTION as i64);
+        let unwind = self.unwind_block();
+        self.b.ins().brif(thrown, test, &[], unwind, &[]);
+    }
+
+    /// A legacy `catch` (`tag`) or `catch_all` of `frame`: the part before goes to the end with
+    /// its results; the clause's test joins the chain of the `try`'s dispatch (filled at the
+    /// first one, when the body ends), and the arm starts with the payload as its operands.
+    fn legacy_catch(&mut self, frame: &mut Frame<'_>, tag: Option<u32>) {
+        if !frame.unreachable {
+            frame.payload.dest_used = true;
+            let vals = self.top(frame.results.len());
+            self.b.ins().jump(frame.payload.dest, &block_args(&vals));
+        }
+        let first = frame.kind == Kind::Try;
+        let lt = frame.payload.legacy.as_mut().expect("a legacy try");
+        let (dispatch, test) = (lt.dispatch, lt.next_test);
+        if first {
+            // The body ends: its arms are covered by what is around the `try`.
+            self.tries.pop();
+            frame.payload.inside = frame.payload.legacy.as_ref().and_then(|l| l.outer);
+            self.fill_dispatch(dispatch, test);
+        }
+        self.b.switch_to_block(test);
+        self.b.seal_block(test);
+        let next = self.b.create_block();
+        self.b.set_cold_block(next);
+        let tys: Vec<Type> = match tag {
+            Some(t) => self.env.module.tag_payload(t).iter().map(|t| clif_type(*t)).collect(),
+            None => Vec::new(),
+        };
+        let arm = self.b.create_block();
+        for t in tys.iter().chain([&I64]) {
+            self.b.append_block_param(arm, *t);
+        }
+        if let Some(tag) = tag {
+            let take = self.b.create_block();
+            self.b.set_cold_block(take);
+            let t = self.b.ins().iconst(I32, tag as i64);
+            let is = self.libcall(Libcall::ExceptionTagIs, &[t])[0];
+            self.b.ins().brif(is, take, &[], next, &[]);
+            self.b.switch_to_block(take);
+            self.b.seal_block(take);
+        }
+        let vals = self.take_exception(tag, true);
+        self.b.ins().jump(arm, &block_args(&vals));
+        self.continue_in(arm);
+        let params = self.b.block_params(arm).to_vec();
+        self.stack.truncate(frame.height);
+        self.stack.extend_from_slice(&params[..params.len() - 1]);
+        let lt = frame.payload.legacy.as_mut().expect("a legacy try");
+        lt.caught = params.last().copied();
+        lt.next_test = next;
+    }
+
     /// A `try_table`'s catch clauses (exception handling): a cold dispatch block that the code
     /// inside goes to when a call ends with a trap code set (`check_trap`) or a `throw` starts
     /// an exception. A trap goes on to the unwind block; an exception is tested against each
@@ -634,13 +767,9 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().jump(body, &[]);
         let dispatch = self.b.create_block();
         self.b.set_cold_block(dispatch);
-        self.b.switch_to_block(dispatch);
-        let code = self.b.ins().load(I32, vm_data(), self.store_ctx, vmctx::STORE_TRAP_CODE);
-        let thrown = self.b.ins().icmp_imm(IntCC::Equal, code, vmctx::trap_code::EXCEPTION as i64);
         let mut test = self.b.create_block();
         self.b.set_cold_block(test);
-        let unwind = self.unwind_block();
-        self.b.ins().brif(thrown, test, &[], unwind, &[]);
+        self.fill_dispatch(dispatch, test);
         for c in catches {
             let (tag, depth, with_ref) = match *c {
                 Catch::One { tag, label } => (Some(tag), label, false),
@@ -661,31 +790,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.b.switch_to_block(take);
                 self.b.seal_block(take);
             }
-            let mut vals = Vec::new();
-            if let Some(tag) = tag {
-                let tys: Vec<Type> = self.env.module.tag_payload(tag).iter().map(|t| clif_type(*t)).collect();
-                if !tys.is_empty() {
-                    let cells: i32 = tys.iter().map(|t| cells_of(*t)).sum();
-                    let ptr = self.spill(&[], cells);
-                    self.libcall(Libcall::TakePayload, &[ptr]);
-                    let mut off = 0;
-                    for t in tys {
-                        vals.push(load_cell(&mut self.b, t, ptr, off));
-                        off += 8 * cells_of(t);
-                    }
-                }
-            }
-            if with_ref {
-                vals.push(self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_EXCEPTION));
-            }
-            // Caught: no trap any more, and this function's call depth is its own again (the
-            // frames the exception left returned without restoring theirs).
-            let zero = self.b.ins().iconst(I32, 0);
-            self.b.ins().store(vm_data(), zero, self.store_ctx, vmctx::STORE_TRAP_CODE);
-            if let Some(d) = self.entry_depth {
-                let d1 = self.b.ins().iadd_imm(d, 1);
-                self.b.ins().store(vm_data(), d1, self.store_ctx, vmctx::STORE_CALL_DEPTH);
-            }
+            let vals = self.take_exception(tag, with_ref);
             let frame = ctrl.label_mut(depth);
             if frame.kind != Kind::Loop {
                 frame.payload.dest_used = true;
@@ -1424,10 +1529,22 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Opens a block, loop or if (`frame`): the blocks where it ends and where its label is.
     fn open(&mut self, frame: &crate::wasm::func::Frame<'_, ()>) -> Label {
         let (params, results, height) = (frame.params, frame.results, frame.height);
+        // (A `try_table`'s dispatch is already pushed, by `try_table`.)
+        let inside = self.tries.last().copied().flatten();
         match frame.kind {
             Kind::Block | Kind::TryTable => {
                 let dest = self.block_with_params(results);
-                Label { dest, dest_used: false, start: dest, params: Vec::new() }
+                Label { dest, dest_used: false, start: dest, params: Vec::new(), inside, legacy: None }
+            }
+            Kind::Try => {
+                let dest = self.block_with_params(results);
+                let dispatch = self.b.create_block();
+                self.b.set_cold_block(dispatch);
+                let next_test = self.b.create_block();
+                self.b.set_cold_block(next_test);
+                self.tries.push(Some(dispatch));
+                let legacy = LegacyTry { dispatch, next_test, outer: inside, caught: None, delegate: None };
+                Label { dest, dest_used: false, start: dest, params: Vec::new(), inside: Some(dispatch), legacy: Some(legacy) }
             }
             Kind::Loop => {
                 let header = self.block_with_params(params);
@@ -1438,7 +1555,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.stack.truncate(height);
                 let hp = self.b.block_params(header).to_vec();
                 self.stack.extend(hp);
-                Label { dest, dest_used: false, start: header, params: Vec::new() }
+                Label { dest, dest_used: false, start: header, params: Vec::new(), inside, legacy: None }
             }
             Kind::If => {
                 let cond = self.pop();
@@ -1449,9 +1566,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.b.seal_block(else_block);
                 self.continue_in(then_block);
                 let pv = self.top(params.len());
-                Label { dest, dest_used: false, start: else_block, params: pv }
+                Label { dest, dest_used: false, start: else_block, params: pv, inside, legacy: None }
             }
-            Kind::Func | Kind::Else => unreachable!("the walk opens blocks, loops and ifs"),
+            Kind::Func | Kind::Else | Kind::Catch => unreachable!("the walk opens blocks, loops, ifs and trys"),
         }
     }
 
@@ -1489,6 +1606,22 @@ impl<'a, 'f> Translator<'a, 'f> {
             Kind::TryTable => {
                 self.tries.pop();
             }
+            // A `try` without catch clauses passes its exceptions on, or delegates them; after
+            // the last arm, an exception no clause took goes on.
+            Kind::Try | Kind::Catch => {
+                let lt = label.legacy.as_ref().expect("a legacy try");
+                let on = lt.delegate.unwrap_or(lt.outer);
+                let on = on.unwrap_or_else(|| self.unwind_block());
+                if frame.kind == Kind::Try {
+                    self.tries.pop();
+                    self.b.switch_to_block(lt.dispatch);
+                    self.b.ins().jump(on, &[]);
+                } else {
+                    self.b.switch_to_block(lt.next_test);
+                    self.b.seal_block(lt.next_test);
+                    self.b.ins().jump(on, &[]);
+                }
+            }
             Kind::Func | Kind::Block | Kind::Else => {}
         }
         self.stack.truncate(frame.height);
@@ -1524,11 +1657,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let exn = self.pop();
                 let null = self.b.ins().icmp_imm(IntCC::Equal, exn, 0);
                 self.trap_if(null, TrapCode::NullExceptionReference);
-                self.b.ins().store(vm_data(), exn, self.store_ctx, vmctx::STORE_EXCEPTION);
-                let code = self.b.ins().iconst(I32, vmctx::trap_code::EXCEPTION as i64);
-                self.b.ins().store(vm_data(), code, self.store_ctx, vmctx::STORE_TRAP_CODE);
-                let to = self.catching_block();
-                self.b.ins().jump(to, &[]);
+                self.throw_exnref(exn);
             }
             O::Nop => {}
             O::Call { function_index } => self.call(function_index, false),

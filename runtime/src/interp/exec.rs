@@ -819,22 +819,29 @@ unsafe fn unwind(st: &mut State) -> bool {
         // SAFETY: `ip` is in `f`'s code (just found).
         let pc = unsafe { ip.offset_from(f.code.as_ptr()) } as u32;
         let tags = &store.instance(st.ctx.instance).tags;
-        let caught = f.handlers.iter().rev().filter(|h| (h.start..h.end).contains(&pc)).find_map(|h| {
-            h.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == exn.tag))
-        });
+        // The innermost handler around the instruction, then the handlers it passes on to.
+        let mut handler = f.handlers.iter().rposition(|h| (h.start..h.end).contains(&pc)).map(|i| i as u32);
+        let mut caught = None;
+        while let Some(h) = handler.map(|i| &f.handlers[i as usize]) {
+            caught = h.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == exn.tag));
+            if caught.is_some() {
+                break;
+            }
+            handler = h.outer;
+        }
         let Some(c) = caught else { continue };
         let n = if c.tag.is_some() { exn.payload.len() } else { 0 };
         #[cfg(debug_assertions)]
         {
             st.frame_size = f.frame_size as usize;
         }
-        check_slots(st, c.slot as usize, n + c.with_ref as usize);
-        // SAFETY: the pad's cells are in the frame `fp` of `f` (checked in debug builds).
-        unsafe {
-            copy_cells(exn.payload.as_ptr(), fp.add(c.slot as usize), n);
-            if c.with_ref {
-                *fp.add(c.slot as usize + n) = st.exn;
-            }
+        check_slots(st, c.slot as usize, n);
+        // SAFETY: the clause's cells are in the frame `fp` of `f` (checked in debug builds).
+        unsafe { copy_cells(exn.payload.as_ptr(), fp.add(c.slot as usize), n) };
+        if let Some(s) = c.exn_slot {
+            check_slots(st, s as usize, 1);
+            // SAFETY: as for the payload.
+            unsafe { *fp.add(s as usize) = st.exn };
         }
         st.ip = f.code[c.pad as usize..].as_ptr();
         st.fp = fp;

@@ -47,26 +47,32 @@ pub(crate) struct InterpFunc {
     pub handlers: Box<[TryHandler]>,
 }
 
-/// A `try_table` of a function: the instructions it covers and its catch clauses.
+/// A `try_table` or legacy `try` of a function: the instructions it covers, its catch clauses,
+/// and the handler an exception they do not take goes to.
 pub(crate) struct TryHandler {
-    /// The instructions `start..end` (indices into the code) are its body.
+    /// The instructions `start..end` (indices into the code) are its body (a legacy `try`'s
+    /// up to its first `catch`).
     pub start: u32,
     pub end: u32,
     /// Its catch clauses, in order: the first that takes an exception runs.
-    pub catches: Box<[CatchPad]>,
+    pub catches: Vec<CatchPad>,
+    /// The handler of the code around it (an index into the function's handlers), or for a
+    /// `try … delegate l` the handler of the code inside label `l`; `None`: the caller's.
+    pub outer: Option<u32>,
 }
 
-/// A catch clause of a `try_table`, lowered to a pad: code that branches to the clause's label
-/// with the payload (and, for `catch_ref`/`catch_all_ref`, the exnref after it) taken from the
-/// cells the unwinder writes at `slot`.
+/// A catch clause: where the unwinder writes what it catches and where execution goes on. A
+/// `try_table`'s clause is lowered to a pad, code that branches to the clause's label with the
+/// payload (and, for `catch_ref`/`catch_all_ref`, the exnref after it); a legacy `catch` arm
+/// starts with the payload as its operands, the exnref below them for `rethrow`.
 pub(crate) struct CatchPad {
-    /// The module tag index it catches; `None` for `catch_all`/`catch_all_ref`.
+    /// The module tag index it catches; `None` for the `catch_all` forms.
     pub tag: Option<u32>,
-    /// Whether the exnref goes after the payload (`catch_ref`, `catch_all_ref`).
-    pub with_ref: bool,
-    /// Where the unwinder writes the payload cells (then the exnref).
+    /// Where the unwinder writes the payload cells.
     pub slot: u32,
-    /// The pad's first instruction.
+    /// Where it writes the exnref, if the clause takes it.
+    pub exn_slot: Option<u32>,
+    /// The first instruction to run.
     pub pad: u32,
 }
 

@@ -157,8 +157,13 @@ struct Label {
     else_fixup: Option<usize>,
     /// A loop's first instruction, where its branches go.
     start: u32,
-    /// A `try_table`'s entry in `Translator::handlers` (none without catch clauses).
+    /// A `try_table`'s entry in `Translator::handlers` (none without catch clauses), or a
+    /// legacy `try`'s.
     try_index: Option<usize>,
+    /// The handler active around the construct (`Translator::active` when it opened), and the
+    /// one for the code directly inside it.
+    saved: Option<u32>,
+    inside: Option<u32>,
 }
 
 /// A control frame of the shared walk, with this engine's part.
@@ -367,6 +372,9 @@ struct Translator<'m> {
     pending_try: Option<usize>,
     /// The first instruction of every catch pad: entered from the unwinder, as a branch lands.
     pads: Vec<u32>,
+    /// The handler of the code being translated (an index into `handlers`; `None`: the
+    /// caller's).
+    active: Option<u32>,
 }
 
 /// The bits of a scalar constant as the translator keeps them (`Operand::Const`).
@@ -537,6 +545,7 @@ pub(crate) fn translate(
         handlers: Vec::new(),
         pending_try: None,
         pads: Vec::new(),
+        active: None,
     };
     crate::wasm::func::walk(module, ty.results(), &body, instr.checks(), Label::default(), &mut t)?;
     forward_results(&mut t.code, &t.deaths, &t.pads);
@@ -644,6 +653,20 @@ impl crate::wasm::func::Lower for Translator<'_> {
     fn catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) -> Result<(), CompileError> {
         self.op_catches(catches, ctrl);
         Ok(())
+    }
+    fn catch(&mut self, frame: &mut Frame<'_>, tag: Option<u32>) {
+        self.op_catch(frame, tag);
+    }
+    fn delegate(&mut self, frame: Frame<'_>, depth: u32, ctrl: &mut Control<'_>) -> bool {
+        let i = frame.payload.try_index.expect("a legacy try has a handler");
+        self.handlers[i].outer = ctrl.label(depth).payload.inside;
+        self.op_end(frame);
+        true
+    }
+    fn rethrow(&mut self, depth: u32, ctrl: &mut Control<'_>) {
+        // The arm keeps the exception it caught below its operands (`op_catch`).
+        let exn = self.slot_at(ctrl.label(depth).height);
+        self.emit(Op::ThrowRef { exn });
     }
     fn op(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
         self.lower(op, offset)
@@ -821,14 +844,26 @@ impl Translator<'_> {
             }
         }
         self.materialize_top(frame.params.len());
+        let (saved, inside) = (self.active, self.active);
         match (frame.kind, cond) {
-            (Kind::Block, _) => Label::default(),
+            (Kind::Block, _) => Label { saved, inside, ..Label::default() },
             (Kind::TryTable, _) => {
                 let try_index = self.pending_try.take();
                 if let Some(i) = try_index {
                     self.handlers[i].start = self.pc();
+                    self.active = Some(i as u32);
                 }
-                Label { try_index, ..Label::default() }
+                Label { try_index, saved, inside: self.active, ..Label::default() }
+            }
+            (Kind::Try, _) => {
+                let pc = self.pc();
+                // Its first instruction is a branch target, so nothing before it fuses with it.
+                self.label_pc = Some(pc);
+                self.last_producer = None;
+                self.handlers.push(super::TryHandler { start: pc, end: pc, catches: Vec::new(), outer: saved });
+                let i = self.handlers.len() - 1;
+                self.active = Some(i as u32);
+                Label { try_index: Some(i), saved, inside: self.active, ..Label::default() }
             }
             (Kind::Loop, _) => {
                 self.last_producer = None;
@@ -841,7 +876,7 @@ impl Translator<'_> {
                 let at = self.emit(cond.branch(0));
                 Label { else_fixup: Some(at), ..Label::default() }
             }
-            (Kind::If, None) | (Kind::Func | Kind::Else, _) => unreachable!("the walk opens blocks, loops and ifs"),
+            (Kind::If, None) | (Kind::Func | Kind::Else | Kind::Catch, _) => unreachable!("the walk opens blocks, loops, ifs and trys"),
         }
     }
 
@@ -895,7 +930,7 @@ impl Translator<'_> {
             Kind::Loop => {
                 self.emit(make(frame.payload.start));
             }
-            Kind::Block | Kind::If | Kind::Else | Kind::Func | Kind::TryTable => {
+            Kind::Block | Kind::If | Kind::Else | Kind::Func | Kind::TryTable | Kind::Try | Kind::Catch => {
                 let at = self.emit(make(0));
                 frame.payload.fixups.push(at);
             }
@@ -1859,7 +1894,6 @@ impl Translator<'_> {
         }
     }
 
-    /// The `end` of `frame`: its forward branches land here, with its results.
     /// A `try_table`'s catch clauses: a pad for each, which branches to the clause's label
     /// with the values the unwinder writes above the operand stack (the payload, then the
     /// exnref for the `_ref` clauses), all jumped over; the frame opened next records where its
@@ -1892,25 +1926,72 @@ impl Translator<'_> {
             let pad = self.pc();
             self.pads.push(pad);
             self.last_producer = None;
-            pads.push(super::CatchPad { tag, with_ref, slot: self.slot_at(h), pad });
+            let exn_slot = with_ref.then(|| self.slot_at(self.stack.len() - 1));
+            pads.push(super::CatchPad { tag, slot: self.slot_at(h), exn_slot, pad });
             self.emit_br(label, ctrl);
             self.stack.truncate(h);
         }
         let body = self.pc();
         self.patch(skip, body);
         self.last_producer = None;
-        self.handlers.push(super::TryHandler { start: body, end: body, catches: pads.into_boxed_slice() });
+        self.handlers.push(super::TryHandler { start: body, end: body, catches: pads, outer: self.active });
         self.pending_try = Some(self.handlers.len() - 1);
     }
 
+    /// A legacy `catch` (`tag`) or `catch_all` of `frame`: the part before goes to the end with
+    /// its results; the arm starts with the exception's exnref (for `rethrow`) at the frame's
+    /// height and the payload above it, written there by the unwinder.
+    fn op_catch(&mut self, frame: &mut Frame<'_>, tag: Option<u32>) {
+        if !frame.unreachable {
+            self.emit_branch_copies(frame);
+            let at = self.emit(Op::Br { target: 0 });
+            frame.payload.fixups.push(at);
+        }
+        let i = frame.payload.try_index.expect("a legacy try has a handler");
+        if frame.kind == Kind::Try {
+            // The body ends here; its catch arms are covered by the handlers around.
+            self.handlers[i].end = self.pc();
+            self.active = frame.payload.saved;
+            frame.payload.inside = frame.payload.saved;
+        }
+        self.stack.truncate(frame.height);
+        let exn_slot = self.slot_at(frame.height);
+        self.push(Operand::Temp);
+        let slot = self.slot_at(frame.height + 1);
+        let payload: &[ValType] = match tag {
+            Some(t) => self.module.tag_payload(t),
+            None => &[],
+        };
+        for t in payload {
+            self.push_wide(Operand::Temp, is_wide(*t));
+        }
+        let pad = self.pc();
+        self.pads.push(pad);
+        self.label_pc = Some(pad);
+        self.last_producer = None;
+        self.handlers[i].catches.push(super::CatchPad { tag, slot, exn_slot: Some(exn_slot), pad });
+    }
+
+    /// The `end` of `frame`: its forward branches land here, with its results.
     fn op_end(&mut self, frame: Frame<'_>) {
+        if frame.kind == Kind::Catch && !frame.unreachable {
+            // The arm's results lie above the exnref it keeps: down to the label's slots.
+            self.emit_branch_copies(&frame);
+            self.stack.truncate(frame.height);
+            for t in frame.results {
+                self.push_wide(Operand::Temp, is_wide(*t));
+            }
+        }
         let func = frame.kind == Kind::Func;
         if !frame.unreachable && !func {
             self.materialize_top(frame.results.len());
         }
         let pc = self.pc();
-        if let Some(i) = frame.payload.try_index {
+        if let (Some(i), Kind::TryTable | Kind::Try) = (frame.payload.try_index, frame.kind) {
             self.handlers[i].end = pc;
+        }
+        if !matches!(frame.kind, Kind::Func) {
+            self.active = frame.payload.saved;
         }
         for &at in &frame.payload.fixups {
             self.patch(at, pc);

@@ -80,6 +80,20 @@ pub(crate) trait Lower {
     /// `ctrl`'s innermost frame, the one around the `try_table`. Errors: the engine's, for a
     /// construct it does not implement.
     fn catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_, Self::Payload>) -> Result<(), Self::Error>;
+    /// A legacy `catch` (`tag`: its tag) or `catch_all` (`None`) of `frame`, the innermost, a
+    /// [`Kind::Try`] or [`Kind::Catch`] (legacy exception handling): the part before it ends
+    /// (its results go to the frame's end, if it is reachable) and an arm starts whose
+    /// operands are the caught exception's payload. The walk then makes the frame a
+    /// [`Kind::Catch`], reachable.
+    fn catch(&mut self, frame: &mut Frame<'_, Self::Payload>, tag: Option<u32>);
+    /// A legacy `delegate` ending `frame`, a [`Kind::Try`] (popped): the exceptions of its body
+    /// go to the handlers of the label `depth` frames out of `ctrl`'s innermost (after the pop),
+    /// as if thrown right inside that construct; the function's label: to the caller. Returns
+    /// whether the code after it can run, as [`Lower::end`].
+    fn delegate(&mut self, frame: Frame<'_, Self::Payload>, depth: u32, ctrl: &mut Control<'_, Self::Payload>) -> bool;
+    /// A legacy `rethrow` of the exception caught by the [`Kind::Catch`] arm of the label
+    /// `depth` frames out.
+    fn rethrow(&mut self, depth: u32, ctrl: &mut Control<'_, Self::Payload>);
     /// Lowers a reachable operator other than the above, found at byte `offset` of the module.
     /// The walk never passes a control operator here (an engine that got one would refuse it
     /// as unsupported, like any operator it does not know).
@@ -113,6 +127,12 @@ pub(crate) enum Kind {
     /// A `try_table` (exception handling): a block whose catch clauses ([`Lower::catches`])
     /// catch the exceptions its instructions throw.
     TryTable,
+    /// A legacy `try` before its first `catch`: a block whose exceptions its catch arms (or its
+    /// `delegate`) take.
+    Try,
+    /// A legacy `catch` or `catch_all` arm of a `try`; the exception it caught is what
+    /// `rethrow` to its label throws again.
+    Catch,
 }
 
 /// A control frame: a construct being lowered, with the engine's `payload`.
@@ -142,7 +162,7 @@ impl<'m> Frame<'m, ()> {
     fn new(kind: Kind, params: &'m [ValType], results: &'m [ValType], height: usize) -> Self {
         let label = match kind {
             Kind::Loop => params,
-            Kind::Func | Kind::Block | Kind::If | Kind::Else | Kind::TryTable => results,
+            Kind::Func | Kind::Block | Kind::If | Kind::Else | Kind::TryTable | Kind::Try | Kind::Catch => results,
         };
         Frame { kind, params, results, label, height, unreachable: false, payload: () }
     }
@@ -214,6 +234,21 @@ impl<'m, P> Control<'m, P> {
         frame.unreachable = false;
     }
 
+    /// Lowers a legacy `catch` or `catch_all` (`tag`: `None`), which makes a new arm reachable.
+    fn catch<L: Lower<Payload = P>>(&mut self, lower: &mut L, tag: Option<u32>) {
+        let frame = self.frames.last_mut().expect("validated: catch inside try");
+        lower.catch(frame, tag);
+        frame.kind = Kind::Catch;
+        frame.unreachable = false;
+    }
+
+    /// Lowers a legacy `delegate`, which ends its `try` as `end` does.
+    fn delegate<L: Lower<Payload = P>>(&mut self, lower: &mut L, depth: u32) {
+        let frame = self.frames.pop().expect("validated: delegate ends a try");
+        let reached = lower.delegate(frame, depth, self);
+        self.frames.last_mut().expect("the body's frame is last").unreachable = !reached;
+    }
+
     /// Lowers `end`: the function returns after the body's; after any other the code runs on
     /// unless the engine knows nothing gets there.
     fn end<L: Lower<Payload = P>>(&mut self, lower: &mut L) {
@@ -268,10 +303,15 @@ pub(crate) fn walk<'m, L: Lower>(
         index += 1;
         if !reachable {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => dead_depth += 1,
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } | Operator::Try { .. } => {
+                    dead_depth += 1
+                }
                 Operator::Else if dead_depth == 0 => ctrl.else_(lower),
+                Operator::Catch { tag_index } if dead_depth == 0 => ctrl.catch(lower, Some(tag_index)),
+                Operator::CatchAll if dead_depth == 0 => ctrl.catch(lower, None),
+                Operator::Delegate { relative_depth } if dead_depth == 0 => ctrl.delegate(lower, relative_depth),
                 Operator::End if dead_depth == 0 => ctrl.end(lower),
-                Operator::End => dead_depth -= 1,
+                Operator::End | Operator::Delegate { .. } => dead_depth -= 1,
                 _ => {}
             }
             continue;
@@ -286,6 +326,14 @@ pub(crate) fn walk<'m, L: Lower>(
                 }
             }
             Operator::If { blockty } => ctrl.open(module, Kind::If, blockty, lower)?,
+            Operator::Try { blockty } => ctrl.open(module, Kind::Try, blockty, lower)?,
+            Operator::Catch { tag_index } => ctrl.catch(lower, Some(tag_index)),
+            Operator::CatchAll => ctrl.catch(lower, None),
+            Operator::Delegate { relative_depth } => ctrl.delegate(lower, relative_depth),
+            Operator::Rethrow { relative_depth } => {
+                lower.rethrow(relative_depth, &mut ctrl);
+                ctrl.set_unreachable();
+            }
             Operator::TryTable { try_table } => {
                 lower.catches(&try_table.catches, &mut ctrl)?;
                 ctrl.open(module, Kind::TryTable, try_table.ty, lower)?;
