@@ -4,7 +4,8 @@
 //! ```text
 //! zerowasm run [--interpreter|--compiler] [--dir HOST[:GUEST][:ro]]... [--env K=V]...
 //!              [--inherit-env] [--timeout DURATION] [--fuel N] [--max-memory-pages N]
-//!              [--trace] [--cache-dir DIR] [--invoke FUNC] MODULE.wasm [ARGS...]
+//!              [--trace] [--cache-dir DIR] [--unknown-imports trap|default]
+//!              [--invoke FUNC] MODULE.wasm [ARGS...]
 //! zerowasm compile [--cache-dir DIR] MODULE.wasm
 //! zerowasm --version
 //! ```
@@ -12,7 +13,8 @@
 //! Exit status: the guest's exit code for `run` of a WASI command (0 when `_start` returns,
 //! `n` after `proc_exit(n)`); 1 when the module cannot be read, compiled, linked or
 //! instantiated, or a directory cannot be mounted; 134 when the guest traps (as a native
-//! program that aborts), running out of `--fuel` included; 124 when `--timeout` stops it (as
+//! program that aborts), running out of `--fuel` included, or throws an exception that nothing
+//! catches; 124 when `--timeout` stops it (as
 //! coreutils' `timeout`); 2 for a usage error.
 
 use clap::{Args, Parser, Subcommand};
@@ -101,11 +103,23 @@ struct RunArgs {
     /// same value (1.0, 5e-324, -inf, NaN).
     #[arg(long, value_name = "FUNC")]
     invoke: Option<String>,
+    /// Links every function import that neither WASI nor anything else provides to a function
+    /// that traps when called (`trap`) or returns zeros (`default`), instead of refusing the
+    /// module (wasmtime's -W unknown-imports-trap / unknown-imports-default).
+    #[arg(long, value_name = "POLICY", value_enum)]
+    unknown_imports: Option<UnknownImportsArg>,
     /// The module (.wasm binary or .wat text).
     module: PathBuf,
     /// Arguments for the guest (argv[1..]; argv[0] is the module's file name), or for FUNC.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
+}
+
+/// `--unknown-imports`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum UnknownImportsArg {
+    Trap,
+    Default,
 }
 
 /// A failure that ends the CLI: the message and the exit status.
@@ -295,7 +309,12 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
     }
     wasi::instantiate(&rt, config).or_else(|e| fail(e.to_string()))?;
 
-    let instance = match rt.instantiate(&module, ModuleConfig::new()) {
+    let module_config = match a.unknown_imports {
+        None => ModuleConfig::new(),
+        Some(UnknownImportsArg::Trap) => ModuleConfig::new().with_unknown_imports(zerowasm::UnknownImports::Trap),
+        Some(UnknownImportsArg::Default) => ModuleConfig::new().with_unknown_imports(zerowasm::UnknownImports::Default),
+    };
+    let instance = match rt.instantiate(&module, module_config) {
         Ok(i) => i,
         Err(zerowasm::InstantiationError::Trap(Trap::Exit(code))) => return Ok(code as u8),
         Err(zerowasm::InstantiationError::Trap(t)) => return Err(trap(&t)),

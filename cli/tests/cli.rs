@@ -323,3 +323,29 @@ fn uncaught_exception_is_reported() {
         assert!(err.contains("uncaught exception of tag (func (param i32 f64)) carrying (7 1.5)"), "{err}");
     }
 }
+
+/// `--unknown-imports`: an import nothing provides is refused without it, and with it is linked
+/// to a function that traps when called, or returns zeros.
+#[test]
+fn unknown_imports_trap_or_default() {
+    let p = temp_wat(
+        "unknown.wat",
+        r#"(module
+  (import "env" "hook" (func $hook (param i32) (result i32 i64)))
+  (func (export "call") (result i32) (call $hook (i32.const 1)) (drop))
+  (func (export "skip") (result i32) (i32.const 7)))"#,
+    );
+    let m = p.to_str().unwrap();
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, _, err) = run(&["run", engine, "--invoke", "skip", m]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("unknown import"), "{err}");
+        let (code, out, err) = run(&["run", engine, "--unknown-imports", "trap", "--invoke", "skip", m]);
+        assert_eq!((code, out.as_str()), (0, "7\n"), "{err}");
+        let (code, _, err) = run(&["run", engine, "--unknown-imports", "trap", "--invoke", "call", m]);
+        assert_eq!(code, 134, "{err}");
+        assert!(err.contains("unknown import env.hook called"), "{err}");
+        let (code, out, err) = run(&["run", engine, "--unknown-imports", "default", "--invoke", "call", m]);
+        assert_eq!((code, out.as_str()), (0, "0\n"), "{err}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Micro-benchmarks: the cost of a call from the host into wasm and from wasm into a host
 //! function, `memory.copy`/`memory.fill` throughput, instantiating a small module, and a load
-//! and store loop on a 64-bit memory against the same loop on a 32-bit one (memory64).
+//! and store loop on a 64-bit memory against the same loop on a 32-bit one (memory64), and a
+//! throw caught ten calls up (exception handling; wasmtime through `bench_peer.py`'s `bulk` task).
 //! Per-operation figures come from CPU time over many operations, after one untimed warm-up.
 //!
 //! The call and instantiation figures are measured only where the peer runs in-process in Rust
@@ -38,6 +39,28 @@ const BULK_WAT: &str = r#"(module
     (loop $l
       (memory.fill (i32.const 0) (local.get $n) (i32.const 0x4000000))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"#;
+
+/// Throw and catch (exception handling): `run` throws from a callee `THROW_DEPTH` calls deep
+/// and catches in the caller, `THROWS` times (its parameter is unused: the peers' `bulk` task
+/// passes 1).
+const THROW_WAT: &str = r#"(module
+  (tag $e (param i32))
+  (func $deep (param $d i32)
+    (if (i32.eqz (local.get $d)) (then (throw $e (local.get $d))))
+    (call $deep (i32.sub (local.get $d) (i32.const 1))))
+  (func (export "run") (param i32)
+    (local $i i32)
+    (local.set $i (i32.const 10000))
+    (loop $l
+      (block $h (result i32)
+        (try_table (catch $e $h) (call $deep (i32.const 10)))
+        (i32.const 0))
+      (drop)
+      (br_if $l (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))))"#;
+
+/// Throws per call of `THROW_WAT`'s `run`, and the calls between the throw and its catch.
+const THROWS: f64 = 10000.0;
+const THROW_DEPTH: u32 = 10;
 
 /// Bytes one `copy`/`fill` moves: 64 MiB.
 const BULK_BYTES: f64 = (64 << 20) as f64;
@@ -132,6 +155,35 @@ pub fn run(ctx: &Ctx<'_>, peers: &mut Peers, report: &mut Report) {
             }))
         }));
         measure(report, &Bench { group: "micro", rows: vec![(bench, Metric::MBps)], rounds, warmup: true, long_round: None }, cs);
+    }
+
+    // Throw in a callee, catch in the caller (exception handling; wasmi and wasm3 have none).
+    let bench = "exceptions/throw-catch";
+    if selected(ctx.only, "micro", bench) {
+        eprintln!("{bench}: ns per throw, caught {THROW_DEPTH} calls up");
+        let throw = wat(THROW_WAT);
+        let throw_path = tmp.as_ref().map(|t| t.0.join("throw.wasm"));
+        if let Some(p) = &throw_path {
+            let _ = std::fs::write(p, &throw);
+        }
+        let mut cs = Vec::new();
+        for &e in ctx.engines {
+            cs.push(match engine_config(e) {
+                Ok(config) => Contender::setup(engine_runtime(e), zerowasm_throws(config, &throw)),
+                Err(why) => Contender::unavailable(engine_runtime(e), "unsupported", why),
+            });
+        }
+        cs.extend(peers.contenders(|name| {
+            if name == "wasm3" {
+                return Err(("unsupported".to_string(), "wasm3 has no exception handling".to_string()));
+            }
+            let p = throw_path.clone().ok_or(("failed".to_string(), "no temporary folder for the module".to_string()))?;
+            Ok(Box::new(move |proc| {
+                let v = proc.call(json!({"task": "bulk", "wasm": p, "export": "run"}))?;
+                Ok(vec![v["value"].as_f64().unwrap_or(f64::NAN) * 1e9 / THROWS])
+            }))
+        }));
+        measure(report, &Bench { group: "micro", rows: vec![(bench.into(), Metric::Nanos)], rounds, warmup: true, long_round: None }, cs);
     }
 
     // memory64: the same load/store loop on a 32-bit and on a 64-bit memory, per engine.
@@ -244,6 +296,14 @@ fn rate(f: impl FnOnce() -> Result<(), String>) -> Result<Vec<f64>, String> {
     let t = cpu_seconds();
     f()?;
     Ok(vec![BULK_BYTES / 1e6 / (cpu_seconds() - t)])
+}
+
+fn zerowasm_throws<'a>(config: RuntimeConfig, wasm: &[u8]) -> Result<SampleFn<'a>, String> {
+    let runtime = Runtime::with_config(config);
+    let module = runtime.compile(wasm).map_err(|e| format!("compile: {e}"))?;
+    let instance = runtime.instantiate(&module, ModuleConfig::new()).map_err(|e| format!("instantiate: {e}"))?;
+    let f = instance.func("run").ok_or("no run export")?.typed::<i32, ()>().map_err(|e| e.to_string())?;
+    Ok(Box::new(move || per_op(THROWS, || f.call(1).map_err(|e| format!("run: {e}")))))
 }
 
 fn zerowasm_bulk<'a>(config: RuntimeConfig, wasm: &[u8], export: &'a str) -> Result<SampleFn<'a>, String> {

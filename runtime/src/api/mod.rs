@@ -32,7 +32,7 @@ pub use instance::{ExportError, Extern, Global, Instance, Memory, Table};
 pub use limits::{InterruptHandle, LimitError};
 pub use listener::FunctionListener;
 pub(crate) use listener::ListenerSlot;
-pub use module::{CompiledModule, ModuleConfig};
+pub use module::{CompiledModule, ModuleConfig, UnknownImports};
 pub use runtime::{Runtime, RuntimeStats};
 #[doc(hidden)]
 pub use runtime::RuntimeInner;

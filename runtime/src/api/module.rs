@@ -92,6 +92,23 @@ pub struct ModuleConfig {
     pub(crate) name: Option<String>,
     pub(crate) renames: ImportRenames,
     pub(crate) start_functions: Vec<String>,
+    pub(crate) unknown_imports: Option<UnknownImports>,
+}
+
+/// What a function import that nothing provides is linked to
+/// ([`ModuleConfig::with_unknown_imports`]); without it, such an import is a
+/// [`LinkError::UnknownImport`](crate::LinkError::UnknownImport). Real programs import optional
+/// host hooks that a command-line run never calls (wasmtime: `-W unknown-imports-trap=y`,
+/// `-W unknown-imports-default=y`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownImports {
+    /// A function that traps with [`Trap::Host`] ("unknown import `module.name` called") when
+    /// called.
+    Trap,
+    /// A function that returns zeros (null for nullable references; a non-nullable reference
+    /// result traps, having no default).
+    Default,
 }
 
 impl ModuleConfig {
@@ -132,6 +149,15 @@ impl ModuleConfig {
         self.renames
             .items
             .insert((old_module.into(), old_name.into()), (new_module.into(), new_name.into()));
+        self
+    }
+
+    /// Links every function import that no registered instance provides (after the renamings)
+    /// to a host function that traps or returns zeros when called, per `policy`. Imports of
+    /// other kinds stay link errors. The stubs live in a host module the runtime registers under
+    /// a name of its own (`zerowasm:unknown-imports:N`) for this instantiation.
+    pub fn with_unknown_imports(mut self, policy: UnknownImports) -> Self {
+        self.unknown_imports = Some(policy);
         self
     }
 

@@ -226,13 +226,45 @@ impl Runtime {
         Ok(CompiledModule::new(module, code, &self.inner))
     }
 
+    /// `config` with every function import of `module` that nothing provides renamed to a stub
+    /// of a new host module, when `config` asks for stubs ([`ModuleConfig::with_unknown_imports`]).
+    fn stub_unknown_imports(&self, module: &CompiledModule, mut config: ModuleConfig) -> Result<ModuleConfig, InstantiationError> {
+        static STUB_MODULES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let Some(policy) = config.unknown_imports else { return Ok(config) };
+        let reg = &self.inner.registry;
+        let stub_module = format!("zerowasm:unknown-imports:{}", STUB_MODULES.fetch_add(1, Ordering::Relaxed));
+        let mut builder = HostModuleBuilder::new(stub_module.clone());
+        let mut stubs = 0;
+        for (i, import) in module.imports().into_iter().enumerate() {
+            let (m, n) = config.renames.resolve(&import.module, &import.name);
+            let provided = reg.names().get(m).is_some_and(|inst| reg.instances[*inst as usize].export(n).is_some());
+            let ExternType::Func(ty) = import.ty else { continue };
+            if provided {
+                continue;
+            }
+            let called = format!("unknown import {}.{} called", import.module, import.name);
+            builder = builder.func_dynamic(i.to_string(), ty, move |_, _, _results| match policy {
+                UnknownImports::Trap => Err(Trap::host(called.clone())),
+                // The results are zeros (null) already.
+                UnknownImports::Default => Ok(()),
+            });
+            config.renames.items.insert((import.module, import.name), (stub_module.clone(), i.to_string()));
+            stubs += 1;
+        }
+        if stubs > 0 {
+            builder.instantiate(self)?;
+        }
+        Ok(config)
+    }
+
     /// [Instantiates](https://webassembly.github.io/spec/core/exec/modules.html#instantiation) a
     /// compiled module: resolves its imports by (module, name) against registered instances
     /// (after the renamings of [`ModuleConfig::with_import_module`] and
     /// [`ModuleConfig::with_import`]), allocates its memories, tables and globals, initialises
     /// segments, runs the module's start function and then the exported functions named by
     /// [`ModuleConfig::with_start_functions`]. With a name in `config`, the instance is
-    /// registered under it.
+    /// registered under it. With [`ModuleConfig::with_unknown_imports`], function imports that
+    /// nothing provides are linked to stubs first.
     ///
     /// Any number of instances can be made from one module; each has its own memories, tables
     /// and globals.
@@ -257,6 +289,7 @@ impl Runtime {
                 return Err(InstantiationError::DuplicateName(name.clone()));
             }
         }
+        let config = self.stub_unknown_imports(module, config)?;
         let reg = &self.inner.registry;
         let (group, imports) = vm::lock_import_groups(reg, module.module(), &config.renames).map_err(|e| match e {
             vm::GroupsError::Link(l) => InstantiationError::Link(l),

@@ -844,37 +844,38 @@ impl Translator<'_> {
             }
         }
         self.materialize_top(frame.params.len());
-        let (saved, inside) = (self.active, self.active);
+        // Every construct remembers the handler around it, which its end restores.
+        let base = Label { saved: self.active, inside: self.active, ..Label::default() };
         match (frame.kind, cond) {
-            (Kind::Block, _) => Label { saved, inside, ..Label::default() },
+            (Kind::Block, _) => base,
             (Kind::TryTable, _) => {
                 let try_index = self.pending_try.take();
                 if let Some(i) = try_index {
                     self.handlers[i].start = self.pc();
                     self.active = Some(i as u32);
                 }
-                Label { try_index, saved, inside: self.active, ..Label::default() }
+                Label { try_index, inside: self.active, ..base }
             }
             (Kind::Try, _) => {
                 let pc = self.pc();
                 // Its first instruction is a branch target, so nothing before it fuses with it.
                 self.label_pc = Some(pc);
                 self.last_producer = None;
-                self.handlers.push(super::TryHandler { start: pc, end: pc, catches: Vec::new(), outer: saved });
+                self.handlers.push(super::TryHandler { start: pc, end: pc, catches: Vec::new(), outer: base.saved });
                 let i = self.handlers.len() - 1;
                 self.active = Some(i as u32);
-                Label { try_index: Some(i), saved, inside: self.active, ..Label::default() }
+                Label { try_index: Some(i), inside: self.active, ..base }
             }
             (Kind::Loop, _) => {
                 self.last_producer = None;
                 let start = self.pc();
                 self.label_pc = Some(start);
-                Label { start, ..Label::default() }
+                Label { start, ..base }
             }
             (Kind::If, Some(cond)) => {
                 let cond = self.fuse_branch(cond.invert());
                 let at = self.emit(cond.branch(0));
-                Label { else_fixup: Some(at), ..Label::default() }
+                Label { else_fixup: Some(at), ..base }
             }
             (Kind::If, None) | (Kind::Func | Kind::Else | Kind::Catch, _) => unreachable!("the walk opens blocks, loops, ifs and trys"),
         }

@@ -8,7 +8,7 @@
 //!   `exnref` cell holds `address + 1` (0 is null), as other references do. Exceptions live in
 //!   the registry (every link group may hold exnrefs to them: a payload crosses host functions)
 //!   and are not freed until the runtime is: there is no collector before GC (issue 20), see
-//!   RATIONALE.md, "Exceptions".
+//!   RATIONALE.md, "Exception handling".
 
 use std::any::Any;
 use std::sync::Arc;
