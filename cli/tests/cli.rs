@@ -316,11 +316,20 @@ fn exception_handling_programs() {
 /// status, as a trap does.
 #[test]
 fn uncaught_exception_is_reported() {
-    let p = temp_wat("throw.wat", r#"(module (tag $e (param i32 f64)) (func (export "f") (throw $e (i32.const 7) (f64.const 1.5))))"#);
+    let p = temp_wat(
+        "throw.wat",
+        r#"(module (tag $e (param i32 f64))
+  (func $thrower (throw $e (i32.const 7) (f64.const 1.5)))
+  (func (export "f") (call $thrower)))"#,
+    );
     for engine in ["--interpreter", "--compiler"] {
         let (code, _, err) = run(&["run", engine, "--invoke", "f", p.to_str().unwrap()]);
         assert_eq!(code, 134, "{engine}: {err}");
         assert!(err.contains("uncaught exception of tag (func (param i32 f64)) carrying (7 1.5)"), "{err}");
+        // The backtrace: where it was thrown, then its caller.
+        let bt = err.split("wasm backtrace:").nth(1).unwrap_or_else(|| panic!("{engine}: no backtrace in {err}"));
+        let (thrower, caller) = (bt.find("thrower"), bt.find("function 1").or(bt.find("f")));
+        assert!(thrower.is_some() && caller.is_some() && thrower < caller, "{engine}: {err}");
     }
 }
 

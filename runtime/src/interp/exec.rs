@@ -336,8 +336,14 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
                 Err(t) => st.trap = Some(t),
             }
         }
+        if st.exn == 0 {
+            break;
+        }
+        // The frames the exception leaves, for its backtrace if nothing catches it.
+        let passed = trap_frames(&st);
         // SAFETY: `st` is as `State` documents, with `trap_fp` the frame of `trap_ip`.
-        if st.exn == 0 || !unsafe { unwind(&mut st) } {
+        if !unsafe { unwind(&mut st) } {
+            record_frames(store, passed);
             break;
         }
         // SAFETY: `unwind` left the registers at a catch pad of the frame it found.
@@ -355,7 +361,10 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
             Ok(())
         }
         _ => {
-            record_backtrace(store, &st);
+            // (An uncaught exception's frames are recorded already: unwinding dropped them.)
+            if st.exn == 0 {
+                record_frames(store, trap_frames(&st));
+            }
             Err(st.trap.take().unwrap_or(Trap::Unreachable))
         }
     };
@@ -377,11 +386,16 @@ thread_local! {
 /// The largest value stack kept for reuse: 1 MiB; a deep recursion's grown stack is freed.
 const SPARE_STACK_MAX_CELLS: usize = 1 << 17;
 
-/// Records the wasm frames of a trapped run, innermost first, in the store's backtrace.
-fn record_backtrace(store: &mut Store, st: &State) {
+/// The wasm frames of a run that trapped or threw, innermost first: (instance, instruction).
+fn trap_frames(st: &State) -> Vec<(u32, *const Instr)> {
     let mut frames = vec![(st.trap_instance, st.trap_ip)];
     // A suspended caller's `ip` is the instruction after its call.
     frames.extend(st.frames.iter().rev().map(|f| (f.instance, f.ip.wrapping_sub(1))));
+    frames
+}
+
+/// Records `frames` ([`trap_frames`]) in the store's backtrace.
+fn record_frames(store: &mut Store, frames: Vec<(u32, *const Instr)>) {
     for (instance, ip) in frames {
         if let Some(func) = func_at(store, instance, ip) {
             store.record_trap_frame(instance, func);
