@@ -10,14 +10,9 @@ fn runtimes() -> [Runtime; 2] {
     [RuntimeConfig::interpreter(), RuntimeConfig::compiler()].map(|c| Runtime::with_config(c.with_core_features(CoreFeatures::V3_0)))
 }
 
-fn instance(rt: &Runtime, src: &str, name: Option<&str>) -> Instance {
-    let module = rt.compile(src).expect("compiles");
-    let config = match name {
-        Some(n) => ModuleConfig::new().with_name(n),
-        None => ModuleConfig::new(),
-    };
-    rt.instantiate(&module, config).expect("instantiates")
-}
+#[path = "common/instance.rs"]
+mod common;
+use common::instance;
 
 const TAGS: &str = r#"(module
   (tag $e (export "e") (param i32))

@@ -10,14 +10,9 @@ fn engines() -> [RuntimeConfig; 2] {
     [RuntimeConfig::interpreter(), RuntimeConfig::compiler()].map(|c| c.with_core_features(CoreFeatures::V3_0))
 }
 
-fn instance(rt: &Runtime, src: &str, name: Option<&str>) -> Instance {
-    let module = rt.compile(src).expect("compiles");
-    let config = match name {
-        Some(n) => ModuleConfig::new().with_name(n),
-        None => ModuleConfig::new(),
-    };
-    rt.instantiate(&module, config).expect("instantiates")
-}
+#[path = "common/instance.rs"]
+mod common;
+use common::instance;
 
 /// A host function, a function of another instance (with a memory of its own) and a function of
 /// this instance, each tail-called directly, through a table and through a reference.

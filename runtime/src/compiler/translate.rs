@@ -689,6 +689,21 @@ impl<'a, 'f> Translator<'a, 'f> {
         vals
     }
 
+    /// A catch clause's test of the exception being thrown, in the current block: on to a new
+    /// block (the current one after) if its tag is `tag`, else to `next`; a `catch_all`
+    /// (`None`) takes any, with no test.
+    fn test_tag(&mut self, tag: Option<u32>, next: Block) {
+        if let Some(tag) = tag {
+            let take = self.b.create_block();
+            self.b.set_cold_block(take);
+            let t = self.b.ins().iconst(I32, tag as i64);
+            let is = self.libcall(Libcall::ExceptionTagIs, &[t])[0];
+            self.b.ins().brif(is, take, &[], next, &[]);
+            self.b.switch_to_block(take);
+            self.b.seal_block(take);
+        }
+    }
+
     /// Fills `dispatch`, where a trap code set inside a `try` goes: a trap on to the unwind
     /// block, an exception to `test`.
     fn fill_dispatch(&mut self, dispatch: Block, test: Block) {
@@ -729,15 +744,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         for t in tys.iter().chain([&I64]) {
             self.b.append_block_param(arm, *t);
         }
-        if let Some(tag) = tag {
-            let take = self.b.create_block();
-            self.b.set_cold_block(take);
-            let t = self.b.ins().iconst(I32, tag as i64);
-            let is = self.libcall(Libcall::ExceptionTagIs, &[t])[0];
-            self.b.ins().brif(is, take, &[], next, &[]);
-            self.b.switch_to_block(take);
-            self.b.seal_block(take);
-        }
+        self.test_tag(tag, next);
         let vals = self.take_exception(tag, true);
         self.b.ins().jump(arm, &block_args(&vals));
         self.continue_in(arm);
@@ -756,7 +763,6 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// (and the exnref), the trap code cleared; none does: on to the next `try_table` out.
     /// Opens a fresh block for the body, as the walk opens its frame next (`open`).
     fn try_table(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) {
-        use wasmparser::Catch;
         let outer = self.catching_block();
         if catches.is_empty() {
             let inherited = self.tries.last().copied().flatten();
@@ -771,25 +777,12 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.set_cold_block(test);
         self.fill_dispatch(dispatch, test);
         for c in catches {
-            let (tag, depth, with_ref) = match *c {
-                Catch::One { tag, label } => (Some(tag), label, false),
-                Catch::OneRef { tag, label } => (Some(tag), label, true),
-                Catch::All { label } => (None, label, false),
-                Catch::AllRef { label } => (None, label, true),
-            };
+            let (tag, depth, with_ref) = crate::wasm::func::catch_clause(c);
             self.b.switch_to_block(test);
             self.b.seal_block(test);
             let next = self.b.create_block();
             self.b.set_cold_block(next);
-            if let Some(tag) = tag {
-                let take = self.b.create_block();
-                self.b.set_cold_block(take);
-                let t = self.b.ins().iconst(I32, tag as i64);
-                let is = self.libcall(Libcall::ExceptionTagIs, &[t])[0];
-                self.b.ins().brif(is, take, &[], next, &[]);
-                self.b.switch_to_block(take);
-                self.b.seal_block(take);
-            }
+            self.test_tag(tag, next);
             let vals = self.take_exception(tag, with_ref);
             let frame = ctrl.label_mut(depth);
             if frame.kind != Kind::Loop {

@@ -1900,19 +1900,13 @@ impl Translator<'_> {
     /// exnref for the `_ref` clauses), all jumped over; the frame opened next records where its
     /// body starts and ends (`open`, `op_end`).
     fn op_catches(&mut self, catches: &[wasmparser::Catch], ctrl: &mut Control<'_>) {
-        use wasmparser::Catch;
         if catches.is_empty() {
             return;
         }
         let skip = self.emit(Op::Br { target: 0 });
         let mut pads = Vec::with_capacity(catches.len());
         for c in catches {
-            let (tag, label, with_ref) = match *c {
-                Catch::One { tag, label } => (Some(tag), label, false),
-                Catch::OneRef { tag, label } => (Some(tag), label, true),
-                Catch::All { label } => (None, label, false),
-                Catch::AllRef { label } => (None, label, true),
-            };
+            let (tag, label, with_ref) = crate::wasm::func::catch_clause(c);
             let h = self.stack.len();
             let payload: &[ValType] = match tag {
                 Some(t) => self.module.tag_payload(t),

@@ -381,6 +381,19 @@ pub(crate) fn walk<'m, L: Lower>(
     Ok(())
 }
 
+/// A `try_table` catch clause as both engines lower it: the tag it catches (`None`: the
+/// `catch_all` forms), its label (a depth from outside the `try_table`), and whether the
+/// exnref goes to the label after the payload (the `_ref` forms).
+pub(crate) fn catch_clause(c: &wasmparser::Catch) -> (Option<u32>, u32, bool) {
+    use wasmparser::Catch;
+    match *c {
+        Catch::One { tag, label } => (Some(tag), label, false),
+        Catch::OneRef { tag, label } => (Some(tag), label, true),
+        Catch::All { label } => (None, label, false),
+        Catch::AllRef { label } => (None, label, true),
+    }
+}
+
 /// The call a tail call makes when it is not a tail call (`return_call` → `call`, ...); any
 /// other operator as it is.
 fn untail(op: Operator<'_>) -> Operator<'_> {
