@@ -1196,6 +1196,26 @@ macro_rules! handlers {
                 }
             }} }
             macro_rules! tri { ($d e:expr) => { match $d e { Ok(v) => v, Err(t) => trap!(t) } } }
+            // The general memory instructions (any memory, `ext { memory, offset }`): the store
+            // address of the memory, the address in slot `addr` (an i64 on a 64-bit memory,
+            // else an i32) and the offset.
+            macro_rules! general_address { ($d addr:expr) => {{
+                let x = ext!();
+                // SAFETY: `x.memory` is a memory index of the instance (see `State`).
+                let (is64, m) = unsafe { (memory_is64($st, x.memory), *$st.ctx.memories.add(x.memory as usize)) };
+                let a = if is64 { get!($d addr) } else { u32_!($d addr) as u64 };
+                (m, a, x.offset)
+            }} }
+            // The same for an access of `n` bytes, checked: the memory's base and the effective
+            // address (else the trap).
+            macro_rules! general_ea { ($d addr:expr, $d n:expr) => {{
+                let x = ext!();
+                // SAFETY: `x.memory` is a memory index of the instance (see `State`).
+                let (base, len, is64) = unsafe { memory_raw($st, x.memory) };
+                let a = if is64 { get!($d addr) } else { u32_!($d addr) as u64 };
+                let Some(ea) = effective_address(a, x.offset, $d n, len) else { trap!(Trap::MemoryOutOfBounds) };
+                (base, ea)
+            }} }
             macro_rules! jump { ($d t:expr) => {{
                 let t: u32 = $d t;
                 // SAFETY: `t` is the instruction's branch target, inside the function
@@ -1713,13 +1733,9 @@ mod handlers {
         if is64 { w64!(dst, r) } else { w32!(dst, r) }
     }
     LoadMem { dst, addr, kind } => {
-        let x = ext!();
-        // SAFETY: `x.memory` is a memory index of the instance (see `State`).
-        let (base, len, is64) = unsafe { memory_raw(st, x.memory) };
-        let a = if is64 { get!(addr) } else { u32_!(addr) as u64 };
         let k = LoadKind::of(kind);
-        let Some(ea) = effective_address(a, x.offset, k.bytes(), len) else { trap!(Trap::MemoryOutOfBounds) };
-        // SAFETY: the `k.bytes()` bytes at `ea` are within the memory's `len` (just checked).
+        let (base, ea) = general_ea!(addr, k.bytes());
+        // SAFETY: the `k.bytes()` bytes at `ea` are within the memory (`general_ea!` checked).
         let raw = unsafe { read_bytes(base, ea, k.bytes()) };
         match k {
             LoadKind::I32 => w32!(dst, raw as u32),
@@ -1749,12 +1765,8 @@ mod handlers {
         }
     }
     LoadLaneMem { args, kind, lane } => {
-        let x = ext!();
-        // SAFETY: as in `LoadMem`.
-        let (base, len, is64) = unsafe { memory_raw(st, x.memory) };
-        let a = if is64 { get!(args) } else { u32_!(args) as u64 };
         let k = LaneKind::of(kind);
-        let Some(ea) = effective_address(a, x.offset, k.bytes(), len) else { trap!(Trap::MemoryOutOfBounds) };
+        let (base, ea) = general_ea!(args, k.bytes());
         // SAFETY: as in `LoadMem`.
         let raw = unsafe { read_bytes(base, ea, k.bytes()) } as u64;
         let v = v128!(args + 1);
@@ -1767,12 +1779,8 @@ mod handlers {
         wv128!(args, r)
     }
     StoreMem { addr, src, kind, lane } => {
-        let x = ext!();
-        // SAFETY: as in `LoadMem`.
-        let (base, len, is64) = unsafe { memory_raw(st, x.memory) };
-        let a = if is64 { get!(addr) } else { u32_!(addr) as u64 };
         let k = StoreKind::of(kind);
-        let Some(ea) = effective_address(a, x.offset, k.bytes(), len) else { trap!(Trap::MemoryOutOfBounds) };
+        let (base, ea) = general_ea!(addr, k.bytes());
         // The value, whose low `k.bytes()` bytes are stored.
         let v: u128 = match k {
             StoreKind::Bytes1 | StoreKind::Bytes2 | StoreKind::Bytes4 | StoreKind::Bytes8 => get!(src) as u128,
@@ -1876,41 +1884,32 @@ mod handlers {
                     w32!(args, tri!(r))
                 }
     AtomicMem { args, code } => {
-                    use crate::wasm::atomics::AtomicOp;
-                    let x = ext!();
-                    // SAFETY: `x.memory` is a memory index of the instance (see `State`).
-                    let (is64, m) = unsafe { (memory_is64(st, x.memory), *st.ctx.memories.add(x.memory as usize)) };
-                    let addr = if is64 { get!(args) } else { u32_!(args) as u64 };
-                    let op = AtomicOp::of_code(code >> 2);
-                    // Only the operands the instruction has are read.
-                    let v = if op == AtomicOp::Load { 0 } else { get!(args + 1) };
-                    let replacement = if op == AtomicOp::Cmpxchg { get!(args + 2) } else { 0 };
-                    // SAFETY: the run's store (see `State`).
-                    let store = unsafe { &mut *st.store };
-                    let r = tri!(crate::vm::atomics::access(store, m, addr, x.offset, op, (code & 3) as u8, v, replacement));
-                    if op != AtomicOp::Store {
-                        w64!(args, r)
-                    }
-                }
+        use crate::wasm::atomics::AtomicOp;
+        let (m, addr, offset) = general_address!(args);
+        let op = AtomicOp::of_code(code >> 2);
+        // Only the operands the instruction has are read.
+        let v = if op == AtomicOp::Load { 0 } else { get!(args + 1) };
+        let replacement = if op == AtomicOp::Cmpxchg { get!(args + 2) } else { 0 };
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &mut *st.store };
+        let r = tri!(crate::vm::atomics::access(store, m, addr, offset, op, (code & 3) as u8, v, replacement));
+        if op != AtomicOp::Store {
+            w64!(args, r)
+        }
+    }
     AtomicNotifyMem { args } => {
-                    let x = ext!();
-                    // SAFETY: as in `AtomicMem`.
-                    let (is64, m) = unsafe { (memory_is64(st, x.memory), *st.ctx.memories.add(x.memory as usize)) };
-                    let addr = if is64 { get!(args) } else { u32_!(args) as u64 };
-                    // SAFETY: the run's store (see `State`).
-                    let store = unsafe { &*st.store };
-                    w32!(args, tri!(crate::vm::atomics::notify(store, m, addr, x.offset)))
-                }
+        let (m, addr, offset) = general_address!(args);
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &*st.store };
+        w32!(args, tri!(crate::vm::atomics::notify(store, m, addr, offset)))
+    }
     AtomicWaitMem { args, width } => {
-                    let x = ext!();
-                    // SAFETY: as in `AtomicMem`.
-                    let (is64, m) = unsafe { (memory_is64(st, x.memory), *st.ctx.memories.add(x.memory as usize)) };
-                    let addr = if is64 { get!(args) } else { u32_!(args) as u64 };
-                    // SAFETY: the run's store (see `State`).
-                    let store = unsafe { &*st.store };
-                    let r = crate::vm::atomics::wait(store, m, addr, x.offset, get!(args + 1), 1 << width, get!(args + 2) as i64);
-                    w32!(args, tri!(r))
-                }
+        let (m, addr, offset) = general_address!(args);
+        // SAFETY: the run's store (see `State`).
+        let store = unsafe { &*st.store };
+        let r = crate::vm::atomics::wait(store, m, addr, offset, get!(args + 1), 1 << width, get!(args + 2) as i64);
+        w32!(args, tri!(r))
+    }
     MemoryGrow { dst, delta } => {
         let m = st.ctx.memory.expect("validated: the module has a memory");
         // SAFETY: the run's store (see `State`).
