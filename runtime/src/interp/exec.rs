@@ -406,7 +406,7 @@ fn record_frames(store: &mut Store, frames: Vec<(u32, *const Instr)>) {
 /// The module function index whose code holds `ip`, in `instance`.
 fn func_at(store: &Store, instance: u32, ip: *const Instr) -> Option<u32> {
     let Some(crate::vm::EngineCode::Interp(m)) = &store.inst(instance).code else { return None };
-    let i = m.funcs.iter().position(|f| f.code.as_ptr_range().contains(&ip))?;
+    let i = m.func_at(ip)?;
     Some(m.module.num_imported_funcs + i as u32)
 }
 
@@ -829,7 +829,7 @@ unsafe fn unwind(st: &mut State) -> bool {
         leave_first = true;
         // SAFETY: `ctx.module` is the running instance's module, alive during the run.
         let module = unsafe { &*st.ctx.module };
-        let Some(f) = module.funcs.iter().find(|f| f.code.as_ptr_range().contains(&ip)) else { continue };
+        let Some(f) = module.func_at(ip).map(|i| &module.funcs[i]) else { continue };
         // SAFETY: `ip` is in `f`'s code (just found).
         let pc = unsafe { ip.offset_from(f.code.as_ptr()) } as u32;
         let tags = &store.instance(st.ctx.instance).tags;

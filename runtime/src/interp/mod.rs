@@ -83,6 +83,24 @@ pub(crate) struct InterpModule {
     pub funcs: Vec<InterpFunc>,
     /// The v128 constants and `i8x16.shuffle` masks the code refers to by index.
     pub v128_consts: Box<[u128]>,
+    /// Each function's first instruction's address and its index in `funcs`, by address: which
+    /// function a frame is in, for unwinding an exception and for backtraces.
+    by_address: Box<[(usize, u32)]>,
+}
+
+impl InterpModule {
+    fn new(module: Arc<Module>, funcs: Vec<InterpFunc>, v128_consts: Box<[u128]>) -> InterpModule {
+        let mut by_address: Vec<(usize, u32)> = funcs.iter().enumerate().map(|(i, f)| (f.code.as_ptr() as usize, i as u32)).collect();
+        by_address.sort_unstable();
+        InterpModule { module, funcs, v128_consts, by_address: by_address.into_boxed_slice() }
+    }
+
+    /// The index in `funcs` of the function whose code holds instruction `ip`, if any.
+    pub(crate) fn func_at(&self, ip: *const exec::Instr) -> Option<usize> {
+        let i = self.by_address.partition_point(|&(start, _)| start <= ip as usize).checked_sub(1)?;
+        let f = self.by_address[i].1 as usize;
+        self.funcs[f].code.as_ptr_range().contains(&ip).then_some(f)
+    }
 }
 
 /// The Interpreter engine.
@@ -103,7 +121,7 @@ impl Engine for Interpreter {
         let funcs = (0..module.bodies.len())
             .map(|i| translate::translate(module, i, &mut pool, self.instr))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(EngineCode::Interp(Arc::new(InterpModule { module: module.clone(), funcs, v128_consts: pool.finish() })))
+        Ok(EngineCode::Interp(Arc::new(InterpModule::new(module.clone(), funcs, pool.finish()))))
     }
 
     fn fingerprint(&self) -> String {
