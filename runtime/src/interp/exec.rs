@@ -339,11 +339,10 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
         if st.exn == 0 {
             break;
         }
-        // The frames the exception leaves, for its backtrace if nothing catches it.
-        let passed = trap_frames(&st);
         // SAFETY: `st` is as `State` documents, with `trap_fp` the frame of `trap_ip`.
         if !unsafe { unwind(&mut st) } {
-            record_frames(store, passed);
+            // Nothing catches it: its backtrace is every frame of the run (still there).
+            record_frames(store, trap_frames(&st));
             break;
         }
         // SAFETY: `unwind` left the registers at a catch pad of the frame it found.
@@ -361,7 +360,7 @@ fn run(store: &mut Store, instance: u32, index: u32, args: &[u64], results: &mut
             Ok(())
         }
         _ => {
-            // (An uncaught exception's frames are recorded already: unwinding dropped them.)
+            // (An uncaught exception's frames are recorded already.)
             if st.exn == 0 {
                 record_frames(store, trap_frames(&st));
             }
@@ -801,71 +800,95 @@ unsafe fn throw_new(st: &mut State, ip: *const Instr, fp: *mut u64, tag: u32, ba
 }
 
 /// Looks for the handler of the exception being thrown (`st.exn`, raised where `st.trap_ip`
-/// and `st.trap_fp` say): the innermost `try_table` around the instruction whose catch clause
-/// takes it, in the running function and then in each caller, dropping the frames it leaves.
-/// Found, the unwinder writes the payload (and the exnref) where the clause's pad reads them
-/// and leaves the registers in `st` at the pad: `true`. Otherwise every frame of this run is
-/// gone: `false`.
+/// and `st.trap_fp` say): the innermost `try_table` or legacy `try` around the instruction
+/// whose catch clause takes it, in the running function and then in each caller. Found, the
+/// frames inside the handler's are dropped, the payload (and the exnref) written where the
+/// clause reads them and the registers in `st` left at the clause's first instruction: `true`.
+/// Otherwise nothing changes (the frames stay for the backtrace): `false`.
 ///
 /// # Safety
 /// `st` is as [`State`] documents, with `trap_fp` the frame of the instruction `trap_ip`.
 #[cold]
 #[inline(never)]
 unsafe fn unwind(st: &mut State) -> bool {
+    /// Where a catch clause takes the exception: frame `k` out, of `instance`, at `pad`.
+    struct Catch {
+        k: usize,
+        instance: u32,
+        pad: *const Instr,
+        slot: u32,
+        exn_slot: Option<u32>,
+        cells: usize,
+        #[cfg(debug_assertions)]
+        frame_size: usize,
+    }
     // SAFETY: the run's store (see `State`).
     let store = unsafe { &*st.store };
     let exn = store.exception(st.exn);
-    let (mut ip, mut fp) = (st.trap_ip, st.trap_fp);
-    let mut leave_first = std::mem::take(&mut st.skip_frame);
-    loop {
-        if leave_first {
-            // SAFETY: `st` is as `State` documents.
-            match unsafe { leave(st) } {
-                // The caller's instruction is the call just before its return address.
-                Some((n, f)) => (ip, fp) = (n.wrapping_sub(1), f),
-                None => return false,
-            }
-        }
-        leave_first = true;
-        // SAFETY: `ctx.module` is the running instance's module, alive during the run.
-        let module = unsafe { &*st.ctx.module };
-        let Some(f) = module.func_at(ip).map(|i| &module.funcs[i]) else { continue };
+    let depth = st.frames.len();
+    // Frame `k` counts out from the one that raised it (0); a suspended caller's instruction
+    // is the call just before its return address. The search changes nothing.
+    let found = (std::mem::take(&mut st.skip_frame) as usize..=depth).find_map(|k| {
+        let (instance, ip) = match k {
+            0 => (st.trap_instance, st.trap_ip),
+            k => (st.frames[depth - k].instance, st.frames[depth - k].ip.wrapping_sub(1)),
+        };
+        let Some(crate::vm::EngineCode::Interp(module)) = &store.inst(instance).code else { return None };
+        let f = &module.funcs[module.func_at(ip)?];
         // SAFETY: `ip` is in `f`'s code (just found).
         let pc = unsafe { ip.offset_from(f.code.as_ptr()) } as u32;
-        let tags = &store.instance(st.ctx.instance).tags;
+        let tags = &store.instance(instance).tags;
         // The innermost handler around the instruction, then the handlers it passes on to.
         let mut handler = f.handlers.iter().rposition(|h| (h.start..h.end).contains(&pc)).map(|i| i as u32);
-        let mut caught = None;
         while let Some(h) = handler.map(|i| &f.handlers[i as usize]) {
-            caught = h.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == exn.tag));
-            if caught.is_some() {
-                break;
+            if let Some(c) = h.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == exn.tag)) {
+                return Some(Catch {
+                    k,
+                    instance,
+                    pad: f.code[c.pad as usize..].as_ptr(),
+                    slot: c.slot,
+                    exn_slot: c.exn_slot,
+                    cells: if c.tag.is_some() { exn.payload.len() } else { 0 },
+                    #[cfg(debug_assertions)]
+                    frame_size: f.frame_size as usize,
+                });
             }
             handler = h.outer;
         }
-        let Some(c) = caught else { continue };
-        let n = if c.tag.is_some() { exn.payload.len() } else { 0 };
-        #[cfg(debug_assertions)]
-        {
-            st.frame_size = f.frame_size as usize;
-        }
-        check_slots(st, c.slot as usize, n);
-        // SAFETY: the clause's cells are in the frame `fp` of `f` (checked in debug builds).
-        unsafe { copy_cells(exn.payload.as_ptr(), fp.add(c.slot as usize), n) };
-        if let Some(s) = c.exn_slot {
-            check_slots(st, s as usize, 1);
-            // SAFETY: as for the payload.
-            unsafe { *fp.add(s as usize) = st.exn };
-        }
-        st.ip = f.code[c.pad as usize..].as_ptr();
-        st.fp = fp;
-        st.mem = st.ctx.mem;
-        st.mem_bound = st.ctx.mem_bound;
-        st.acc = 0;
-        st.exn = 0;
-        st.trap = None;
-        return true;
+        None
+    });
+    let Some(c) = found else { return false };
+    // Drop the frames inside the handler's.
+    let mut fp = st.trap_fp;
+    for _ in 0..c.k {
+        // SAFETY: `st` is as `State` documents; there are `depth >= k` suspended frames.
+        (_, fp) = unsafe { leave(st) }.expect("a suspended frame");
     }
+    if st.ctx.instance != c.instance {
+        // SAFETY: the run's store (see `State`).
+        st.ctx = Ctx::load(unsafe { &mut *st.store }, c.instance);
+    }
+    #[cfg(debug_assertions)]
+    {
+        st.frame_size = c.frame_size;
+    }
+    check_slots(st, c.slot as usize, c.cells);
+    // SAFETY: the clause's cells are in the frame `fp` (checked in debug builds); the payload
+    // is an immutable exception of the registry.
+    unsafe { copy_cells(exn.payload.as_ptr(), fp.add(c.slot as usize), c.cells) };
+    if let Some(s) = c.exn_slot {
+        check_slots(st, s as usize, 1);
+        // SAFETY: as for the payload.
+        unsafe { *fp.add(s as usize) = st.exn };
+    }
+    st.ip = c.pad;
+    st.fp = fp;
+    st.mem = st.ctx.mem;
+    st.mem_bound = st.ctx.mem_bound;
+    st.acc = 0;
+    st.exn = 0;
+    st.trap = None;
+    true
 }
 
 /// Notes where a trap (already in `st.trap`) or an exception (`st.exn`) was raised:
