@@ -6,49 +6,39 @@
 use super::backtrace;
 use super::runtime::RuntimeInner;
 use super::*;
-use crate::vm::{cell_count, CallObserver, HostFn, Store};
+use crate::vm::{cell_count, CallObserver, HostFn, Registry, Store};
 use std::sync::Arc;
 
 /// A host function on dynamic values ([`HostModuleBuilder::func_dynamic`]).
 pub(crate) type ValsHostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
 
-/// The runtime a store view belongs to (alive while a view of it is).
-pub(crate) fn runtime_of(store: &Store) -> Option<Arc<RuntimeInner>> {
-    store.owner.upgrade()?.downcast::<RuntimeInner>().ok()
+/// The runtime that owns `reg` (alive while a view of it, or a handle into it, is).
+pub(crate) fn runtime_of(reg: &Registry) -> Option<Arc<RuntimeInner>> {
+    reg.owner.upgrade()?.downcast::<RuntimeInner>().ok()
 }
 
-/// Whether `rt` owns the registry `store` views.
-pub(crate) fn is_runtime_of(store: &Store, rt: &Arc<RuntimeInner>) -> bool {
-    std::ptr::addr_eq(store.owner.as_ptr(), Arc::as_ptr(rt))
+/// Whether `rt` owns `reg`.
+pub(crate) fn is_runtime_of(reg: &Registry, rt: &Arc<RuntimeInner>) -> bool {
+    std::ptr::addr_eq(reg.owner.as_ptr(), Arc::as_ptr(rt))
 }
 
-/// Values to cells and back, and calls with values, on a store view.
-pub(crate) trait StoreVals {
+/// Values to cells and back as the registry alone can do it, without a link group's view: what
+/// the store views use, and what exceptions (read and made outside any call) use directly.
+pub(crate) trait RegistryVals {
     /// A one-cell value (anything but v128) as a cell. Fails for references from another
-    /// runtime or of a closed instance, and for v128. A funcref of another link group joins
-    /// that group to this view's (see [`Store::adopt_func`]).
-    fn val_to_cell(&mut self, v: &Val) -> Result<u64, ApiError>;
-    /// Appends a value's cells (two for v128, low half first).
-    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), ApiError>;
-    /// Writes `v` at cell `*at` of `cells` (a v128: low half first) and moves `*at` past it.
-    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), ApiError>;
+    /// runtime or of a closed instance, and for v128. References are not made reachable from
+    /// any link group here ([`StoreVals::val_to_cell`] does that).
+    fn val_cell(&self, v: &Val) -> Result<u64, ApiError>;
     /// The value of type `t` at cell `*at` of `cells`; moves `*at` past it.
     fn read_val(&self, cells: &[u64], at: &mut usize, t: ValType) -> Val;
     /// A one-cell value of type `ty` from its cell.
     fn cell_to_val(&self, c: u64, ty: ValType) -> Val;
     /// Values of types `tys` from their cells.
     fn vals_from_cells(&self, cells: &[u64], tys: &[ValType]) -> Vec<Val>;
-    /// Checks a host function's results `vals` against `tys` and writes them to `cells`.
-    fn write_host_results(&mut self, vals: &[Val], tys: &[ValType], cells: &mut [u64]) -> Result<(), Trap>;
-    /// Calls function `func` with dynamic values, checking them against its type.
-    /// Errors: [`ApiError::InstanceClosed`] if the function's instance was closed,
-    /// [`ApiError::TypeMismatch`] for arguments of the wrong number or types, the trap that
-    /// stopped it.
-    fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, CallError>;
 }
 
-impl StoreVals for Store {
-    fn val_to_cell(&mut self, v: &Val) -> Result<u64, ApiError> {
+impl RegistryVals for Registry {
+    fn val_cell(&self, v: &Val) -> Result<u64, ApiError> {
         Ok(match v {
             Val::I32(x) => *x as u32 as u64,
             Val::I64(x) => *x as u64,
@@ -58,43 +48,18 @@ impl StoreVals for Store {
             Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
             Val::ExnRef(Some(e)) => {
                 let rt = runtime_of(self).ok_or(ApiError::ForeignRuntime)?;
-                let c = e.cell_in(&rt).ok_or(ApiError::ForeignRuntime)?;
-                self.adopt_exception(c)?;
-                c
+                e.cell_in(&rt).ok_or(ApiError::ForeignRuntime)?
             }
             Val::FuncRef(Some(f)) => {
                 if !is_runtime_of(self, &f.rt) {
                     return Err(ApiError::ForeignRuntime);
                 }
                 // A function of a closed instance must not become reachable again.
-                self.check_open(self.funcs().owner(f.addr() as usize))?;
-                self.adopt_func(f.addr())?;
+                self.check_open(self.funcs[f.addr() as usize].owner)?;
                 f.addr() as u64 + 1
             }
             Val::ExternRef(Some(r)) => self.extern_cell(r.host_ref()),
         })
-    }
-
-    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), ApiError> {
-        let (mut buf, mut n) = ([0u64; 2], 0);
-        self.write_val(v, &mut buf, &mut n)?;
-        out.extend_from_slice(&buf[..n]);
-        Ok(())
-    }
-
-    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), ApiError> {
-        match v {
-            Val::V128(x) => {
-                cells[*at] = *x as u64;
-                cells[*at + 1] = (*x >> 64) as u64;
-                *at += 2;
-            }
-            v => {
-                cells[*at] = self.val_to_cell(v)?;
-                *at += 1;
-            }
-        }
-        Ok(())
     }
 
     fn read_val(&self, cells: &[u64], at: &mut usize, t: ValType) -> Val {
@@ -131,6 +96,59 @@ impl StoreVals for Store {
     fn vals_from_cells(&self, cells: &[u64], tys: &[ValType]) -> Vec<Val> {
         let mut at = 0;
         tys.iter().map(|t| self.read_val(cells, &mut at, *t)).collect()
+    }
+}
+
+/// Values to cells and back, and calls with values, on a store view.
+pub(crate) trait StoreVals {
+    /// [`RegistryVals::val_cell`], and a reference of another link group (a funcref, or an
+    /// exnref whose payload holds one) joins that group to this view's (see
+    /// [`Store::adopt_func`]).
+    fn val_to_cell(&mut self, v: &Val) -> Result<u64, ApiError>;
+    /// Appends a value's cells (two for v128, low half first).
+    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), ApiError>;
+    /// Writes `v` at cell `*at` of `cells` (a v128: low half first) and moves `*at` past it.
+    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), ApiError>;
+    /// Checks a host function's results `vals` against `tys` and writes them to `cells`.
+    fn write_host_results(&mut self, vals: &[Val], tys: &[ValType], cells: &mut [u64]) -> Result<(), Trap>;
+    /// Calls function `func` with dynamic values, checking them against its type.
+    /// Errors: [`ApiError::InstanceClosed`] if the function's instance was closed,
+    /// [`ApiError::TypeMismatch`] for arguments of the wrong number or types, the trap that
+    /// stopped it.
+    fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, CallError>;
+}
+
+impl StoreVals for Store {
+    fn val_to_cell(&mut self, v: &Val) -> Result<u64, ApiError> {
+        let c = self.val_cell(v)?;
+        match v {
+            Val::FuncRef(Some(f)) => self.adopt_func(f.addr())?,
+            Val::ExnRef(Some(_)) => self.adopt_exception(c)?,
+            _ => {}
+        }
+        Ok(c)
+    }
+
+    fn val_to_cells(&mut self, v: &Val, out: &mut Vec<u64>) -> Result<(), ApiError> {
+        let (mut buf, mut n) = ([0u64; 2], 0);
+        self.write_val(v, &mut buf, &mut n)?;
+        out.extend_from_slice(&buf[..n]);
+        Ok(())
+    }
+
+    fn write_val(&mut self, v: &Val, cells: &mut [u64], at: &mut usize) -> Result<(), ApiError> {
+        match v {
+            Val::V128(x) => {
+                cells[*at] = *x as u64;
+                cells[*at + 1] = (*x >> 64) as u64;
+                *at += 2;
+            }
+            v => {
+                cells[*at] = self.val_to_cell(v)?;
+                *at += 1;
+            }
+        }
+        Ok(())
     }
 
     fn write_host_results(&mut self, vals: &[Val], tys: &[ValType], cells: &mut [u64]) -> Result<(), Trap> {

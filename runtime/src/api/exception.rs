@@ -1,9 +1,9 @@
 //! Tags and exceptions in the API (exception handling, Wasm 3.0): [`Tag`] and the methods of
 //! [`Exception`] (defined in `vm`, which the engines make them in).
 
+use super::cells::RegistryVals;
 use super::runtime::RuntimeInner;
 use super::*;
-use crate::vm::Registry;
 use std::sync::Arc;
 
 /// A [tag](https://webassembly.github.io/spec/core/exec/runtime.html#tag-instances)
@@ -53,11 +53,13 @@ impl Exception {
             let got: Vec<String> = payload.iter().map(|v| v.ty().to_string()).collect();
             return Err(ApiError::TypeMismatch(format!("the tag carries ({}), got ({})", want.join(" "), got.join(" "))));
         }
+        // Functions in the payload join a link group when the exception is thrown into one
+        // (`Store::throw_into`), not here.
         let mut cells = Vec::with_capacity(payload.len());
         for v in payload {
             match v {
                 Val::V128(x) => cells.extend([*x as u64, (*x >> 64) as u64]),
-                v => cells.push(ref_cell(&tag.rt, v)?),
+                v => cells.push(reg.val_cell(v)?),
             }
         }
         let c = reg.new_exception(tag.addr, &cells);
@@ -69,7 +71,7 @@ impl Exception {
         Exception { rt: rt.clone(), addr: (c - 1) as u32 }
     }
 
-    /// Its exnref cell, if it belongs to `reg`'s runtime.
+    /// Its exnref cell, if it belongs to runtime `rt`.
     pub(crate) fn cell_in(&self, rt: &Arc<RuntimeInner>) -> Option<u64> {
         std::ptr::addr_eq(Arc::as_ptr(&self.rt), Arc::as_ptr(rt)).then_some(self.addr as u64 + 1)
     }
@@ -90,57 +92,6 @@ impl Exception {
         let rt = self.runtime();
         let reg = rt.registry();
         let exn = reg.exception(self.addr as u64 + 1);
-        let mut at = 0;
-        reg.tag_payload(exn.tag)
-            .iter()
-            .map(|t| {
-                let c = exn.payload[at];
-                at += 1;
-                match t {
-                    ValType::V128 => {
-                        at += 1;
-                        Val::V128(c as u128 | (exn.payload[at - 1] as u128) << 64)
-                    }
-                    t => cell_val(&rt, reg, c, *t),
-                }
-            })
-            .collect()
-    }
-}
-
-/// A one-cell value as a cell, checked to belong to runtime `rt`. Funcrefs are not adopted into
-/// any link group here: the engines do that when the exception enters one.
-fn ref_cell(rt: &Arc<RuntimeInner>, v: &Val) -> Result<u64, ApiError> {
-    let reg = rt.registry();
-    Ok(match v {
-        Val::I32(x) => *x as u32 as u64,
-        Val::I64(x) => *x as u64,
-        Val::F32(x) => *x as u64,
-        Val::F64(x) => *x,
-        Val::V128(_) => unreachable!("two cells, written by the caller"),
-        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
-        Val::FuncRef(Some(f)) => {
-            if !Arc::ptr_eq(&f.rt, rt) {
-                return Err(ApiError::ForeignRuntime);
-            }
-            reg.check_open(reg.funcs[f.addr() as usize].owner)?;
-            f.addr() as u64 + 1
-        }
-        Val::ExternRef(Some(r)) => reg.extern_cell(r.host_ref()),
-        Val::ExnRef(Some(e)) => e.cell_in(rt).ok_or(ApiError::ForeignRuntime)?,
-    })
-}
-
-/// The value of one-cell type `t` in cell `c` of `rt`'s store.
-pub(crate) fn cell_val(rt: &Arc<RuntimeInner>, reg: &Registry, c: u64, t: ValType) -> Val {
-    match t {
-        ValType::I32 => Val::I32(c as u32 as i32),
-        ValType::I64 => Val::I64(c as i64),
-        ValType::F32 => Val::F32(c as u32),
-        ValType::F64 => Val::F64(c),
-        ValType::V128 => Val::V128(c as u128),
-        ValType::Ref(r) if r.heap_type.is_func() => Val::FuncRef((c != 0).then(|| Func::from_addr(Some(rt.clone()), (c - 1) as u32))),
-        ValType::Ref(r) if r.heap_type.is_exn() => Val::ExnRef((c != 0).then(|| Exception::of_cell(rt, c))),
-        ValType::Ref(_) => Val::ExternRef((c != 0).then(|| ExternRef::from_host_ref(reg.extern_at(c)))),
+        reg.vals_from_cells(&exn.payload, reg.tag_payload(exn.tag))
     }
 }

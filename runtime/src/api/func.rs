@@ -2,7 +2,7 @@
 
 use super::runtime::RuntimeInner;
 use super::*;
-use super::cells::StoreVals;
+use super::cells::{RegistryVals, StoreVals};
 use crate::vm::Store;
 use std::marker::PhantomData;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 
 use super::runtime::RuntimeInner;
 use super::*;
-use super::cells::StoreVals;
+use super::cells::{RegistryVals, StoreVals};
 use crate::vm::{ExternAddr, PAGE_SIZE};
 use std::sync::Arc;
 
