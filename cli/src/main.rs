@@ -328,8 +328,7 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
             }
             match wasi::run_start(&instance) {
                 Ok(code) => Ok(code as u8),
-                Err(wasi::WasiError::Call(CallError::Trap(t))) => Err(trap(&t)),
-                Err(wasi::WasiError::Call(CallError::Exception(e))) => Err(trap(&Trap::Exception(e))),
+                Err(wasi::WasiError::Call(e @ (CallError::Trap(_) | CallError::Exception(_)))) => Err(trap(&e.into())),
                 Err(e) => fail(format!("cannot run {}: {e}", a.module.display())),
             }
         }
@@ -341,8 +340,7 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
                 match init.call(&[]) {
                     Ok(_) => {}
                     Err(CallError::Trap(Trap::Exit(code))) => return Ok(code as u8),
-                    Err(CallError::Trap(t)) => return Err(trap(&t)),
-                    Err(CallError::Exception(e)) => return Err(trap(&Trap::Exception(e))),
+                    Err(e @ (CallError::Trap(_) | CallError::Exception(_))) => return Err(trap(&e.into())),
                     Err(e) => return fail(format!("cannot call _initialize: {e}")),
                 }
             }
@@ -362,8 +360,7 @@ fn run(a: RunArgs) -> Result<u8, Fail> {
                     Ok(0)
                 }
                 Err(CallError::Trap(Trap::Exit(code))) => Ok(code as u8),
-                Err(CallError::Trap(t)) => Err(trap(&t)),
-                Err(CallError::Exception(e)) => Err(trap(&Trap::Exception(e))),
+                Err(e @ (CallError::Trap(_) | CallError::Exception(_))) => Err(trap(&e.into())),
                 Err(e) => fail(format!("cannot call {fname}: {e}")),
             }
         }
@@ -380,6 +377,7 @@ fn show_duration(d: Duration) -> String {
     }
 }
 
+/// A trap, or an exception nothing caught ([`Trap::Exception`]), as the CLI reports it.
 fn trap(t: &Trap) -> Fail {
     if let Trap::Exception(e) = t {
         // Not a trap: the exception wasm threw and nothing caught, with its tag and payload.
@@ -434,10 +432,9 @@ fn show(v: &Val) -> String {
         Val::F32(b) => format!("{:?}", f32::from_bits(*b)),
         Val::F64(b) => format!("{:?}", f64::from_bits(*b)),
         Val::V128(x) => format!("0x{x:032x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
-        Val::ExnRef(None) => "null".into(),
         Val::ExnRef(Some(_)) => "exnref".into(),
         other => format!("{} reference", other.ty()),
     }

@@ -3,7 +3,7 @@
 use super::runtime::RuntimeInner;
 use super::*;
 use crate::vm::{EngineCode, ImportRenames};
-use crate::wasm::{ExternKind, ImportDesc, Module};
+use crate::wasm::{ExternKind, Module};
 use std::sync::{Arc, Weak};
 
 /// A validated module compiled by a runtime's engine, ready to instantiate any number of times
@@ -47,13 +47,7 @@ impl CompiledModule {
             .map(|i| ImportType {
                 module: i.module.clone(),
                 name: i.name.clone(),
-                ty: match i.desc {
-                    ImportDesc::Func(t) => ExternType::Func(m.types[t as usize].clone()),
-                    ImportDesc::Table(t) => ExternType::Table(t),
-                    ImportDesc::Memory(t) => ExternType::Memory(t),
-                    ImportDesc::Global(t) => ExternType::Global(t),
-                    ImportDesc::Tag(t) => ExternType::Tag(TagType { ty: m.types[t as usize].clone() }),
-                },
+                ty: m.import_type(&i.desc),
             })
             .collect()
     }

@@ -236,10 +236,9 @@ impl Runtime {
         let mut builder = HostModuleBuilder::new(stub_module.clone());
         let mut stubs = 0;
         for (i, import) in module.imports().into_iter().enumerate() {
-            let (m, n) = config.renames.resolve(&import.module, &import.name);
-            let provided = reg.names().get(m).is_some_and(|inst| reg.instances[*inst as usize].export(n).is_some());
             let ExternType::Func(ty) = import.ty else { continue };
-            if provided {
+            let (m, n) = config.renames.resolve(&import.module, &import.name);
+            if reg.names().get(m).is_some_and(|inst| reg.instances[*inst as usize].export(n).is_some()) {
                 continue;
             }
             let called = format!("unknown import {}.{} called", import.module, import.name);

@@ -310,8 +310,8 @@ struct Translator<'a, 'f> {
     /// An error found inside an operator's translation by a helper that returns none
     /// (`mem_addr`), reported once the operator is done.
     failed: Option<CompileError>,
-    /// For each `try_table` frame open, innermost last: the block its calls go to when one
-    /// ends with a trap code set (`Some`: it or a `try_table` around it has catch clauses).
+    /// For each `try_table` frame and legacy `try` body open, innermost last: the block its
+    /// calls go to when one ends with a trap code set (`Some`: it or one around it catches).
     tries: Vec<Option<Block>>,
 }
 
@@ -663,19 +663,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// `with_ref`. The trap code is cleared, and this function's call depth is its own again
     /// (the frames the exception left returned without restoring theirs).
     fn take_exception(&mut self, tag: Option<u32>, with_ref: bool) -> Vec<Value> {
+        let tys: Vec<Type> = self.env.module.caught_payload(tag).iter().map(|t| clif_type(*t)).collect();
         let mut vals = Vec::new();
-        if let Some(tag) = tag {
-            let tys: Vec<Type> = self.env.module.tag_payload(tag).iter().map(|t| clif_type(*t)).collect();
-            if !tys.is_empty() {
-                let cells: i32 = tys.iter().map(|t| cells_of(*t)).sum();
-                let ptr = self.spill(&[], cells);
-                self.libcall(Libcall::TakePayload, &[ptr]);
-                let mut off = 0;
-                for t in tys {
-                    vals.push(load_cell(&mut self.b, t, ptr, off));
-                    off += 8 * cells_of(t);
-                }
-            }
+        if !tys.is_empty() {
+            let cells: i32 = tys.iter().map(|t| cells_of(*t)).sum();
+            let ptr = self.spill(&[], cells);
+            self.libcall(Libcall::TakePayload, &[ptr]);
+            vals = self.load_cells(ptr, &tys);
         }
         if with_ref {
             vals.push(self.b.ins().load(I64, vm_data(), self.store_ctx, vmctx::STORE_EXCEPTION));
@@ -736,10 +730,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.seal_block(test);
         let next = self.b.create_block();
         self.b.set_cold_block(next);
-        let tys: Vec<Type> = match tag {
-            Some(t) => self.env.module.tag_payload(t).iter().map(|t| clif_type(*t)).collect(),
-            None => Vec::new(),
-        };
+        let tys: Vec<Type> = self.env.module.caught_payload(tag).iter().map(|t| clif_type(*t)).collect();
         let arm = self.b.create_block();
         for t in tys.iter().chain([&I64]) {
             self.b.append_block_param(arm, *t);
@@ -902,9 +893,15 @@ impl<'a, 'f> Translator<'a, 'f> {
         let nres: i32 = results.iter().map(|t| cells_of(*t)).sum();
         let ptr = self.spill(args, nres);
         self.libcall(Libcall::HostCall, &[addr, ptr]);
+        self.load_cells(ptr, results)
+    }
+
+    /// Values of types `tys` from consecutive cells at `ptr` (a v128 takes two), as `spill`
+    /// lays them out.
+    fn load_cells(&mut self, ptr: Value, tys: &[Type]) -> Vec<Value> {
         let mut off = 0;
-        let mut out = Vec::new();
-        for t in results {
+        let mut out = Vec::with_capacity(tys.len());
+        for t in tys {
             out.push(load_cell(&mut self.b, *t, ptr, off));
             off += 8 * cells_of(*t);
         }

@@ -42,8 +42,9 @@ pub(crate) struct InterpFunc {
     pub frame_size: u32,
     #[allow(dead_code)]
     pub num_results: u32,
-    /// Its `try_table`s (exception handling), in the order they open: an inner one comes after
-    /// the ones around it, so the last whose range holds an instruction is the innermost.
+    /// Its `try_table`s with catch clauses and legacy `try`s (exception handling), in the order
+    /// they open: an inner one comes after the ones around it, so the last whose range holds an
+    /// instruction is the innermost.
     pub handlers: Box<[TryHandler]>,
 }
 

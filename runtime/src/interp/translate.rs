@@ -366,7 +366,7 @@ struct Translator<'m> {
     /// The temporaries a branch condition popped by `pop_cond` read, which die at the branch
     /// if it is the next instruction, at this position.
     cond_dying: (usize, Dying),
-    /// The function's `try_table`s with catch clauses, in the order they open.
+    /// The function's `try_table`s with catch clauses and legacy `try`s, in the order they open.
     handlers: Vec<super::TryHandler>,
     /// The entry of `handlers` for the `try_table` whose frame opens next (set by `catches`).
     pending_try: Option<usize>,
@@ -1908,13 +1908,7 @@ impl Translator<'_> {
         for c in catches {
             let (tag, label, with_ref) = crate::wasm::func::catch_clause(c);
             let h = self.stack.len();
-            let payload: &[ValType] = match tag {
-                Some(t) => self.module.tag_payload(t),
-                None => &[],
-            };
-            for t in payload {
-                self.push_wide(Operand::Temp, is_wide(*t));
-            }
+            self.push_results(self.module.caught_payload(tag));
             if with_ref {
                 self.push(Operand::Temp);
             }
@@ -1953,13 +1947,7 @@ impl Translator<'_> {
         let exn_slot = self.slot_at(frame.height);
         self.push(Operand::Temp);
         let slot = self.slot_at(frame.height + 1);
-        let payload: &[ValType] = match tag {
-            Some(t) => self.module.tag_payload(t),
-            None => &[],
-        };
-        for t in payload {
-            self.push_wide(Operand::Temp, is_wide(*t));
-        }
+        self.push_results(self.module.caught_payload(tag));
         let pad = self.pc();
         self.pads.push(pad);
         self.label_pc = Some(pad);
@@ -1973,9 +1961,7 @@ impl Translator<'_> {
             // The arm's results lie above the exnref it keeps: down to the label's slots.
             self.emit_branch_copies(&frame);
             self.stack.truncate(frame.height);
-            for t in frame.results {
-                self.push_wide(Operand::Temp, is_wide(*t));
-            }
+            self.push_results(frame.results);
         }
         let func = frame.kind == Kind::Func;
         if !frame.unreachable && !func {

@@ -48,16 +48,6 @@ fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
     }
 }
 
-fn import_type(module: &Module, desc: &ImportDesc) -> ExternType {
-    match desc {
-        ImportDesc::Func(t) => ExternType::Func(module.types[*t as usize].clone()),
-        ImportDesc::Table(t) => ExternType::Table(*t),
-        ImportDesc::Memory(t) => ExternType::Memory(*t),
-        ImportDesc::Global(t) => ExternType::Global(*t),
-        ImportDesc::Tag(t) => ExternType::Tag(crate::wasm::types::TagType { ty: module.types[*t as usize].clone() }),
-    }
-}
-
 /// Renamings applied to a module's imports before they are resolved
 /// ([`crate::ModuleConfig::with_import_module`], [`crate::ModuleConfig::with_import`]).
 #[derive(Clone, Debug, Default)]
@@ -97,7 +87,7 @@ fn find_imports(reg: &Registry, module: &Module, renames: &ImportRenames) -> Res
             LinkError::UnknownImport {
                 module: module_name.to_string(),
                 name: name.to_string(),
-                expected: import_type(module, &import.desc),
+                expected: module.import_type(&import.desc),
             }
         })?;
         found.push(addr);
@@ -196,7 +186,7 @@ pub(crate) fn lock_import_groups(
 /// Checks that each import is still open and its type matches what `module` expects.
 fn check_imports(store: &Store, module: &Module, renames: &ImportRenames, imports: &[ExternAddr]) -> Result<(), LinkError> {
     for (import, addr) in module.imports.iter().zip(imports) {
-        let expected = import_type(module, &import.desc);
+        let expected = module.import_type(&import.desc);
         let (module_name, name) = renames.resolve(&import.module, &import.name);
         if store.check_open(owner_of(store, *addr)).is_err() {
             return Err(LinkError::UnknownImport { module: module_name.to_string(), name: name.to_string(), expected });

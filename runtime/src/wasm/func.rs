@@ -2,13 +2,14 @@
 //! operators, keeps the control frames, places the checks a runtime asked for, skips the code
 //! that cannot run, and hands every other operator to the engine's [`Lower`]ing.
 //!
-//! - Control frames ([`Frame`], [`Control`]): the walk opens one per `block`, `loop` and `if`
-//!   and `try_table` (the function body's is at the bottom), switches it at `else` and closes it at `end`. A
-//!   frame has what the spec's validation algorithm keeps (its kind, parameter and result
-//!   types from [`block_type`], the operand-stack height below its parameters, the
-//!   `unreachable` flag) plus the engine's payload ([`Lower::Payload`]: the Interpreter's
-//!   branch fix-ups, the Compiler's Cranelift blocks). Label types (a loop's parameters, any
-//!   other construct's results) are computed here, once per frame.
+//! - Control frames ([`Frame`], [`Control`]): the walk opens one per `block`, `loop`, `if`,
+//!   `try_table` and legacy `try` (the function body's is at the bottom), switches it at `else`
+//!   (and a `try`'s at each `catch`) and closes it at `end` (or `delegate`). A frame has what
+//!   the spec's validation algorithm keeps (its kind, parameter and result types from
+//!   [`block_type`], the operand-stack height below its parameters, the `unreachable` flag)
+//!   plus the engine's payload ([`Lower::Payload`]: the Interpreter's branch fix-ups, the
+//!   Compiler's Cranelift blocks). Label types (a loop's parameters, any other construct's
+//!   results) are computed here, once per frame.
 //! - Checks: the listener's entry hook and an interrupt check on function entry, an interrupt
 //!   check at every loop header, fuel charges where the segments of [`super::fuel`] start, and
 //!   the listener's exit hook before every return ([`Control::exit`]: `return`, the body's
@@ -17,9 +18,10 @@
 //! - Tail calls (`return_call`, `return_call_indirect`, `return_call_ref`) go to the engine's
 //!   [`Lower::op`] as they are, and the code after them is dead; with a listener, whose exit
 //!   hook needs the results, the walk passes the plain call instead and returns after it.
-//! - Dead code: after `br`, `br_table`, `return`, the tail calls, `unreachable`, `throw` and `throw_ref`, and after an `end` the
-//!   engine knows nothing reaches, the code up to the `else` or `end` of the enclosing
-//!   construct is skipped; constructs opened inside it are only counted, they get no frame.
+//! - Dead code: after `br`, `br_table`, `return`, the tail calls, `unreachable`, `throw`,
+//!   `throw_ref` and `rethrow`, and after an `end` the engine knows nothing reaches, the code
+//!   up to the `else`, `catch` or `end` of the enclosing construct is skipped; constructs
+//!   opened inside it are only counted, they get no frame.
 //!
 //! What remains in each translator is its lowering: its operand stack and code.
 

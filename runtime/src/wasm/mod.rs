@@ -207,6 +207,22 @@ impl Module {
     pub fn tag_payload(&self, tag: u32) -> &[ValType] {
         self.types[self.tags[tag as usize] as usize].params()
     }
+    /// The type an import described by `desc` must match.
+    pub fn import_type(&self, desc: &ImportDesc) -> types::ExternType {
+        use types::{ExternType, TagType};
+        match desc {
+            ImportDesc::Func(t) => ExternType::Func(self.types[*t as usize].clone()),
+            ImportDesc::Table(t) => ExternType::Table(*t),
+            ImportDesc::Memory(t) => ExternType::Memory(*t),
+            ImportDesc::Global(t) => ExternType::Global(*t),
+            ImportDesc::Tag(t) => ExternType::Tag(TagType { ty: self.types[*t as usize].clone() }),
+        }
+    }
+    /// What a catch clause of tag `tag` receives: its payload types; none for a `catch_all`
+    /// (`None`).
+    pub fn caught_payload(&self, tag: Option<u32>) -> &[ValType] {
+        tag.map_or(&[], |t| self.tag_payload(t))
+    }
     pub fn data_bytes(&self, seg: &DataSegment) -> &[u8] {
         &self.bytes[seg.data.clone()]
     }
